@@ -1,0 +1,88 @@
+"""The ``claims`` command line.
+
+Exit codes: 0 success; 1 the run failed; 2 wrong usage or input path; 3 the run finished but
+rejected some input records (see the dataset's ``rejects`` table); 4 another run holds the
+output directory's lock.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_REJECTS, EXIT_LOCKED = 0, 1, 2, 3, 4
+
+
+def _prefect_defaults() -> None:
+    """Run Prefect offline and quiet by default (ephemeral local server, no analytics)."""
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_SERVER_ALLOW_EPHEMERAL_MODE", "true")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO")
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Run the extraction flow over a corpus."""
+    if not Path(args.input).exists():
+        print(f"claims run: input {args.input!r} does not exist (give a file or folder of .txt, .html, .jsonl or .csv)",
+              file=sys.stderr)
+        return EXIT_USAGE
+    _prefect_defaults()
+    from pipeline.export.dataset import DatasetLocked
+    from pipeline.flows.extract import extract_corpus, summary_json
+
+    try:
+        summary = extract_corpus(
+            input_path=str(args.input), out_dir=str(args.out), config_path=args.config,
+            batch_size=args.batch_size, n_process=args.n_process, task_batch=args.task_batch,
+            missing=args.missing, wait=args.wait, progress=not args.no_progress)
+    except DatasetLocked as exc:
+        print(f"claims run: {exc}", file=sys.stderr)
+        return EXIT_LOCKED
+    print(summary_json(summary))
+    return EXIT_REJECTS if summary.rejected else EXIT_OK
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    """Print the data dictionary."""
+    from pipeline.schema import data_dictionary_markdown
+
+    print(data_dictionary_markdown())
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="claims", description="Extract who said what (and the figures, dates and places involved) from news articles.",
+        epilog="Exit codes: 0 ok, 1 failed, 2 usage, 3 some input rejected, 4 output locked by another run.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="extract claims from a corpus into a parquet dataset",
+                         description="Extract claims from a file or folder (.txt, .html, .jsonl, .csv) into a parquet "
+                                     "dataset. Only new or changed articles are processed on a re-run.")
+    run.add_argument("input", nargs="?", default="corpus", help="file or folder to read (default: corpus)")
+    run.add_argument("--out", default="outputs/dataset", help="dataset directory (default: outputs/dataset)")
+    run.add_argument("--config", default=None, help="pipeline config TOML (default: models/pipeline.toml)")
+    run.add_argument("--batch-size", type=int, default=None, help="documents per nlp.pipe batch")
+    run.add_argument("--n-process", type=int, default=None, help="spaCy worker processes")
+    run.add_argument("--task-batch", type=int, default=None, help="articles per Prefect task")
+    run.add_argument("--missing", choices=("keep", "drop"), default="keep",
+                     help="what to do with articles that disappeared from the input (default: keep)")
+    run.add_argument("--wait", action="store_true", help="wait for another run on the same output instead of refusing")
+    run.add_argument("--no-progress", action="store_true", help="no progress bar")
+    run.set_defaults(func=cmd_run)
+
+    schema = sub.add_parser("schema", help="print the dataset's data dictionary (Markdown)")
+    schema.set_defaults(func=cmd_schema)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``claims`` console script."""
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Writers of the output dataset: table rows from annotated docs, and parquet files."""

@@ -1,0 +1,1 @@
+"""Prefect flows that orchestrate ingest, nlp and export (they never compute themselves)."""

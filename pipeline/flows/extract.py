@@ -1,0 +1,161 @@
+"""The Prefect flow ``extract_corpus``: read a corpus, extract claims in batches, publish the dataset.
+
+The flow only orchestrates: every step is a task wrapping a library function from ingest, nlp or
+export. Articles go through ``nlp.pipe`` a batch at a time (one task per batch, not per article).
+"""
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Sequence
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from pipeline import __version__
+from pipeline.export import batch as batch_mod
+from pipeline.export.dataset import VersionWriter, clean_stale, locked, new_run_id, read_table
+from pipeline.export.incremental import Intake, RunPlan, batched, load_plan, select_articles
+from pipeline.ingest import read_corpus
+from pipeline.ingest.records import Article
+from pipeline.flows.progress import progress_bar
+from pipeline.nlp import load_config, load_pipeline
+from pipeline.nlp.annotate import model_name
+
+_TASK = dict(cache_policy=NO_CACHE, persist_result=False)
+
+
+@dataclass
+class RunSummary:
+    """What a run did; also the row of the ``runs`` table."""
+
+    run_id: str
+    input: str
+    out: str
+    seen: int = 0
+    processed: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    removed: int = 0
+    words: int = 0
+    seconds: float = 0.0
+    rows_written: dict[str, int] = field(default_factory=dict)
+    rejects: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def words_per_second(self) -> float:
+        return self.words / self.seconds if self.seconds else 0.0
+
+
+@task(name="describe-model", **_TASK)
+def describe_model(config_path: str | None) -> str:
+    """Load the pipeline once (cached per process) and name its model."""
+    return model_name(load_pipeline(config_path))
+
+
+@task(name="plan-run", **_TASK)
+def plan_run(out: str, model: str) -> RunPlan:
+    """Read the previous dataset's article hashes to decide what is new or changed."""
+    return load_plan(Path(out), model)
+
+
+@task(name="extract-batch", **_TASK)
+def extract_batch(articles: Sequence[Article], staging: str, part: str, config_path: str | None,
+                  batch_size: int, n_process: int) -> batch_mod.BatchResult:
+    """Annotate one batch of articles and write its parquet parts."""
+    return batch_mod.process_batch(articles, Path(staging), part, config_path, batch_size, n_process)
+
+
+@task(name="carry-over", **_TASK)
+def carry_over(writer: VersionWriter, drop: set[str]) -> dict[str, int]:
+    """Bring unchanged articles' rows forward from the previous version."""
+    return writer.carry_over(drop)
+
+
+@task(name="publish", **_TASK)
+def publish(writer: VersionWriter, summary: RunSummary, started: datetime, model: str) -> str:
+    """Write the run's rejects and runs rows, then switch the dataset to the new version."""
+    writer.write({"rejects": summary.rejects}, part="run")
+    writer.carry_over(set(), tables=("runs",))
+    writer.write({"runs": [{
+        "run_id": summary.run_id, "started": started, "finished": datetime.now(timezone.utc),
+        "input": summary.input, "seen": summary.seen, "processed": summary.processed,
+        "unchanged": summary.unchanged, "rejected": summary.rejected, "removed": summary.removed,
+        "rows_written": json.dumps(summary.rows_written), "pipeline_version": __version__,
+        "model": model,
+    }]}, part=f"run-{summary.run_id}")
+    return str(writer.publish())
+
+
+@flow(name="extract_corpus", log_prints=False)
+def extract_corpus(input_path: str, out_dir: str = "outputs/dataset", config_path: str | None = None,
+                   batch_size: int | None = None, n_process: int | None = None,
+                   task_batch: int | None = None, missing: str = "keep", wait: bool = False,
+                   progress: bool = False) -> RunSummary:
+    """Extract claims, figures, dates and places from every article under ``input_path``.
+
+    Only articles that are new or changed since the last run into ``out_dir`` are processed;
+    ``missing`` says what happens to articles that disappeared from the input (``keep`` or
+    ``drop``). The new dataset version replaces the old one atomically at the end.
+    """
+    logger = get_run_logger()
+    run_cfg = load_config(config_path).get("run", {})
+    batch_size = batch_size or run_cfg.get("batch_size", 32)
+    n_process = n_process or run_cfg.get("n_process", 1)
+    task_batch = task_batch or run_cfg.get("task_batch", 256)
+    out = Path(out_dir)
+    started = datetime.now(timezone.utc)
+    t0 = time.monotonic()
+    summary = RunSummary(run_id=new_run_id(), input=str(input_path), out=str(out))
+
+    with locked(out, wait=wait):
+        for stale in clean_stale(out):
+            logger.info("removed the unfinished version %s left by an interrupted run", stale.name)
+        model = describe_model(config_path)
+        plan = plan_run(str(out), model)
+        intake = Intake()
+        writer = VersionWriter(out, summary.run_id)
+        try:
+            with progress_bar(progress) as advance:
+                articles = select_articles(read_corpus(input_path), plan, intake)
+                for i, chunk in enumerate(batched(articles, task_batch)):
+                    result = extract_batch(chunk, str(writer.staging), f"{i:05d}", config_path,
+                                           batch_size, n_process)
+                    summary.processed += result.articles
+                    summary.words += result.words
+                    intake.rejects.extend(result.rejects)
+                    for table, n in result.rows.items():
+                        summary.rows_written[table] = summary.rows_written.get(table, 0) + n
+                    advance(len(chunk), result.words)
+            removed = plan.missing() if missing == "drop" else set()
+            carry_over(writer, plan.to_replace | removed)
+            summary.seen, summary.unchanged = intake.seen, intake.unchanged
+            summary.rejected, summary.removed = len(intake.rejects), len(removed)
+            summary.rejects = batch_mod.reject_rows(intake.rejects, summary.run_id)
+            summary.seconds = time.monotonic() - t0
+            publish(writer, summary, started, model)
+        except BaseException:
+            writer.abort()
+            raise
+
+    for r in summary.rejects:
+        logger.warning("rejected %s%s: %s", r["input_path"], f" record {r['record']}" if r["record"] else "", r["reason"])
+    logger.info(
+        "run %s: %d seen, %d processed, %d unchanged, %d rejected, %d removed; %d words in %.1f s (%.0f words/s)",
+        summary.run_id, summary.seen, summary.processed, summary.unchanged, summary.rejected,
+        summary.removed, summary.words, summary.seconds, summary.words_per_second)
+    return summary
+
+
+def summary_json(summary: RunSummary) -> str:
+    """The run summary as one JSON line."""
+    d = asdict(summary)
+    d["words_per_second"] = round(summary.words_per_second, 1)
+    d["rejects"] = d["rejects"][:50]
+    return json.dumps(d, default=str)
+
+
+__all__ = ["extract_corpus", "RunSummary", "summary_json", "read_table"]

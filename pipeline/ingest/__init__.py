@@ -1,0 +1,1 @@
+"""Readers that turn input files (txt, html, jsonl, csv) into article records."""

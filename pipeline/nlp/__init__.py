@@ -1,0 +1,68 @@
+"""spaCy stage: our components (registered with @Language.factory) and the pipeline loader."""
+from __future__ import annotations
+
+import importlib
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import spacy
+from spacy.language import Language
+
+from pipeline.nlp.extensions import make_doc, register_extensions
+
+MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
+DEFAULT_CONFIG = MODELS_DIR / "pipeline.toml"
+
+# Modules whose import registers our factories.
+COMPONENT_MODULES: tuple[str, ...] = (
+    "pipeline.nlp.places",
+    "pipeline.nlp.dates",
+    "pipeline.nlp.figures",
+    "pipeline.nlp.attribution",
+    "pipeline.nlp.speakers",
+)
+
+__all__ = ["load_config", "load_pipeline", "make_doc", "register_extensions", "MODELS_DIR"]
+
+
+def load_config(path: Path | str | None = None) -> dict[str, Any]:
+    """Read the pipeline config (TOML); defaults to ``models/pipeline.toml``."""
+    with open(path or DEFAULT_CONFIG, "rb") as fh:
+        return tomllib.load(fh)
+
+
+def _load_base_model(name: str, disable: list[str] | None = None) -> Language:
+    """Load a spaCy model from an importable package with ``load()`` or from a directory."""
+    if Path(name).exists():
+        return spacy.load(name, exclude=disable or [])
+    module = importlib.import_module(name)
+    return module.load(exclude=disable or [])
+
+
+def register_components() -> None:
+    """Import every component module so their factories are registered with spaCy."""
+    register_extensions()
+    for mod in COMPONENT_MODULES:
+        importlib.import_module(mod)
+
+
+@lru_cache(maxsize=4)
+def _cached_pipeline(config_path: str | None) -> Language:
+    return build_pipeline(load_config(config_path))
+
+
+def build_pipeline(config: dict[str, Any]) -> Language:
+    """Build the full pipeline from a config dict: base model plus our components in order."""
+    register_components()
+    nlp = _load_base_model(config["model"]["name"], config["model"].get("exclude"))
+    comp_cfg = config.get("components", {})
+    for name in config["pipeline"]["components"]:
+        nlp.add_pipe(name, config=comp_cfg.get(name, {}))
+    return nlp
+
+
+def load_pipeline(config_path: Path | str | None = None) -> Language:
+    """The configured pipeline, loaded once per process and config file."""
+    return _cached_pipeline(str(config_path) if config_path else None)

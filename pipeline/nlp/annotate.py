@@ -1,0 +1,46 @@
+"""Run the spaCy pipeline over a batch of articles, isolating the ones that make it fail."""
+from __future__ import annotations
+
+import logging
+from typing import Iterator, Sequence
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from pipeline.ingest.records import Article
+from pipeline.nlp.extensions import make_doc
+
+log = logging.getLogger(__name__)
+
+
+def model_name(nlp: Language) -> str:
+    """``lang_name-version`` of the spaCy model under the pipeline, e.g. ``en_core_web_sm-3.8.0``."""
+    meta = nlp.meta
+    return f"{meta.get('lang', 'xx')}_{meta.get('name', 'pipeline')}-{meta.get('version', '0')}"
+
+
+def _doc_for(nlp: Language, article: Article) -> Doc:
+    return make_doc(nlp, article.text, article_id=article.article_id,
+                    published=article.published, source=article.source)
+
+
+def annotate(nlp: Language, articles: Sequence[Article], batch_size: int = 32,
+             n_process: int = 1) -> Iterator[tuple[Article, Doc | None, str | None]]:
+    """Yield ``(article, doc, None)`` per article, or ``(article, None, reason)`` when it failed.
+
+    The batch goes through ``nlp.pipe`` in one pass; if that raises, the articles are run one
+    at a time so that a single bad article is reported and the others still come through.
+    """
+    try:
+        docs = list(nlp.pipe((_doc_for(nlp, a) for a in articles),
+                             batch_size=batch_size, n_process=n_process))
+    except Exception as exc:  # noqa: BLE001 - any component failure is isolated below
+        log.warning("batch of %d articles failed (%s); retrying one by one", len(articles), exc)
+        for article in articles:
+            try:
+                yield article, nlp(_doc_for(nlp, article)), None
+            except Exception as one:  # noqa: BLE001
+                yield article, None, f"NLP failed: {type(one).__name__}: {one}"
+        return
+    for article, doc in zip(articles, docs):
+        yield article, doc, None

@@ -1,0 +1,1 @@
+"""Pure functions that turn spans into values: figures, dates, places."""
