@@ -7,11 +7,17 @@ output directory's lock.
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 from pathlib import Path
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_REJECTS, EXIT_LOCKED = 0, 1, 2, 3, 4
+
+# Modules that add subcommands: each defines ``register(subparsers) -> None`` and sets
+# ``func`` on its parser (a callable taking the parsed args and returning an exit code).
+COMMAND_MODULES: tuple[str, ...] = (
+)
 
 
 def _prefect_defaults() -> None:
@@ -75,6 +81,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     schema = sub.add_parser("schema", help="print the dataset's data dictionary (Markdown)")
     schema.set_defaults(func=cmd_schema)
+    for module in COMMAND_MODULES:
+        importlib.import_module(module).register(sub)
     return parser
 
 

@@ -1,0 +1,50 @@
+"""The extract_corpus flow: a full run, an incremental re-run, changed and removed articles."""
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pipeline.flows.extract import extract_corpus
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+BASE_ONLY = str(FIXTURES / "base_only.toml")
+
+
+def _corpus(tmp_path, texts):
+    src = tmp_path / "in"
+    src.mkdir(exist_ok=True)
+    for name, text in texts.items():
+        (src / f"{name}.txt").write_text(text, encoding="utf-8")
+    return src
+
+
+def test_run_then_incremental_rerun(tmp_path, prefect_harness):
+    src = _corpus(tmp_path, {
+        "a": "Budget vote delayed\nThe vote was delayed until Thursday, officials said.\n",
+        "b": "Rail strike ends\nThe strike ended after 12 days, the union said.\n",
+        "c": "Harbour reopens\nThe harbour reopened on Monday.\n",
+    })
+    out = tmp_path / "out"
+    first = extract_corpus(str(src), str(out), config_path=BASE_ONLY)
+    assert (first.seen, first.processed, first.unchanged, first.rejected) == (3, 3, 0, 0)
+    arts = pd.read_parquet(out / "articles")
+    assert sorted(arts["doc_id"]) == ["a", "b", "c"]
+    assert arts["n_words"].gt(0).all()
+
+    again = extract_corpus(str(src), str(out), config_path=BASE_ONLY)
+    assert (again.processed, again.unchanged) == (0, 3)
+    pd.testing.assert_frame_equal(pd.read_parquet(out / "articles").sort_values("doc_id").reset_index(drop=True),
+                                  arts.sort_values("doc_id").reset_index(drop=True))
+
+    (src / "b.txt").write_text("Rail strike ends\nThe strike ended after 13 days, the union said.\n", encoding="utf-8")
+    (src / "c.txt").unlink()
+    third = extract_corpus(str(src), str(out), config_path=BASE_ONLY, missing="drop")
+    assert (third.processed, third.unchanged, third.removed) == (1, 1, 1)
+    arts = pd.read_parquet(out / "articles")
+    assert sorted(arts["doc_id"]) == ["a", "b"]
+    assert "13 days" in arts.set_index("doc_id").loc["b", "text"]
+
+    runs = pd.read_parquet(out / "runs").sort_values("started")
+    assert runs["processed"].tolist() == [3, 0, 1]
+    assert json.loads(runs["rows_written"].iloc[0])["articles"] == 3
