@@ -128,7 +128,7 @@ class VersionWriter:
                 continue
             dst_dir = self.staging / table
             dst_dir.mkdir(parents=True, exist_ok=True)
-            for part in sorted(src_dir.glob("part-*.parquet")):
+            for part in sorted(src_dir.glob("*.parquet")):
                 dst = dst_dir / f"prev-{previous.name}-{part.name}" if not part.name.startswith("prev-") else dst_dir / part.name
                 if "article_id" in TABLES[table].names and drop_article_ids:
                     ids = pq.read_table(part, columns=["article_id"]).column("article_id").to_pylist()

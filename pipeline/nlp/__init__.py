@@ -15,14 +15,15 @@ from pipeline.nlp.extensions import make_doc, register_extensions
 MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
 DEFAULT_CONFIG = MODELS_DIR / "pipeline.toml"
 
-# Modules whose import registers our factories.
-COMPONENT_MODULES: tuple[str, ...] = (
-    "pipeline.nlp.places",
-    "pipeline.nlp.dates",
-    "pipeline.nlp.figures",
-    "pipeline.nlp.attribution",
-    "pipeline.nlp.speakers",
-)
+# Our factories and the module whose import registers each.
+FACTORY_MODULES: dict[str, str] = {
+    "claims_places": "pipeline.nlp.places",
+    "claims_dates": "pipeline.nlp.dates",
+    "claims_figures": "pipeline.nlp.figures",
+    "claims_attribution": "pipeline.nlp.attribution",
+    "claims_attribution_model": "pipeline.nlp.attribution_model",
+    "claims_speakers": "pipeline.nlp.speakers",
+}
 
 __all__ = ["load_config", "load_pipeline", "make_doc", "register_extensions", "MODELS_DIR"]
 
@@ -41,11 +42,12 @@ def _load_base_model(name: str, disable: list[str] | None = None) -> Language:
     return module.load(exclude=disable or [])
 
 
-def register_components() -> None:
-    """Import every component module so their factories are registered with spaCy."""
+def register_components(names: list[str]) -> None:
+    """Import the modules of the named components so their factories are registered with spaCy."""
     register_extensions()
-    for mod in COMPONENT_MODULES:
-        importlib.import_module(mod)
+    for name in names:
+        if name in FACTORY_MODULES:
+            importlib.import_module(FACTORY_MODULES[name])
 
 
 @lru_cache(maxsize=4)
@@ -55,7 +57,7 @@ def _cached_pipeline(config_path: str | None) -> Language:
 
 def build_pipeline(config: dict[str, Any]) -> Language:
     """Build the full pipeline from a config dict: base model plus our components in order."""
-    register_components()
+    register_components(config["pipeline"]["components"])
     nlp = _load_base_model(config["model"]["name"], config["model"].get("exclude"))
     comp_cfg = config.get("components", {})
     for name in config["pipeline"]["components"]:
