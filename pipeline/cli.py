@@ -17,6 +17,8 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_REJECTS, EXIT_LOCKED = 0, 1, 2, 3, 4
 # Modules that add subcommands: each defines ``register(subparsers) -> None`` and sets
 # ``func`` on its parser (a callable taking the parsed args and returning an exit code).
 COMMAND_MODULES: tuple[str, ...] = (
+    "pipeline.flows.commands",
+    "pipeline.explore.commands",
 )
 
 

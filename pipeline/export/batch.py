@@ -1,14 +1,16 @@
 """Turn one batch of articles into dataset parts: annotate with spaCy, build rows, write parquet."""
 from __future__ import annotations
 
+import importlib.util
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
-from pipeline.export.dataset import write_part
+from pipeline.export import dataset
 from pipeline.export.rows import Rows, article_rows, empty_rows
 from pipeline.ingest.records import Article, Reject
-from pipeline.nlp import load_pipeline
+from pipeline.nlp import load_config, load_pipeline
 from pipeline.nlp.annotate import annotate, model_name
 
 
@@ -43,8 +45,26 @@ def process_batch(articles: Sequence[Article], staging: Path, part: str, config_
                   batch_size: int = 32, n_process: int = 1) -> BatchResult:
     """Annotate a batch and write its rows as parquet parts named ``part`` under ``staging``."""
     rows, result = extract_rows(articles, config_path, batch_size, n_process)
-    result.rows = {table: write_part(staging, table, r, part) for table, r in rows.items()}
+    result.rows = {table: dataset.write_part(staging, table, r, part) for table, r in rows.items()}
     return result
+
+
+def model_identity(config_path: str | None = None) -> str:
+    """The configured model's name as :func:`model_name` gives it, read from its ``meta.json``.
+
+    Avoids loading spaCy (seconds) just to decide that nothing changed; falls back to loading
+    the pipeline when the metadata cannot be found.
+    """
+    name = load_config(config_path)["model"]["name"]
+    meta_path = Path(name) / "meta.json"
+    if not meta_path.is_file():
+        spec = importlib.util.find_spec(name) if not Path(name).exists() else None
+        locations = list(spec.submodule_search_locations or []) if spec else []
+        meta_path = Path(locations[0]) / "meta.json" if locations else meta_path
+    if meta_path.is_file():
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        return f"{meta.get('lang', 'xx')}_{meta.get('name', 'pipeline')}-{meta.get('version', '0')}"
+    return model_name(load_pipeline(config_path))
 
 
 def reject_rows(rejects: Sequence[Reject], run_id: str) -> list[dict[str, Any]]:

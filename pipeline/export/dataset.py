@@ -33,15 +33,25 @@ VERSIONS = ".versions"
 CURRENT = "current"
 LOCK = ".lock"
 KEEP_VERSIONS = 2
+# Past this many parquet files in a table, the smallest carried ones are merged into one, so that
+# years of small nightly runs do not leave thousands of files to open.
+MAX_PARTS = 64
 
 
 class DatasetLocked(RuntimeError):
     """Another run holds the output directory's lock."""
 
 
+class DatasetWriteError(RuntimeError):
+    """The output directory cannot be written (disk full, read-only, no permission).
+
+    Raised before anything is published: the previous version stays current and whole.
+    """
+
+
 def new_run_id() -> str:
     """A sortable, unique run id: UTC timestamp plus a random suffix."""
-    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
+    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f") + "-" + uuid.uuid4().hex[:6]
 
 
 def to_table(rows: list[dict[str, Any]], table: str) -> pa.Table:
@@ -142,6 +152,7 @@ class VersionWriter:
                         continue
                 _link_or_copy(part, dst)
                 carried[table] += pq.ParquetFile(part).metadata.num_rows
+            compact(dst_dir, table, self.run_id)
         return carried
 
     def ensure_tables(self) -> None:
@@ -171,12 +182,35 @@ class VersionWriter:
         shutil.rmtree(self.staging, ignore_errors=True)
 
 
+def compact(directory: Path, table: str, run_id: str, max_parts: int | None = None) -> int:
+    """Merge the smallest parts of ``directory`` into one when it holds more than ``max_parts``.
+
+    Reads one part at a time (memory stays that of one part); returns how many were merged.
+    """
+    max_parts = max_parts or MAX_PARTS
+    parts = sorted(directory.glob("*part-*.parquet"), key=lambda p: p.stat().st_size)
+    if len(parts) <= max_parts:
+        return 0
+    merge = parts[: len(parts) - max_parts // 2 + 1]
+    tmp = directory / f".compact-{run_id}.parquet.tmp"
+    with pq.ParquetWriter(tmp, TABLES[table], compression="zstd") as writer:
+        for part in merge:
+            writer.write_table(pq.read_table(part, schema=TABLES[table]))
+    os.replace(tmp, directory / f"part-compact-{run_id}.parquet")
+    for part in merge:
+        part.unlink()
+    return len(merge)
+
+
 def clean_stale(out: Path) -> list[Path]:
-    """Remove staging folders left by runs that died; returns what was removed."""
+    """Remove staging folders (and half-made links) left by runs that died; returns the folders."""
     removed = []
-    for d in (out / VERSIONS).glob("*.tmp") if (out / VERSIONS).is_dir() else []:
+    for d in sorted((out / VERSIONS).glob("*.tmp")) if (out / VERSIONS).is_dir() else []:
         shutil.rmtree(d, ignore_errors=True)
         removed.append(d)
+    for link in out.glob(f".{CURRENT}.*") if out.is_dir() else []:
+        if link.is_symlink():
+            link.unlink()
     return removed
 
 

@@ -2,11 +2,16 @@
 
 The flow only orchestrates: every step is a task wrapping a library function from ingest, nlp or
 export. Articles go through ``nlp.pipe`` a batch at a time (one task per batch, not per article).
+Batch tasks write their own parquet parts and return only counts, so the same flow runs on one
+machine or on a Dask cluster (``task_runner="dask..."``, see ``pipeline.flows.runners``); at
+most a few batches are in flight at once, so memory stays flat however large the corpus.
 """
 from __future__ import annotations
 
+import errno
 import json
 import time
+from collections import deque
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -17,20 +22,26 @@ from prefect.cache_policies import NO_CACHE
 
 from pipeline import __version__
 from pipeline.export import batch as batch_mod
-from pipeline.export.dataset import VersionWriter, clean_stale, locked, new_run_id, read_table
+from pipeline.export.dataset import (DatasetWriteError, VersionWriter, clean_stale, locked, new_run_id,
+                                     read_table)
 from pipeline.export.incremental import Intake, RunPlan, batched, load_plan, select_articles
+from pipeline.flows.progress import progress_bar
+from pipeline.flows.runners import make_task_runner, parse_runner
 from pipeline.ingest import read_corpus
 from pipeline.ingest.records import Article
-from pipeline.flows.progress import progress_bar
-from pipeline.nlp import load_config, load_pipeline
-from pipeline.nlp.annotate import model_name
+from pipeline.nlp import load_config
 
 _TASK = dict(cache_policy=NO_CACHE, persist_result=False)
+# Errors that mean "the output cannot be written", reported as DatasetWriteError.
+_WRITE_ERRNOS = {errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EPERM, errno.EDQUOT, errno.EFBIG}
 
 
 @dataclass
 class RunSummary:
-    """What a run did; also the row of the ``runs`` table."""
+    """What a run did; also the row of the ``runs`` table.
+
+    Every input record is counted once: ``seen == processed + unchanged + rejected``.
+    """
 
     run_id: str
     input: str
@@ -52,8 +63,8 @@ class RunSummary:
 
 @task(name="describe-model", **_TASK)
 def describe_model(config_path: str | None) -> str:
-    """Load the pipeline once (cached per process) and name its model."""
-    return model_name(load_pipeline(config_path))
+    """Name the configured model (read from its metadata; the pipeline is not loaded)."""
+    return batch_mod.model_identity(config_path)
 
 
 @task(name="plan-run", **_TASK)
@@ -62,10 +73,10 @@ def plan_run(out: str, model: str) -> RunPlan:
     return load_plan(Path(out), model)
 
 
-@task(name="extract-batch", **_TASK)
+@task(name="extract-batch", retries=0, **_TASK)
 def extract_batch(articles: Sequence[Article], staging: str, part: str, config_path: str | None,
                   batch_size: int, n_process: int) -> batch_mod.BatchResult:
-    """Annotate one batch of articles and write its parquet parts."""
+    """Annotate one batch of articles and write its parquet parts (runs wherever the runner puts it)."""
     return batch_mod.process_batch(articles, Path(staging), part, config_path, batch_size, n_process)
 
 
@@ -90,56 +101,97 @@ def publish(writer: VersionWriter, summary: RunSummary, started: datetime, model
     return str(writer.publish())
 
 
+def _write_error(exc: BaseException, out: Path) -> DatasetWriteError | None:
+    """A clear DatasetWriteError for a disk-full / read-only / permission error, else None."""
+    if isinstance(exc, OSError) and exc.errno in _WRITE_ERRNOS:
+        return DatasetWriteError(
+            f"cannot write the dataset in {out}: {exc.strerror or exc} ({getattr(exc, 'filename', '') or out}); "
+            "nothing was published and the previous version is unchanged")
+    return None
+
+
+def _run_locked(input_path: str, out: Path, config_path: str | None, batch_size: int, n_process: int,
+                task_batch: int, missing: str, progress: bool, in_flight: int, summary: RunSummary,
+                started: datetime, t0: float, logger: Any) -> RunSummary:
+    """The body of a run, with the output's lock held: stage a new version, then publish it."""
+    for stale in clean_stale(out):
+        logger.info("removed the unfinished version %s left by an interrupted run", stale.name)
+    model = describe_model(config_path)
+    plan = plan_run(str(out), model)
+    intake = Intake()
+    writer = VersionWriter(out, summary.run_id)
+    pending: deque = deque()
+
+    def collect(advance: Any) -> None:
+        n_articles, future = pending.popleft()
+        result = future.result()
+        summary.processed += result.articles
+        summary.words += result.words
+        intake.rejects.extend(result.rejects)
+        for table, n in result.rows.items():
+            summary.rows_written[table] = summary.rows_written.get(table, 0) + n
+        advance(n_articles, result.words)
+
+    try:
+        with progress_bar(progress) as advance:
+            articles = select_articles(read_corpus(input_path), plan, intake)
+            for i, chunk in enumerate(batched(articles, task_batch)):
+                pending.append((len(chunk), extract_batch.submit(
+                    chunk, str(writer.staging), f"{i:05d}", config_path, batch_size, n_process)))
+                while len(pending) >= in_flight:
+                    collect(advance)
+            while pending:
+                collect(advance)
+        removed = plan.missing() if missing == "drop" else set()
+        carry_over(writer, plan.to_replace | removed)
+        summary.seen, summary.unchanged = intake.seen, intake.unchanged
+        summary.rejected, summary.removed = len(intake.rejects), len(removed)
+        summary.rejects = batch_mod.reject_rows(intake.rejects, summary.run_id)
+        summary.seconds = time.monotonic() - t0
+        publish(writer, summary, started, model)
+    except BaseException:
+        for _, future in pending:  # let running batches finish before their folder goes
+            future.wait()
+        writer.abort()
+        raise
+    return summary
+
+
 @flow(name="extract_corpus", log_prints=False)
-def extract_corpus(input_path: str, out_dir: str = "outputs/dataset", config_path: str | None = None,
-                   batch_size: int | None = None, n_process: int | None = None,
-                   task_batch: int | None = None, missing: str = "keep", wait: bool = False,
-                   progress: bool = False) -> RunSummary:
+def extract_corpus_flow(input_path: str, out_dir: str = "outputs/dataset", config_path: str | None = None,
+                        batch_size: int | None = None, n_process: int | None = None,
+                        task_batch: int | None = None, missing: str = "keep", wait: bool = False,
+                        progress: bool = False, task_runner: str | None = None) -> RunSummary:
     """Extract claims, figures, dates and places from every article under ``input_path``.
 
     Only articles that are new or changed since the last run into ``out_dir`` are processed;
     ``missing`` says what happens to articles that disappeared from the input (``keep`` or
     ``drop``). The new dataset version replaces the old one atomically at the end.
+    ``task_runner`` only sets how many batches are kept in flight; the runner itself is chosen
+    by :func:`extract_corpus` (or the deployment).
     """
     logger = get_run_logger()
+    if missing not in ("keep", "drop"):
+        raise ValueError(f"missing must be 'keep' or 'drop', not {missing!r}")
     run_cfg = load_config(config_path).get("run", {})
     batch_size = batch_size or run_cfg.get("batch_size", 32)
     n_process = n_process or run_cfg.get("n_process", 1)
     task_batch = task_batch or run_cfg.get("task_batch", 256)
+    in_flight = parse_runner(task_runner).in_flight
     out = Path(out_dir)
     started = datetime.now(timezone.utc)
     t0 = time.monotonic()
     summary = RunSummary(run_id=new_run_id(), input=str(input_path), out=str(out))
 
-    with locked(out, wait=wait):
-        for stale in clean_stale(out):
-            logger.info("removed the unfinished version %s left by an interrupted run", stale.name)
-        model = describe_model(config_path)
-        plan = plan_run(str(out), model)
-        intake = Intake()
-        writer = VersionWriter(out, summary.run_id)
-        try:
-            with progress_bar(progress) as advance:
-                articles = select_articles(read_corpus(input_path), plan, intake)
-                for i, chunk in enumerate(batched(articles, task_batch)):
-                    result = extract_batch(chunk, str(writer.staging), f"{i:05d}", config_path,
-                                           batch_size, n_process)
-                    summary.processed += result.articles
-                    summary.words += result.words
-                    intake.rejects.extend(result.rejects)
-                    for table, n in result.rows.items():
-                        summary.rows_written[table] = summary.rows_written.get(table, 0) + n
-                    advance(len(chunk), result.words)
-            removed = plan.missing() if missing == "drop" else set()
-            carry_over(writer, plan.to_replace | removed)
-            summary.seen, summary.unchanged = intake.seen, intake.unchanged
-            summary.rejected, summary.removed = len(intake.rejects), len(removed)
-            summary.rejects = batch_mod.reject_rows(intake.rejects, summary.run_id)
-            summary.seconds = time.monotonic() - t0
-            publish(writer, summary, started, model)
-        except BaseException:
-            writer.abort()
+    try:
+        with locked(out, wait=wait):
+            summary = _run_locked(input_path, out, config_path, batch_size, n_process, task_batch, missing,
+                                  progress, in_flight, summary, started, t0, logger)
+    except OSError as exc:
+        clear = _write_error(exc, out)
+        if clear is None:
             raise
+        raise clear from exc
 
     for r in summary.rejects:
         logger.warning("rejected %s%s: %s", r["input_path"], f" record {r['record']}" if r["record"] else "", r["reason"])
@@ -150,6 +202,23 @@ def extract_corpus(input_path: str, out_dir: str = "outputs/dataset", config_pat
     return summary
 
 
+def extract_corpus(input_path: str, out_dir: str = "outputs/dataset", config_path: str | None = None,
+                   batch_size: int | None = None, n_process: int | None = None,
+                   task_batch: int | None = None, missing: str = "keep", wait: bool = False,
+                   progress: bool = False, task_runner: str | None = None) -> RunSummary:
+    """Run the ``extract_corpus`` flow with the task runner named by ``task_runner``.
+
+    ``task_runner``: ``local`` (default; threads in this process, spaCy ``n_process`` for the
+    cores), ``dask`` / ``dask:N`` (a temporary local Dask cluster) or ``dask:ADDRESS`` (an
+    existing cluster); when None, ``$CLAIMS_TASK_RUNNER`` or ``local``.
+    """
+    spec = parse_runner(task_runner)
+    runnable = extract_corpus_flow.with_options(task_runner=make_task_runner(spec))
+    return runnable(input_path=input_path, out_dir=out_dir, config_path=config_path, batch_size=batch_size,
+                    n_process=n_process, task_batch=task_batch, missing=missing, wait=wait,
+                    progress=progress, task_runner=task_runner)
+
+
 def summary_json(summary: RunSummary) -> str:
     """The run summary as one JSON line."""
     d = asdict(summary)
@@ -158,4 +227,4 @@ def summary_json(summary: RunSummary) -> str:
     return json.dumps(d, default=str)
 
 
-__all__ = ["extract_corpus", "RunSummary", "summary_json", "read_table"]
+__all__ = ["extract_corpus", "extract_corpus_flow", "RunSummary", "summary_json", "read_table"]

@@ -59,3 +59,14 @@ def test_second_writer_is_refused(tmp_path):
                 os._exit(0)
         _, status = os.waitpid(pid, 0)
     assert os.WEXITSTATUS(status) == 0
+
+
+def test_many_small_parts_are_compacted_without_losing_rows(tmp_path, monkeypatch):
+    from pipeline.export import dataset
+
+    monkeypatch.setattr(dataset, "MAX_PARTS", 4)
+    for i in range(7):  # seven nightly runs, one new article each
+        _publish(tmp_path, {"claims": [_claim(f"n{i}", 0)]})
+    claims_dir = current_version(tmp_path) / "claims"
+    assert len(list(claims_dir.glob("*.parquet"))) <= 5
+    assert sorted(pd.read_parquet(tmp_path / "claims")["claim_id"]) == [f"n{i}-0" for i in range(7)]

@@ -1,0 +1,1 @@
+"""Evaluation tools: attribution quality and throughput benchmarks."""

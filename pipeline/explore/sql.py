@@ -1,0 +1,183 @@
+"""SQL over a dataset with DuckDB: one view per table plus views joining claims to their spans.
+
+``connect(DIR)`` opens an in-memory DuckDB database whose views read the parquet parts of the
+dataset's current version, so queries see one consistent version even while a run publishes a
+new one.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from pipeline.export.dataset import CURRENT, VERSIONS
+from pipeline.schema import TABLES
+
+FORMATS = ("table", "csv", "json", "jsonl")
+
+# Columns of a claim repeated on every row of the claim_* views, ahead of the span's own columns.
+_CLAIM_COLUMNS = ("claim_id", "article_id", "claim_index", "claim_type", "speaker", "speaker_type",
+                  "speaker_role", "cue", "content")
+_SPAN_TABLES = {"figures": "figure", "dates": "date", "places": "place"}
+
+JOIN_VIEWS: dict[str, str] = {
+    f"claim_{table}": f"One row per {singular} inside a claim: the claim's speaker, cue and content, the "
+                      f"article's published date and source, then the {singular}'s columns "
+                      f"(`start`/`end` are the {singular}'s offsets)."
+    for table, singular in _SPAN_TABLES.items()
+}
+
+
+class DatasetNotFound(FileNotFoundError):
+    """The directory holds no dataset (the message says how to make one)."""
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A dataset directory and the folder its tables are read from (its current version)."""
+
+    root: Path
+    version: Path
+
+    @property
+    def version_name(self) -> str:
+        return self.version.name if self.version != self.root else "-"
+
+    def table_dir(self, table: str) -> Path:
+        return self.version / table
+
+
+def open_dataset(path: str | Path) -> Dataset:
+    """Locate the dataset in ``path``; raise DatasetNotFound with a hint when there is none."""
+    root = Path(path)
+    hint = f"run `claims run INPUT --out {root}` first to make one"
+    if not root.exists():
+        raise DatasetNotFound(f"no dataset at {root}: the directory does not exist; {hint}")
+    if not root.is_dir():
+        raise DatasetNotFound(f"no dataset at {root}: it is a file, not a dataset directory; {hint}")
+    current = root / CURRENT
+    if current.is_symlink() or current.is_dir():
+        if current.is_dir():
+            return Dataset(root, current.resolve())
+        raise DatasetNotFound(f"the dataset at {root} is broken: {current} points nowhere; {hint}")
+    # A plain folder of table directories (a copied dataset) works too.
+    if any((root / t).is_dir() for t in ("articles", "claims")):
+        return Dataset(root, root)
+    if any((root / VERSIONS).glob("*.tmp")):
+        raise DatasetNotFound(f"no dataset at {root} yet: its first run has not finished (or died); wait for it, "
+                              f"or {hint}")
+    raise DatasetNotFound(f"no dataset at {root}: no {CURRENT}/, articles/ or claims/ in it; {hint}")
+
+
+def _quote(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def _span_view(table: str) -> str:
+    own = [f"s.{n}" if n != "end" else 's."end"' for n in TABLES[table].names if n not in ("article_id", "claim_id")]
+    claim = ", ".join(f"c.{n}" for n in _CLAIM_COLUMNS)
+    return (f"SELECT {claim}, a.published, a.source, {', '.join(own)} "
+            f"FROM claims c JOIN {table} s ON s.claim_id = c.claim_id "
+            f"LEFT JOIN articles a ON a.article_id = c.article_id")
+
+
+def connect(path: "str | Path | Dataset") -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB connection with the dataset's tables and join views defined."""
+    ds = path if isinstance(path, Dataset) else open_dataset(path)
+    con = duckdb.connect(":memory:")
+    con.execute("SET autoinstall_known_extensions = false")
+    con.execute("SET autoload_known_extensions = false")
+    for table, schema in TABLES.items():
+        folder = ds.table_dir(table)
+        if folder.is_dir() and any(folder.glob("*.parquet")):
+            con.execute(f'CREATE VIEW "{table}" AS SELECT * FROM read_parquet('
+                        f'{_quote(folder / "*.parquet")}, union_by_name = true)')
+        else:
+            # An older or partial dataset: the table reads as empty, with its columns.
+            con.register(f"_empty_{table}", schema.empty_table())
+            con.execute(f'CREATE VIEW "{table}" AS SELECT * FROM "_empty_{table}"')
+    for table in _SPAN_TABLES:
+        con.execute(f"CREATE VIEW claim_{table} AS {_span_view(table)}")
+    return con
+
+
+def describe_views(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int, list[str]]]:
+    """(view, rows, columns) for every table and join view, in a fixed order."""
+    out = []
+    for view in [*TABLES, *JOIN_VIEWS]:
+        cur = con.execute(f'SELECT * FROM "{view}" LIMIT 0')
+        columns = [d[0] for d in cur.description]
+        rows = con.execute(f'SELECT count(*) FROM "{view}"').fetchone()[0]
+        out.append((view, rows, columns))
+    return out
+
+
+@dataclass
+class Result:
+    """The columns and rows of a query's last statement."""
+
+    columns: list[str]
+    rows: list[tuple[Any, ...]]
+
+
+def run_query(con: duckdb.DuckDBPyConnection, sql: str) -> Result:
+    """Run one or more SQL statements; the result is that of the last one."""
+    statements = con.extract_statements(sql)
+    if not statements:
+        raise duckdb.ParserException("no SQL statement given")
+    cur = None
+    for statement in statements:
+        cur = con.execute(statement)
+    if cur is None or cur.description is None:
+        return Result([], [])
+    return Result([d[0] for d in cur.description], cur.fetchall())
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-friendly version of one cell."""
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, bytes):
+        return value.hex()
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return value
+
+
+def format_csv(result: Result) -> str:
+    """The result as CSV with a header row (dates in ISO 8601, nulls empty)."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(result.columns)
+    for row in result.rows:
+        writer.writerow(["" if v is None else json.dumps(_plain(v)) if isinstance(v, (list, dict)) else _plain(v)
+                         for v in row])
+    return buf.getvalue()
+
+
+def format_json(result: Result, lines: bool = False) -> str:
+    """The result as a JSON array of objects, or one object per line when ``lines``."""
+    records = [{c: _plain(v) for c, v in zip(result.columns, row)} for row in result.rows]
+    if lines:
+        return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+    return json.dumps(records, ensure_ascii=False, indent=1) + "\n"
+
+
+def to_arrow(con: duckdb.DuckDBPyConnection, sql: str) -> pa.Table:
+    """A query's result as an arrow table (for callers that want the data, not text)."""
+    return con.execute(sql).to_arrow_table()

@@ -1,0 +1,51 @@
+"""spaCy component ``claims_figures``: the figures (quantities) of an article.
+
+For each sentence holding a digit or a number word it hands the sentence text, its tokens and
+named entities (as plain dicts) and the article context to
+``pipeline.normalize.quantities.normalize_sentence`` and stores the figures, with offsets into
+``doc.text``, in ``doc._.figures``.
+"""
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from pipeline.nlp.extensions import register_extensions
+from pipeline.normalize.quantities import has_number, normalize_sentence
+
+
+class FiguresComponent:
+    """Writes ``doc._.figures``; ``skip_labels`` are entity labels never taken as figures."""
+
+    def __init__(self, nlp: Language, name: str, skip_labels: list[str]) -> None:
+        register_extensions()
+        self.name = name
+        self.skip_labels = frozenset(skip_labels)
+
+    def __call__(self, doc: Doc) -> Doc:
+        context = {"country": doc._.country, "source": doc._.source}
+        figures: list[dict] = []
+        for sent in doc.sents:
+            text = sent.text
+            if not has_number(text):
+                continue
+            base = sent.start_char
+            tokens = [{"start": t.idx - base, "end": t.idx - base + len(t.text), "text": t.text,
+                       "lemma": t.lemma_, "pos": t.pos_} for t in sent]
+            ents = [{"start": e.start_char - base, "end": e.end_char - base, "label": e.label_}
+                    for e in sent.ents]
+            for fig in normalize_sentence(text, tokens, ents, context):
+                if any(e["label"] in self.skip_labels and e["start"] <= fig["start"] < e["end"] for e in ents):
+                    continue
+                fig["start"] += base
+                fig["end"] += base
+                fig["surface"] = doc.text[fig["start"]:fig["end"]]
+                figures.append(fig)
+        doc._.figures = figures
+        return doc
+
+
+@Language.factory("claims_figures", default_config={"skip_labels": []})
+def make_figures(nlp: Language, name: str, skip_labels: list[str]) -> FiguresComponent:
+    """Build the ``claims_figures`` component."""
+    return FiguresComponent(nlp, name, skip_labels)

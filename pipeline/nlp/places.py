@@ -1,0 +1,288 @@
+"""spaCy component ``claims_places``: place mentions resolved to ISO codes and GeoNames points.
+
+Recognition has three sources:
+
+1. the base model's entities (GPE, LOC, FAC, NORP by default), trimmed ("the", possessive
+   "'s"), with compounds split ("Canada-U.S." into two places, "Paris, Texas" into a place and
+   its qualifier) and NORP kept only for demonyms of a country or subdivision;
+2. entities of other labels (``rescue_labels``: "Alberta" tagged ORG) whose whole text is a
+   recognizable gazetteer name;
+3. a gazetteer pass over the remaining capitalized tokens (outside PERSON and other non-place
+   entities): names of countries, subdivisions, regions, populated places of at least
+   ``min_population``, and any name already recognized elsewhere in the same article.
+
+Mentions are resolved together by ``pipeline.normalize.places.resolve_all`` and written to
+``doc._.places``; ``doc._.country`` is set to the article's main country when the caller left it
+None.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from pipeline.nlp.extensions import register_extensions
+from pipeline.normalize.gazetteer import Gazetteer, is_generic, load_gazetteer, name_key
+from pipeline.normalize.places import article_country, resolve_all, split_compound
+
+LEADING_WORDS = {"the", "The", "THE"}
+TRAILING = ("'s", "\u2019s", "'", "\u2019")
+MAX_SCAN_TOKENS = 4
+# Last words of facility names: such a mention is not looked up by its parts ("Falcon Street"
+# is not the state of Falcon) and is placed in the article's main populated place.
+FACILITY_WORDS = {
+    "street", "st", "road", "rd", "avenue", "ave", "boulevard", "blvd", "drive", "lane", "way",
+    "highway", "close", "crescent", "place", "square", "court", "bridge", "tunnel", "airport",
+    "station", "hospital", "church", "cathedral", "mosque", "temple", "school", "college",
+    "university", "museum", "park", "centre", "center", "hall", "building", "tower", "jail",
+    "prison", "office", "stadium", "arena", "mall", "market", "hotel", "library", "castle",
+    "palace", "embassy", "consulate", "base", "campus", "plaza", "terminal", "port", "harbour",
+}
+HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "prof", "sen", "rep", "gov", "gen", "lt", "sgt",
+              "capt", "const", "cpl", "det", "insp", "supt", "rev", "sir", "lady", "lord"}
+
+
+def is_facility(surface: str) -> bool:
+    """Whether a name ends with a facility word ("Mont-Royal Avenue", "Pearson Airport")."""
+    words = surface.rstrip(".").split()
+    return len(words) > 1 and words[-1].lower().strip(".") in FACILITY_WORDS
+
+
+def main_locality(places: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The article's most mentioned populated place (first mentioned on ties)."""
+    counts: dict[int, int] = {}
+    first: dict[int, dict[str, Any]] = {}
+    for p in places:
+        if p.get("feature") in ("city", "capital") and p.get("geonameid"):
+            counts[p["geonameid"]] = counts.get(p["geonameid"], 0) + 1
+            first.setdefault(p["geonameid"], p)
+    if not counts:
+        return None
+    return first[max(counts, key=lambda g: counts[g])]
+
+
+class PlacesComponent:
+    """Finds and resolves the places of a doc."""
+
+    def __init__(self, nlp: Language, name: str, labels: list[str], rescue_labels: list[str],
+                 scan_labels: list[str], keep_unresolved: list[str], min_population: int) -> None:
+        register_extensions()
+        self.name = name
+        self.labels = set(labels)
+        self.rescue_labels = set(rescue_labels)
+        self.scan_labels = set(scan_labels)
+        self.keep_unresolved = set(keep_unresolved)
+        self.min_population = min_population
+
+    # ------------------------------------------------------------------ recognition
+    def _known(self, gaz: Gazetteer, text: str) -> bool:
+        return gaz.demonym(text) is not None or bool(gaz.lookup(text))
+
+    def _trim(self, text: str, start: int, end: int) -> tuple[int, int]:
+        words = text[start:end].split(" ", 1)
+        if len(words) == 2 and words[0] in LEADING_WORDS:
+            start += len(words[0]) + 1
+        for suffix in TRAILING:
+            if text[start:end].endswith(suffix) and end - len(suffix) > start:
+                end -= len(suffix)
+                break
+        return start, end
+
+    def _query(self, gaz: Gazetteer, span: Span, start: int, end: int) -> str | None:
+        """The longest run of tokens inside an unknown mention that the gazetteer knows
+        ("Far North Queensland" -> "Queensland", "Sichuan province" -> "Sichuan")."""
+        tokens = [t for t in span if t.idx >= start and t.idx + len(t) <= end]
+        for n in range(len(tokens) - 1, 0, -1):
+            for i in range(len(tokens) - n + 1):
+                part = span.doc.text[tokens[i].idx:tokens[i + n - 1].idx + len(tokens[i + n - 1])]
+                if part[:1].isupper() and gaz.recognizable(name_key(part), self.min_population):
+                    return part
+        return None
+
+    @staticmethod
+    def _person_words(doc: Doc) -> set[str]:
+        """Words of multi-word PERSON entities ("Georgia Simmerling" -> Georgia, Simmerling)."""
+        return {t.text for ent in doc.ents if ent.label_ == "PERSON" and 1 < len(ent) <= 3
+                and all(t.is_alpha and t.is_title for t in ent) for t in ent}
+
+    @staticmethod
+    def _after_honorific(doc: Doc, start_char: int) -> bool:
+        before = doc.text[max(0, start_char - 6):start_char].rstrip(" .").split()
+        return bool(before) and before[-1].lower() in HONORIFICS
+
+    def _personal(self, doc: Doc, m: dict[str, Any], person_words: set[str]) -> bool:
+        """A one-word mention that is a person's name in this article."""
+        first = m["surface"].split(" ", 1)[0].rstrip(".").lower()
+        return (" " not in m["surface"] and m["surface"] in person_words) or \
+            self._after_honorific(doc, m["start"]) or first in HONORIFICS
+
+    def _from_entities(self, doc: Doc, gaz: Gazetteer) -> list[dict[str, Any]]:
+        text = doc.text
+        found: list[dict[str, Any]] = []
+        for ent in doc.ents:
+            label = ent.label_
+            if label not in self.labels and label not in self.rescue_labels:
+                continue
+            start, end = self._trim(text, ent.start_char, ent.end_char)
+            surface = text[start:end]
+            if label not in self.labels:
+                if gaz.recognizable(name_key(surface), self.min_population):
+                    found.append({"start": start, "end": end, "surface": surface, "label": "GPE"})
+                continue
+            if label == "NORP" and gaz.demonym(surface) is None and gaz.recognizable(
+                    name_key(surface), self.min_population):
+                label = "GPE"
+            for m in self._split(gaz, start, end, surface, label):
+                if is_facility(m["surface"]):
+                    m["facility"] = True
+                    head = m["surface"].split(" ", 1)[0]
+                    if gaz.demonym(head) is not None or any(
+                            e["feature"] == "country" for e in gaz.lookup(head)):
+                        m["query"] = head
+                elif label != "NORP" and not self._known(gaz, m["surface"]):
+                    query = self._query(gaz, ent, m["start"], m["end"])
+                    if query:
+                        m["query"] = query
+                found.append(m)
+        return found
+
+    def _scan(self, doc: Doc, gaz: Gazetteer, found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Gazetteer names among tokens that no accepted mention or other entity covers."""
+        covered = set()
+        for m in found:
+            covered.update(range(m["start"], m["end"]))
+        seen = {name_key(m["surface"]) for m in found}
+        extra: list[dict[str, Any]] = []
+        i, n_tok = 0, len(doc)
+        while i < n_tok:
+            tok = doc[i]
+            if tok.idx in covered or not tok.text[:1].isupper() or (
+                    tok.ent_type_ and tok.ent_type_ not in self.scan_labels):
+                i += 1
+                continue
+            if "-" in tok.text[1:-1]:
+                extra.extend(self._hyphen_parts(gaz, tok, seen))
+                i += 1
+                continue
+            hit = None
+            for n in range(min(MAX_SCAN_TOKENS, n_tok - i), 0, -1):
+                span = doc[i:i + n]
+                if any(t.idx in covered or (t.ent_type_ and t.ent_type_ not in self.scan_labels)
+                       for t in span) or not span[-1].text[:1].isupper():
+                    continue
+                key = name_key(span.text)
+                if key in seen or (gaz.recognizable(key, self.min_population)
+                                   and (n > 1 or tok.pos_ == "PROPN" or tok.is_upper)):
+                    hit = span
+                    break
+            if hit is None:
+                i += 1
+                continue
+            start, end = self._trim(doc.text, hit.start_char, hit.end_char)
+            surface = doc.text[start:end]
+            label = "NORP" if gaz.demonym(surface) is not None else "GPE"
+            extra.append({"start": start, "end": end, "surface": surface, "label": label})
+            i += len(hit)
+        return extra
+
+    def _hyphen_parts(self, gaz: Gazetteer, tok: Any, seen: set[str]) -> list[dict[str, Any]]:
+        """Places inside one hyphenated token ("U.S.-led", "Canada-wide")."""
+        out, pos = [], 0
+        for part in tok.text.split("-"):
+            key = name_key(part)
+            if part[:1].isupper() and (key in seen or gaz.recognizable(key, self.min_population)):
+                start = tok.idx + pos
+                label = "NORP" if gaz.demonym(part) is not None else "GPE"
+                out.append({"start": start, "end": start + len(part), "surface": part,
+                            "label": label})
+            pos += len(part) + 1
+        return out
+
+    def mentions(self, doc: Doc, gaz: Gazetteer) -> list[dict[str, Any]]:
+        """Candidate mentions: dicts with ``start, end, surface, label`` (and ``query``,
+        ``qualifier``), in text order."""
+        person_words = self._person_words(doc)
+        found = [m for m in self._from_entities(doc, gaz) if self._keep(gaz, m)
+                 and not self._personal(doc, m, person_words)]
+        found.extend(m for m in self._scan(doc, gaz, found)
+                     if not self._personal(doc, m, person_words))
+        found.sort(key=lambda m: m["start"])
+        self._qualify(found, doc.text)
+        return found
+
+    def _keep(self, gaz: Gazetteer, m: dict[str, Any]) -> bool:
+        if is_generic(name_key(m["surface"])):
+            return False
+        if m["surface"].isupper() and len(m["surface"]) <= 4 and not any(
+                e["feature"] in ("country", "subdivision", "continent", "region")
+                for e in gaz.lookup(m["surface"])):
+            return False
+        if m["label"] == "NORP":
+            return gaz.demonym(m["surface"]) is not None
+        return bool(m.get("query")) or self._known(gaz, m["surface"]) or \
+            m["label"] in self.keep_unresolved
+
+    def _split(self, gaz: Gazetteer, start: int, end: int, surface: str,
+               label: str) -> list[dict[str, Any]]:
+        """One mention, or one per part of a compound whose parts are all known places."""
+        if ", " in surface:
+            head, tail = surface.split(", ", 1)
+            if self._known(gaz, head) and self._known(gaz, tail):
+                cut = start + len(head) + 2
+                return [{"start": start, "end": start + len(head), "surface": head,
+                         "label": label},
+                        {"start": cut, "end": end, "surface": tail, "label": label}]
+        parts = split_compound(surface)
+        if len(parts) > 1 and all(self._known(gaz, surface[a:b]) for a, b in parts):
+            return [{"start": start + a, "end": start + b, "surface": surface[a:b],
+                     "label": "NORP" if gaz.demonym(surface[a:b]) else label} for a, b in parts]
+        return [{"start": start, "end": end, "surface": surface, "label": label}]
+
+    @staticmethod
+    def _qualify(found: list[dict[str, Any]], text: str) -> None:
+        """Mark "X, Y" pairs (adjacent mentions separated by a comma): Y qualifies X."""
+        for a, b in zip(found, found[1:]):
+            if text[a["end"]:b["start"]] == ", " and b["label"] != "NORP":
+                a["qualifier"] = b.get("query") or b["surface"]
+
+    # ------------------------------------------------------------------ component
+    def __call__(self, doc: Doc) -> Doc:
+        gaz = load_gazetteer()
+        mentions = self.mentions(doc, gaz)
+        resolved = resolve_all(gaz, mentions, doc._.country, doc._.source)
+        places = []
+        for m, place in zip(mentions, resolved):
+            record = {"start": m["start"], "end": m["end"], "surface": m["surface"],
+                      "label": m["label"]}
+            record.update(place)
+            places.append(record)
+        locality = main_locality(places)
+        if locality is not None:
+            for p, m in zip(places, mentions):
+                if p["lat"] is None and (m.get("facility") or m["label"] == "FAC"):
+                    p.update({k: locality[k] for k in ("country_code", "subdivision_code",
+                                                       "lat", "lon")})
+                    p.update(name=m["surface"], feature="facility")
+        doc._.places = places
+        if doc._.country is None:
+            doc._.country = article_country(doc._.source, places)
+        return doc
+
+
+@Language.factory(
+    "claims_places",
+    default_config={
+        "labels": ["GPE", "LOC", "FAC", "NORP"],
+        "rescue_labels": ["ORG", "PERSON"],
+        "scan_labels": ["ORG"],
+        "keep_unresolved": ["GPE", "LOC", "FAC"],
+        "min_population": 100000,
+    },
+)
+def make_places(nlp: Language, name: str, labels: list[str], rescue_labels: list[str],
+                scan_labels: list[str], keep_unresolved: list[str],
+                min_population: int) -> PlacesComponent:
+    """Build the ``claims_places`` component."""
+    return PlacesComponent(nlp, name, labels, rescue_labels, scan_labels, keep_unresolved,
+                           min_population)

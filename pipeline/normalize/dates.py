@@ -1,0 +1,556 @@
+"""Normalize one time expression into the calendar interval it means (pure functions).
+
+``normalize_timex(surface, anchor, ...)`` takes the words of a time expression, the article's
+publication date (the anchor, ISO ``YYYY-MM-DD`` or None) and a little context (tense of the
+governing verb, the article's country, whether the sentence speaks of the U.S.) and returns a
+record with ``timex_type`` ("date"/"time"/"duration"/"set"), a TIMEX3-style ``value``, the
+interval ``date_start``/``date_end`` (ISO dates or None when no anchor is known), its
+``granularity`` and, for durations, an ISO 8601 ``duration``. It returns None for words that are
+not a time expression in the TimeML sense (ages, "we", money).
+
+Our code owns granularity, intervals, ranges, fiscal years, quarters, seasons, weeks, weekdays
+by tense and durations; explicit day-level dates and "N units ago" go through dateparser, always
+against the anchor, never over free text.
+"""
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from typing import Any
+
+MONTHS: dict[str, int] = {}
+for _i, _name in enumerate(calendar.month_name):
+    if _name:
+        MONTHS[_name.lower()] = _i
+        MONTHS[_name[:3].lower()] = _i
+MONTHS["sept"] = 9
+WEEKDAYS: dict[str, int] = {}
+for _i, _name in enumerate(calendar.day_name):
+    WEEKDAYS[_name.lower()] = _i
+    WEEKDAYS[_name[:3].lower()] = _i
+NUMBER_WORDS: dict[str, int] = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
+    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+    "hundred": 100, "a couple of": 2, "couple of": 2, "a dozen": 12, "dozen": 12, "single": 1,
+}
+VAGUE_NUMBERS = ("several", "a few", "few", "some", "many", "a number of", "recent", "the coming",
+                 "coming", "the past few", "past few", "more")
+UNITS: dict[str, tuple[str, str]] = {  # unit word -> (ISO 8601 designator, granularity)
+    "second": ("S", "second"), "minute": ("M", "minute"), "hour": ("H", "hour"),
+    "day": ("D", "day"), "night": ("D", "day"), "week": ("W", "week"), "month": ("M", "month"),
+    "quarter": ("Q", "quarter"), "year": ("Y", "year"), "decade": ("DE", "decade"),
+    "century": ("CE", "century"), "weekend": ("WE", "week"),
+}
+SEASONS: dict[str, tuple[str, int, int]] = {  # season -> (TIMEX code, first month, last month)
+    "spring": ("SP", 3, 5), "summer": ("SU", 6, 8), "fall": ("FA", 9, 11), "autumn": ("FA", 9, 11),
+    "winter": ("WI", 12, 2),
+}
+ORDINALS: dict[str, int] = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3,
+                            "fourth": 4, "4th": 4, "q1": 1, "q2": 2, "q3": 3, "q4": 4}
+REFS: dict[str, str] = {
+    "now": "PRESENT_REF", "currently": "PRESENT_REF", "current": "PRESENT_REF",
+    "right now": "PRESENT_REF", "at present": "PRESENT_REF", "presently": "PRESENT_REF",
+    "these days": "PRESENT_REF", "nowadays": "PRESENT_REF", "at the moment": "PRESENT_REF",
+    "recently": "PAST_REF", "recent": "PAST_REF", "the past": "PAST_REF", "previously": "PAST_REF",
+    "formerly": "PAST_REF", "lately": "PAST_REF", "recent years": "PAST_REF", "once": "PAST_REF",
+    "soon": "FUTURE_REF", "the future": "FUTURE_REF", "future": "FUTURE_REF",
+    "shortly": "FUTURE_REF", "the near future": "FUTURE_REF",
+}
+PARTS_OF_DAY: dict[str, str] = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI",
+                                "tonight": "NI", "midday": "MI", "noon": "MI"}
+
+NUM_RE = r"(?:\d+(?:\.\d+)?|[a-z]+(?:[- ][a-z]+)?|a couple of|a dozen|a few|a number of)"
+UNIT_RE = r"(second|minute|hour|day|night|week|weekend|month|quarter|year|decade|century)s?"
+MONTH_RE = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|" \
+           r"sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+WEEKDAY_RE = r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\.?"
+YEAR_RE = r"((?:1[5-9]|20)\d\d)"
+MODIFIER_RE = r"(?:(?:early|earlier|late|later|mid|middle|end|the end|the start|the beginning|" \
+              r"start|beginning|the middle|the rest|rest|the first half|the second half|the fall|" \
+              r"the spring|the summer|the winter)(?:-|\s+of\s+|\s+in\s+|\s+))?"
+RANGE_SPLIT = re.compile(r"^(?:from\s+|between\s+)?(.+?)\s*(?:\s(?:through|thru|to|until|till|and)\s|"
+                         r"\s?[-–—]\s?)\s*(.+)$")
+US_CONTEXT = re.compile(r"\b(U\.S\.|US|USA|United States|American|federal|Washington|Congress|"
+                        r"Pentagon|White House|Customs and Border Protection)\b")
+CA_CONTEXT = re.compile(r"\b(Canada|Canadian|Ottawa|provincial|Ontario|Quebec|Alberta)\b")
+
+
+def _num(word: str) -> int | None:
+    """A number written in digits or words ("5", "five", "twenty four", "a couple of")."""
+    w = word.strip().lower().replace("-", " ")
+    if re.fullmatch(r"\d+", w):
+        return int(w)
+    if w in NUMBER_WORDS:
+        return NUMBER_WORDS[w]
+    parts = w.split()
+    if parts and all(p in NUMBER_WORDS for p in parts):
+        return sum(NUMBER_WORDS[p] for p in parts)
+    return None
+
+
+def _month_end(y: int, m: int) -> date:
+    return date(y, m, calendar.monthrange(y, m)[1])
+
+
+def _add_months(y: int, m: int, n: int) -> tuple[int, int]:
+    k = y * 12 + (m - 1) + n
+    return k // 12, k % 12 + 1
+
+
+def _rec(kind: str, value: str | None, start: date | None, end: date | None,
+         granularity: str | None, duration: str | None = None) -> dict[str, Any]:
+    return {"timex_type": kind, "value": value,
+            "date_start": start.isoformat() if start else None,
+            "date_end": end.isoformat() if end else None,
+            "granularity": granularity, "duration": duration}
+
+
+def _year(y: int) -> dict[str, Any]:
+    return _rec("date", f"{y:04d}", date(y, 1, 1), date(y, 12, 31), "year")
+
+
+def _month(y: int, m: int) -> dict[str, Any]:
+    return _rec("date", f"{y:04d}-{m:02d}", date(y, m, 1), _month_end(y, m), "month")
+
+
+def _day(d: date) -> dict[str, Any]:
+    return _rec("date", d.isoformat(), d, d, "day")
+
+
+def _week(d: date) -> dict[str, Any]:
+    monday = d - timedelta(days=d.weekday())
+    iso = monday.isocalendar()
+    return _rec("date", f"{iso[0]:04d}-W{iso[1]:02d}", monday, monday + timedelta(days=6), "week")
+
+
+def _quarter(y: int, q: int) -> dict[str, Any]:
+    m = 3 * (q - 1) + 1
+    return _rec("date", f"{y:04d}-Q{q}", date(y, m, 1), _month_end(y, m + 2), "quarter")
+
+
+def _season(y: int, name: str) -> dict[str, Any]:
+    code, first, last = SEASONS[name]
+    end_year = y + 1 if last < first else y
+    return _rec("date", f"{y:04d}-{code}", date(y, first, 1), _month_end(end_year, last), "season")
+
+
+def _fiscal(y: int, system: str) -> dict[str, Any]:
+    """Fiscal year ``y``: US federal Oct (y-1)..Sep y; Canada Apr y..Mar y+1."""
+    if system == "CA":
+        return _rec("date", f"FY{y:04d}", date(y, 4, 1), date(y + 1, 3, 31), "fiscal_year")
+    return _rec("date", f"FY{y:04d}", date(y - 1, 10, 1), date(y, 9, 30), "fiscal_year")
+
+
+def fiscal_system(country: str | None, sentence: str) -> str:
+    """"US" or "CA": the sentence's own U.S./Canadian cues win over the article's country."""
+    if US_CONTEXT.search(sentence):
+        return "US"
+    if CA_CONTEXT.search(sentence) or (country or "").upper() == "CA":
+        return "CA"
+    return "US"
+
+
+def _shift_unit(d: date, unit: str, n: int) -> dict[str, Any]:
+    """The calendar unit ``n`` units away from ``d`` (negative = back)."""
+    if unit == "year":
+        return _year(d.year + n)
+    if unit == "month":
+        return _month(*_add_months(d.year, d.month, n))
+    if unit == "week":
+        return _week(d + timedelta(weeks=n))
+    if unit == "quarter":
+        y, m = _add_months(d.year, d.month, 3 * n)
+        return _quarter(y, (m - 1) // 3 + 1)
+    if unit == "decade":
+        y = (d.year // 10 + n) * 10
+        return _rec("date", f"{y // 10:03d}", date(y, 1, 1), date(y + 9, 12, 31), "decade")
+    if unit in ("day", "night"):
+        return _day(d + timedelta(days=n))
+    if unit == "weekend":
+        sat = d + timedelta(days=(5 - d.weekday()) % 7) + timedelta(weeks=n)
+        iso = sat.isocalendar()
+        return _rec("date", f"{iso[0]:04d}-W{iso[1]:02d}-WE", sat, sat + timedelta(days=1), "week")
+    return _day(d)
+
+
+def _weekday(d: date, wd: int, direction: str) -> date:
+    """The weekday ``wd`` nearest to ``d`` in ``direction`` ("past" or "future"; today counts)."""
+    if direction == "future":
+        return d + timedelta(days=(wd - d.weekday()) % 7)
+    return d - timedelta(days=(d.weekday() - wd) % 7)
+
+
+def _direction(tense: str | None) -> str:
+    return "future" if tense == "future" else "past"
+
+
+def _month_year(m: int, anchor: date, tense: str | None) -> int:
+    """The year of a bare month name: this year, unless tense points across the year boundary."""
+    if tense == "future" and m < anchor.month:
+        return anchor.year + 1
+    if tense == "past" and m > anchor.month:
+        return anchor.year - 1
+    return anchor.year
+
+
+def _duration(n: int | None, unit: str) -> str:
+    code, _ = UNITS[unit]
+    amount = "X" if n is None else str(n)
+    if unit in ("hour", "minute", "second"):
+        return f"PT{amount}{code}"
+    if code == "DE":
+        return f"P{'X' if n is None else n * 10}Y"
+    if code == "CE":
+        return f"P{'X' if n is None else n * 100}Y"
+    if code == "WE":
+        return f"P{'X' if n is None else n * 2}D"
+    return f"P{amount}{code}"
+
+
+def _dateparser_day(text: str, anchor: date | None, tense: str | None) -> date | None:
+    """An explicit day ("Oct. 5, 1998", "March 22") parsed by dateparser against the anchor."""
+    import dateparser  # imported lazily: loading its language data is slow
+
+    settings: dict[str, Any] = {"PREFER_DATES_FROM": "future" if tense == "future" else "past",
+                                "RETURN_AS_TIMEZONE_AWARE": False, "STRICT_PARSING": False}
+    if anchor:
+        settings["RELATIVE_BASE"] = datetime(anchor.year, anchor.month, anchor.day)
+    got = dateparser.parse(text, languages=["en"], settings=settings)
+    return got.date() if got else None
+
+
+def _calendar(s: str, anchor: date | None, tense: str | None, fiscal: str) -> dict[str, Any] | None:
+    """Calendar (date/time) readings of a lowercased, trimmed expression."""
+    s = re.sub(r"^(?:the|this|that)\s+(?=(?:\d|mid|early|late|end))", "", s)
+    s = re.sub(r"^(?:early|late|mid|the middle of|the end of|the start of|the beginning of|"
+               r"the rest of|the first half of|the second half of|end of|middle of|"
+               r"earlier|later|sometime|some time)(?:[- ]|\s+in\s+)", "", s).strip()
+    s = re.sub(r"\s+(?:period|time frame|timeframe)$", "", s)
+
+    # Decades: "the 1990s", "the '90s", "the nineties"
+    m = re.fullmatch(r"(?:the\s+)?(?:(\d{2})(\d)0|'(\d)0)'?s", s)
+    if m:
+        century = m.group(1) or (None if anchor is None else str(anchor.year)[:2])
+        digit = m.group(2) or m.group(3)
+        if century is None:
+            return _rec("date", None, None, None, "decade")
+        y = int(century + digit + "0")
+        return _rec("date", f"{y // 10:03d}", date(y, 1, 1), date(y + 9, 12, 31), "decade")
+
+    # Fiscal years: "fiscal 2022", "fiscal year 2022", "FY2022", "fiscal 2022-23", "fiscal 1989's"
+    m = re.fullmatch(r"(?:the\s+)?(?:fiscal(?:\s+year)?|fy)\s*'?(\d{4}|\d{2})(?:[-/](\d{2,4}))?(?:'s)?", s)
+    if m:
+        y = int(m.group(1))
+        if y < 100:
+            y += 2000 if y < 50 else 1900
+        if m.group(2):  # "2022-23" names the year it starts in (Canada) / ends in (US)
+            end = int(m.group(2)[-2:]) + (y // 100) * 100
+            return _fiscal(end if fiscal == "US" else y, fiscal)
+        return _fiscal(y, fiscal)
+    m = re.fullmatch(r"(?:the\s+|this\s+|last\s+|next\s+|the\s+current\s+|the\s+previous\s+)?"
+                     r"(?:current\s+)?fiscal\s+year", s)
+    if m and anchor:
+        shift = -1 if s.startswith(("last", "the previous")) else 1 if s.startswith("next") else 0
+        y = anchor.year + (1 if fiscal == "US" and anchor.month >= 10 else 0)
+        if fiscal == "CA" and anchor.month < 4:
+            y -= 1
+        return _fiscal(y + shift, fiscal)
+
+    # Quarters: "the third quarter", "third-quarter", "Q3 2022", "the fourth quarter of 1997"
+    m = re.fullmatch(r"(?:the\s+)?(?:(this|last|next|the\s+same)\s+year'?s\s+)?(?:fiscal\s+)?"
+                     r"(first|second|third|fourth|1st|2nd|3rd|4th|q1|q2|q3|q4)(?:[- ](?:fiscal\s+)?quarter)?"
+                     r"(?:\s+(?:of\s+)?(?:(?:fiscal|calendar)\s+)?(?:(\d{4})|(this|last|next)\s+year))?", s)
+    if m and ("quarter" in s or s.startswith("q")):
+        q = ORDINALS[m.group(2)]
+        if m.group(3):
+            return _quarter(int(m.group(3)), q)
+        if anchor is None:
+            return _rec("date", None, None, None, "quarter")
+        rel = m.group(1) or m.group(4)
+        y = anchor.year + {"last": -1, "next": 1}.get(rel or "", 0)
+        if rel is None and tense != "future" and date(y, 3 * (q - 1) + 1, 1) > anchor:
+            y -= 1
+        return _quarter(y, q)
+
+    # Seasons: "last summer", "this winter", "summer 2022", "the summer of 1997"
+    m = re.fullmatch(r"(?:(last|this|next|past|coming)\s+)?(spring|summer|fall|autumn|winter)"
+                     r"(?:'s)?(?:\s+(?:of\s+)?(\d{4}))?", s)
+    if m:
+        name = m.group(2)
+        if m.group(3):
+            return _season(int(m.group(3)), name)
+        if anchor is None:
+            return _rec("date", None, None, None, "season")
+        rel = m.group(1)
+        this = _season(anchor.year, name)
+        if name == "winter" and anchor.month <= 2:
+            this = _season(anchor.year - 1, name)
+        if rel in ("last", "past") or (rel is None and tense == "past"):
+            y = int(this["value"][:4])
+            while date.fromisoformat(_season(y, name)["date_end"]) >= anchor:
+                y -= 1
+            return _season(y, name)
+        if rel in ("next", "coming") or (rel is None and tense == "future"):
+            y = int(this["value"][:4])
+            while date.fromisoformat(_season(y, name)["date_start"]) <= anchor:
+                y += 1
+            return _season(y, name)
+        return this
+
+    # Years: "2022", "in 2022", "the year 2004", "1997's"
+    m = re.fullmatch(r"(?:(?:the\s+)?(?:calendar\s+)?year\s+)?" + YEAR_RE + r"(?:'s)?", s)
+    if m:
+        return _year(int(m.group(1)))
+
+    # Month (+ year): "October", "October 2022", "February of this year", "last April"
+    m = re.fullmatch(r"(?:(last|this|next|past|coming)\s+)?" + MONTH_RE +
+                     r"(?:,?\s+(?:of\s+)?(?:" + YEAR_RE + r"|(this|last|next)\s+year))?", s)
+    if m:
+        mo = MONTHS[m.group(2).rstrip(".")[:4] if m.group(2).startswith("sept") else m.group(2).rstrip(".")[:3]]
+        if m.group(3):
+            return _month(int(m.group(3)), mo)
+        if anchor is None:
+            return _rec("date", None, None, None, "month")
+        rel = m.group(1) or m.group(4)
+        if m.group(4):
+            return _month(anchor.year + {"last": -1, "next": 1}.get(rel, 0), mo)
+        if rel in ("last", "past"):
+            y = anchor.year if mo < anchor.month else anchor.year - 1
+        elif rel in ("next", "coming"):
+            y = anchor.year if mo > anchor.month else anchor.year + 1
+        elif rel == "this":
+            y = anchor.year
+        else:
+            y = _month_year(mo, anchor, tense)
+        return _month(y, mo)
+
+    # Named relative days
+    if s in ("today", "this day", "the day", "today's", "tonight", "this morning", "this afternoon",
+             "this evening", "yesterday", "tomorrow", "last night", "yesterday's", "tomorrow's",
+             "the previous day", "the day before", "the next day", "the following day",
+             "yesterday morning", "yesterday afternoon", "yesterday evening", "tomorrow morning",
+             "tomorrow night", "tomorrow evening", "tomorrow afternoon", "late yesterday",
+             "late today", "earlier today", "later today", "overnight"):
+        if anchor is None:
+            return _rec("time" if any(p in s for p in PARTS_OF_DAY) else "date", None, None, None, "day")
+        shift = -1 if ("yesterday" in s or "last night" in s or "previous" in s or "before" in s) \
+            else 1 if ("tomorrow" in s or "next" in s or "following" in s) else 0
+        d = anchor + timedelta(days=shift)
+        part = next((code for word, code in PARTS_OF_DAY.items() if re.search(rf"\b{word}\b", s)), None)
+        if part:
+            return _rec("time", f"{d.isoformat()}T{part}", d, d, "part_of_day")
+        return _day(d)
+
+    # "this week", "last month", "next year", "the past year", "earlier this month", "this past weekend"
+    m = re.fullmatch(r"(this|last|next|the\s+past|past|the\s+coming|coming|the\s+current|current|"
+                     r"the\s+previous|previous|the\s+following|this\s+past|the\s+same)\s+" + UNIT_RE, s)
+    if m:
+        if anchor is None:
+            return _rec("date", None, None, None, UNITS[m.group(2)][1])
+        rel = re.sub(r"^the\s+", "", m.group(1))
+        shift = {"last": -1, "past": -1, "previous": -1, "this past": -1, "next": 1, "coming": 1,
+                 "following": 1}.get(rel, 0)
+        if m.group(2) == "weekend" and shift == 0:
+            shift = -1 if tense == "past" else 0
+        return _shift_unit(anchor, m.group(2), shift)
+    # "the year", "the week", "the weekend", "the month": the current one (the weekend by tense)
+    m = re.fullmatch(r"the\s+(week|weekend|month|year)", s)
+    if m and anchor is not None:
+        if m.group(1) == "weekend":
+            return _shift_unit(anchor, "weekend", -1 if tense == "past" and anchor.weekday() < 5 else 0)
+        return _shift_unit(anchor, m.group(1), 0)
+
+    # "a year ago", "two weeks earlier", "five years from now", "year-earlier", "a year earlier"
+    m = re.fullmatch(r"(?:(" + NUM_RE + r")\s+)?" + UNIT_RE + r"\s+(ago|earlier|before|later|from now|hence)", s)
+    if not m:
+        m2 = re.fullmatch(r"(?:the\s+)?(year|month|week|quarter)[- ](ago|earlier)(?:\s+\w+)?", s)
+        if m2:
+            if anchor is None:
+                return _rec("date", None, None, None, UNITS[m2.group(1)][1])
+            return _shift_unit(anchor, m2.group(1), -1)
+    if m:
+        n = _num(m.group(1)) if m.group(1) else 1
+        if n is None or anchor is None:
+            return _rec("date", None, None, None, UNITS[m.group(2)][1])
+        sign = -1 if m.group(3) in ("ago", "earlier", "before") else 1
+        unit = m.group(2)
+        if unit in ("day", "night") and n < 1000:
+            found = _dateparser_day(f"{n} days {'ago' if sign < 0 else 'later'}", anchor, tense)
+            return _day(found or anchor + timedelta(days=sign * n))
+        return _shift_unit(anchor, unit, sign * n)
+
+    # Weekdays: "Thursday", "last Friday", "next Tuesday", "Friday night", "Monday's"
+    m = re.fullmatch(r"(?:(last|this|next|this\s+past|this\s+coming|coming|on)\s+)?" + WEEKDAY_RE +
+                     r"(?:'s)?(?:\s+(morning|afternoon|evening|night))?", s)
+    if m:
+        part = PARTS_OF_DAY.get(m.group(3) or "")
+        if anchor is None:
+            return _rec("time" if part else "date", None, None, None, "day")
+        wd = WEEKDAYS[m.group(2).rstrip(".")[:3]]
+        rel = m.group(1) or ""
+        if rel in ("last", "this past"):
+            d = _weekday(anchor - timedelta(days=1), wd, "past")
+        elif rel in ("next", "this coming", "coming"):
+            d = _weekday(anchor + timedelta(days=1), wd, "future")
+        else:
+            d = _weekday(anchor, wd, _direction(tense))
+        if part:
+            return _rec("time", f"{d.isoformat()}T{part}", d, d, "part_of_day")
+        return _day(d)
+
+    # Explicit days: "Oct. 5", "March 22, 2023", "5 October 1998", "1998-03-22", "10/5/98"
+    if re.search(r"\d", s) and (re.search(MONTH_RE, s) or re.fullmatch(r"[\d/.-]+", s)):
+        m = re.fullmatch(r"(?:" + WEEKDAY_RE + r",?\s+)?" + MONTH_RE + r"\s+(\d{1,2})(?:st|nd|rd|th)?"
+                         r"(?:,?\s+" + YEAR_RE + r")?", s)
+        if m and anchor is None and not m.group(4):
+            return _rec("date", None, None, None, "day")
+        if m and not m.group(4):
+            # A day without a year: this year's, or the year the tense points to.
+            mo = MONTHS[m.group(2).rstrip(".")[:3]]
+            day = int(m.group(3))
+            if day > calendar.monthrange(anchor.year, mo)[1]:
+                return None
+            cand = date(anchor.year, mo, day)
+            if tense == "future" and cand < anchor - timedelta(days=30):
+                cand = date(anchor.year + 1, mo, day)
+            elif tense == "past" and cand > anchor + timedelta(days=30):
+                cand = date(anchor.year - 1, mo, day)
+            return _day(cand)
+        found = _dateparser_day(s, anchor, tense)
+        if found and (anchor is not None or re.search(YEAR_RE, s)):
+            return _day(found)
+    return None
+
+
+def _range(s: str, anchor: date | None, tense: str | None, fiscal: str) -> dict[str, Any] | None:
+    """Ranges: "from October 2022 through February of this year", "1995-97", "between May and July"."""
+    m = RANGE_SPLIT.fullmatch(s)
+    if not m:
+        return None
+    left, right = m.group(1).strip(), m.group(2).strip()
+    b = _calendar(right, anchor, tense, fiscal)
+    if b is None or b["date_start"] is None:
+        return None
+    a = _calendar(left, anchor, tense, fiscal)
+    if a is None:  # "October 5-7", "1995-97": the left side borrows from the right
+        mm = re.fullmatch(r"\d{2}", right)
+        if mm and re.fullmatch(r"\d{4}", left):
+            b = _year(int(left[:2] + right))
+            a = _year(int(left))
+        else:
+            return None
+    if a["date_start"] is None:
+        return None
+    # "October 2022 through February" where February alone would land before October
+    if a["date_start"] > b["date_start"] and b["granularity"] in ("month", "day") and \
+            not re.search(YEAR_RE, right) and "year" not in right:
+        b = _calendar(f"{right} {int(b['date_start'][:4]) + 1}", anchor, tense, fiscal) or b
+    if a["date_start"] > b["date_end"]:
+        return None
+    return _rec("date", f"{a['value']}/{b['value']}", date.fromisoformat(a["date_start"]),
+                date.fromisoformat(b["date_end"]), "range")
+
+
+@lru_cache(maxsize=20000)
+def normalize_timex(surface: str, anchor: str | None, tense: str | None = None,
+                    country: str | None = None, sentence: str = "",
+                    label: str = "DATE") -> dict[str, Any] | None:
+    """Normalize the time expression ``surface`` against the publication date ``anchor``.
+
+    ``tense`` is "past", "present", "future" or None (the governing verb's tense); ``country``
+    and ``sentence`` choose the fiscal-year system; ``label`` is the spaCy entity label. Returns
+    a record (see the module docstring) or None when ``surface`` is not a time expression.
+    """
+    anchor_d = date.fromisoformat(anchor[:10]) if anchor else None
+    s = re.sub(r"\s+", " ", surface.strip().lower().replace("’", "'")).strip(" ,.;:")
+    s = re.sub(r"^(?:in|on|at|during|since|by|for|until|from|of|about|around|before|after|"
+               r"over|within|nearly|almost|about|roughly|some|only|just|more than|less than|"
+               r"at least|up to)\s+", "", s)
+    if not s or not re.search(r"[a-z0-9]", s):
+        return None
+    if re.search(r"\d[- ]?years?[- ]old|\bage[sd]?\b|\$|%|\bper cent\b|\bpercent\b", s):
+        return None
+    if s in REFS:
+        value = REFS[s]
+        start = anchor if (value == "PRESENT_REF" and anchor) else None
+        return {"timex_type": "date", "value": value, "date_start": start, "date_end": start,
+                "granularity": None, "duration": None}
+    fiscal = fiscal_system(country, sentence)
+
+    # Sets: "every week", "each year", "weekly", "annually", "a year" after a figure
+    m = re.fullmatch(r"(?:every|each|per|a)\s+(?:(" + NUM_RE + r")\s+)?" + UNIT_RE, s)
+    if m and not s.startswith("a ") or s in ("daily", "weekly", "monthly", "annually", "yearly",
+                                             "quarterly", "hourly", "nightly"):
+        unit = m.group(2) if m else {"daily": "day", "weekly": "week", "monthly": "month",
+                                     "annually": "year", "yearly": "year", "quarterly": "quarter",
+                                     "hourly": "hour", "nightly": "night"}[s]
+        n = _num(m.group(1)) if m and m.group(1) else 1
+        return _rec("set", _duration(n, unit), None, None, UNITS[unit][1], _duration(n, unit))
+
+    # "the first five months of fiscal 2023": the leading part of an interval
+    m = re.fullmatch(r"(?:the\s+)?(first|last|final)\s+(" + NUM_RE + r")\s+(month|week|day|year)s?\s+of\s+(.+)", s)
+    if m:
+        whole = normalize_timex(m.group(4), anchor, tense, country, sentence, label)
+        n = _num(m.group(2))
+        if whole and whole["date_start"] and n:
+            ws, we = date.fromisoformat(whole["date_start"]), date.fromisoformat(whole["date_end"])
+            unit = m.group(3)
+            if unit == "month":
+                if m.group(1) == "first":
+                    y, mo = _add_months(ws.year, ws.month, n - 1)
+                    return _rec("date", f"{whole['value']}/P{n}M", ws, _month_end(y, mo), "range")
+                y, mo = _add_months(we.year, we.month, -(n - 1))
+                return _rec("date", f"{whole['value']}/P{n}M", date(y, mo, 1), we, "range")
+            span = {"day": 1, "week": 7, "year": 365}[unit] * n
+            if m.group(1) == "first":
+                return _rec("date", None, ws, ws + timedelta(days=span - 1), "range")
+            return _rec("date", None, we - timedelta(days=span - 1), we, "range")
+
+    # Durations: "five months", "the past three months", "a two-year", "the last twenty four hours"
+    m = re.fullmatch(r"(?:the\s+|a\s+|an\s+)?(?:(?:past|last|next|first|coming|previous|following|"
+                     r"final|latest|same|entire|whole|full|remaining|recent|other|additional|"
+                     r"extra|more)\s+)*(?:(" + NUM_RE + r")[\s-]+)?(?:(?:full|straight|consecutive|"
+                     r"long)[\s-]+)?" + UNIT_RE + r"(?:[\s-]+long)?", s)
+    if m and not re.fullmatch(r"(?:the\s+)?(?:last|past|next|coming|previous|this|the)\s+" + UNIT_RE, s):
+        num_text = m.group(1)
+        n = _num(num_text) if num_text else None
+        vague = num_text is None or any(num_text == v or num_text.endswith(v) for v in VAGUE_NUMBERS) \
+            or n is None
+        if num_text is None and re.fullmatch(r"(?:the\s+)?(?:first|last|past|latest|previous|"
+                                             r"same|entire|whole|full|recent)\s+.*", s) is None:
+            vague = False
+            n = 1
+        if num_text is not None and n is None and num_text.split()[0] not in ("several", "few", "a",
+                                                                              "some", "many", "recent"):
+            return None
+        unit = m.group(2)
+        dur = _duration(None if vague and n is None else n, unit)
+        return _rec("duration", dur, None, None, UNITS[unit][1], dur)
+
+    cal = _calendar(s, anchor_d, tense, fiscal)
+    if cal is None:
+        cal = _range(s, anchor_d, tense, fiscal)
+    if cal is None and label == "TIME":
+        return _rec("time", None, None, None, "time")
+    if cal is not None and label == "TIME" and cal["timex_type"] == "date" and cal["granularity"] == "day":
+        cal = {**cal, "timex_type": "time"}
+    return cal
+
+
+def shift_years(record: dict[str, Any], years: int) -> dict[str, Any] | None:
+    """The same interval ``years`` years away ("the same five months the previous year")."""
+    if not record or not record.get("date_start"):
+        return None
+
+    def move(iso: str) -> date:
+        d = date.fromisoformat(iso)
+        last = calendar.monthrange(d.year + years, d.month)[1]
+        return date(d.year + years, d.month, min(d.day, last) if d.day < 28 else
+                    (last if d.day == calendar.monthrange(d.year, d.month)[1] else min(d.day, last)))
+
+    return _rec("date", None, move(record["date_start"]), move(record["date_end"]),
+                record.get("granularity"))

@@ -1,0 +1,133 @@
+"""The offline gazetteer: countries, subdivisions, US counties, populated places and regions.
+
+Built once by ``python -m pipeline.normalize.build_gazetteer`` into
+``models/gazetteer/places.tsv.gz`` and loaded lazily, once per process, by ``load_gazetteer``.
+Entries are plain dicts with the keys of a place record (``name, feature, country_code,
+subdivision_code, geonameid, lat, lon``) plus ``population``; they are looked up by a
+normalized name (``name_key``).
+"""
+from __future__ import annotations
+
+import gzip
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+GAZETTEER_FILE = Path(__file__).resolve().parents[2] / "models" / "gazetteer" / "places.tsv.gz"
+
+# Words that name a kind of place or a direction rather than a place ("Central", "Lakes").
+GENERIC_WORDS = frozenset(
+    "north south east west northern southern eastern western central centre center middle "
+    "far upper lower greater inner outer lakes lake coast coastal islands island mountains "
+    "valley river district county city state province region capital federal national "
+    "commonwealth metro downtown midtown uptown new old great grand little saint st "
+    "northeast northwest southeast southwest the of and".split())
+
+_PUNCT = re.compile(r"[.\u2019'`]")
+_SPACE = re.compile(r"[\s\-\u2010-\u2015]+")
+
+
+def name_key(text: str) -> str:
+    """Normalize a place name for lookup: 'the U.S.' -> 'us', 'Québec' -> 'quebec'."""
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    text = _SPACE.sub(" ", _PUNCT.sub("", text.lower())).strip()
+    if text.startswith("the "):
+        text = text[4:]
+    return text
+
+
+def is_generic(key: str) -> bool:
+    """Whether a normalized name is made only of generic words ("far north", "central")."""
+    return all(w in GENERIC_WORDS for w in key.split())
+
+
+@dataclass
+class Gazetteer:
+    """Entries and a name index over them."""
+
+    entries: list[dict[str, Any]] = field(default_factory=list)
+    index: dict[str, list[int]] = field(default_factory=dict)
+    # Demonym key -> (country_code or region name, subdivision_code or None).
+    demonyms: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    countries: dict[str, int] = field(default_factory=dict)
+    subdivisions: dict[str, int] = field(default_factory=dict)
+
+    def recognizable(self, key: str, min_population: int) -> bool:
+        """Whether a normalized name is safe to tag on its own: a country, subdivision,
+        continent or region, or a populated place of at least ``min_population`` under its
+        own name (not a foreign alias)."""
+        if is_generic(key):
+            return False
+        for i in self.index.get(key, ()):
+            e = self.entries[i]
+            if e["feature"] in ("country", "subdivision", "continent", "region"):
+                return True
+            if e["population"] >= min_population and e["feature"] in ("city", "capital") \
+                    and name_key(e["name"]) == key:
+                return True
+        return key in self.demonyms
+
+    def lookup(self, text: str) -> list[dict[str, Any]]:
+        """All entries whose name or alias normalizes like ``text``."""
+        return [self.entries[i] for i in self.index.get(name_key(text), [])]
+
+    def country(self, code: str | None) -> dict[str, Any] | None:
+        """The country entry for an ISO alpha-2 code."""
+        i = self.countries.get(code or "")
+        return None if i is None else self.entries[i]
+
+    def subdivision(self, code: str | None) -> dict[str, Any] | None:
+        """The subdivision entry for an ISO 3166-2 code."""
+        i = self.subdivisions.get(code or "")
+        return None if i is None else self.entries[i]
+
+    def demonym(self, text: str) -> dict[str, Any] | None:
+        """The country (or subdivision) entry a demonym ('Canadian', 'Quebecers') refers to."""
+        hit = self.demonyms.get(name_key(text))
+        if hit is None:
+            return None
+        if hit[1]:
+            return self.subdivision(hit[1]) or self.country(hit[0])
+        if len(hit[0]) > 2:
+            regions = [e for e in self.lookup(hit[0]) if e["feature"] in ("continent", "region")]
+            return regions[0] if regions else None
+        return self.country(hit[0])
+
+
+def read_gazetteer(path: Path | str = GAZETTEER_FILE) -> Gazetteer:
+    """Parse the gazetteer file into a ``Gazetteer``."""
+    gaz = Gazetteer()
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        next(fh)
+        for line in fh:
+            gid, name, feature, cc, sub, lat, lon, pop, aliases = line.rstrip("\n").split("\t")
+            if feature == "demonym":
+                # A region's adjective names its region in the aliases column instead.
+                gaz.demonyms[name_key(name)] = (cc or aliases, sub or None)
+                continue
+            i = len(gaz.entries)
+            gaz.entries.append({
+                "name": name, "feature": feature, "country_code": cc or None,
+                "subdivision_code": sub or None, "geonameid": int(gid) if gid else None,
+                "lat": float(lat), "lon": float(lon), "population": int(pop),
+            })
+            keys = {name_key(name)}
+            if aliases:
+                keys.update(name_key(a) for a in aliases.split("|"))
+            for key in keys:
+                if key:
+                    gaz.index.setdefault(key, []).append(i)
+            if feature == "country":
+                gaz.countries[cc] = i
+            elif feature == "subdivision":
+                gaz.subdivisions[sub] = i
+    return gaz
+
+
+@lru_cache(maxsize=1)
+def load_gazetteer() -> Gazetteer:
+    """The shipped gazetteer, read once per process."""
+    return read_gazetteer(GAZETTEER_FILE)

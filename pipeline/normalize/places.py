@@ -1,0 +1,176 @@
+"""Resolve place mentions to gazetteer entries: pure functions over plain records.
+
+A mention is resolved by scoring every gazetteer entry with its name: the log of the
+population, a prior by feature (countries, continents and regions before subdivisions, before
+populated places), and context: the article's country, the countries and subdivisions already
+resolved in the article, and an explicit qualifier ("Paris, Texas", "London, Ont.").
+Demonyms ("Canadian", "Quebecers") resolve to their country or subdivision, and compounds
+("Canada-U.S.", "Turkish-Russian") are split into their parts by the caller (``split_compound``).
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from typing import Any, Iterable
+
+from pipeline.normalize.gazetteer import Gazetteer, name_key
+
+FEATURE_PRIOR: dict[str, float] = {
+    "country": 6.0, "continent": 6.0, "region": 6.0, "subdivision": 3.5, "capital": 5.0,
+    "city": 0.0, "county": 0.0,
+}
+SAME_COUNTRY_BONUS = 2.5
+MENTIONED_COUNTRY_BONUS = 2.0
+MENTIONED_SUBDIVISION_BONUS = 2.5
+FOREIGN_PENALTY = 3.0
+QUALIFIER_BONUS = 20.0
+ALIAS_PENALTY = 1.0
+
+# Wire services and outlets whose home country is a strong prior for the article.
+SOURCE_COUNTRIES: dict[str, str] = {
+    "canadian press": "CA", "cbc": "CA", "globe and mail": "CA", "toronto star": "CA",
+    "national post": "CA", "ctv": "CA", "associated press": "US", "new york times": "US",
+    "washington post": "US", "reuters": "GB", "bbc": "GB", "guardian": "GB",
+    "agence france-presse": "FR", "afp": "FR", "abc news": "US", "cnn": "US",
+}
+# Country-code top-level domains of a source given as a web address ("www.cbc.ca").
+DOMAIN_COUNTRIES: dict[str, str] = {".ca": "CA", ".uk": "GB", ".au": "AU", ".nz": "NZ",
+                                    ".ie": "IE", ".in": "IN", ".za": "ZA"}
+
+_COMPOUND = re.compile(r"\s*[-\u2010-\u2015/]\s*")
+PLACE_KEYS = ("name", "feature", "country_code", "subdivision_code", "geonameid", "lat", "lon")
+
+
+def empty_place() -> dict[str, Any]:
+    """A place record with nothing resolved."""
+    return {k: None for k in PLACE_KEYS}
+
+
+def as_place(entry: dict[str, Any] | None) -> dict[str, Any]:
+    """The place-record fields of a gazetteer entry (all None when ``entry`` is None)."""
+    if entry is None:
+        return empty_place()
+    return {k: entry.get(k) for k in PLACE_KEYS}
+
+
+def split_compound(surface: str) -> list[tuple[int, int]]:
+    """Char ranges of the parts of a hyphenated compound ('Canada-U.S.' -> two ranges).
+
+    Returns ``[(0, len(surface))]`` when the surface has no separator.
+    """
+    parts, pos = [], 0
+    for m in _COMPOUND.finditer(surface):
+        if m.start() > pos:
+            parts.append((pos, m.start()))
+        pos = m.end()
+    if pos < len(surface):
+        parts.append((pos, len(surface)))
+    return parts or [(0, len(surface))]
+
+
+def score_entry(entry: dict[str, Any], surface: str, context: dict[str, Any]) -> float:
+    """How likely ``entry`` is the place meant by ``surface`` in ``context``.
+
+    ``context`` keys (all optional): ``country`` (article country), ``countries`` and
+    ``subdivisions`` (Counters of codes resolved in the article), ``qualifier`` (a resolved
+    place record that qualifies this mention, as in "Paris, Texas").
+    """
+    score = math.log10((entry.get("population") or 0) + 1)
+    score += FEATURE_PRIOR.get(entry["feature"], 0.0)
+    if name_key(entry["name"]) != name_key(surface):
+        score -= ALIAS_PENALTY
+    cc, sub = entry.get("country_code"), entry.get("subdivision_code")
+    if cc and cc == context.get("country"):
+        score += SAME_COUNTRY_BONUS
+    countries: Counter = context.get("countries") or Counter()
+    subdivisions: Counter = context.get("subdivisions") or Counter()
+    if entry["feature"] not in ("country", "continent", "region"):
+        if cc and countries.get(cc):
+            score += MENTIONED_COUNTRY_BONUS
+        elif cc and context.get("country") and cc != context["country"]:
+            score -= FOREIGN_PENALTY
+        if sub and subdivisions.get(sub) and entry["feature"] != "subdivision":
+            score += MENTIONED_SUBDIVISION_BONUS
+    qualifier = context.get("qualifier")
+    if qualifier:
+        qsub, qcc = qualifier.get("subdivision_code"), qualifier.get("country_code")
+        if qualifier.get("feature") == "subdivision" and sub == qsub:
+            score += QUALIFIER_BONUS
+        elif qualifier.get("feature") == "country" and cc == qcc:
+            score += QUALIFIER_BONUS
+    return score
+
+
+def resolve(gaz: Gazetteer, surface: str, context: dict[str, Any] | None = None,
+            label: str | None = None) -> dict[str, Any]:
+    """The best gazetteer match for a mention as a place record (fields None when unknown)."""
+    context = context or {}
+    if label == "NORP" or gaz.demonym(surface) is not None:
+        hit = gaz.demonym(surface)
+        if hit is not None or label == "NORP":
+            return as_place(hit)
+    candidates = gaz.lookup(surface)
+    if not candidates:
+        return empty_place()
+    best = max(candidates, key=lambda e: score_entry(e, surface, context))
+    return as_place(best)
+
+
+def resolve_all(gaz: Gazetteer, mentions: list[dict[str, Any]], country: str | None = None,
+                source: str | None = None) -> list[dict[str, Any]]:
+    """Resolve an article's mentions together: one sense per surface, in two passes.
+
+    Each mention is a dict with ``surface``, ``label`` and optionally ``query`` (the part of
+    the surface to look up, when not all of it) and ``qualifier`` (the surface of a following
+    qualifying place). The first pass resolves without article
+    context to collect the countries and subdivisions mentioned; the second uses them.
+    Returns one place record per mention, in order.
+    """
+    def pass_(ctx: dict[str, Any]) -> list[dict[str, Any]]:
+        cache: dict[tuple[str, bool], dict[str, Any]] = {}
+        for m in mentions:
+            query = m.get("query") or m["surface"]
+            key = (name_key(query), m.get("label") == "NORP")
+            if key not in cache:
+                cache[key] = resolve(gaz, query, ctx, m.get("label"))
+        return [cache[(name_key(m.get("query") or m["surface"]), m.get("label") == "NORP")]
+                for m in mentions]
+
+    first = pass_({"country": country})
+    # What each distinct name contributes, so that a name is not its own evidence.
+    own: dict[str, tuple[str | None, str | None]] = {}
+    for m, p in zip(mentions, first):
+        own[name_key(m.get("query") or m["surface"])] = (p["country_code"], p["subdivision_code"])
+    countries = Counter(c for c, _ in own.values() if c)
+    subdivisions = Counter(s for _, s in own.values() if s)
+    broad = [p for p in first if p["feature"] in ("country", "subdivision")]
+    base = {"country": country or article_country(source, broad)}
+
+    out, cache = [], {}
+    for m in mentions:
+        query = m.get("query") or m["surface"]
+        key = (name_key(query), m.get("label") == "NORP", m.get("qualifier"))
+        if key not in cache:
+            cc, sub = own.get(key[0], (None, None))
+            ctx = dict(base, countries=countries - Counter([cc] if cc else []),
+                       subdivisions=subdivisions - Counter([sub] if sub else []))
+            if m.get("qualifier"):
+                ctx["qualifier"] = resolve(gaz, m["qualifier"], base)
+            cache[key] = resolve(gaz, query, ctx, m.get("label"))
+        out.append(cache[key])
+    return out
+
+
+def article_country(source: str | None, places: Iterable[dict[str, Any]]) -> str | None:
+    """The article's main country: its source's home country, else the most mentioned one."""
+    key = (source or "").lower().strip()
+    for name, code in SOURCE_COUNTRIES.items():
+        if name in key or name.replace(" ", "") in key:
+            return code
+    host = key.split("/")[0]
+    for suffix, code in DOMAIN_COUNTRIES.items():
+        if host.endswith(suffix):
+            return code
+    counts = Counter(p.get("country_code") for p in places if p.get("country_code"))
+    return counts.most_common(1)[0][0] if counts else None

@@ -1,0 +1,638 @@
+"""Figures in a sentence: numbers with their unit, currency, approximation and change.
+
+``normalize_sentence`` is the pure normalizer behind the ``claims_figures`` component. It
+takes one sentence's text, optionally its tokens and named entities as plain dicts (offsets
+relative to the sentence), and the article context, and returns one plain dict per figure::
+
+    {"start", "end", "surface", "value", "value_max", "unit", "unit_dimension",
+     "currency", "approx", "change", "per_unit"}
+
+Numbers are found by a pattern over digits, number words ("two billion", "a dozen") and scale
+words or suffixes ("26.9 million", "$8bn", "25k"); the unit comes from the words after the
+number, looked up in the unit vocabulary (``units.py``, built on quantulum3's lexicon), else
+the counted noun ("39,000 claims" -> "claim"). Years, calendar dates, times of day, ordinals
+and numbers that are part of a name ("Safe Third Country", "S&P 500", "COVID-19") are not
+figures. Conventions follow the NewsQuant annotation: "from X to Y" and "X to Y" are ranges
+(``value``..``value_max``), "dozens"/"hundreds"/"thousands" are the ranges 12-120, 100-1000,
+1000-10000, and ``change`` is set only when a verb or adverb of change governs the figure
+("rose 6.5%" is up, "to 164p" after it is not).
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pipeline.normalize.units import (
+    DOLLAR_UNIT,
+    currency_prefix,
+    currency_word,
+    dollar_currency,
+    lookup_unit,
+)
+
+ONES = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19,
+}
+TENS = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90,
+}
+SCALES = {
+    "hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
+    "k": 1e3, "m": 1e6, "mn": 1e6, "mln": 1e6, "mil": 1e6, "b": 1e9, "bn": 1e9, "tn": 1e12,
+    "trn": 1e12, "dozen": 12,
+}
+# "dozens of people": NewsQuant reads a plural scale word as one order of magnitude.
+PLURAL_SCALES = {"dozens": (12, 120), "hundreds": (100, 1000), "thousands": (1e3, 1e4),
+                 "millions": (1e6, 1e7), "billions": (1e9, 1e10)}
+FRACTIONS = {"half": 0.5, "third": 1 / 3, "thirds": 2 / 3, "quarter": 0.25, "quarters": 0.75}
+
+MONTHS = ("jan", "january", "feb", "february", "mar", "march", "apr", "april", "may", "jun",
+          "june", "jul", "july", "aug", "august", "sep", "sept", "september", "oct", "october",
+          "nov", "november", "dec", "december")
+# Entity labels whose numbers are names, not figures.
+NAME_LABELS = frozenset({"ORG", "PRODUCT", "FAC", "WORK_OF_ART", "LAW", "EVENT", "PERSON",
+                         "GPE", "LOC", "NORP", "LANGUAGE"})
+# Words glued to a number by a hyphen that do not make it a name ("sub-300", "minus-130").
+HYPHEN_PREFIXES = frozenset({"sub", "minus", "mid", "over", "under", "about", "around", "up",
+                             "more", "than", "to", "nearly", "some", "top", "the"})
+
+_ONES_RE = "|".join(sorted(ONES, key=len, reverse=True))
+_TENS_RE = "|".join(TENS)
+_WORDNUM = rf"(?:(?:{_TENS_RE})(?:[-\s](?:{_ONES_RE}))?|{_ONES_RE})"
+_DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
+_SCALE_WORD = r"hundred|thousand|million|billion|trillion|dozen"
+_SCALE_ABBR = r"bn|mn|mln|mil|tn|trn|[kKmMbB]"
+_CUR = (r"(?:\b(?:US|C|CA|A|AU|NZ|HK|S|SG|R)\s?\$|\$\s?(?:US|A|AU|NZ|C|CA|HK|S)(?=\s?[\d.])|\$|€|£|¥|₹|\bY="
+        r"|\b(?:USD|CAD|AUD|EUR|GBP|JPY|CNY|HKD|RMB|INR)\s?|\bRM|\bRs\.?\s?|\bPS(?=\d))")
+
+FIGURE_RE = re.compile(
+    rf"(?P<cur>{_CUR})?\s?(?P<neg>[-−+](?=\.?\d)|(?i:minus)[\s-])?"
+    rf"(?:(?P<num>{_DIGITS})|(?P<word>(?i:\b(?:an?[\s-](?={_SCALE_WORD})|(?={_WORDNUM}))(?:{_WORDNUM}|{_SCALE_WORD})(?:(?:[\s-]|\s+and\s+)(?:{_WORDNUM}|{_SCALE_WORD}))*\b)))"
+    rf"(?:(?<=\d)(?P<sep>[\s-]?)(?P<scale>(?i:{_SCALE_WORD})(?:\s(?i:thousand|million|billion))?(?![A-Za-z])"
+    rf"|(?<=\d)(?:{_SCALE_ABBR})(?![A-Za-z])))?"
+)
+PLURAL_RE = re.compile(r"(?i)\b(?:(?:many|several|hundreds of)\s)?(dozens|hundreds|thousands|millions|billions)\b(?=\s+of\b)")
+FRACTION_RE = re.compile(r"(?i)\b(?:(a|one|two|three)[\s-])?(half|thirds?|quarters?)\b")
+SCI_RE = re.compile(r"(\d+(?:\.\d+)?)\s?[×x]\s?10\s?(?:\^|\*\*)?\s?([−-]?\d+)")
+# "1/2 pound", "1/16 of a US pint" (a unit or "of" must follow: "9/11" alone is a name).
+DIGIT_FRACTION_RE = re.compile(r"(?<![\d/⁄.$])(\d{1,2})\s?[/⁄](\d{1,3})(?![\d/⁄])(?=\s+(?:of\b|[a-z]))")
+HAS_NUMBER_RE = re.compile(
+    rf"\d|(?i:\b(?:{_WORDNUM}|{_SCALE_WORD}|dozens|hundreds|thousands|millions|billions|half|thirds?)\b)")
+
+_GT = (r"more than|over than|over|above|exceeded the|topped the|surpassed the|at least|greater than|higher than|in excess of|upwards of|exceeding"
+       r"|exceeded|exceeds|topping|north of|beyond|no less than|a minimum of|just over|>")
+_LT = (r"less than|fewer than|under|below|up to|at most|no more than|just under|lower than|shy of"
+       r"|a maximum of|as little as|<")
+_APPROX = (r"about|around|roughly|approximately|approx\.?|nearly|almost|some|an estimated"
+           r"|estimated|close to|circa|ca\.|or so|as (?:high|much|many|low|few|long) as|averaged|averaging"
+           r"|barely|~")
+APPROX_RE = re.compile(rf"(?i)(?:^|(?<=[\s(\"“]))(?P<cue>{_GT}|{_LT}|{_APPROX})\s*$")
+SUB_RE = re.compile(r"(?i)\bsub-$")
+_UP = (r"rose|rise|rises|rising|risen|(?<!gave )(?<!give )(?<!given )(?<!set )(?<!made )(?<!ended )"
+       r"(?<!end )(?<!ends )(?<!took )(?<!put )(?<!sum )(?<!shot )(?<!picked )(?<!pick )(?<!lead )up|gained|gain|gains|gaining|climbed|climb|climbs|climbing"
+       r"|jumped|jump|jumps|jumping|advanced|advances|advancing|increased|increase|increases"
+       r"|increasing|higher|surged|surge|surges|soared|soar|soars|grew|grow|grows|growing|grown"
+       r"|added|adds|rallied|rallies|boosted|hiked|hiking|spiked|ticked up|edged up|went up|go up"
+       r"|goes up|going up|picked up|leapt|leaped|skyrocketed|expanded|improved|accelerated|soaring|surging"
+       r"|jumping|climbing|advancing|grow|raise|raised|raising|upward|upwards")
+_DOWN = (r"fell|fall|falls|falling|fallen|dropped|drop|drops|dropping|down|lost|lose|loses"
+         r"|losing|declined|decline|declines|declining|decreased|decrease|decreases|decreasing"
+         r"|slid|slide|slides|sliding|tumbled|tumble|tumbles|plummeted|plummet|plunged|plunge"
+         r"|plunges|sank|sink|sinks|slumped|slump|slumps|eased|ease|eases|shed|sheds|lower"
+         r"|dipped|dip|dips|retreated|slipped|slip|slips|shrank|shrunk|contracted|edged down"
+         r"|ticked down|went down|lowered|reduced|plummeting|plunging|tumbling|sliding|sinking|slumping"
+         r"|downward|downwards")
+CHANGE_RE = re.compile(rf"(?i)\b(?:(?P<up>{_UP})|(?P<down>{_DOWN}))\s+(?:(?:by|to|another|a further|an average of)\s+|(?:[a-z]+\s+){{1,2}}by\s+)?$")
+
+_TIME_AFTER_RE = re.compile(r"(?i)^\s?(?:a\.?m\.?|p\.?m\.?)(?![a-z])|^:\d\d|^\s?(?:GMT|EDT|EST|UTC|BST|CET|PST|PDT|ET|o'clock)\b|^\.\d\d\s?(?:am|pm)\b")
+_STAMP_RE = re.compile(r"\d{4}-\d\d-\d\d(?:T[\d:.]+Z?)?|\b\d{1,2}:\d\d(?::\d\d)?\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b")
+_STREET = r"St(?!\.?\s+[A-Z][a-z])|Street|Ave|Avenue|Rd|Road|Blvd|Boulevard|Way|Drive|Dr|Lane|Ln|Place|Pl|Court|Ct|Terrace|Crescent"
+_ADDRESS_AFTER_RE = re.compile(rf"(?:[-–]\d+)?\s+(?:[A-Z][A-Za-z]*\.?\s+){{0,3}}(?:{_STREET})\b\.?"
+                               rf"|\s+(?:{_STREET})\.?\s+[A-Z]")
+_ORDINAL_AFTER_RE = re.compile(r"(?i)^(?:st|nd|rd|th)\b")
+_DECADE_AFTER_RE = re.compile(r"^['’]?s\b")
+_MONTH_BEFORE_RE = re.compile(rf"(?i)\b(?:{'|'.join(MONTHS)})\.?\s+$")
+_MONTH_AFTER_RE = re.compile(rf"(?i)^(?:\s*(?:st|nd|rd|th))?\s+(?:of\s+)?(?:{'|'.join(MONTHS)})\b")
+_PER_RE = re.compile(r"(?i)\s?(?:per\s|an?\s|each\s|/\s?|an?-)(?P<w>[A-Za-zμµ²³-]+)")
+_AGE_AFTER_RE = re.compile(r"(?i)\s?-?\s?(?:years?[-\s]old|year-old|years of age)\b")
+_PERCENT_RE = re.compile(r"(?i)\s?(?:(?P<pp>percentage[\s-]points?)|%|per\s?cent\b|percent\b|pct\b)")
+_WORD_TAIL_RE = re.compile(r"[^\s,;:()\"“”]+")
+# Per-unit words accepted after "a"/"an" even though they are not physical units.
+PER_WORDS = frozenset({"share", "head", "person", "barrel", "ounce", "gallon", "year", "month",
+                       "week", "day", "hour", "minute", "second", "game", "night", "season",
+                       "square foot", "kilogram", "pound", "ton", "tonne", "litre", "unit"})
+
+
+def has_number(text: str) -> bool:
+    """Whether ``text`` holds a digit or a number word (the only sentences worth parsing)."""
+    return bool(HAS_NUMBER_RE.search(text))
+
+
+def words_to_number(words: str) -> float | None:
+    """The value of a spelled-out number ("twenty-eight thousand six hundred", "a dozen")."""
+    total, current, seen = 0.0, 0.0, False
+    for part in re.split(r"[-\s]+", words.lower().strip()):
+        if part == "and":
+            continue
+        if part in ("a", "an"):
+            current += 1
+        elif part in ONES:
+            current += ONES[part]
+            seen = True
+        elif part in TENS:
+            current += TENS[part]
+            seen = True
+        elif part in ("hundred", "dozen"):
+            current = (current or 1) * SCALES[part]
+            seen = True
+        elif part in SCALES:
+            total += (current or 1) * SCALES[part]
+            current = 0.0
+            seen = True
+        else:
+            return None
+    return total + current if seen else None
+
+
+def _scale_value(scale: str | None) -> float:
+    if not scale:
+        return 1.0
+    value = 1.0
+    for part in scale.lower().split():
+        value *= SCALES.get(part, 1.0)
+    return value
+
+
+def _singular(word: str) -> str:
+    w = word.lower()
+    if w in ("people", "series", "species", "news"):
+        return w
+    if w.endswith("ies") and len(w) > 4:
+        return w[:-3] + "y"
+    if w.endswith(("ches", "shes", "sses", "xes")):
+        return w[:-2]
+    if w.endswith("s") and not w.endswith("ss") and len(w) > 3:
+        return w[:-1]
+    return w
+
+
+def _tail_words(text: str, pos: int, n: int = 4) -> list[tuple[str, int]]:
+    """Up to ``n`` words after ``pos`` as (word, end offset), glued suffixes included."""
+    out = []
+    for m in _WORD_TAIL_RE.finditer(text, pos):
+        if m.start() > pos and text[pos:m.start()].strip(" -"):
+            break
+        word = m.group(0).rstrip(".,;:!?'’-=")
+        if not word:
+            break
+        out.append((word.lstrip("-"), m.start() + len(m.group(0).rstrip(".,;:!?'’-="))))
+        pos = out[-1][1]
+        if len(out) >= n:
+            break
+    return out
+
+
+def _unit_after(text: str, pos: int) -> tuple[str, str, int, str | None] | None:
+    """(unit name, dimension, end offset, ISO currency) of a unit right after ``pos``."""
+    m = _AGE_AFTER_RE.match(text, pos)
+    if m:
+        return "year of age", "age", m.end(), None
+    m = _PERCENT_RE.match(text, pos)
+    if m:
+        return ("percentage point" if m.group("pp") else "percentage"), "percentage", m.end(), None
+    if re.match(r"G\b", text[pos:pos + 2]) and pos > 0 and text[pos - 1].isdigit():
+        return "generation wireless", "generation", pos + 1, None
+    words = _tail_words(text, pos)
+    for n in range(min(3, len(words)), 0, -1):
+        surface = " ".join(w for w, _ in words[:n])
+        end = words[n - 1][1]
+        cur = currency_word(surface)
+        if cur:
+            return cur[0], "currency", end, cur[1]
+        # A multi-word unit must be written with single spaces ("miles per hour").
+        if n > 1 and text[pos:end].strip(" -") != surface:
+            continue
+        found = lookup_unit(surface)
+        if found:
+            return found[0], found[1], end, None
+    return None
+
+
+def _counted_noun(tokens: list[dict], pos: int, text: str) -> tuple[str, int] | None:
+    """The lemma of the noun counted by a number ending at ``pos`` ("claims" -> "claim")."""
+    i = next((k for k, t in enumerate(tokens) if t["start"] >= pos), None)
+    if i is None or text[pos:tokens[i]["start"]].strip(" \"'“”‘’"):
+        return None
+    while i < len(tokens) and tokens[i]["text"] in ("\"", "“", "”", "'", "‘", "’"):
+        i += 1
+    chain: list[dict] = []
+    if i < len(tokens) and tokens[i]["text"].lower() in ("last", "next", "this", "that", "these", "those"):
+        return None
+    while i < len(tokens) and tokens[i]["pos"] in ("NOUN", "PROPN", "ADJ", "CCONJ", "VERB", "PUNCT") \
+            and not tokens[i]["text"].lower() in MONTHS:
+        tk = tokens[i]
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        if tk["pos"] == "PUNCT":
+            # "first-team players": a hyphen joins the words on both sides of it.
+            if tk["text"] != "-" or not chain or nxt is None or tk["start"] != chain[-1]["end"] \
+                    or nxt["start"] != tk["end"]:
+                break
+            nxt = dict(nxt, text=chain.pop()["text"] + "-" + nxt["text"], start=tk["start"] - 1)
+            tokens = tokens[:i + 1] + [nxt] + tokens[i + 2:]
+            i += 1
+            continue
+        if tk["pos"] == "VERB":
+            # "400 charging stations", "300 recorded songs": a participle is skipped.
+            if not re.search(r"(?:ing|ed)$", tk["text"]) or nxt is None or nxt["pos"] != "NOUN":
+                break
+            i += 1
+            continue
+        if tk["pos"] == "CCONJ":
+            # "Kia and Hyundai vehicles", "digital and physical sales": the conjunction is dropped.
+            if not chain or tk["text"].lower() != "and" or nxt is None or nxt["pos"] != chain[-1]["pos"] \
+                    or chain[-1]["pos"] == "NOUN":
+                break
+            i += 1
+            continue
+        if tk["text"].lower() not in ("more", "less", "fewer", "few", "many", "such", "same", "further"):
+            chain.append(tk)
+        if tk["pos"] == "NOUN" and (nxt is None or nxt["pos"] not in ("NOUN", "PROPN")):
+            break
+        i += 1
+    while chain and chain[-1]["pos"] != "NOUN" and not (
+            chain[-1]["pos"] == "PROPN" and re.fullmatch(r"[A-Z][a-z]+s", chain[-1]["text"])):
+        chain.pop()
+    if not chain:
+        return None
+    head = chain[-1]
+    if len(head["text"]) < 2:
+        return None
+    if head["pos"] == "PROPN":
+        lemma = _singular(head["text"])
+    elif head["text"].lower() == "people":
+        lemma = "people"
+    else:
+        lemma = (head.get("lemma") or _singular(head["text"])).lower()
+    if not re.fullmatch(r"[a-z][a-z-]*", lemma):
+        return None
+    mods = [(t.get("lemma") or t["text"]).lower() if t["pos"] == "ADJ" else t["text"].lower() for t in chain[:-1]]
+    unit = " ".join(mods + [lemma])
+    return unit, head["end"]
+
+
+def _is_name_number(text: str, start: int, num_start: int, ents: list[dict], has_unit: bool) -> bool:
+    """Whether the number at ``num_start`` belongs to a name ("S&P 500", "COVID-19", "Row 21")."""
+    for e in ents:
+        if e["label"] in NAME_LABELS and e["start"] <= num_start < e["end"] and not has_unit:
+            return True
+    before = text[:start]
+    if before and before[-1].isalpha():
+        return True
+    m = re.search(r"([A-Za-z]+)-$", before)
+    if m and m.group(1).lower() not in HYPHEN_PREFIXES:
+        return True
+    if re.search(r"(?:\bNo\.?|#)\s*$", before):
+        return True
+    if not has_unit:
+        m = re.search(r"(?<![.!?:;\"“]\s)(?<!^)\b([A-Za-z&]*[A-Z][A-Za-z&]*)\s$", before)
+        if m and before[:m.start()].strip() and m.group(1).lower().rstrip(".") not in MONTHS \
+                and m.group(1) not in ("I", "A", "The", "In", "At", "Of", "To", "By", "For", "On", "US", "U.S."):
+            return True
+    return False
+
+
+def _approx(text: str, start: int) -> tuple[str, int]:
+    """The approximation sign for a figure starting at ``start`` and where its cue begins."""
+    before = text[max(0, start - 40):start]
+    offset = max(0, start - 40)
+    if SUB_RE.search(before):
+        return "<", start - 4
+    m = APPROX_RE.search(before)
+    if not m:
+        return "=", start
+    cue = m.group("cue").lower()
+    cue_start = offset + m.start("cue")
+    if re.fullmatch(_GT, cue):
+        return ">", cue_start
+    if re.fullmatch(_LT, cue):
+        return "<", cue_start
+    return "~", cue_start
+
+
+def _change(text: str, start: int) -> str | None:
+    """The change ("up"/"down") a word of change gives the figure starting at ``start``, or None."""
+    m = CHANGE_RE.search(text[max(0, start - 40):start])
+    if not m:
+        return None
+    return "up" if m.group("up") else "down"
+
+
+def _raw_candidates(text: str) -> list[dict]:
+    """Every number-like match in ``text`` with its value and (optional) currency and scale."""
+    out = []
+    for m in FIGURE_RE.finditer(text):
+        num, word, scale = m.group("num"), m.group("word"), m.group("scale")
+        if word is not None:
+            scale = None
+            value = words_to_number(word)
+            if value is None:
+                continue
+        else:
+            if num.startswith(",") or re.search(r"[\d.]$", text[:m.start("num")]):
+                continue
+            value = float(num.replace(",", ""))
+        cur = m.group("cur")
+        if scale and scale in ("m", "M", "b", "B", "k", "K"):
+            # A single letter is a scale only after a currency or before a word ("35m devices").
+            after = text[m.end():m.end() + 2]
+            if not (cur or scale in ("k", "K", "bn") or re.match(r"\s[a-z]", after)):
+                scale = None
+        end = m.end() if scale else m.end("num") if num is not None else m.end("word")
+        value *= _scale_value(scale)
+        num_start = m.start("num") if num is not None else m.start("word")
+        neg, sign = m.group("neg"), None
+        if neg and neg[0] in "-−" and not cur:
+            at = m.start("neg")
+            before = text[:at].rstrip()
+            spaced = at > 0 and text[at - 1].isspace() and not text[at + 1:at + 2].isspace()
+            # "15-22", "2000 - 2500", "sub-7", "COVID-19": a hyphen, not a minus sign.
+            if before and not spaced and (before[-1].isalnum() or before[-1] in "-–"):
+                neg = None
+        if neg and neg[0] == "+":
+            sign, neg = "up", None
+        elif neg:
+            value = -value
+            sign = "down" if neg[0] in "-−" else None
+        start = m.start() if cur else (m.start("neg") if (neg or sign) else num_start)
+        if word is not None and re.search(_SCALE_WORD, word, re.I):
+            scale = word
+        out.append({"start": start, "end": end, "num_start": num_start, "value": value,
+                    "cur": cur.strip() if cur else None, "scaled": bool(scale), "digits": num,
+                    "is_word": word is not None, "sign": sign})
+    for m in PLURAL_RE.finditer(text):
+        lo, hi = PLURAL_SCALES[m.group(1).lower()]
+        if re.search(r"(?i)\btens of\s+$", text[:m.start(1)]):
+            lo, hi = lo * 10, hi * 10
+        out.append({"start": m.start(1), "end": m.end(1), "num_start": m.start(1), "value": lo,
+                    "value_max": hi, "cur": None, "scaled": True, "digits": None, "is_word": True})
+    for m in FRACTION_RE.finditer(text):
+        frac = FRACTIONS[m.group(2).lower()]
+        lead = m.group(1)
+        if m.group(2).lower() == "half":
+            if lead or not re.search(r"(?i)(?:almost|nearly|about|around|roughly|more than|less than|over|under)\s+$", text[:m.start()]):
+                if not (lead and lead.lower() == "one"):
+                    continue
+        elif not lead:
+            continue
+        if (m.group(2)[0].isupper() and m.start() > 0) or text[m.end():m.end() + 1] == "-":
+            continue
+        mult = words_to_number(lead) if lead and lead.lower() not in ("a", "one") else 1
+        out.append({"start": m.start(), "end": m.end(), "num_start": m.start(), "value": frac * (mult or 1) if m.group(2).lower() != "thirds" else (mult or 1) / 3,
+                    "cur": None, "scaled": False, "digits": None, "is_word": True, "fraction": True})
+    for m in SCI_RE.finditer(text):
+        value = float(m.group(1)) * 10 ** int(m.group(2).replace("−", "-"))
+        out.append({"start": m.start(), "end": m.end(), "num_start": m.start(), "value": value,
+                    "cur": None, "scaled": True, "digits": None, "is_word": False})
+    for m in DIGIT_FRACTION_RE.finditer(text):
+        num, den = int(m.group(1)), int(m.group(2))
+        if 0 < num < den:
+            out.append({"start": m.start(), "end": m.end(), "num_start": m.start(), "value": num / den,
+                        "cur": None, "scaled": False, "digits": None, "is_word": False, "of_unit": True})
+    out.sort(key=lambda c: (c["start"], -(c["end"] - c["start"])))
+    kept: list[dict] = []
+    for c in out:
+        if kept and c["start"] < kept[-1]["end"]:
+            if c["end"] - c["start"] > kept[-1]["end"] - kept[-1]["start"]:
+                kept[-1] = c
+            continue
+        kept.append(c)
+    return kept
+
+
+def _drop(text: str, c: dict, ents: list[dict], sent_start_word: bool) -> bool:
+    """Whether a candidate is not a figure: a year, date, time, ordinal, score or name part."""
+    s, e = c["start"], c["end"]
+    after, before = text[e:], text[:s]
+    if _ORDINAL_AFTER_RE.match(after) or _DECADE_AFTER_RE.match(after):
+        return True
+    for m in _STAMP_RE.finditer(text, max(0, s - 12), min(len(text), e + 12)):
+        if m.start() < e and s < m.end():
+            return True
+    if _TIME_AFTER_RE.match(after) or re.search(r"\d[:.]$", before) and not c["cur"]:
+        return True
+    if not c["cur"] and (_MONTH_BEFORE_RE.search(before) or _MONTH_AFTER_RE.match(after)
+                         or re.search(rf"(?i)\b(?:{'|'.join(MONTHS)})\.?\s+\d{{1,2}}\s?[-–]\s?$", before)):
+        return True
+    if c["digits"] and not c["cur"] and not c["scaled"] and re.fullmatch(r"\d{4}", c["digits"]):
+        year = int(c["digits"])
+        in_date = any(en["label"] == "DATE" and en["start"] <= s < en["end"] for en in ents)
+        year_word = re.search(r"(?i)\b(?:in|since|until|by|from|through|before|after|of)\s+$", before)
+        if 1900 <= year <= 2100 or (1000 <= year < 1900 and in_date) or (2100 < year < 2300 and year_word):
+            range_to_unit = re.match(r"\s*(?:[-–]|to)\s*\d[\d,.]{3,}\s*([^\s,.;:]+)", after)
+            range_from = re.search(r"\b(\d[\d,.]*)\s*(?:to|[-–])\s*$", before)
+            if not (_PERCENT_RE.match(after) or _unit_after(text, e)
+                    or (range_to_unit and lookup_unit(range_to_unit.group(1)))
+                    or (range_from and not re.fullmatch(r"1[89]\d\d|20\d\d", range_from.group(1)))):
+                return True
+    if c["digits"] and re.match(r"^[-–]\d+\b", after) and re.search(r"\b\d+$", text[:e]) \
+            and c["value"] < 10 and not c["cur"] and re.match(r"^[-–](\d)\b", after):
+        return True  # a score "2-2"
+    if c["digits"] and re.search(r"\b\d+[-–]$", before) and c["value"] < 10 and not c["cur"] \
+            and re.search(r"\b\d[-–]$", before):
+        return True
+    if not c["cur"] and (_ADDRESS_AFTER_RE.match(after) or re.search(r"\b(?:A\.D\.|AD|B\.C\.|BC|BCE|CE)\s*$", before)
+                         or re.match(r"\s*(?:A\.D\.|AD|B\.C\.|BC|BCE|CE)\b", after)):
+        return True  # "22 Ave Foch", "16-18 Industrial Avenue", "A.D. 1000"
+    if c["digits"] and re.search(r"[A-Z][a-z]+\s*\($", before) and after.startswith(")"):
+        return True  # a jersey number: "Dak Prescott (4)"
+    if c["is_word"] and text[c["num_start"]].isupper() and c["num_start"] > 0 and not sent_start_word:
+        return True  # "Safe Third Country", "Formula One"
+    return False
+
+
+def normalize_sentence(
+    text: str,
+    tokens: list[dict] | None = None,
+    ents: list[dict] | None = None,
+    context: dict[str, Any] | None = None,
+) -> list[dict]:
+    """The figures of one sentence as plain dicts (offsets relative to ``text``).
+
+    ``tokens``: dicts with ``start, end, text, lemma, pos`` (spaCy's coarse tags), used to
+    name counted nouns; ``ents``: dicts with ``start, end, label`` (spaCy NER), used to skip
+    numbers inside names and dates; ``context``: ``country`` and ``source`` of the article,
+    used to tell which dollar a bare "$" is.
+    """
+    if not has_number(text):
+        return []
+    tokens = tokens or []
+    ents = ents or []
+    context = context or {}
+    figures: list[dict] = []
+    for c in _raw_candidates(text):
+        sent_start = not text[:c["num_start"]].strip(" \"“'‘(")
+        if _drop(text, c, ents, sent_start):
+            continue
+        fig = _describe(text, c, tokens, context)
+        if fig is None or (c.get("of_unit") and fig["unit"] is None):
+            continue
+        measured = bool(c["cur"]) or c["scaled"] or (fig["unit"] is not None and fig["unit_dimension"] != "count")
+        if _is_name_number(text, c["start"], c["num_start"], ents, measured):
+            continue
+        # "each one", "the same one": a pronoun, unless a range or a unit turns up below.
+        fig["_pronoun"] = c["is_word"] and fig["unit"] is None and not c["scaled"] \
+            and c.get("value_max") is None and not c.get("fraction") \
+            and (fig["value"] == 1 or bool(re.match(r"-[A-Za-z]", text[c["end"]:c["end"] + 2])))
+        figures.append(fig)
+    figures = [f for f in _link_ranges(text, figures)
+               if not (f.pop("_pronoun") and f["unit"] is None and f["value_max"] is None)]
+    for f in figures:
+        f.pop("_scaled", None)
+        f.pop("_cue_start", None)
+        f["surface"] = text[f["start"]:f["end"]]
+    return figures
+
+
+def _describe(text: str, c: dict, tokens: list[dict], context: dict[str, Any]) -> dict | None:
+    """A figure dict for one candidate: unit, currency, per-unit, approximation and change."""
+    unit = dimension = currency = per_unit = None
+    counted = False
+    end = c["end"]
+    if c["cur"]:
+        name, iso = currency_prefix(c["cur"]) or ("dollar", None)
+        if iso is None:
+            iso = dollar_currency(context.get("country"), context.get("source"))
+            name = DOLLAR_UNIT.get(iso, "dollar")
+        unit, dimension, currency = name, "currency", iso
+        m = re.match(r"\s?(?:US|USD|CAD|AUD)\b", text[end:])
+        if m and c["cur"] == "$":
+            end += m.end()
+    if c.get("of_unit"):
+        m = re.match(r"\s+of\s+(?:an?\s+)?(?:US\s+|U\.S\.\s+|imperial\s+)?", text[end:])
+        if m and _unit_after(text, end + m.end()):
+            end += m.end() - 1
+    after = _unit_after(text, end) if not c.get("fraction") else None
+    if c.get("fraction") or c.get("value_max") is not None:
+        m = re.match(r"\s+of\s+(?:the\s+|those\s+|its\s+|their\s+)?", text[end:])
+        noun = _counted_noun(tokens, end + m.end(), text) if m and c.get("value_max") is not None else None
+        if noun:
+            unit, dimension = noun[0], "count"
+    elif after and not (unit and after[1] not in ("currency",)):
+        if after[1] == "currency" and after[0] in ("cent", "penny") and unit:
+            pass
+        else:
+            unit, dimension, end = after[0], after[1], after[2]
+            if after[3]:
+                currency = after[3]
+            elif dimension == "currency" and unit == "dollar":
+                currency = dollar_currency(context.get("country"), context.get("source"))
+    elif unit is None:
+        noun = _counted_noun(tokens, end, text) if tokens else None
+        m = re.match(r"\s+of\s+(?:the|its|his|her|their|those|these|our|my|your|\w+['’]s)\s+(?:(?:most|more|very)\s+)?", text[end:])
+        if noun is None and m and ((c["is_word"] and c["value"] == 1) or c["scaled"]) and tokens:
+            noun = _counted_noun(tokens, end + m.end(), text)
+            if noun:
+                noun = (noun[0], end)
+        if noun:
+            unit, dimension, end = noun[0], "count", noun[1]
+            counted = True
+    if unit is None and re.search(r",\s*$", text[:c["start"]]) and re.match(r"\s*,", text[c["end"]:]) \
+            and c["digits"] and 1 <= c["value"] <= 120 and float(c["value"]).is_integer() \
+            and re.search(r"[A-Z][a-z]+,\s*$", text[:c["start"]]):
+        unit, dimension = "year of age", "age"
+    if unit is None and re.search(r"(?i)\b(?:aged?)\s+$", text[:c["start"]]):
+        unit, dimension = "year of age", "age"
+    if unit:
+        m = _PER_RE.match(text, end)
+        if m:
+            word = m.group("w").strip("-")
+            found = lookup_unit(word)
+            multi = _unit_after(text, m.start("w"))
+            if multi and multi[1] != "currency":
+                found, word = multi[:2], text[m.start("w"):multi[2]]
+                m_end = multi[2]
+            else:
+                m_end = m.end()
+            single = _singular(word)
+            explicit = m.group(0).strip().lower().startswith(("per", "/"))
+            if (found and found[1] != "currency" and not counted) or single in PER_WORDS or (explicit and not counted):
+                per_unit = found[0] if found else single
+                end = m_end
+                unit = f"{unit} per {per_unit}"
+    approx, cue_start = _approx(text, c["start"])
+    change = _change(text, cue_start)
+    if change is None and c.get("sign") and dimension in ("percentage", "index"):
+        change = c["sign"]
+    return {"start": c["start"], "end": end, "surface": "", "value": float(c["value"]),
+            "value_max": float(c["value_max"]) if c.get("value_max") is not None else None,
+            "unit": unit, "unit_dimension": dimension, "currency": currency, "approx": approx,
+            "change": change, "per_unit": per_unit, "_scaled": c["scaled"], "_cue_start": cue_start}
+
+
+_RANGE_SEP_RE = re.compile(r"(?i)^\s*(?:to|[-–—/]|to-|and|through|or|up to)\s*$")
+_SAME_RE = re.compile(r"^\s*(?:\(|,?\s*or\s+|/)\s*$")
+_FROM_RE = re.compile(r"(?i)\b(?:from|between|range of|ranging from|ranges from)\s+(?:\S+\s+)?$")
+
+
+def _mantissa(value: float) -> float:
+    for scale in (1e12, 1e9, 1e6, 1e3):
+        if abs(value) >= scale:
+            return value / scale
+    return value
+
+
+def _link_ranges(text: str, figs: list[dict]) -> list[dict]:
+    """Merge "X to Y", "X-Y", "from X to Y", "between X and Y" into ranges; "X or Y" share a unit;
+    an equivalent in brackets or after ", or" ("190 points, or 0.6%") shares approx and change."""
+    out: list[dict] = []
+    i = 0
+    while i < len(figs):
+        a = figs[i]
+        b = figs[i + 1] if i + 1 < len(figs) else None
+        if b is None or a["value_max"] is not None or b["value_max"] is not None:
+            out.append(a)
+            i += 1
+            continue
+        between = text[a["end"]:b["start"]]
+        if a["unit"] == "point" and b["unit"] is None and re.fullmatch(r"(?i)\s*(?:to|at)\s+(?:end at\s+|close at\s+)?", between):
+            b["unit"], b["unit_dimension"] = "point", a["unit_dimension"]
+        sep = _RANGE_SEP_RE.match(between)
+        word = sep and between.strip().lower()
+        same_unit = a["unit"] is None or b["unit"] is None or a["unit"] == b["unit"] \
+            or b["unit"].startswith(f"{a['unit']} per ")
+        ranged = bool(_FROM_RE.search(text[:a["_cue_start"]]))
+        compatible = same_unit and (b["approx"] == "=" or (ranged and word == "up to")) and b["change"] is None
+        if not sep or not compatible or (word in ("and", "up to") and not ranged) \
+                or (a["change"] and not ranged and abs(b["value"]) > 3 * abs(a["value"])) \
+                or (word == "to" and a["unit"] and not b["unit"] and not ranged):
+            out.append(a)
+            i += 1
+            continue
+        if word == "or":
+            # "eight or nine euros": two figures, the first takes the second's unit.
+            if a["unit"] is None and b["unit"]:
+                for k in ("unit", "unit_dimension", "currency", "per_unit"):
+                    a[k] = b[k]
+            out.append(a)
+            i += 1
+            continue
+        lo = a["value"]
+        if b["_scaled"] and not a["_scaled"] and abs(lo) <= abs(_mantissa(b["value"])):
+            lo *= b["value"] / _mantissa(b["value"])
+        merged = dict(a)
+        merged.update(value=lo, value_max=b["value"], end=b["end"])
+        for k in ("unit", "unit_dimension", "currency", "per_unit"):
+            merged[k] = b[k] if b[k] and (not a[k] or k in ("unit", "per_unit")) else a[k]
+        merged["change"] = a["change"] or b["change"]
+        out.append(merged)
+        i += 2
+    for a, b in zip(out, out[1:]):
+        if _SAME_RE.match(text[a["end"]:b["start"]]):
+            if b["approx"] == "=" and a["approx"] in "<>":
+                b["approx"] = a["approx"]
+            b["change"] = b["change"] or a["change"]
+    return out
