@@ -47,8 +47,8 @@ def overlap_f1(gold: str | None, pred: str | None) -> float:
 
 
 def speaker_kind(text: str | None) -> str:
-    """"pronoun", "name" (a capitalised word that does not open the mention after a
-    determiner-free start, e.g. "Donald Trump", "Trump's campaign") or "other" ("officials")."""
+    """Kind of a speaker mention: "pronoun" ("she", "his team"), "name" (holds a capitalised
+    word: "Donald Trump", "the Trump campaign"), "other" ("officials") or "none"."""
     toks = WORD.findall(text or "")
     if not toks:
         return "none"

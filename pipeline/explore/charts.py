@@ -14,7 +14,8 @@ _FONT = 12
 _CHAR_W = 6.6  # average glyph width at _FONT px, to size the label column
 
 
-def _fmt(value: float) -> str:
+def fmt_number(value: float) -> str:
+    """A number as shown on charts: thousands separators, two decimals unless whole."""
     if float(value).is_integer():
         return f"{int(value):,}"
     return f"{value:,.2f}"
@@ -46,10 +47,10 @@ def hbar_chart(items: Sequence[tuple[str, float]], width: int = 560, color: str 
         y = top + i * (bar_h + gap)
         w = max(float(value) / peak * plot_w, 1.0 if value else 0.0)
         parts.append(
-            f'<g><title>{escape(str(label))}: {_fmt(value)}</title>'
+            f'<g><title>{escape(str(label))}: {fmt_number(value)}</title>'
             f'<text x="{label_w - 6:.1f}" y="{y + bar_h * 0.72:.1f}" text-anchor="end">{escape(shown)}</text>'
             f'<rect x="{label_w:.1f}" y="{y}" width="{w:.1f}" height="{bar_h}" rx="2" fill="{color}"/>'
-            f'<text x="{label_w + w + 4:.1f}" y="{y + bar_h * 0.72:.1f}" class="num">{_fmt(value)}</text></g>')
+            f'<text x="{label_w + w + 4:.1f}" y="{y + bar_h * 0.72:.1f}" class="num">{fmt_number(value)}</text></g>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -70,12 +71,12 @@ def column_chart(labels: Sequence[str], series: Sequence[tuple[str, Sequence[flo
     for frac in (0, 0.5, 1):
         y = top + plot_h * (1 - frac)
         parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" class="grid"/>'
-                     f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" class="num">{_fmt(_tick(peak * frac))}</text>')
+                     f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" class="num">{fmt_number(_tick(peak * frac))}</text>')
     every = max(1, math.ceil(len(labels) / max(plot_w // 84, 1)))  # at most one tick label per 84 px
     for i, label in enumerate(labels):
         x = left + i * step + (step - col_w) / 2
         y = top + plot_h
-        tip = [f"{escape(str(label))}: {_fmt(totals[i])}"]
+        tip = [f"{escape(str(label))}: {fmt_number(totals[i])}"]
         rects = []
         for k, (name, values) in enumerate(series):
             v = float(values[i] or 0)
@@ -84,7 +85,7 @@ def column_chart(labels: Sequence[str], series: Sequence[tuple[str, Sequence[flo
             if v:
                 rects.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{col_w:.1f}" height="{h:.1f}" '
                              f'fill="{PALETTE[k % len(PALETTE)]}"/>')
-                tip.append(f"{escape(name)} {_fmt(v)}")
+                tip.append(f"{escape(name)} {fmt_number(v)}")
         parts.append(f'<g><title>{" · ".join(tip)}</title>{"".join(rects)}</g>')
         if i % every == 0:
             parts.append(f'<text x="{x + col_w / 2:.1f}" y="{top + plot_h + 16}" text-anchor="middle">'

@@ -6,7 +6,13 @@ import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
+
+if TYPE_CHECKING:
+    import duckdb
+    from rich.table import Table
+
+    from pipeline.explore.sql import Result
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -74,7 +80,7 @@ def _read_query(args: argparse.Namespace) -> str | None:
     return args.query
 
 
-def _views_table(con: object) -> object:
+def _views_table(con: duckdb.DuckDBPyConnection) -> Table:
     from rich.table import Table
     from rich.text import Text
 
@@ -89,7 +95,7 @@ def _views_table(con: object) -> object:
     return table
 
 
-def _result_table(result: object, max_rows: int, max_width: int) -> object:
+def _result_table(result: Result, max_rows: int, max_width: int) -> Table:
     from rich.table import Table
     from rich.text import Text
 

@@ -149,9 +149,9 @@ def _date_years(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
 def _figure_note(f: dict[str, Any]) -> str:
     """The normalized reading of a figure, e.g. ``~ 2,400,000 encounter``."""
     value = f["value"]
-    text = charts._fmt(value) if value is not None and math.isfinite(value) else "?"
+    text = charts.fmt_number(value) if value is not None and math.isfinite(value) else "?"
     if f.get("value_max") is not None:
-        text += f"–{charts._fmt(f['value_max'])}"
+        text += f"–{charts.fmt_number(f['value_max'])}"
     unit = f.get("currency") or f.get("unit")
     if unit:
         text = f"{unit} {text}" if f.get("currency") else f"{text} {unit}"
@@ -319,10 +319,10 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def _numbers(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+def _numbers(headers: Sequence[str], rows: Sequence[Sequence[Any]], summary: str = "the numbers") -> str:
     if not rows:
         return ""
-    return f"<details><summary>the numbers</summary>{_table(headers, rows)}</details>"
+    return f"<details><summary>{_e(summary)}</summary>{_table(headers, rows)}</details>"
 
 
 def _bars(title: str, rows: Rows, headers: Sequence[str], note: str = "", color: str = charts.PALETTE[0],
@@ -370,8 +370,8 @@ def render(data: ReportData) -> str:
                 f'{c["articles"]:,} articles hold at least one claim.</p>')
     if data.runs:
         overview += _numbers(["run", "started", "finished", "input", "seen", "processed", "unchanged", "rejected",
-                              "removed"], [[r[0], str(r[1])[:19], str(r[2])[:19], *r[3:]] for r in data.runs]
-                             ).replace("the numbers", "latest runs")
+                              "removed"], [[r[0], str(r[1])[:19], str(r[2])[:19], *r[3:]] for r in data.runs],
+                             summary="latest runs")
     overview += "</section>"
 
     speakers = ('<section id="speakers"><h2>Who speaks</h2><div class="grid">'

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import pyarrow as pa
 
 from pipeline.export.dataset import CURRENT, VERSIONS
 from pipeline.schema import TABLES
@@ -176,8 +175,3 @@ def format_json(result: Result, lines: bool = False) -> str:
     if lines:
         return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
     return json.dumps(records, ensure_ascii=False, indent=1) + "\n"
-
-
-def to_arrow(con: duckdb.DuckDBPyConnection, sql: str) -> pa.Table:
-    """A query's result as an arrow table (for callers that want the data, not text)."""
-    return con.execute(sql).to_arrow_table()

@@ -86,7 +86,9 @@ def article_rows(article: Article, doc: Doc, model: str) -> Rows:
     claims = []
     for i, c in enumerate(_spans(doc._.claims)):
         claims.append({**c, "claim_id": stable_id(aid, "claim", c["start"], c["end"]),
-                       "article_id": aid, "claim_index": i})
+                       "article_id": aid, "claim_index": i,
+                       "speaker": c.get("speaker") or c.get("speaker_mention") or "",
+                       "cue": c.get("cue") or ""})
     rows["claims"] = [_pick(c, "claims") for c in claims]
     index = _ClaimIndex(claims)
 

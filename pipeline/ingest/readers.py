@@ -1,4 +1,23 @@
-"""Readers for each input format; each yields ``Article`` or ``Reject`` records and never raises on bad input."""
+"""Readers for each input format; each yields ``Article`` or ``Reject`` records and never raises on bad input.
+
+Decisions on bad input (each becomes a ``Reject`` whose reason names the problem, and the
+run goes on with the next record or file):
+
+- Encoding: see :func:`pipeline.ingest.text.decode_bytes` (BOM, UTF-8, HTML's declared
+  charset, damaged UTF-8 with replacement, else Windows-1252). Binary data is rejected.
+- Ids: a JSONL/CSV ``id`` with a path separator, a ``..`` segment, or control characters is
+  rejected, not rewritten: a rewritten id could collide with another record's id and would
+  no longer match the input, so the article id would silently change meaning.
+- Size: an article text over ``Limits.max_article_chars`` (default 1,000,000, spaCy's own
+  ``nlp.max_length``; override with ``CLAIMS_MAX_ARTICLE_CHARS``) is rejected, and so is a
+  txt/html file over ``Limits.max_file_bytes`` (checked before reading) or a JSONL/CSV line
+  over ``Limits.max_line_bytes`` (read in bounded pieces, never whole). JSONL and CSV files
+  themselves may be of any size: both are streamed.
+- Duplicates: the first record with a ``doc_id`` wins; later ones are rejected.
+- Files with an extension we do not read are skipped, except formats someone may well have
+  meant as input (``.json``, ``.xml``, ``.md``, ``.pdf``, archives...), which are rejected
+  with the list of formats we read.
+"""
 from __future__ import annotations
 
 import csv
@@ -6,29 +25,57 @@ import io
 import json
 import os
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, BinaryIO, Iterable, Iterator
 
 from pipeline.ingest.records import Article, Reject, article_id_for, content_hash_for
-from pipeline.ingest.text import UndecodableInput, cut_boilerplate, decode_bytes, normalize_date, sign_off
+from pipeline.ingest.text import (UndecodableInput, bom_encoding, cut_boilerplate, decode_bytes,
+                                  declared_charset, normalize_date, sign_off)
 
 Record = Article | Reject
 
-# Articles longer than this (characters) are rejected: no news story is this long, and spaCy's
-# parser needs memory in proportion to it.
-MAX_ARTICLE_CHARS = 2_000_000
-# Whole-file formats (txt, html) larger than this are rejected before they are read.
-MAX_FILE_BYTES = 20_000_000
 KNOWN_FIELDS = ("id", "title", "text", "published", "source", "url", "author")
-_ID_UNSAFE = re.compile(r"[\x00-\x1f/\\]|^\.+$")
+_ID_UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\]|^\.+$")
+# Extensions of files that look like inputs we were meant to read but cannot: reported, not skipped.
+UNSUPPORTED_INPUTS = frozenset({
+    ".json", ".xml", ".rss", ".atom", ".md", ".markdown", ".rst", ".tsv", ".rtf", ".pdf", ".doc",
+    ".docx", ".odt", ".epub", ".eml", ".mbox", ".parquet", ".xlsx", ".xls", ".gz", ".bz2", ".xz",
+    ".zst", ".zip", ".tar", ".tgz", ".7z"})
+_PIECE = 1 << 20  # bytes read at a time when skipping over an oversized line
+
+
+def _env_int(name: str, default: int) -> int:
+    try:
+        return max(1, int(os.environ.get(name, default)))
+    except ValueError:
+        return default
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Size caps that keep one huge input from exhausting memory."""
+
+    max_article_chars: int = field(default_factory=lambda: _env_int("CLAIMS_MAX_ARTICLE_CHARS", 1_000_000))
+    max_file_bytes: int = field(default_factory=lambda: _env_int("CLAIMS_MAX_FILE_BYTES", 20_000_000))
+
+    @property
+    def max_line_bytes(self) -> int:
+        """The longest JSONL/CSV line read: room for the text (4 bytes a char at worst) and its fields."""
+        return self.max_article_chars * 4 + 65536
+
+
+DEFAULT_LIMITS = Limits()
+MAX_ARTICLE_CHARS = DEFAULT_LIMITS.max_article_chars
+MAX_FILE_BYTES = DEFAULT_LIMITS.max_file_bytes
 
 
 def _clean_id(raw: Any) -> str | None:
     """An input id as a string, or None when it is missing or unusable as a name."""
-    if raw is None:
+    if raw is None or isinstance(raw, (dict, list, bool)):
         return None
     doc_id = str(raw).strip()
-    if not doc_id or _ID_UNSAFE.search(doc_id) or ".." in doc_id.split("/"):
+    if not doc_id or _ID_UNSAFE.search(doc_id) or ".." in re.split(r"[/\\]", doc_id):
         return None
     return doc_id
 
@@ -42,13 +89,14 @@ def _str_or_none(value: Any) -> str | None:
 
 def make_article(*, doc_id: str, text: str, title: str | None, published: Any, source: str | None,
                  url: str | None, author: str | None, input_path: str, input_format: str,
-                 record: str | None, extra: dict[str, Any] | None = None) -> Record:
+                 record: str | None, extra: dict[str, Any] | None = None,
+                 limits: Limits = DEFAULT_LIMITS) -> Record:
     """Build an Article (cutting trailing page boilerplate and finding the publication line), or a Reject."""
     if not isinstance(text, str) or not text.strip():
         return Reject(input_path, record, doc_id, "no article text (empty or whitespace only)")
-    if len(text) > MAX_ARTICLE_CHARS:
-        return Reject(input_path, record, doc_id,
-                      f"article text is {len(text):,} characters, over the limit of {MAX_ARTICLE_CHARS:,}")
+    if len(text) > limits.max_article_chars:
+        return Reject(input_path, record, doc_id, f"article text is {len(text):,} characters, "
+                                                  f"over the limit of {limits.max_article_chars:,}")
     body = cut_boilerplate(text)
     wire_source, wire_date = sign_off(body)
     pub = normalize_date(published) or wire_date
@@ -60,31 +108,38 @@ def make_article(*, doc_id: str, text: str, title: str | None, published: Any, s
     )
 
 
-def _read_file_text(path: Path) -> str | Reject:
+def _read_whole(path: Path, limits: Limits, html: bool = False) -> str | Reject:
+    """A whole-file input's text, or a Reject when it is too big, binary or undecodable."""
     size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        return Reject(str(path), None, path.stem, f"file is {size:,} bytes, over the limit of {MAX_FILE_BYTES:,}")
+    if size > limits.max_file_bytes:
+        return Reject(str(path), None, path.stem,
+                      f"file is {size:,} bytes, over the limit of {limits.max_file_bytes:,}")
+    data = path.read_bytes()
     try:
-        text, _ = decode_bytes(path.read_bytes())
+        text, _ = decode_bytes(data, declared_charset(data) if html else None)
     except UndecodableInput as exc:
         return Reject(str(path), None, path.stem, f"cannot read as text: {exc}")
     return text
 
 
-def read_txt(path: Path) -> Iterator[Record]:
+def read_txt(path: Path, limits: Limits = DEFAULT_LIMITS) -> Iterator[Record]:
     """A plain-text article: the first non-empty line is the title; the id is the file name."""
-    text = _read_file_text(path)
+    text = _read_whole(path, limits)
     if isinstance(text, Reject):
         yield text
         return
     title = next((line.strip() for line in text.splitlines() if line.strip()), None)
     yield make_article(doc_id=path.stem, text=text, title=title, published=None, source=None, url=None,
-                       author=None, input_path=str(path), input_format="txt", record=None)
+                       author=None, input_path=str(path), input_format="txt", record=None, limits=limits)
 
 
-def read_html(path: Path) -> Iterator[Record]:
-    """An HTML page: main text, title, date and author extracted offline with trafilatura."""
-    raw = _read_file_text(path)
+def read_html(path: Path, limits: Limits = DEFAULT_LIMITS) -> Iterator[Record]:
+    """An HTML page: main text, title, date and author extracted offline with trafilatura.
+
+    The page is parsed from its bytes only: no URL is given, so nothing is fetched, and scripts,
+    styles and iframes are never run (trafilatura drops them).
+    """
+    raw = _read_whole(path, limits, html=True)
     if isinstance(raw, Reject):
         yield raw
         return
@@ -101,18 +156,20 @@ def read_html(path: Path) -> Iterator[Record]:
     if not text.strip():
         yield Reject(str(path), None, path.stem, "no article text found in the HTML page")
         return
-    body = text if not data.get("title") else f"{data['title']}\n{text}"
-    yield make_article(doc_id=path.stem, text=body, title=_str_or_none(data.get("title")),
-                       published=data.get("date"), source=_str_or_none(data.get("sitename")),
-                       url=_str_or_none(data.get("url")), author=_str_or_none(data.get("author")),
-                       input_path=str(path), input_format="html", record=None)
+    title = _str_or_none(data.get("title"))
+    body = f"{title}\n{text}" if title else text
+    yield make_article(doc_id=path.stem, text=body, title=title, published=data.get("date"),
+                       source=_str_or_none(data.get("sitename")), url=_str_or_none(data.get("url")),
+                       author=_str_or_none(data.get("author")), input_path=str(path),
+                       input_format="html", record=None, limits=limits)
 
 
-def _from_fields(row: dict[str, Any], path: Path, record: str, fmt: str) -> Record:
+def _from_fields(row: dict[str, Any], path: Path, record: str, fmt: str, limits: Limits) -> Record:
     doc_id = _clean_id(row.get("id"))
     if doc_id is None:
         raw = row.get("id")
-        why = "no id" if raw in (None, "") else f"unusable id {str(raw)[:80]!r} (path separators, '..' or control characters)"
+        why = ("no id" if raw is None or str(raw).strip() == "" else
+               f"unusable id {str(raw)[:80]!r} (path separators, '..', control characters or not a scalar)")
         return Reject(str(path), record, None, f"{why}; every record needs an `id`")
     text = row.get("text")
     if text is not None and not isinstance(text, str):
@@ -121,105 +178,209 @@ def _from_fields(row: dict[str, Any], path: Path, record: str, fmt: str) -> Reco
     return make_article(doc_id=doc_id, text=text or "", title=_str_or_none(row.get("title")),
                         published=row.get("published"), source=_str_or_none(row.get("source")),
                         url=_str_or_none(row.get("url")), author=_str_or_none(row.get("author")),
-                        input_path=str(path), input_format=fmt, record=record, extra=extra)
+                        input_path=str(path), input_format=fmt, record=record, extra=extra, limits=limits)
 
 
-def read_jsonl(path: Path) -> Iterator[Record]:
+def _bounded_lines(fh: BinaryIO, max_bytes: int) -> Iterator[bytes | None]:
+    """The file's lines as bytes, one at a time; ``None`` for a line longer than ``max_bytes``.
+
+    An oversized line is skipped in pieces, so memory stays bounded by ``max_bytes``.
+    """
+    while True:
+        line = fh.readline(max_bytes + 1)
+        if not line:
+            return
+        if len(line) > max_bytes and not line.endswith(b"\n"):
+            while line and not line.endswith(b"\n"):
+                line = fh.readline(_PIECE)
+            yield None
+            continue
+        yield line
+
+
+def _text_lines(fh: BinaryIO, max_bytes: int) -> Iterator[str | None | UndecodableInput]:
+    """Decoded lines of a line-oriented file: ``None`` for an oversized line, an exception for an undecodable one.
+
+    UTF-16/32 files (told by their byte-order mark) are decoded as a stream; any other file
+    line by line, so one line in a wrong encoding only costs that line.
+    """
+    encoding = bom_encoding(fh.read(4))
+    fh.seek(0)
+    if encoding in ("utf-16", "utf-32"):
+        stream = io.TextIOWrapper(fh, encoding=encoding, errors="strict", newline="")
+        try:
+            while True:
+                line = stream.readline(max_bytes)
+                if not line:
+                    return
+                if len(line) >= max_bytes and not line.endswith(("\n", "\r")):
+                    while line and not line.endswith(("\n", "\r")):
+                        line = stream.readline(_PIECE)
+                    yield None
+                    continue
+                yield line
+        except UnicodeDecodeError as exc:
+            yield UndecodableInput(f"invalid {encoding} ({exc.reason}); the rest of the file is unreadable")
+        finally:
+            stream.detach()
+        return
+    for raw in _bounded_lines(fh, max_bytes):
+        if raw is None:
+            yield None
+            continue
+        try:
+            yield decode_bytes(raw)[0]
+        except UndecodableInput as exc:
+            yield exc
+
+
+def read_jsonl(path: Path, limits: Limits = DEFAULT_LIMITS) -> Iterator[Record]:
     """One JSON object a line with ``id, title, text, published, source, url``; read line by line."""
     with open(path, "rb") as fh:
-        for lineno, raw in enumerate(fh, start=1):
+        for lineno, line in enumerate(_text_lines(fh, limits.max_line_bytes), start=1):
             record = str(lineno)
-            if not raw.strip():
+            if line is None:
+                yield Reject(str(path), record, None, f"line {lineno} is over the size limit of "
+                                                      f"{limits.max_line_bytes:,} bytes")
                 continue
-            if len(raw) > MAX_ARTICLE_CHARS * 4:
-                yield Reject(str(path), record, None, f"line is {len(raw):,} bytes, over the size limit")
+            if isinstance(line, UndecodableInput):
+                yield Reject(str(path), record, None, f"line {lineno} cannot be read as text: {line}")
+                if "rest of the file" in str(line):
+                    return
+                continue
+            if not line.strip():
                 continue
             try:
-                line, _ = decode_bytes(raw)
                 row = json.loads(line)
-            except (UndecodableInput, json.JSONDecodeError, RecursionError) as exc:
-                yield Reject(str(path), record, None, f"malformed JSON line: {str(exc)[:200]}")
+            except (json.JSONDecodeError, RecursionError) as exc:
+                yield Reject(str(path), record, None, f"malformed JSON on line {lineno}: {str(exc)[:200]}")
                 continue
             if not isinstance(row, dict):
-                yield Reject(str(path), record, None, f"JSON line is a {type(row).__name__}, not an object")
+                yield Reject(str(path), record, None, f"line {lineno} is a JSON {type(row).__name__}, not an object")
                 continue
-            yield _from_fields(row, path, record, "jsonl")
+            yield _from_fields(row, path, record, "jsonl", limits)
 
 
-def read_csv(path: Path) -> Iterator[Record]:
-    """A CSV with a header row naming ``id, title, text, published, source, url``; other columns kept."""
-    text = _read_file_text(path)
-    if isinstance(text, Reject):
-        yield text
-        return
-    csv.field_size_limit(MAX_ARTICLE_CHARS * 4)
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = [h.strip() for h in next(reader)]
-    except StopIteration:
-        yield Reject(str(path), None, None, "empty CSV file (no header row)")
-        return
-    except csv.Error as exc:
-        yield Reject(str(path), "1", None, f"malformed CSV header: {exc}")
-        return
-    if "id" not in header or "text" not in header:
-        yield Reject(str(path), "1", None, f"CSV header lacks `id` and/or `text` (has {header[:10]})")
-        return
-    rowno = 1
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
+class _LineFeed:
+    """Feeds decoded lines to ``csv.reader``, noting the lines it had to replace (oversized or undecodable)."""
+
+    def __init__(self, lines: Iterable[str | None | UndecodableInput]) -> None:
+        self._lines = iter(lines)
+        self.problem: str | None = None
+        self.fatal = False
+
+    def __iter__(self) -> "_LineFeed":
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._lines)
+        if line is None:
+            self.problem = "a line over the size limit"
+            return "\n"
+        if isinstance(line, UndecodableInput):
+            self.problem = f"a line that cannot be read as text ({line})"
+            self.fatal = "rest of the file" in str(line)
+            return "\n"
+        return line
+
+
+def read_csv(path: Path, limits: Limits = DEFAULT_LIMITS) -> Iterator[Record]:
+    """A CSV with a header row naming ``id, title, text, published, source, url``; other columns kept.
+
+    Streamed row by row. ``record`` is the row's number counting the header as row 1 (a quoted
+    field may span several lines of the file).
+    """
+    csv.field_size_limit(limits.max_line_bytes)
+    with open(path, "rb") as fh:
+        feed = _LineFeed(_text_lines(fh, limits.max_line_bytes))
+        reader = csv.reader(feed)
+        header: list[str] | None = None
+        rowno = 0
+        while True:
+            feed.problem = None
+            try:
+                cells = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                cells, feed.problem = None, f"malformed CSV ({exc})"
             rowno += 1
-            yield Reject(str(path), str(rowno), None, f"malformed CSV row: {exc}")
-            continue
-        rowno += 1
-        if not any(c.strip() for c in cells):
-            continue
-        if len(cells) != len(header):
-            yield Reject(str(path), str(rowno), _clean_id(cells[0]) if cells else None,
-                         f"CSV row has {len(cells)} fields, the header has {len(header)}")
-            continue
-        yield _from_fields(dict(zip(header, cells)), path, str(rowno), "csv")
+            if feed.problem:
+                what = "header" if header is None else "row"
+                yield Reject(str(path), str(rowno), None, f"CSV {what} {rowno} has {feed.problem}")
+                if header is None or feed.fatal:
+                    return
+                continue
+            if header is None:
+                header = [h.strip().lstrip("\ufeff") for h in cells]
+                if "id" not in header or "text" not in header:
+                    yield Reject(str(path), "1", None, f"CSV header lacks `id` and/or `text` (has {header[:10]})")
+                    return
+                continue
+            if not any(c.strip() for c in cells):
+                continue
+            if len(cells) != len(header):
+                first = dict(zip(header, cells)).get("id")
+                yield Reject(str(path), str(rowno), _clean_id(first),
+                             f"CSV row {rowno} has {len(cells)} fields, the header has {len(header)}")
+                continue
+            yield _from_fields(dict(zip(header, cells)), path, str(rowno), "csv", limits)
+        if header is None:
+            yield Reject(str(path), None, None, "empty CSV file (no header row)")
 
 
 READERS = {".txt": read_txt, ".text": read_txt, ".html": read_html, ".htm": read_html,
-           ".jsonl": read_jsonl, ".ndjson": read_jsonl, ".csv": read_csv}
+           ".xhtml": read_html, ".jsonl": read_jsonl, ".ndjson": read_jsonl, ".csv": read_csv}
 
 
-def _files(root: Path) -> Iterator[Path]:
+def _files(root: Path, errors: list[Reject]) -> Iterator[Path]:
     if root.is_file():
         yield root
         return
-    for dirpath, dirnames, filenames in os.walk(root):
+
+    def failed(exc: OSError) -> None:
+        errors.append(Reject(str(exc.filename or root), None, None, f"cannot list folder: {exc.strerror or exc}"))
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=failed):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
             if not name.startswith("."):
                 yield Path(dirpath) / name
 
 
-def read_corpus(path: str | os.PathLike[str]) -> Iterator[Record]:
-    """Every article under ``path`` (a file or a folder, in sorted order), streamed.
+def read_corpus(path: str | os.PathLike[str], limits: Limits | None = None) -> Iterator[Record]:
+    """Every article under ``path`` (a file or a folder, recursed in sorted order), streamed.
 
-    Files of other types are skipped. Each bad file or record becomes a ``Reject`` naming it; a
-    repeated ``doc_id`` is rejected after its first occurrence.
+    Yields ``Article`` or ``Reject`` and never raises on bad input: each bad file or record
+    becomes a ``Reject`` naming it, and a repeated ``doc_id`` is rejected after its first
+    occurrence. Files of types we do not read are skipped (or rejected, see the module notes).
     """
+    limits = limits or Limits()
     root = Path(path)
+    if not root.exists():
+        yield Reject(str(root), None, None, "no such file or folder")
+        return
     seen: set[str] = set()
-    for file in _files(root):
-        reader = READERS.get(file.suffix.lower())
+    folder_errors: list[Reject] = []
+    for file in _files(root, folder_errors):
+        yield from folder_errors
+        folder_errors.clear()
+        suffix = file.suffix.lower()
+        reader = READERS.get(suffix)
         if reader is None:
+            if suffix in UNSUPPORTED_INPUTS:
+                yield Reject(str(file), None, file.stem, f"unsupported input format {suffix!r}; "
+                                                         f"inputs are read from {', '.join(sorted(READERS))}")
             continue
         try:
-            records = list(reader(file)) if reader is not read_jsonl else reader(file)
-            for rec in records:
+            for rec in reader(file, limits):
                 if isinstance(rec, Article):
                     if rec.doc_id in seen:
-                        rec = Reject(rec.input_path, rec.record, rec.doc_id, f"duplicate id {rec.doc_id!r}: an earlier record has it")
+                        rec = Reject(rec.input_path, rec.record, rec.doc_id,
+                                     f"duplicate id {rec.doc_id!r}: an earlier record has it")
                     else:
                         seen.add(rec.doc_id)
                 yield rec
         except OSError as exc:
             yield Reject(str(file), None, file.stem, f"cannot read file: {exc.strerror or exc}")
+    yield from folder_errors

@@ -2,8 +2,12 @@
 from __future__ import annotations
 
 import codecs
+import logging
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timezone
+from email.utils import parsedate_to_datetime
+
+log = logging.getLogger(__name__)
 
 # Lines that open a site's page furniture after the story (section rails, teasers, related links).
 BOILERPLATE_HEADINGS = re.compile(
@@ -26,29 +30,71 @@ class UndecodableInput(ValueError):
     """The bytes are not text in any encoding we accept."""
 
 
-def decode_bytes(data: bytes) -> tuple[str, str]:
-    """Decode input bytes: BOM first, then UTF-8, then Windows-1252 for legacy Latin text.
+# A well-formed multi-byte UTF-8 sequence: its presence says "UTF-8 with some damage", not cp1252.
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_HIGH_BYTE = re.compile(rb"[\x80-\xff]")
+_META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{2,40})""", re.IGNORECASE)
 
-    Raises ``UndecodableInput`` for binary data (NUL bytes or many control characters).
-    Returns the text and the encoding used.
-    """
+
+def bom_encoding(head: bytes) -> str | None:
+    """The encoding a byte-order mark at the start of ``head`` announces, else None."""
     for bom, encoding in _BOM_ENCODINGS:
-        if data.startswith(bom):
-            try:
-                return data.decode(encoding), encoding
-            except UnicodeDecodeError as exc:
-                raise UndecodableInput(f"invalid {encoding} after its byte-order mark at byte {exc.start}") from None
+        if head.startswith(bom):
+            return encoding
+    return None
+
+
+def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
+    """Decode input bytes; returns the text and the encoding used.
+
+    The order, and why: a byte-order mark wins (UTF-8-sig, UTF-16, UTF-32); then strict UTF-8
+    (what almost every input is); then ``declared`` (an HTML page's ``<meta charset>``) if
+    given. Bytes that are still not UTF-8 are decoded as UTF-8 with U+FFFD replacement when
+    well-formed multi-byte UTF-8 sequences outnumber the invalid bytes (a UTF-8 file with a
+    little damage: the rest of it stays right), else as Windows-1252 (legacy Western text,
+    the usual non-UTF-8 news encoding; a superset of Latin-1's printable range).
+
+    Raises ``UndecodableInput`` for binary data (NUL bytes or many control characters) and for
+    bytes that contradict their own byte-order mark.
+    """
+    encoding = bom_encoding(data)
+    if encoding:
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError as exc:
+            raise UndecodableInput(f"invalid {encoding} after its byte-order mark at byte {exc.start}") from None
     if b"\x00" in data[:65536]:
         raise UndecodableInput("binary content (NUL bytes), not text")
     try:
         text, encoding = data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        text, encoding = data.decode("cp1252", errors="replace"), "cp1252"
+    except UnicodeDecodeError as exc:
+        text, encoding = _fallback_decode(data, exc, declared)
     sample = text[:65536]
     controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\n\r\t\f")
     if sample and controls / len(sample) > 0.05:
         raise UndecodableInput("binary content (control characters), not text")
     return text, encoding
+
+
+def _fallback_decode(data: bytes, exc: UnicodeDecodeError, declared: str | None) -> tuple[str, str]:
+    if declared:
+        try:
+            if codecs.lookup(declared).name not in ("utf-8", "utf-16", "utf-32"):
+                return data.decode(declared), codecs.lookup(declared).name
+        except (LookupError, UnicodeDecodeError):
+            pass
+    good = sum(len(m) for m in _UTF8_MULTIBYTE.findall(data))
+    bad = len(_HIGH_BYTE.findall(data)) - good
+    if good >= bad:
+        log.info("invalid UTF-8 at byte %d (%d bad bytes); decoded as UTF-8 with replacement", exc.start, bad)
+        return data.decode("utf-8", errors="replace"), "utf-8 (damaged)"
+    return data.decode("cp1252", errors="replace"), "cp1252"
+
+
+def declared_charset(html_head: bytes) -> str | None:
+    """The charset an HTML page declares in a ``<meta>`` tag near its top, else None."""
+    m = _META_CHARSET.search(html_head[:8192])
+    return m.group(1).decode("ascii") if m else None
 
 
 def cut_boilerplate(text: str) -> str:
@@ -79,33 +125,58 @@ def sign_off(text: str) -> tuple[str | None, str | None]:
     return m.group("source").strip(), normalize_date(m.group("date"))
 
 
-_FORMATS = ("%B %d, %Y", "%B %d %Y", "%b %d, %Y", "%b. %d, %Y", "%d %B %Y", "%Y/%m/%d", "%m/%d/%Y")
+_FORMATS = ("%B %d, %Y", "%B %d %Y", "%b %d, %Y", "%b %d %Y", "%d %B %Y", "%d %b %Y", "%Y/%m/%d",
+            "%m/%d/%Y", "%Y.%m.%d")
+_DATEPARSER_SETTINGS = {"STRICT_PARSING": True, "REQUIRE_PARTS": ["day", "month", "year"],
+                        "RETURN_AS_TIMEZONE_AWARE": False}
+
+
+def _checked(y: int, m: int, d: int) -> str | None:
+    try:
+        return date(y, m, d).isoformat() if 1000 <= y <= 2999 else None
+    except ValueError:
+        return None
 
 
 def normalize_date(value: object) -> str | None:
-    """An ISO ``YYYY-MM-DD`` date from a metadata value (ISO date or timestamp, or a written date)."""
-    if value is None:
+    """An ISO ``YYYY-MM-DD`` date from a metadata value, or None when it names no full date.
+
+    Accepts ISO dates and timestamps (the date as written, no time-zone shift), ``YYYYMMDD``,
+    written dates ("March 22, 2023", "Wed, 22 Mar 2023 10:00:00 GMT", "22 mars 2023"), Unix
+    epoch seconds, and date/datetime objects. Relative phrases ("yesterday") give None.
+    """
+    if value is None or isinstance(value, bool):
         return None
     if isinstance(value, (date, datetime)):
         return value.strftime("%Y-%m-%d")
+    if isinstance(value, (int, float)) and not (19000101 <= value <= 29991231):
+        try:
+            return datetime.fromtimestamp(float(value), tz=timezone.utc).date().isoformat()
+        except (OverflowError, OSError, ValueError):
+            return None
     s = str(value).strip()
-    if not s:
+    if not s or len(s) > 80:
         return None
-    m = re.match(r"^(\d{4})-(\d{2})-(\d{2})", s)
+    m = re.match(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:$|[T ]\d)", s) or re.match(r"^(\d{4})(\d{2})(\d{2})$", s)
     if m:
-        try:
-            return date(int(m[1]), int(m[2]), int(m[3])).isoformat()
-        except ValueError:
-            return None
-    m = re.match(r"^(\d{4})(\d{2})(\d{2})$", s)
-    if m:
-        try:
-            return date(int(m[1]), int(m[2]), int(m[3])).isoformat()
-        except ValueError:
-            return None
+        return _checked(int(m[1]), int(m[2]), int(m[3]))
+    bare = re.sub(r"^[A-Za-z]+day,?\s+", "", s)  # "Wednesday, March 22, 2023"
+    bare = re.sub(r"\b(Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.", r"\1", bare).replace("Sept ", "Sep ")
     for fmt in _FORMATS:
         try:
-            return datetime.strptime(s, fmt).date().isoformat()
+            return datetime.strptime(bare, fmt).date().isoformat()
         except ValueError:
             continue
-    return None
+    try:
+        return parsedate_to_datetime(s).date().isoformat()  # RFC 2822, as in RSS feeds
+    except (TypeError, ValueError, IndexError):
+        pass
+    if not re.search(r"(?<!\d)\d{4}(?!\d)", s):
+        return None  # no year written: relative or partial, never a full date
+    import dateparser  # slow to import; only odd formats reach it
+
+    try:
+        parsed = dateparser.parse(s, settings=_DATEPARSER_SETTINGS)
+    except Exception:  # noqa: BLE001 - a parser failure means "not a date"
+        return None
+    return _checked(parsed.year, parsed.month, parsed.day) if parsed else None

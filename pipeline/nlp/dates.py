@@ -16,7 +16,7 @@ from pipeline.nlp.extensions import register_extensions
 from pipeline.normalize.dates import normalize_timex, shift_years
 
 EXTRA_PATTERNS = re.compile(
-    r"\b(?:now|currently|recently|previously|soon|the (?:near )?future|the past(?= (?:[,.;]|and|or|"
+    r"\b(?:now|currently|current|recent|recently|the (?:near )?future|the past(?= (?:[,.;]|and|or|"
     r"decade|year|week|month|few|two|three|several|\w+ (?:days|weeks|months|years)))|"
     r"(?:this|last|next) (?:week|month|year|quarter|weekend|summer|winter|spring|fall|autumn)|"
     r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|today|yesterday|tomorrow|tonight|"
@@ -24,9 +24,9 @@ EXTRA_PATTERNS = re.compile(
     r"(?:one|two|three|four|five|six|seven|eight|nine|ten|\d+)-(?:year|month|week|day)(?!-old))\b",
     re.IGNORECASE)
 FUTURE_WORDS = frozenset({"will", "'ll", "shall", "going", "impending", "upcoming", "expected",
-                          "scheduled", "planned", "plans", "plan", "due", "set", "next", "coming",
-                          "forthcoming", "intends", "would", "prepare", "awaiting", "await",
-                          "ahead", "slated", "await"})
+                          "scheduled", "planned", "due", "next", "coming", "forthcoming", "prepare",
+                          "awaiting", "await", "ahead", "slated", "payable", "effective", "expire",
+                          "expires"})
 SAME_PREVIOUS = re.compile(r"\bthe same\b.*\b(?:the )?(?:previous|prior|preceding) year\b|"
                            r"\bthe same\b.*\ba year (?:earlier|before)\b", re.IGNORECASE)
 
@@ -35,25 +35,33 @@ def tense_of(span: Span) -> str | None:
     """"past", "present" or "future" for the verb governing ``span`` (future cues win)."""
     root = span.root
     path = [root] + list(root.ancestors)[:6]
-    near = {t.lower_ for node in path for t in node.children} | {t.lower_ for t in path}
-    sent = span.sent
-    left = [t.lower_ for t in sent if t.i < span.start][-8:]
-    if near & FUTURE_WORDS or set(left[-4:]) & FUTURE_WORDS:
-        return "future"
     verb = next((t for t in path if t.pos_ in ("VERB", "AUX")), None)
+    upto = path[:path.index(verb) + 1] if verb is not None else path
+    near = {c.lower_ for node in upto for c in node.children
+            if c.dep_ in ("aux", "auxpass", "amod", "advmod", "xcomp", "prt")} | {t.lower_ for t in upto}
+    sent = span.sent
+    left = [t.lower_ for t in sent if t.i < span.start][-3:]
+    if near & FUTURE_WORDS or set(left) & FUTURE_WORDS:
+        return "future"
     if verb is None:
         verb = next((t for t in sent if t.dep_ == "ROOT"), None)
     if verb is None:
         return None
     aux = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
-    if aux & {"will", "'ll", "shall"} or (verb.tag_ == "VB" and "to" in aux and
-                                         verb.head.tag_ not in ("VBD", "VBN")):
+    if aux & {"will", "'ll", "shall"} or (aux & {"to"} and verb.head.lemma_ in
+                                         ("expect", "plan", "hope", "intend", "aim", "prepare", "schedule")):
         return "future"
-    if verb.tag_ in ("VBD", "VBN") or aux & {"was", "were", "had", "did", "has", "have"}:
+    if verb.tag_ == "VBD" or aux & {"was", "were", "had", "did", "has", "have", "'ve", "'d"}:
+        return "past"
+    if verb.tag_ == "VBN" and not aux:
         return "past"
     if verb.tag_ in ("VBZ", "VBP", "VBG"):
         return "present"
     return None
+
+
+CONNECTOR = re.compile(r"\s+(?:ended|ending|to|through|thru|until|till|and|-|–)\s+|\s?[-–]\s?(?=\D)",
+                       re.IGNORECASE)
 
 
 class DatesComponent:
@@ -78,15 +86,44 @@ class DatesComponent:
                     taken.append((span.start_char, span.end_char))
         return sorted(spans, key=lambda s: s.start_char)
 
+    @staticmethod
+    def _parts(doc: Doc, start: int, end: int, anchor: str | None, tense: str | None,
+               country: str | None, sent: str, label: str) -> list[dict]:
+        """The time expressions on either side of a connector ("to", "ended", "through")."""
+        text = doc.text[start:end]
+        cuts = list(CONNECTOR.finditer(text))
+        if not cuts:
+            return []
+        bounds, pos = [], 0
+        for m in cuts:
+            bounds.append((pos, m.start()))
+            pos = m.end()
+        bounds.append((pos, len(text)))
+        out = []
+        for a, b in bounds:
+            piece = text[a:b]
+            lead = re.match(r"(?:(?:from|between|in|on|for|the\s+(?=\d))\s+)+", piece, re.IGNORECASE)
+            if lead and lead.end() < len(piece):
+                a += lead.end()
+            piece = text[a:b].strip()
+            if not piece:
+                continue
+            rec = normalize_timex(piece, anchor, tense, country, sent, label)
+            if rec is not None and rec.get("granularity") != "range":
+                out.append({"start": start + a, "end": start + a + len(piece), "surface": piece, **rec})
+        return out if len(out) >= 1 else []
+
     def __call__(self, doc: Doc) -> Doc:
         published = doc._.published
         anchor = str(published)[:10] if published else None
         country = doc._.country
         dates: list[dict] = []
         last_interval: dict | None = None
+        prev_sent = ""
+        current_sent = None
         for span in self._candidates(doc):
             start, end = span.start_char, span.end_char
-            # TimeML leaves out the article and prepositions spaCy sometimes includes
+            # TimeML leaves out the prepositions and possessive spaCy sometimes includes
             surface = doc.text[start:end]
             lead = re.match(r"(?:(?:from|in|on|at|during|since|by|until|of|for|about|around)\s+)+",
                             surface, re.IGNORECASE)
@@ -96,21 +133,60 @@ class DatesComponent:
             if tail and tail.start() > 0:
                 end = start + tail.start()
             surface = doc.text[start:end]
-            sent = span.sent.text
-            rec = normalize_timex(surface, anchor, tense_of(span), country, sent, span.label_ or "DATE")
+            sent_span = span.sent
+            if current_sent is None or sent_span.start != current_sent.start:
+                prev_sent = current_sent.text if current_sent is not None else ""
+                current_sent = sent_span
+            # the previous sentence too: "fiscal 2022" often leans on a U.S. cue just before it
+            context = prev_sent + " " + sent_span.text
+            tense = tense_of(span)
+            label = span.label_ or "DATE"
+            rec = normalize_timex(surface, anchor, tense, country, context, label)
+            if rec is None or rec.get("granularity") == "range":
+                # TimeML marks each end of "Aug. 26 to Oct. 20", "the quarter ended Sept. 30"
+                dates.extend(self._parts(doc, start, end, anchor, tense, country, context, label))
             if rec is None:
                 continue
-            rec = dict(rec)
+            if rec["timex_type"] == "set" and span.root.pos_ == "ADJ" and span.root.head.pos_ == "NOUN":
+                continue  # "its quarterly dividend": TimeML leaves attributive frequency adjectives out
+            rec = {"start": start, "end": end, "surface": surface, **rec}
             if SAME_PREVIOUS.search(surface) and last_interval is not None:
                 shifted = shift_years(last_interval, -1)
                 if shifted:
                     rec.update({k: shifted[k] for k in ("date_start", "date_end", "granularity")})
-                    rec["timex_type"] = "date"
-            if rec.get("granularity") == "range":
-                last_interval = rec
-            dates.append({"start": start, "end": end, "surface": surface, **rec})
+            dates.append(rec)
+            joined = self._join(doc, dates)
+            if joined is not None:
+                dates.append(joined)
+            if dates[-1].get("granularity") == "range":
+                last_interval = dates[-1]
         doc._.dates = dates
         return doc
+
+    @staticmethod
+    def _join(doc: Doc, dates: list[dict]) -> dict | None:
+        """A range record for "from October 2022 through February" when spaCy split its ends."""
+        if len(dates) < 2:
+            return None
+        a, b = dates[-2], dates[-1]
+        if a["timex_type"] != "date" or b["timex_type"] != "date" or not a["date_start"] \
+                or not b["date_start"] or "range" in (a["granularity"], b["granularity"]):
+            return None
+        between = doc.text[a["end"]:b["start"]]
+        before = doc.text[max(0, a["start"] - 9):a["start"]].lower()
+        if not (re.fullmatch(r"\s+(?:through|thru|until|till)\s+|\s*[-–]\s*", between, re.IGNORECASE)
+                or (re.fullmatch(r"\s+to\s+", between, re.IGNORECASE) and before.endswith("from "))
+                or (re.fullmatch(r"\s+and\s+", between, re.IGNORECASE) and before.endswith("between "))):
+            return None
+        end_rec = b
+        if b["date_end"] < a["date_start"]:
+            end_rec = shift_years(b, 1) or b
+        if end_rec["date_end"] < a["date_start"]:
+            return None
+        return {"start": a["start"], "end": b["end"], "surface": doc.text[a["start"]:b["end"]],
+                "timex_type": "date", "value": f"{a['value']}/{b['value']}",
+                "date_start": a["date_start"], "date_end": end_rec["date_end"],
+                "granularity": "range", "duration": None}
 
 
 @Language.factory("claims_dates", default_config={"labels": ["DATE", "TIME"], "extra_patterns": True})

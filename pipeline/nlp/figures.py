@@ -13,6 +13,9 @@ from spacy.tokens import Doc
 from pipeline.nlp.extensions import register_extensions
 from pipeline.normalize.quantities import has_number, normalize_sentence
 
+# The unit of a bare number: a plain count with no unit or counted noun.
+BARE_NUMBER = "dimensionless"
+
 
 class FiguresComponent:
     """Writes ``doc._.figures``; ``skip_labels`` are entity labels never taken as figures."""
@@ -40,6 +43,8 @@ class FiguresComponent:
                 fig["start"] += base
                 fig["end"] += base
                 fig["surface"] = doc.text[fig["start"]:fig["end"]]
+                if fig["unit"] is None:
+                    fig["unit"], fig["unit_dimension"] = BARE_NUMBER, BARE_NUMBER
                 figures.append(fig)
         doc._.figures = figures
         return doc

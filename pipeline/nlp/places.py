@@ -39,6 +39,9 @@ FACILITY_WORDS = {
     "prison", "office", "stadium", "arena", "mall", "market", "hotel", "library", "castle",
     "palace", "embassy", "consulate", "base", "campus", "plaza", "terminal", "port", "harbour",
 }
+# Road words: a PERSON entity ending with one ("Roxham Road") is a mislabelled facility.
+ROAD_WORDS = {"road", "rd", "street", "st", "avenue", "ave", "boulevard", "blvd", "highway",
+              "lane", "drive", "crescent", "close", "way"}
 HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "prof", "sen", "rep", "gov", "gen", "lt", "sgt",
               "capt", "const", "cpl", "det", "insp", "supt", "rev", "sir", "lady", "lord"}
 
@@ -50,16 +53,19 @@ def is_facility(surface: str) -> bool:
 
 
 def main_locality(places: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """The article's most mentioned populated place (first mentioned on ties)."""
-    counts: dict[int, int] = {}
-    first: dict[int, dict[str, Any]] = {}
-    for p in places:
-        if p.get("feature") in ("city", "capital") and p.get("geonameid"):
-            counts[p["geonameid"]] = counts.get(p["geonameid"], 0) + 1
-            first.setdefault(p["geonameid"], p)
-    if not counts:
-        return None
-    return first[max(counts, key=lambda g: counts[g])]
+    """The article's most mentioned populated place, else its most mentioned subdivision
+    (first mentioned on ties)."""
+    for features in (("city", "capital"), ("subdivision",)):
+        counts: dict[tuple, int] = {}
+        first: dict[tuple, dict[str, Any]] = {}
+        for p in places:
+            if p.get("feature") in features and p.get("lat") is not None:
+                key = (p["name"], p["country_code"], p["subdivision_code"])
+                counts[key] = counts.get(key, 0) + 1
+                first.setdefault(key, p)
+        if counts:
+            return first[max(counts, key=lambda k: counts[k])]
+    return None
 
 
 class PlacesComponent:
@@ -126,6 +132,11 @@ class PlacesComponent:
                 continue
             start, end = self._trim(text, ent.start_char, ent.end_char)
             surface = text[start:end]
+            if label in self.rescue_labels and len(ent) > 1 and \
+                    ent[-1].text.lower().rstrip(".") in ROAD_WORDS:
+                found.append({"start": start, "end": end, "surface": surface, "label": "FAC",
+                              "facility": True})
+                continue
             if label not in self.labels:
                 if gaz.recognizable(name_key(surface), self.min_population):
                     found.append({"start": start, "end": end, "surface": surface, "label": "GPE"})
@@ -172,8 +183,9 @@ class PlacesComponent:
                        for t in span) or not span[-1].text[:1].isupper():
                     continue
                 key = name_key(span.text)
-                if key in seen or (gaz.recognizable(key, self.min_population)
-                                   and (n > 1 or tok.pos_ == "PROPN" or tok.is_upper)):
+                if key in seen or key in gaz.demonyms or (
+                        gaz.recognizable(key, self.min_population)
+                        and (n > 1 or tok.pos_ == "PROPN" or tok.is_upper)):
                     hit = span
                     break
             if hit is None:

