@@ -31,7 +31,7 @@ PRONOUNS = frozenset(
 
 def words(text: str | None) -> list[str]:
     """Lower-cased word tokens, as the shared scorer counts them."""
-    return [w.lower() for w in WORD.findall(text or "")]
+    return [w.lower() for w in WORD.findall(text if isinstance(text, str) else "")]
 
 
 def overlap_f1(gold: str | None, pred: str | None) -> float:
@@ -49,7 +49,7 @@ def overlap_f1(gold: str | None, pred: str | None) -> float:
 def speaker_kind(text: str | None) -> str:
     """Kind of a speaker mention: "pronoun" ("she", "his team"), "name" (holds a capitalised
     word: "Donald Trump", "the Trump campaign"), "other" ("officials") or "none"."""
-    toks = WORD.findall(text or "")
+    toks = WORD.findall(text if isinstance(text, str) else "")
     if not toks:
         return "none"
     if len(toks) <= 2 and toks[0].lower() in PRONOUNS:
@@ -155,7 +155,7 @@ def breakdown(gold_docs: Iterable[dict[str, Any]], pred: dict[str, list[dict[str
                     right_attr.add(i)
         for i, c in enumerate(claims):
             groups = {"all": "all", "publisher": publisher,
-                      "type": c.get("claim_type") or "none",
+                      "type": c["claim_type"] if isinstance(c.get("claim_type"), str) else "none",
                       "speaker": speaker_kind(c.get("speaker_mention"))}
             for dim, name in groups.items():
                 t = tallies[dim][name]

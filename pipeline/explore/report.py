@@ -132,18 +132,31 @@ def _over_time(con: duckdb.DuckDBPyConnection) -> tuple[str, list[str], list[int
 
 
 def _date_years(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
+    """Dates per year referred to; years outside the central 98% are pooled as "before"/"after"."""
     rows = _all(con, "SELECT year(date_start) AS y, count(*) FROM dates WHERE date_start IS NOT NULL "
                      "GROUP BY y ORDER BY y")
     if not rows:
         return []
-    first, last = rows[0][0], rows[-1][0]
-    counts = dict(rows)
-    if last - first <= 60:
-        return [(str(y), counts.get(y, 0)) for y in range(first, last + 1)]
-    decades: dict[int, int] = {}
+    total, seen = sum(n for _, n in rows), 0
+    first = last = None
     for y, n in rows:
-        decades[y // 10 * 10] = decades.get(y // 10 * 10, 0) + n
-    return [(f"{d}s", decades.get(d, 0)) for d in range(first // 10 * 10, last // 10 * 10 + 10, 10)]
+        seen += n
+        if first is None and seen > total * 0.01:
+            first = y
+        if last is None and seen >= total * 0.99:
+            last = y
+    counts = dict(rows)
+    if last - first > 60:
+        first, last = last - 60, last
+    out = []
+    before = sum(n for y, n in rows if y < first)
+    if before:
+        out.append((f"<{first}", before))
+    out += [(str(y), counts.get(y, 0)) for y in range(first, last + 1)]
+    after = sum(n for y, n in rows if y > last)
+    if after:
+        out.append((f">{last}", after))
+    return out
 
 
 def _figure_note(f: dict[str, Any]) -> str:
@@ -404,10 +417,10 @@ def render(data: ReportData) -> str:
                + "</div></section>")
 
     years_chart = charts.column_chart([y for y, _ in data.date_years], [("dates", [n for _, n in data.date_years])],
-                                      aria="years the dates refer to")
+                                      width=560, aria="years the dates refer to")
     places = ('<section id="places"><h2>Dates and places</h2><div class="grid">'
               f'<div><h3>Years the dates refer to</h3>{years_chart}'
-              '<p class="note">Start of each resolved date interval.</p>'
+              '<p class="note">Year of the start of each resolved date interval; rare years at either end are pooled.</p>'
               + _numbers(["year", "dates"], [r for r in data.date_years if r[1]]) + "</div>"
               + _bars("Places named most", [(p, n, cc) for p, cc, n in data.places], ["place", "mentions", "country"],
                       color=charts.PALETTE[0])

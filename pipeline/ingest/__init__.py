@@ -1,5 +1,5 @@
-"""Readers that turn input files (txt, html, jsonl, csv) into article records."""
-from pipeline.ingest.readers import read_corpus
+"""Readers that turn input files (txt, html, jsonl, csv) into article records, robust to bad input."""
+from pipeline.ingest.readers import Limits, read_corpus
 from pipeline.ingest.records import Article, Reject
 
-__all__ = ["Article", "Reject", "read_corpus"]
+__all__ = ["Article", "Limits", "Reject", "read_corpus"]

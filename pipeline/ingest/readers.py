@@ -58,6 +58,7 @@ class Limits:
 
     max_article_chars: int = field(default_factory=lambda: _env_int("CLAIMS_MAX_ARTICLE_CHARS", 1_000_000))
     max_file_bytes: int = field(default_factory=lambda: _env_int("CLAIMS_MAX_FILE_BYTES", 20_000_000))
+    min_html_words: int = 8
 
     @property
     def max_line_bytes(self) -> int:
@@ -153,11 +154,14 @@ def read_html(path: Path, limits: Limits = DEFAULT_LIMITS) -> Iterator[Record]:
         return
     data = doc.as_dict() if hasattr(doc, "as_dict") else (doc or {})
     text = data.get("text") or ""
-    if not text.strip():
-        yield Reject(str(path), None, path.stem, "no article text found in the HTML page")
+    n_words = len(text.split())
+    if n_words < limits.min_html_words:  # menus and footers only: extraction fell back to page furniture
+        why = f" (only {n_words} words of page text)" if n_words else ""
+        yield Reject(str(path), None, path.stem, f"no article text found in the HTML page{why}")
         return
     title = _str_or_none(data.get("title"))
-    body = f"{title}\n{text}" if title else text
+    # The title leads the analysed text (as in a .txt article) unless the extracted body already opens with it.
+    body = f"{title}\n{text}" if title and not text.lstrip().startswith(title) else text
     yield make_article(doc_id=path.stem, text=body, title=title, published=data.get("date"),
                        source=_str_or_none(data.get("sitename")), url=_str_or_none(data.get("url")),
                        author=_str_or_none(data.get("author")), input_path=str(path),
@@ -181,8 +185,15 @@ def _from_fields(row: dict[str, Any], path: Path, record: str, fmt: str, limits:
                         input_path=str(path), input_format=fmt, record=record, extra=extra, limits=limits)
 
 
-def _bounded_lines(fh: BinaryIO, max_bytes: int) -> Iterator[bytes | None]:
-    """The file's lines as bytes, one at a time; ``None`` for a line longer than ``max_bytes``.
+@dataclass(frozen=True)
+class Oversized:
+    """Stands for a line longer than the limit, which was skipped unread (``odd_quotes``: for CSV quoting)."""
+
+    odd_quotes: bool
+
+
+def _bounded_lines(fh: BinaryIO, max_bytes: int) -> Iterator[bytes | Oversized]:
+    """The file's lines as bytes, one at a time; ``Oversized`` for a line longer than ``max_bytes``.
 
     An oversized line is skipped in pieces, so memory stays bounded by ``max_bytes``.
     """
@@ -191,15 +202,17 @@ def _bounded_lines(fh: BinaryIO, max_bytes: int) -> Iterator[bytes | None]:
         if not line:
             return
         if len(line) > max_bytes and not line.endswith(b"\n"):
+            quotes = 0
             while line and not line.endswith(b"\n"):
+                quotes += line.count(b'"')
                 line = fh.readline(_PIECE)
-            yield None
+            yield Oversized(bool((quotes + line.count(b'"')) % 2))
             continue
         yield line
 
 
-def _text_lines(fh: BinaryIO, max_bytes: int) -> Iterator[str | None | UndecodableInput]:
-    """Decoded lines of a line-oriented file: ``None`` for an oversized line, an exception for an undecodable one.
+def _text_lines(fh: BinaryIO, max_bytes: int) -> Iterator[str | Oversized | UndecodableInput]:
+    """Decoded lines of a line-oriented file; ``Oversized`` for a line over ``max_bytes``, an exception for an undecodable one.
 
     UTF-16/32 files (told by their byte-order mark) are decoded as a stream; any other file
     line by line, so one line in a wrong encoding only costs that line.
@@ -214,9 +227,11 @@ def _text_lines(fh: BinaryIO, max_bytes: int) -> Iterator[str | None | Undecodab
                 if not line:
                     return
                 if len(line) >= max_bytes and not line.endswith(("\n", "\r")):
+                    quotes = 0
                     while line and not line.endswith(("\n", "\r")):
+                        quotes += line.count('"')
                         line = stream.readline(_PIECE)
-                    yield None
+                    yield Oversized(bool((quotes + line.count('"')) % 2))
                     continue
                 yield line
         except UnicodeDecodeError as exc:
@@ -225,8 +240,8 @@ def _text_lines(fh: BinaryIO, max_bytes: int) -> Iterator[str | None | Undecodab
             stream.detach()
         return
     for raw in _bounded_lines(fh, max_bytes):
-        if raw is None:
-            yield None
+        if isinstance(raw, Oversized):
+            yield raw
             continue
         try:
             yield decode_bytes(raw)[0]
@@ -239,7 +254,7 @@ def read_jsonl(path: Path, limits: Limits = DEFAULT_LIMITS) -> Iterator[Record]:
     with open(path, "rb") as fh:
         for lineno, line in enumerate(_text_lines(fh, limits.max_line_bytes), start=1):
             record = str(lineno)
-            if line is None:
+            if isinstance(line, Oversized):
                 yield Reject(str(path), record, None, f"line {lineno} is over the size limit of "
                                                       f"{limits.max_line_bytes:,} bytes")
                 continue
@@ -251,9 +266,13 @@ def read_jsonl(path: Path, limits: Limits = DEFAULT_LIMITS) -> Iterator[Record]:
             if not line.strip():
                 continue
             try:
-                row = json.loads(line)
-            except (json.JSONDecodeError, RecursionError) as exc:
-                yield Reject(str(path), record, None, f"malformed JSON on line {lineno}: {str(exc)[:200]}")
+                row = json.loads(line.strip())
+            except json.JSONDecodeError as exc:
+                yield Reject(str(path), record, None,
+                             f"malformed JSON on line {lineno}, column {exc.colno}: {exc.msg}")
+                continue
+            except RecursionError:
+                yield Reject(str(path), record, None, f"malformed JSON on line {lineno}: nested too deeply")
                 continue
             if not isinstance(row, dict):
                 yield Reject(str(path), record, None, f"line {lineno} is a JSON {type(row).__name__}, not an object")
@@ -264,7 +283,7 @@ def read_jsonl(path: Path, limits: Limits = DEFAULT_LIMITS) -> Iterator[Record]:
 class _LineFeed:
     """Feeds decoded lines to ``csv.reader``, noting the lines it had to replace (oversized or undecodable)."""
 
-    def __init__(self, lines: Iterable[str | None | UndecodableInput]) -> None:
+    def __init__(self, lines: Iterable[str | Oversized | UndecodableInput]) -> None:
         self._lines = iter(lines)
         self.problem: str | None = None
         self.fatal = False
@@ -274,9 +293,9 @@ class _LineFeed:
 
     def __next__(self) -> str:
         line = next(self._lines)
-        if line is None:
+        if isinstance(line, Oversized):
             self.problem = "a line over the size limit"
-            return "\n"
+            return '"\n' if line.odd_quotes else "\n"  # keeps the reader's in-quotes state as the line left it
         if isinstance(line, UndecodableInput):
             self.problem = f"a line that cannot be read as text ({line})"
             self.fatal = "rest of the file" in str(line)

@@ -20,7 +20,7 @@ EXTRA_PATTERNS = re.compile(
     r"decade|year|week|month|few|two|three|several|\w+ (?:days|weeks|months|years)))|"
     r"(?:this|last|next) (?:week|month|year|quarter|weekend|summer|winter|spring|fall|autumn)|"
     r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|today|yesterday|tomorrow|tonight|"
-    r"(?:first|second|third|fourth)[- ]quarter|year-(?:earlier|ago|end)|"
+    r"(?:first|second|third|fourth)[- ]quarter|the latest (?:quarter|period)|year-(?:earlier|ago|end)|"
     r"(?:one|two|three|four|five|six|seven|eight|nine|ten|\d+)-(?:year|month|week|day)(?!-old))\b",
     re.IGNORECASE)
 FUTURE_WORDS = frozenset({"will", "'ll", "shall", "going", "impending", "upcoming", "expected",
@@ -49,7 +49,7 @@ def tense_of(span: Span) -> str | None:
         return None
     aux = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
     if aux & {"will", "'ll", "shall"} or (aux & {"to"} and verb.head.lemma_ in
-                                         ("expect", "plan", "hope", "intend", "aim", "prepare", "schedule")):
+                                         ("expect", "plan", "hope", "intend", "aim", "prepare", "schedule", "set", "be", "due")):
         return "future"
     if verb.tag_ == "VBD" or aux & {"was", "were", "had", "did", "has", "have", "'ve", "'d"}:
         return "past"
@@ -60,7 +60,7 @@ def tense_of(span: Span) -> str | None:
     return None
 
 
-CONNECTOR = re.compile(r"\s+(?:ended|ending|to|through|thru|until|till|and|-|–)\s+|\s?[-–]\s?(?=\D)",
+CONNECTOR = re.compile(r"\s+(?:ended|ending|to|through|thru|until|till|and|-|–)\s+|(?<=\d)[-–](?=\d)",
                        re.IGNORECASE)
 
 
@@ -76,7 +76,7 @@ class DatesComponent:
     def _candidates(self, doc: Doc) -> list[Span]:
         spans = [e for e in doc.ents if e.label_ in self.labels]
         if self.extra_patterns:
-            taken = [(e.start_char, e.end_char) for e in doc.ents]
+            taken = [(e.start_char, e.end_char) for e in spans]
             for m in EXTRA_PATTERNS.finditer(doc.text):
                 if any(s < m.end() and m.start() < e for s, e in taken):
                     continue
@@ -142,7 +142,13 @@ class DatesComponent:
             tense = tense_of(span)
             label = span.label_ or "DATE"
             rec = normalize_timex(surface, anchor, tense, country, context, label)
-            if rec is None or rec.get("granularity") == "range":
+            inner = re.match(r"(?:the\s+)?(?:first|last|final)\s+\S+\s+\w+\s+of\s+", surface, re.IGNORECASE)
+            if inner and rec is not None:
+                piece = normalize_timex(surface[inner.end():], anchor, tense, country, context, label)
+                if piece is not None:
+                    dates.append({"start": start + inner.end(), "end": end,
+                                  "surface": doc.text[start + inner.end():end], **piece})
+            elif rec is None or rec.get("granularity") == "range":
                 # TimeML marks each end of "Aug. 26 to Oct. 20", "the quarter ended Sept. 30"
                 dates.extend(self._parts(doc, start, end, anchor, tense, country, context, label))
             if rec is None:

@@ -376,7 +376,7 @@ def _calendar(s: str, anchor: date | None, tense: str | None, fiscal: str) -> di
             shift = -1 if tense == "past" else 0
         return _shift_unit(anchor, m.group(2), shift)
     # "the year", "the week", "the weekend", "the month": the current one (the weekend by tense)
-    m = re.fullmatch(r"the\s+(week|weekend|month|year)", s)
+    m = re.fullmatch(r"the\s+(?:full\s+|whole\s+|entire\s+)?(week|weekend|month|year)", s)
     if m and anchor is not None:
         if m.group(1) == "weekend":
             return _shift_unit(anchor, "weekend", -1 if tense == "past" and anchor.weekday() < 5 else 0)
@@ -433,7 +433,7 @@ def _calendar(s: str, anchor: date | None, tense: str | None, fiscal: str) -> di
         elif rel in ("next", "this coming", "coming"):
             d = _weekday(anchor + timedelta(days=1), wd, "future")
         else:
-            d = _weekday(anchor, wd, "future" if tense in ("future", "present") else "past")
+            d = _weekday(anchor, wd, _direction(tense))
         if part:
             return _rec("time", f"{d.isoformat()}T{part}", d, d, "part_of_day")
         return _day(d)
@@ -452,13 +452,9 @@ def _calendar(s: str, anchor: date | None, tense: str | None, fiscal: str) -> di
                 return None
             if mo == 2 and day == 29:
                 return _day(date(anchor.year, 2, 28) if not calendar.isleap(anchor.year) else date(anchor.year, 2, 29))
+            # the nearest such day: news dates without a year sit within months of the story
             cands = [date(anchor.year + k, mo, day) for k in (-1, 0, 1)]
-            if tense == "future":
-                cand = min((c for c in cands if c >= anchor - timedelta(days=7)), key=lambda c: c - anchor)
-            elif tense == "past":
-                cand = max(c for c in cands if c <= anchor + timedelta(days=7))
-            else:
-                cand = min(cands, key=lambda c: abs((c - anchor).days))
+            cand = min(cands, key=lambda c: abs((c - anchor).days))
             return _day(cand)
         found = _dateparser_day(s, anchor, tense)
         if found and (anchor is not None or re.search(YEAR_RE, s)):

@@ -144,8 +144,7 @@ def resolve_all(gaz: Gazetteer, mentions: list[dict[str, Any]], country: str | N
         own[name_key(m.get("query") or m["surface"])] = (p["country_code"], p["subdivision_code"])
     countries = Counter(c for c, _ in own.values() if c)
     subdivisions = Counter(s for _, s in own.values() if s)
-    broad = [p for p in first if p["feature"] in ("country", "subdivision")]
-    base = {"country": country or article_country(source, broad)}
+    base = {"country": country or article_country(source, _country_votes(gaz, mentions, first))}
 
     out, cache = [], {}
     for m in mentions:
@@ -160,6 +159,27 @@ def resolve_all(gaz: Gazetteer, mentions: list[dict[str, Any]], country: str | N
             cache[key] = resolve(gaz, query, ctx, m.get("label"))
         out.append(cache[key])
     return out
+
+
+def _country_votes(gaz: Gazetteer, mentions: list[dict[str, Any]],
+                   places: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The places that vote for the article's country: each mention of a country or
+    subdivision whose name has a single broad sense, so that "Georgia" (a country and a
+    state) does not vote."""
+    votes, ambiguous = [], {}
+    for m, p in zip(mentions, places):
+        key = name_key(m.get("query") or m["surface"])
+        if not p.get("country_code"):
+            continue
+        if key not in ambiguous:
+            broad = {e["country_code"] for e in gaz.lookup(key)
+                     if e["feature"] in ("country", "subdivision")}
+            ambiguous[key] = len(broad) > 1
+        if ambiguous[key]:
+            continue
+        if p["feature"] in ("country", "subdivision"):
+            votes.append(p)
+    return votes
 
 
 def article_country(source: str | None, places: Iterable[dict[str, Any]]) -> str | None:

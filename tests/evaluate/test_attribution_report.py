@@ -33,7 +33,7 @@ def write_dataset(tmp_path: Path) -> Path:
         {"article_id": "a1", "content": "We will keep working with our partners.",
          "speaker_mention": "she", "speaker": "Marco Mendicino", "claim_type": "direct"},
         {"article_id": "a2", "content": "the weather was cold", "speaker_mention": "officials",
-         "speaker": None, "claim_type": "indirect"},
+         "speaker": None, "claim_type": None},
     ]).to_parquet(out / "claims.parquet")
     return out
 

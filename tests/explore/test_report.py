@@ -91,3 +91,14 @@ def test_report_of_an_empty_dataset_still_renders(tmp_path):
     writer.publish()
     page = write_report(tmp_path / "empty", tmp_path / "e.html").read_text(encoding="utf-8")
     assert "No claims in this dataset." in page and "Nothing to chart." in page
+
+
+def test_date_years_pool_rare_years_at_the_ends():
+    import duckdb
+
+    from pipeline.explore.report import _date_years
+
+    con = duckdb.connect()
+    years = [1850] + [2020] * 50 + [2021] * 40 + [2023] * 8 + [2090]
+    con.execute("CREATE TABLE dates AS SELECT make_date(y, 1, 1) AS date_start FROM unnest(?) AS t(y)", [years])
+    assert _date_years(con) == [("<2020", 1), ("2020", 50), ("2021", 40), ("2022", 0), ("2023", 8), (">2023", 1)]

@@ -10,7 +10,7 @@ from pipeline.export.dataset import (DatasetLocked, VersionWriter, clean_stale, 
 
 def _claim(aid, i):
     return {"claim_id": f"{aid}-{i}", "article_id": aid, "claim_index": i, "claim_type": "direct",
-            "content": f"claim {i} of {aid}", "start": i, "end": i + 5}
+            "content": f"claim {i} of {aid}", "start": i, "end": i + 5, "speaker": "Kirsten Hillman", "cue": "say"}
 
 
 def _publish(out, rows):
