@@ -19,6 +19,7 @@ from typing import Any, Sequence
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.context import FlowRunContext
 
 from pipeline import __version__
 from pipeline.export import batch as batch_mod
@@ -26,7 +27,7 @@ from pipeline.export.dataset import (DatasetWriteError, VersionWriter, clean_sta
                                      read_table)
 from pipeline.export.incremental import Intake, RunPlan, batched, load_plan, select_articles
 from pipeline.flows.progress import progress_bar
-from pipeline.flows.runners import make_task_runner, parse_runner
+from pipeline.flows.runners import RunnerSpec, make_task_runner, parse_runner
 from pipeline.ingest import read_corpus
 from pipeline.ingest.records import Article
 from pipeline.nlp import load_config
@@ -99,6 +100,17 @@ def publish(writer: VersionWriter, summary: RunSummary, started: datetime, model
         "model": model,
     }]}, part=f"run-{summary.run_id}")
     return str(writer.publish())
+
+
+def _in_flight(spec: RunnerSpec) -> int:
+    """Batches to keep submitted at once: two per Dask worker thread when the cluster says how many."""
+    client = getattr(getattr(FlowRunContext.get(), "task_runner", None), "_client", None)
+    if spec.kind == "dask" and client is not None:
+        try:
+            return max(2, 2 * sum(client.nthreads().values()))
+        except Exception:  # noqa: BLE001 - fall back to the spec's guess
+            pass
+    return spec.in_flight
 
 
 def _write_error(exc: BaseException, out: Path) -> DatasetWriteError | None:
@@ -177,7 +189,7 @@ def extract_corpus_flow(input_path: str, out_dir: str = "outputs/dataset", confi
     batch_size = batch_size or run_cfg.get("batch_size", 32)
     n_process = n_process or run_cfg.get("n_process", 1)
     task_batch = task_batch or run_cfg.get("task_batch", 256)
-    in_flight = parse_runner(task_runner).in_flight
+    in_flight = _in_flight(parse_runner(task_runner))
     out = Path(out_dir)
     started = datetime.now(timezone.utc)
     t0 = time.monotonic()

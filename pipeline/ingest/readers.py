@@ -20,9 +20,11 @@ run goes on with the next record or file):
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
+import logging
 import os
 import re
 from dataclasses import dataclass, field
@@ -34,6 +36,7 @@ from pipeline.ingest.text import (UndecodableInput, bom_encoding, cut_boilerplat
                                   declared_charset, normalize_date, sign_off)
 
 Record = Article | Reject
+log = logging.getLogger(__name__)
 
 KNOWN_FIELDS = ("id", "title", "text", "published", "source", "url", "author")
 _ID_UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\]|^\.+$")
@@ -237,7 +240,8 @@ def _text_lines(fh: BinaryIO, max_bytes: int) -> Iterator[str | Oversized | Unde
         except UnicodeDecodeError as exc:
             yield UndecodableInput(f"invalid {encoding} ({exc.reason}); the rest of the file is unreadable")
         finally:
-            stream.detach()
+            with contextlib.suppress(ValueError):  # the caller may have closed the file already
+                stream.detach()
         return
     for raw in _bounded_lines(fh, max_bytes):
         if isinstance(raw, Oversized):
@@ -402,4 +406,7 @@ def read_corpus(path: str | os.PathLike[str], limits: Limits | None = None) -> I
                 yield rec
         except OSError as exc:
             yield Reject(str(file), None, file.stem, f"cannot read file: {exc.strerror or exc}")
+        except Exception as exc:  # noqa: BLE001 - a reader bug must cost one file, not the run
+            log.exception("reading %s failed", file)
+            yield Reject(str(file), None, file.stem, f"reading failed: {type(exc).__name__}: {exc}"[:300])
     yield from folder_errors

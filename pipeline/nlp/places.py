@@ -288,7 +288,7 @@ class PlacesComponent:
         "labels": ["GPE", "LOC", "FAC", "NORP"],
         "rescue_labels": ["ORG", "PERSON"],
         "scan_labels": ["ORG"],
-        "keep_unresolved": ["GPE", "LOC", "FAC"],
+        "keep_unresolved": ["LOC", "FAC"],
         "min_population": 100000,
     },
 )

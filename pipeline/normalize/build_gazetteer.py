@@ -15,14 +15,16 @@ Sources, all installed from PyPI and read offline:
   country and ISO 3166-2 subdivision.
 
 A subdivision's point is midway between that package's point and the middle of the extent of
-its populated places; a county's point is the middle of its places' trimmed extent. The output is one
-gzipped TSV, ``places.tsv.gz``: ``geonameid, name, feature, country_code, subdivision_code, lat,
-lon, population, aliases`` (aliases ``|``-separated).
+its populated places; a county's point is the middle of its places' trimmed extent. The output
+is one gzipped TSV, ``places.tsv.gz``: ``geonameid, name, feature, country_code,
+subdivision_code, lat, lon, population, aliases`` (aliases ``|``-separated). Demonym rows carry
+the demonym as name and point to their country, subdivision or (in aliases) region.
 """
 from __future__ import annotations
 
 import csv
 import gzip
+import io
 import importlib.util
 import json
 import unicodedata
@@ -265,7 +267,8 @@ def build() -> list[list[str]]:
         iso = pycountry.countries.get(alpha_2=cc)
         aliases = [info["name"], ascii_fold(info["name"])]
         if iso is not None:
-            aliases += [iso.name, getattr(iso, "common_name", ""), getattr(iso, "official_name", "")]
+            aliases += [iso.name, getattr(iso, "common_name", ""),
+                        getattr(iso, "official_name", "")]
         aliases += COUNTRY_ALIASES.get(cc, [])
         lat, lon = csc_points.get(cc) or (
             _middle(country_points[cc]) if country_points.get(cc) else (0.0, 0.0))
@@ -331,7 +334,10 @@ def main() -> None:
     """Write ``models/gazetteer/places.tsv.gz``."""
     rows = build()
     OUT_DIR.mkdir(parents=True, exist_ok=True)
-    with gzip.open(OUT_FILE, "wt", encoding="utf-8", compresslevel=9) as fh:
+    # mtime=0: the same inputs give the same bytes, so a rebuild shows no spurious diff.
+    with open(OUT_FILE, "wb") as raw, \
+            gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=9, mtime=0) as gz, \
+            io.TextIOWrapper(gz, encoding="utf-8", newline="\n") as fh:
         fh.write("geonameid\tname\tfeature\tcountry_code\tsubdivision_code\tlat\tlon\t"
                  "population\taliases\n")
         for row in rows:

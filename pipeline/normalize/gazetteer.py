@@ -2,7 +2,7 @@
 
 Built once by ``python -m pipeline.normalize.build_gazetteer`` into
 ``models/gazetteer/places.tsv.gz`` and loaded lazily, once per process, by ``load_gazetteer``.
-Entries are plain dicts with the keys of a place record (``name, feature, country_code,
+Entries are returned as plain dicts with the keys of a place record (``name, feature, country_code,
 subdivision_code, geonameid, lat, lon``) plus ``population``; they are looked up by a
 normalized name (``name_key``).
 """
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -44,11 +45,16 @@ def is_generic(key: str) -> bool:
     return all(w in GENERIC_WORDS for w in key.split())
 
 
+ENTRY_KEYS = ("name", "feature", "country_code", "subdivision_code", "geonameid", "lat", "lon",
+              "population")
+
+
 @dataclass
 class Gazetteer:
     """Entries and a name index over them."""
 
-    entries: list[dict[str, Any]] = field(default_factory=list)
+    # Rows as tuples in ENTRY_KEYS order (dicts for 240,000 places would double the memory).
+    entries: list[tuple] = field(default_factory=list)
     index: dict[str, list[int]] = field(default_factory=dict)
     # Demonym key -> (country_code or region name, subdivision_code or None).
     demonyms: dict[str, tuple[str, str | None]] = field(default_factory=dict)
@@ -62,7 +68,7 @@ class Gazetteer:
         if is_generic(key):
             return False
         for i in self.index.get(key, ()):
-            e = self.entries[i]
+            e = self.entry(i)
             if e["feature"] in ("country", "subdivision", "continent", "region"):
                 return True
             if e["population"] >= min_population and e["feature"] in ("city", "capital") \
@@ -70,19 +76,23 @@ class Gazetteer:
                 return True
         return key in self.demonyms
 
+    def entry(self, i: int) -> dict[str, Any]:
+        """Entry ``i`` as a dict."""
+        return dict(zip(ENTRY_KEYS, self.entries[i]))
+
     def lookup(self, text: str) -> list[dict[str, Any]]:
         """All entries whose name or alias normalizes like ``text``."""
-        return [self.entries[i] for i in self.index.get(name_key(text), [])]
+        return [self.entry(i) for i in self.index.get(name_key(text), [])]
 
     def country(self, code: str | None) -> dict[str, Any] | None:
         """The country entry for an ISO alpha-2 code."""
         i = self.countries.get(code or "")
-        return None if i is None else self.entries[i]
+        return None if i is None else self.entry(i)
 
     def subdivision(self, code: str | None) -> dict[str, Any] | None:
         """The subdivision entry for an ISO 3166-2 code."""
         i = self.subdivisions.get(code or "")
-        return None if i is None else self.entries[i]
+        return None if i is None else self.entry(i)
 
     def demonym(self, text: str) -> dict[str, Any] | None:
         """The country (or subdivision) entry a demonym ('Canadian', 'Quebecers') refers to."""
@@ -109,11 +119,11 @@ def read_gazetteer(path: Path | str = GAZETTEER_FILE) -> Gazetteer:
                 gaz.demonyms[name_key(name)] = (cc or aliases, sub or None)
                 continue
             i = len(gaz.entries)
-            gaz.entries.append({
-                "name": name, "feature": feature, "country_code": cc or None,
-                "subdivision_code": sub or None, "geonameid": int(gid) if gid else None,
-                "lat": float(lat), "lon": float(lon), "population": int(pop),
-            })
+            gaz.entries.append((
+                name, sys.intern(feature), sys.intern(cc) if cc else None,
+                sys.intern(sub) if sub else None, int(gid) if gid else None,
+                float(lat), float(lon), int(pop),
+            ))
             keys = {name_key(name)}
             if aliases:
                 keys.update(name_key(a) for a in aliases.split("|"))

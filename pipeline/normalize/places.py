@@ -106,10 +106,9 @@ def resolve(gaz: Gazetteer, surface: str, context: dict[str, Any] | None = None,
             label: str | None = None) -> dict[str, Any]:
     """The best gazetteer match for a mention as a place record (fields None when unknown)."""
     context = context or {}
-    if label == "NORP" or gaz.demonym(surface) is not None:
-        hit = gaz.demonym(surface)
-        if hit is not None or label == "NORP":
-            return as_place(hit)
+    demonym = gaz.demonym(surface)
+    if demonym is not None or label == "NORP":
+        return as_place(demonym)
     candidates = gaz.lookup(surface)
     if not candidates:
         return empty_place()

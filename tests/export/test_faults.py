@@ -165,3 +165,32 @@ def test_second_run_on_same_output_is_refused_then_can_wait(tmp_path, prefect_ha
     finally:
         holder.kill()
         holder.wait()
+
+
+def _small_disk(path: Path) -> bool:
+    path.mkdir()
+    if os.geteuid() != 0:
+        return False
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=400k", "tmpfs", str(path)], capture_output=True)
+    return done.returncode == 0
+
+
+def test_really_full_disk(tmp_path, prefect_harness):
+    disk = tmp_path / "disk"
+    if not _small_disk(disk):
+        pytest.skip("cannot mount a small tmpfs here (needs root)")
+    try:
+        src = _corpus(tmp_path, ["a", "b"])
+        out = disk / "out"
+        extract_corpus(str(src), str(out), config_path=BASE_ONLY)
+        before, previous = current_version(out), _tables(out)
+        words = " ".join(os.urandom(200).hex() for _ in range(2000))  # ~800 kB that does not compress
+        (src / "big.txt").write_text(f"Long report\n{words}.\n", encoding="utf-8")
+        with pytest.raises(DatasetWriteError, match="No space left on device"):
+            extract_corpus(str(src), str(out), config_path=BASE_ONLY)
+        assert current_version(out) == before
+        assert not list((out / ".versions").glob("*.tmp"))
+        for table, frame in _tables(out).items():
+            pd.testing.assert_frame_equal(frame, previous[table])
+    finally:
+        subprocess.run(["umount", str(disk)], check=False)

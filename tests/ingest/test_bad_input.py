@@ -216,6 +216,20 @@ def test_unreadable_file_rejected_and_run_goes_on(tmp_path, monkeypatch):
     assert isinstance(second, Article) and second.doc_id == "b"
 
 
+def test_reader_bug_costs_one_file_only(tmp_path, monkeypatch):
+    (tmp_path / "a.txt").write_text(STORY, encoding="utf-8")
+    (tmp_path / "b.jsonl").write_text('{"id": "b", "text": "Kept."}', encoding="utf-8")
+
+    def broken(path, limits):
+        raise KeyError("surprise")
+        yield
+
+    monkeypatch.setitem(readers.READERS, ".txt", broken)
+    first, second = read_corpus(tmp_path)
+    assert isinstance(first, Reject) and first.reason == "reading failed: KeyError: 'surprise'"
+    assert isinstance(second, Article) and second.doc_id == "b"
+
+
 _FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 _chunks = st.lists(st.one_of(st.binary(max_size=120), st.text(max_size=120).map(lambda t: t.encode("utf-8", "replace")),
                              st.sampled_from([b'{"id": "a", "text": "x"}', b'id,text', b'"', b"\r\n", b"\n", b",",
