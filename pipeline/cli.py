@@ -38,17 +38,27 @@ def cmd_run(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return EXIT_USAGE
     _prefect_defaults()
-    from pipeline.export.dataset import DatasetLocked
+    from pipeline.export.dataset import DatasetLocked, DatasetWriteError
     from pipeline.flows.extract import extract_corpus, summary_json
+    from pipeline.flows.runners import parse_runner
 
+    try:
+        parse_runner(args.task_runner)
+    except ValueError as exc:
+        print(f"claims run: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     try:
         summary = extract_corpus(
             input_path=str(args.input), out_dir=str(args.out), config_path=args.config,
             batch_size=args.batch_size, n_process=args.n_process, task_batch=args.task_batch,
-            missing=args.missing, wait=args.wait, progress=not args.no_progress)
+            missing=args.missing, wait=args.wait, progress=not args.no_progress,
+            task_runner=args.task_runner)
     except DatasetLocked as exc:
         print(f"claims run: {exc}", file=sys.stderr)
         return EXIT_LOCKED
+    except DatasetWriteError as exc:
+        print(f"claims run: {exc}", file=sys.stderr)
+        return EXIT_FAILED
     print(summary_json(summary))
     return EXIT_REJECTS if summary.rejected else EXIT_OK
 
@@ -80,6 +90,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--missing", choices=("keep", "drop"), default="keep",
                      help="what to do with articles that disappeared from the input (default: keep)")
     run.add_argument("--wait", action="store_true", help="wait for another run on the same output instead of refusing")
+    run.add_argument("--task-runner", default=None,
+                     help="where batches run: local (default), dask, dask:N (local cluster of N workers) or "
+                          "dask:ADDRESS (an existing cluster); also $CLAIMS_TASK_RUNNER")
     run.add_argument("--no-progress", action="store_true", help="no progress bar")
     run.set_defaults(func=cmd_run)
 
