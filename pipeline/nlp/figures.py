@@ -28,21 +28,24 @@ class FiguresComponent:
     def __call__(self, doc: Doc) -> Doc:
         context = {"country": doc._.country, "source": doc._.source}
         figures: list[dict] = []
+        # doc.text and sent.ents are rebuilt on every access in spaCy: read them once per doc.
+        doc_text = doc.text
+        doc_ents = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
         for sent in doc.sents:
-            text = sent.text
+            base, stop = sent.start_char, sent.end_char
+            text = doc_text[base:stop]
             if not has_number(text):
                 continue
-            base = sent.start_char
             tokens = [{"start": t.idx - base, "end": t.idx - base + len(t.text), "text": t.text,
                        "lemma": t.lemma_, "pos": t.pos_} for t in sent]
-            ents = [{"start": e.start_char - base, "end": e.end_char - base, "label": e.label_}
-                    for e in sent.ents]
+            ents = [{"start": s - base, "end": e - base, "label": label}
+                    for s, e, label in doc_ents if base <= s and e <= stop]
             for fig in normalize_sentence(text, tokens, ents, context):
                 if any(e["label"] in self.skip_labels and e["start"] <= fig["start"] < e["end"] for e in ents):
                     continue
                 fig["start"] += base
                 fig["end"] += base
-                fig["surface"] = doc.text[fig["start"]:fig["end"]]
+                fig["surface"] = doc_text[fig["start"]:fig["end"]]
                 if fig["unit"] is None:
                     fig["unit"], fig["unit_dimension"] = BARE_NUMBER, BARE_NUMBER
                 figures.append(fig)

@@ -95,13 +95,13 @@ class PlacesComponent:
                 break
         return start, end
 
-    def _query(self, gaz: Gazetteer, span: Span, start: int, end: int) -> str | None:
+    def _query(self, gaz: Gazetteer, span: Span, start: int, end: int, text: str) -> str | None:
         """The longest run of tokens inside an unknown mention that the gazetteer knows
         ("Far North Queensland" -> "Queensland", "Sichuan province" -> "Sichuan")."""
         tokens = [t for t in span if t.idx >= start and t.idx + len(t) <= end]
         for n in range(len(tokens) - 1, 0, -1):
             for i in range(len(tokens) - n + 1):
-                part = span.doc.text[tokens[i].idx:tokens[i + n - 1].idx + len(tokens[i + n - 1])]
+                part = text[tokens[i].idx:tokens[i + n - 1].idx + len(tokens[i + n - 1])]
                 if part[:1].isupper() and gaz.recognizable(name_key(part), self.min_population):
                     return part
         return None
@@ -113,18 +113,17 @@ class PlacesComponent:
                 and all(t.is_alpha and t.is_title for t in ent) for t in ent}
 
     @staticmethod
-    def _after_honorific(doc: Doc, start_char: int) -> bool:
-        before = doc.text[max(0, start_char - 6):start_char].rstrip(" .").split()
+    def _after_honorific(text: str, start_char: int) -> bool:
+        before = text[max(0, start_char - 6):start_char].rstrip(" .").split()
         return bool(before) and before[-1].lower() in HONORIFICS
 
-    def _personal(self, doc: Doc, m: dict[str, Any], person_words: set[str]) -> bool:
+    def _personal(self, text: str, m: dict[str, Any], person_words: set[str]) -> bool:
         """A one-word mention that is a person's name in this article."""
         first = m["surface"].split(" ", 1)[0].rstrip(".").lower()
         return (" " not in m["surface"] and m["surface"] in person_words) or \
-            self._after_honorific(doc, m["start"]) or first in HONORIFICS
+            self._after_honorific(text, m["start"]) or first in HONORIFICS
 
-    def _from_entities(self, doc: Doc, gaz: Gazetteer) -> list[dict[str, Any]]:
-        text = doc.text
+    def _from_entities(self, doc: Doc, gaz: Gazetteer, text: str) -> list[dict[str, Any]]:
         found: list[dict[str, Any]] = []
         for ent in doc.ents:
             label = ent.label_
@@ -152,13 +151,13 @@ class PlacesComponent:
                             e["feature"] == "country" for e in gaz.lookup(head)):
                         m["query"] = head
                 elif label != "NORP" and not self._known(gaz, m["surface"]):
-                    query = self._query(gaz, ent, m["start"], m["end"])
+                    query = self._query(gaz, ent, m["start"], m["end"], text)
                     if query:
                         m["query"] = query
                 found.append(m)
         return found
 
-    def _scan(self, doc: Doc, gaz: Gazetteer, found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    def _scan(self, doc: Doc, gaz: Gazetteer, found: list[dict[str, Any]], text: str) -> list[dict[str, Any]]:
         """Gazetteer names among tokens that no accepted mention or other entity covers."""
         covered = set()
         for m in found:
@@ -191,8 +190,8 @@ class PlacesComponent:
             if hit is None:
                 i += 1
                 continue
-            start, end = self._trim(doc.text, hit.start_char, hit.end_char)
-            surface = doc.text[start:end]
+            start, end = self._trim(text, hit.start_char, hit.end_char)
+            surface = text[start:end]
             label = "NORP" if gaz.demonym(surface) is not None else "GPE"
             extra.append({"start": start, "end": end, "surface": surface, "label": label})
             i += len(hit)
@@ -214,13 +213,14 @@ class PlacesComponent:
     def mentions(self, doc: Doc, gaz: Gazetteer) -> list[dict[str, Any]]:
         """Candidate mentions: dicts with ``start, end, surface, label`` (and ``query``,
         ``qualifier``), in text order."""
+        text = doc.text  # spaCy rebuilds doc.text from the tokens on every access
         person_words = self._person_words(doc)
-        found = [m for m in self._from_entities(doc, gaz) if self._keep(gaz, m)
-                 and not self._personal(doc, m, person_words)]
-        found.extend(m for m in self._scan(doc, gaz, found)
-                     if not self._personal(doc, m, person_words))
+        found = [m for m in self._from_entities(doc, gaz, text) if self._keep(gaz, m)
+                 and not self._personal(text, m, person_words)]
+        found.extend(m for m in self._scan(doc, gaz, found, text)
+                     if not self._personal(text, m, person_words))
         found.sort(key=lambda m: m["start"])
-        self._qualify(found, doc.text)
+        self._qualify(found, text)
         return found
 
     def _keep(self, gaz: Gazetteer, m: dict[str, Any]) -> bool:
