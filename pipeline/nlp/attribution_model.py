@@ -14,11 +14,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable, Iterator
 
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
+from spacy.util import minibatch
 
 from pipeline.nlp import MODELS_DIR
 from pipeline.nlp.extensions import register_extensions
@@ -34,14 +35,23 @@ def load_tagger(path: str) -> Language:
     return spacy.load(path)
 
 
+def _copy_tokens(tagger: Language, doc: Doc) -> Doc:
+    """A Doc of the tagger's own vocab holding the same tokens as ``doc``."""
+    return Doc(tagger.vocab, words=[t.text for t in doc], spaces=[bool(t.whitespace_) for t in doc])
+
+
 def role_spans(tagger: Language, doc: Doc) -> list[tuple[str, int, int]]:
     """Run ``tagger`` over the tokens of ``doc``; return (label, start token, end token) spans."""
-    words = [t.text for t in doc]
-    spaces = [bool(t.whitespace_) for t in doc]
-    sub = Doc(tagger.vocab, words=words, spaces=spaces)
+    sub = _copy_tokens(tagger, doc)
     for _, proc in tagger.pipeline:
         sub = proc(sub)
     return [(e.label_, e.start, e.end) for e in sub.ents]
+
+
+def role_spans_batch(tagger: Language, docs: list[Doc], batch_size: int) -> list[list[tuple[str, int, int]]]:
+    """``role_spans`` for many docs at once (the tagger's network runs on whole batches)."""
+    subs = tagger.pipe((_copy_tokens(tagger, d) for d in docs), batch_size=batch_size)
+    return [[(e.label_, e.start, e.end) for e in sub.ents] for sub in subs]
 
 
 def paragraph_ids(doc: Doc) -> list[int]:
@@ -121,14 +131,17 @@ class AttributionModel:
         """The trained tagger (loaded on first use)."""
         return load_tagger(self.model_path)
 
-    def claims(self, doc: Doc) -> list[dict[str, Any]]:
-        """The model's claims for ``doc``, before merging with other components' claims."""
+    def claims(self, doc: Doc, spans: list[tuple[str, int, int]] | None = None) -> list[dict[str, Any]]:
+        """The model's claims for ``doc`` (``spans``: the tagger's output when already computed),
+        before merging with other components' claims."""
         if not len(doc):
             return []
+        if spans is None:
+            spans = role_spans(self.tagger, doc)
         text = doc.text
         para = paragraph_ids(doc)
         out = []
-        for contents, cue, source in group(role_spans(self.tagger, doc), para,
+        for contents, cue, source in group(spans, para,
                                            self.max_cue_gap, self.max_source_gap):
             if sum(e - s for s, e in contents) < self.min_content_tokens:
                 continue
@@ -151,13 +164,21 @@ class AttributionModel:
             })
         return out
 
-    def __call__(self, doc: Doc) -> Doc:
+    def _merge(self, doc: Doc, found: list[dict[str, Any]]) -> Doc:
         existing = list(doc._.claims or [])
         taken = [(c["start"], c["end"]) for c in existing]
-        added = [c for c in self.claims(doc)
-                 if not any(c["start"] < e and s < c["end"] for s, e in taken)]
+        added = [c for c in found if not any(c["start"] < e and s < c["end"] for s, e in taken)]
         doc._.claims = sorted(existing + added, key=lambda c: (c["start"], c["claim_type"] != "direct"))
         return doc
+
+    def __call__(self, doc: Doc) -> Doc:
+        return self._merge(doc, self.claims(doc))
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 32) -> Iterator[Doc]:
+        """Process a stream of docs, running the tagger a batch at a time."""
+        for batch in minibatch(docs, size=batch_size):
+            for doc, spans in zip(batch, role_spans_batch(self.tagger, batch, batch_size)):
+                yield self._merge(doc, self.claims(doc, spans))
 
 
 @Language.factory(
