@@ -87,10 +87,10 @@ class DatesComponent:
         return sorted(spans, key=lambda s: s.start_char)
 
     @staticmethod
-    def _parts(doc: Doc, start: int, end: int, anchor: str | None, tense: str | None,
+    def _parts(doc_text: str, start: int, end: int, anchor: str | None, tense: str | None,
                country: str | None, sent: str, label: str) -> list[dict]:
         """The time expressions on either side of a connector ("to", "ended", "through")."""
-        text = doc.text[start:end]
+        text = doc_text[start:end]
         cuts = list(CONNECTOR.finditer(text))
         if not cuts:
             return []
@@ -118,21 +118,22 @@ class DatesComponent:
         anchor = str(published)[:10] if published else None
         country = doc._.country
         dates: list[dict] = []
+        text = doc.text  # spaCy rebuilds doc.text from the tokens on every access
         last_interval: dict | None = None
         prev_sent = ""
         current_sent = None
         for span in self._candidates(doc):
             start, end = span.start_char, span.end_char
             # TimeML leaves out the prepositions and possessive spaCy sometimes includes
-            surface = doc.text[start:end]
+            surface = text[start:end]
             lead = re.match(r"(?:(?:from|in|on|at|during|since|by|until|of|for|about|around)\s+)+",
                             surface, re.IGNORECASE)
             if lead and lead.end() < len(surface):
                 start += lead.end()
-            tail = re.search(r"(?:'s|’s|[\s,.;:]+)$", doc.text[start:end])
+            tail = re.search(r"(?:'s|’s|[\s,.;:]+)$", text[start:end])
             if tail and tail.start() > 0:
                 end = start + tail.start()
-            surface = doc.text[start:end]
+            surface = text[start:end]
             sent_span = span.sent
             if current_sent is None or sent_span.start != current_sent.start:
                 prev_sent = current_sent.text if current_sent is not None else ""
@@ -147,10 +148,10 @@ class DatesComponent:
                 piece = normalize_timex(surface[inner.end():], anchor, tense, country, context, label)
                 if piece is not None:
                     dates.append({"start": start + inner.end(), "end": end,
-                                  "surface": doc.text[start + inner.end():end], **piece})
+                                  "surface": text[start + inner.end():end], **piece})
             elif rec is None or rec.get("granularity") == "range":
                 # TimeML marks each end of "Aug. 26 to Oct. 20", "the quarter ended Sept. 30"
-                dates.extend(self._parts(doc, start, end, anchor, tense, country, context, label))
+                dates.extend(self._parts(text, start, end, anchor, tense, country, context, label))
             if rec is None:
                 continue
             if rec["timex_type"] == "set" and span.root.pos_ == "ADJ" and span.root.head.pos_ == "NOUN":
@@ -161,7 +162,7 @@ class DatesComponent:
                 if shifted:
                     rec.update({k: shifted[k] for k in ("date_start", "date_end", "granularity")})
             dates.append(rec)
-            joined = self._join(doc, dates)
+            joined = self._join(text, dates)
             if joined is not None:
                 dates.append(joined)
             if dates[-1].get("granularity") == "range":
@@ -170,7 +171,7 @@ class DatesComponent:
         return doc
 
     @staticmethod
-    def _join(doc: Doc, dates: list[dict]) -> dict | None:
+    def _join(text: str, dates: list[dict]) -> dict | None:
         """A range record for "from October 2022 through February" when spaCy split its ends."""
         if len(dates) < 2:
             return None
@@ -178,8 +179,8 @@ class DatesComponent:
         if a["timex_type"] != "date" or b["timex_type"] != "date" or not a["date_start"] \
                 or not b["date_start"] or "range" in (a["granularity"], b["granularity"]):
             return None
-        between = doc.text[a["end"]:b["start"]]
-        before = doc.text[max(0, a["start"] - 9):a["start"]].lower()
+        between = text[a["end"]:b["start"]]
+        before = text[max(0, a["start"] - 9):a["start"]].lower()
         if not (re.fullmatch(r"\s+(?:through|thru|until|till)\s+|\s*[-–]\s*", between, re.IGNORECASE)
                 or (re.fullmatch(r"\s+to\s+", between, re.IGNORECASE) and before.endswith("from "))
                 or (re.fullmatch(r"\s+and\s+", between, re.IGNORECASE) and before.endswith("between "))):
@@ -189,7 +190,7 @@ class DatesComponent:
             end_rec = shift_years(b, 1) or b
         if end_rec["date_end"] < a["date_start"]:
             return None
-        return {"start": a["start"], "end": b["end"], "surface": doc.text[a["start"]:b["end"]],
+        return {"start": a["start"], "end": b["end"], "surface": text[a["start"]:b["end"]],
                 "timex_type": "date", "value": f"{a['value']}/{b['value']}",
                 "date_start": a["date_start"], "date_end": end_rec["date_end"],
                 "granularity": "range", "duration": None}
