@@ -5,6 +5,11 @@ and process count) and then a full ``extract_corpus`` run over the same articles
 process tree, one after the other; the ratio of the two is what orchestration and our components
 cost. Model loading and the Prefect server start are excluded from both (a warm-up run first).
 
+Nightly: a full ``claims run`` over the articles and then, with a fraction of new articles
+added (1 % by default), a second ``claims run`` that processes only those, each timed from
+process start to exit (imports, Prefect server and model loading included); the second's share
+of the first is what a nightly refresh costs.
+
 Memory: for each size, a child process runs the whole flow over the articles repeated (with new
 ids) up to that many, and reports its peak resident memory (``getrusage``), so the sizes do not
 share a high-water mark.
@@ -14,6 +19,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import math
 import os
 import resource
 import subprocess
@@ -124,6 +130,41 @@ def measure_memory(jsonl: Path, sizes: list[int], config_path: str | None, n_pro
     return reports
 
 
+def timed_cli_run(corpus: Path, out: Path, config_path: str | None, n_process: int) -> dict[str, Any]:
+    """Wall time of one ``claims run`` in a child process, and its run summary."""
+    cmd = [sys.executable, "-m", "pipeline.cli", "run", str(corpus), "--out", str(out), "--no-progress",
+           "--n-process", str(n_process)]
+    if config_path:
+        cmd += ["--config", config_path]
+    env = {**os.environ, "PREFECT_LOGGING_LEVEL": "WARNING"}
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
+    seconds = time.perf_counter() - t0
+    if proc.returncode not in (0, 3):
+        raise RuntimeError(f"claims run exited with {proc.returncode}:\n{proc.stderr[-3000:]}")
+    summary = json.loads(proc.stdout.strip().splitlines()[-1])
+    return {"seconds": round(seconds, 2), "processed": summary["processed"], "unchanged": summary["unchanged"],
+            "words": summary["words"]}
+
+
+def measure_nightly(articles: list[Article], workdir: Path, fraction: float, config_path: str | None,
+                    n_process: int) -> dict[str, Any]:
+    """A full run, a re-run with nothing new, and a run with ``fraction`` new articles; their wall times."""
+    corpus = workdir / "nightly.jsonl"
+    out = workdir / "nightly-out"
+    write_jsonl(articles, corpus)
+    full = timed_cli_run(corpus, out, config_path, n_process)
+    unchanged = timed_cli_run(corpus, out, config_path, n_process)
+    n_new = max(1, math.ceil(fraction * len(articles)))
+    # New articles: the corpus's own, spread over it, under new ids (as costly as any other).
+    step = max(1, len(articles) // n_new)
+    fresh = [Article(**{**a.__dict__, "doc_id": f"{a.doc_id}~new"}) for a in articles[::step][:n_new]]
+    write_jsonl(articles + fresh, corpus)
+    nightly = timed_cli_run(corpus, out, config_path, n_process)
+    return {"full": full, "nothing_new": unchanged, "new_articles": n_new, "nightly": nightly,
+            "nightly_share": round(nightly["seconds"] / full["seconds"], 4)}
+
+
 def main_benchmark(args: argparse.Namespace) -> int:
     """The ``claims benchmark`` command."""
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
@@ -146,6 +187,9 @@ def main_benchmark(args: argparse.Namespace) -> int:
             report["raw_spacy"] = {k: round(v, 1) for k, v in raw.items()}
             report["pipeline"] = {k: round(v, 1) for k, v in full.items()}
             report["ratio"] = round(full["words_per_second"] / raw["words_per_second"], 3)
+        if args.nightly:
+            report["nightly"] = measure_nightly(articles, Path(tmp), args.nightly_fraction, args.config,
+                                                args.n_process)
         sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
         if sizes:
             mem = measure_memory(Path(args.input).resolve() if args.limit is None else jsonl, sizes, args.config,
@@ -164,6 +208,12 @@ def main_benchmark(args: argparse.Namespace) -> int:
     for m in report.get("memory", []):
         print(f"{m['size']:>6} articles: peak RSS {m['peak_rss_mb']:,.0f} MB (children {m['children_peak_rss_mb']:,.0f} MB), "
               f"{m['words']:,} words in {m['seconds']} s")
+    if "nightly" in report:
+        n = report["nightly"]
+        print(f"full run         {n['full']['seconds']:>9.1f} s  ({n['full']['processed']} articles, wall clock of `claims run`)")
+        print(f"nothing new      {n['nothing_new']['seconds']:>9.1f} s")
+        print(f"{n['new_articles']} new articles  {n['nightly']['seconds']:>9.1f} s  "
+              f"= {100 * n['nightly_share']:.1f} % of the full run")
     if "memory_growth" in report:
         print(f"memory growth    {report['memory_growth']:.2f}x from {report['memory'][0]['size']} "
               f"to {report['memory'][-1]['size']} articles")

@@ -74,6 +74,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                        help="corpus sizes for the memory test, comma-separated; empty to skip (default 1000,10000)")
     bench.add_argument("--memory-chars", type=int, default=None,
                        help="cut each article to this many characters in the memory test (quicker; default: whole)")
-    bench.add_argument("--skip-speed", action="store_true", help="only the memory test")
+    bench.add_argument("--skip-speed", action="store_true", help="skip the words-per-second test")
+    bench.add_argument("--nightly", action="store_true",
+                       help="also time a full `claims run` and a re-run with --nightly-fraction new articles")
+    bench.add_argument("--nightly-fraction", type=float, default=0.01,
+                       help="share of new articles in the nightly test (default 0.01)")
     bench.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     bench.set_defaults(func=cmd_benchmark)

@@ -11,8 +11,6 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
-from prefect.task_runners import ThreadPoolTaskRunner
-
 ENV_VAR = "CLAIMS_TASK_RUNNER"
 
 
@@ -49,6 +47,8 @@ def parse_runner(spec: str | None) -> RunnerSpec:
 
 def make_task_runner(spec: RunnerSpec) -> Any:
     """The Prefect task runner for ``spec`` (prefect-dask is imported only when asked for)."""
+    from prefect.task_runners import ThreadPoolTaskRunner
+
     if spec.kind == "local":
         return ThreadPoolTaskRunner(max_workers=1)
     from prefect_dask import DaskTaskRunner

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import importlib
+import threading
 import tomllib
 from functools import lru_cache
 from pathlib import Path
@@ -79,6 +80,34 @@ def build_pipeline(config: dict[str, Any]) -> Language:
     return nlp
 
 
+_LOAD_LOCK = threading.Lock()
+# One short sentence that reaches every lazily loaded resource (gazetteer, unit lexicon, date parser).
+WARM_UP_TEXT = ("Prime Minister Justin Trudeau said on Tuesday that more than 39,000 claims, "
+                "up 5 per cent, were filed in Toronto.")
+
+
 def load_pipeline(config_path: Path | str | None = None) -> Language:
-    """The configured pipeline, loaded once per process and config file."""
-    return _cached_pipeline(str(config_path) if config_path else None)
+    """The configured pipeline, loaded once per process and config file (thread-safe)."""
+    with _LOAD_LOCK:
+        return _cached_pipeline(str(config_path) if config_path else None)
+
+
+def warm_up(config_path: Path | str | None = None) -> None:
+    """Load the pipeline and everything its components load on first use."""
+    load_pipeline(config_path)(WARM_UP_TEXT)
+
+
+def warm_up_in_background(config_path: Path | str | None = None) -> threading.Thread:
+    """Start :func:`warm_up` in a daemon thread, so loading overlaps other start-up work.
+
+    A failure there is left for the run itself to meet and report.
+    """
+    def target() -> None:
+        try:
+            warm_up(config_path)
+        except Exception:  # noqa: BLE001 - the run loads the same pipeline and reports errors
+            pass
+
+    thread = threading.Thread(target=target, name="claims-warm-up", daemon=True)
+    thread.start()
+    return thread

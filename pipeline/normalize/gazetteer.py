@@ -2,15 +2,23 @@
 
 Built once by ``python -m pipeline.normalize.build_gazetteer`` into
 ``models/gazetteer/places.tsv.gz`` and loaded lazily, once per process, by ``load_gazetteer``.
+Parsing the file takes about 2 s, so the parsed tables are also kept in a cache file
+(``$CLAIMS_CACHE_DIR``, default ``~/.cache/claims-pipeline``) named by the file's digest, which
+loads in a quarter of a second; a missing, stale or unreadable cache is rebuilt from the file.
 Entries are returned as plain dicts with the keys of a place record (``name, feature, country_code,
 subdivision_code, geonameid, lat, lon``) plus ``population``; they are looked up by a
 normalized name (``name_key``).
 """
 from __future__ import annotations
 
+import gc
 import gzip
+import hashlib
+import os
+import pickle
 import re
 import sys
+import tempfile
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -109,6 +117,11 @@ class Gazetteer:
 
 def read_gazetteer(path: Path | str = GAZETTEER_FILE) -> Gazetteer:
     """Parse the gazetteer file into a ``Gazetteer``."""
+    with _gc_paused():
+        return _parse(path)
+
+
+def _parse(path: Path | str) -> Gazetteer:
     gaz = Gazetteer()
     with gzip.open(path, "rt", encoding="utf-8") as fh:
         next(fh)
@@ -137,7 +150,68 @@ def read_gazetteer(path: Path | str = GAZETTEER_FILE) -> Gazetteer:
     return gaz
 
 
+class _gc_paused:
+    """Pause the cyclic garbage collector while hundreds of thousands of tuples are built
+    (each allocation would otherwise count towards a full collection)."""
+
+    def __enter__(self) -> None:
+        self.was_enabled = gc.isenabled()
+        gc.disable()
+
+    def __exit__(self, *exc: object) -> None:
+        if self.was_enabled:
+            gc.enable()
+
+
+CACHE_FORMAT = 1
+
+
+def cache_dir() -> Path:
+    """Where parsed model files are cached: ``$CLAIMS_CACHE_DIR`` or ``~/.cache/claims-pipeline``."""
+    env = os.environ.get("CLAIMS_CACHE_DIR")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "claims-pipeline"
+
+
+def _cache_file(path: Path, directory: Path) -> Path:
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:20]
+    return directory / f"gazetteer-{CACHE_FORMAT}-{digest}.pickle"
+
+
+def cached_gazetteer(path: Path | str = GAZETTEER_FILE, directory: Path | str | None = None) -> Gazetteer:
+    """The gazetteer in ``path``, from its cache file when there is a valid one.
+
+    The cache is written atomically after a parse; if it cannot be written (read-only home,
+    full disk) the parsed gazetteer is still returned.
+    """
+    path = Path(path)
+    target = _cache_file(path, Path(directory) if directory else cache_dir())
+    try:
+        with open(target, "rb") as fh, _gc_paused():
+            tables = pickle.load(fh)
+        return Gazetteer(*tables)
+    except (OSError, EOFError, pickle.UnpicklingError, TypeError, ValueError, AttributeError):
+        pass
+    gaz = read_gazetteer(path)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=target.name, suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump((gaz.entries, gaz.index, gaz.demonyms, gaz.countries, gaz.subdivisions), fh,
+                            protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, target)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+    except OSError:
+        pass
+    return gaz
+
+
 @lru_cache(maxsize=1)
 def load_gazetteer() -> Gazetteer:
-    """The shipped gazetteer, read once per process."""
-    return read_gazetteer(GAZETTEER_FILE)
+    """The shipped gazetteer, loaded once per process (from its cache when possible)."""
+    return cached_gazetteer(GAZETTEER_FILE)

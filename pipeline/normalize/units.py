@@ -11,7 +11,9 @@ A rate ("US$58.24 per barrel") is named "<unit> per <per_unit>" ("dollar per bar
 """
 from __future__ import annotations
 
+import sys
 from functools import lru_cache
+from typing import Any
 
 # Currency symbols and codes written before (or after) a number -> (unit name, ISO 4217).
 # A bare "$" is resolved from the article's context (see ``dollar_currency``).
@@ -135,9 +137,37 @@ SYMBOL_BLOCKLIST: frozenset[str] = frozenset({
 CASED_UNITS: dict[str, str] = {"WAR": "win above replacement", "HP": "horsepower"}
 
 
+def _no_typecheck(target: Any = None, **_options: Any) -> Any:
+    """Stand-in for ``typeguard.typechecked`` that leaves its target as it is."""
+    return target if target is not None else (lambda t: t)
+
+
+def import_inflect_unchecked() -> None:
+    """Import ``inflect`` (quantulum3's pluralizer) without typeguard's run-time instrumentation.
+
+    inflect decorates its engine with ``typeguard.typechecked``, which re-parses and recompiles
+    the engine's source at import time: about 2.5 s, most of a small nightly run's start-up.
+    typeguard documents the decorator as a development aid and a no-op under ``python -O``;
+    this makes it a no-op for inflect's import only. Nothing happens if inflect is loaded.
+    """
+    if "inflect" in sys.modules:
+        return
+    try:
+        import typeguard
+    except ImportError:
+        return
+    original = typeguard.typechecked
+    typeguard.typechecked = _no_typecheck
+    try:
+        import inflect  # noqa: F401
+    finally:
+        typeguard.typechecked = original
+
+
 @lru_cache(maxsize=1)
 def _q3_units():
     """quantulum3's English unit lexicon (loaded once)."""
+    import_inflect_unchecked()
     from quantulum3 import load
 
     return load.units("en_US")

@@ -119,3 +119,16 @@ def test_unit_vocabulary() -> None:
     assert lookup_unit("the") is None
     assert dollar_currency("AU", None) == "AUD"
     assert dollar_currency(None, None) == "USD"
+
+
+def test_inflect_is_imported_without_typeguard_instrumentation() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, typeguard; from pipeline.normalize.units import import_inflect_unchecked, lookup_unit; "
+            "original = typeguard.typechecked; import_inflect_unchecked(); "
+            "import inflect; assert typeguard.typechecked is original; "
+            "assert inflect.engine().plural('claim') == 'claims'; "
+            "print(lookup_unit('kilometres'))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert "kilometre" in out

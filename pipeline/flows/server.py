@@ -1,0 +1,161 @@
+"""A temporary local Prefect API server, started before anything else so its start overlaps ours.
+
+Without ``PREFECT_API_URL``, Prefect starts a temporary server the first time a flow needs one,
+and waits for it (about 4 s here): in a nightly run with little new work that wait is most of
+the run. ``early_server`` starts the same server (Prefect's API app under uvicorn, no UI) as the
+very first step of a command, lets the command import its libraries and load its models while
+the server boots on the other core, and points Prefect at it through ``PREFECT_API_URL``. When
+``PREFECT_API_URL`` is already set, or ephemeral mode is off, it does nothing.
+"""
+from __future__ import annotations
+
+import importlib.util
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from contextlib import contextmanager, nullcontext
+from pathlib import Path
+from typing import Any, ContextManager, Iterator
+
+STARTUP_ENV = "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"
+
+
+class ServerStartError(RuntimeError):
+    """The temporary Prefect server did not come up."""
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wanted() -> bool:
+    """Whether to start a server: no API configured, ephemeral mode allowed, and Prefect not
+    imported yet (it reads ``PREFECT_API_URL`` once, at import)."""
+    if os.environ.get("PREFECT_API_URL") or "prefect" in sys.modules:
+        return False
+    return os.environ.get("PREFECT_SERVER_ALLOW_EPHEMERAL_MODE", "true").lower() not in ("0", "false", "no")
+
+
+class TemporaryServer:
+    """Prefect's API app in a uvicorn subprocess on a free local port."""
+
+    def __init__(self, port: int | None = None) -> None:
+        self.port = port or free_port()
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api"
+
+    def start(self) -> None:
+        """Launch the server process (returns at once; see :meth:`wait`)."""
+        spec = importlib.util.find_spec("prefect")
+        if spec is None or not spec.submodule_search_locations:
+            raise ServerStartError("prefect is not installed")
+        app_dir = str(Path(list(spec.submodule_search_locations)[0]).parent)
+        env = {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
+               "PREFECT__SERVER_FINAL": "1"}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "--app-dir", app_dir, "--factory",
+             "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(self.port),
+             "--log-level", "error", "--lifespan", "on"],
+            env=env, stdin=subprocess.DEVNULL)
+
+    def wait(self, timeout: float) -> None:
+        """Block until the server answers its health check, or raise ``ServerStartError``."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process is None or self.process.poll() is not None:
+                code = None if self.process is None else self.process.returncode
+                raise ServerStartError(f"the temporary Prefect server exited during start-up (code {code})")
+            try:
+                with urllib.request.urlopen(f"{self.api_url}/health", timeout=2) as resp:
+                    if resp.status == 200:
+                        return
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            time.sleep(0.05)
+        raise ServerStartError(f"the temporary Prefect server did not answer within {timeout:.0f} s")
+
+    def stop(self) -> None:
+        """Terminate the server process (killed if it does not stop within 5 s)."""
+        if self.process is None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.process = None
+
+
+@contextmanager
+def early_server(timeout: float | None = None) -> Iterator["Handle"]:
+    """Start a temporary server now and point Prefect at it; stop it on exit.
+
+    Call this before Prefect is imported (Prefect reads its settings once, at import), and call
+    the yielded handle's ``ready()`` before the first flow runs. When no server is wanted the
+    handle does nothing and Prefect behaves as configured.
+    """
+    server = TemporaryServer() if wanted() else None
+    if server is not None:
+        server.start()
+        os.environ["PREFECT_API_URL"] = server.api_url
+    handle = Handle(server, timeout if timeout is not None else float(os.environ.get(STARTUP_ENV, "120")))
+    try:
+        yield handle
+    finally:
+        if server is not None:
+            drain_prefect()
+            os.environ.pop("PREFECT_API_URL", None)
+            server.stop()
+
+
+def drain_prefect(timeout: float = 5.0) -> None:
+    """Send Prefect's queued logs and events to the server before it goes away."""
+    if "prefect" not in sys.modules:
+        return
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    for worker in (APILogWorker, EventsWorker):
+        try:
+            worker.drain_all(timeout=timeout)
+        except Exception:  # noqa: BLE001 - best effort at shutdown; the run's result is already safe
+            pass
+
+
+class Handle:
+    """What :func:`early_server` yields."""
+
+    def run_settings(self) -> ContextManager[Any]:
+        """Prefect settings for flows run against this server: no flow-run heartbeats, since
+        nothing outlives the run to watch them (and stopping the heartbeat thread costs up to a
+        second per run). Without a server of ours, Prefect's settings are left as they are."""
+        if self.server is None:
+            return nullcontext()
+        from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+        return temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None})
+
+    def __init__(self, server: TemporaryServer | None, timeout: float) -> None:
+        self.server = server
+        self.timeout = timeout
+        self.checked = False
+
+    def ready(self) -> str | None:
+        """Wait until the server answers; its API URL, or None when none was started."""
+        if self.server is None:
+            return None
+        if not self.checked:
+            self.server.wait(self.timeout)
+            self.checked = True
+        return self.server.api_url

@@ -1,0 +1,64 @@
+"""The gazetteer's parse cache: built once, reused, rebuilt when stale or broken."""
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+from pipeline.normalize.gazetteer import cached_gazetteer, read_gazetteer
+
+HEADER = "geonameid\tname\tfeature\tcountry_code\tsubdivision_code\tlat\tlon\tpopulation\taliases\n"
+ROWS = [
+    "6251999\tCanada\tcountry\tCA\t\t60.10867\t-113.64258\t37058856\tDominion of Canada\n",
+    "6093943\tOntario\tsubdivision\tCA\tCA-ON\t49.25014\t-84.49983\t12861940\t\n",
+    "\tCanadian\tdemonym\tCA\t\t0\t0\t0\t\n",
+]
+
+
+def _gazetteer_file(tmp_path: Path, rows: list[str]) -> Path:
+    path = tmp_path / "places.tsv.gz"
+    with gzip.open(path, "wt", encoding="utf-8") as fh:
+        fh.write(HEADER + "".join(rows))
+    return path
+
+
+def _same(a, b) -> bool:
+    return (a.entries, a.index, a.demonyms, a.countries, a.subdivisions) == \
+        (b.entries, b.index, b.demonyms, b.countries, b.subdivisions)
+
+
+def test_cache_is_written_then_read(tmp_path):
+    src = _gazetteer_file(tmp_path, ROWS)
+    cache = tmp_path / "cache"
+    first = cached_gazetteer(src, cache)
+    files = list(cache.glob("gazetteer-*.pickle"))
+    assert len(files) == 1
+    assert _same(first, read_gazetteer(src))
+    assert _same(cached_gazetteer(src, cache), first)
+    assert first.lookup("Dominion of Canada")[0]["country_code"] == "CA"
+    assert first.demonym("Canadian")["name"] == "Canada"
+
+
+def test_a_changed_file_gets_a_new_cache(tmp_path):
+    cache = tmp_path / "cache"
+    cached_gazetteer(_gazetteer_file(tmp_path, ROWS[:1]), cache)
+    changed = cached_gazetteer(_gazetteer_file(tmp_path, ROWS), cache)
+    assert changed.subdivision("CA-ON")["name"] == "Ontario"
+    assert len(list(cache.glob("gazetteer-*.pickle"))) == 2
+
+
+def test_a_corrupt_cache_is_rebuilt(tmp_path):
+    src = _gazetteer_file(tmp_path, ROWS)
+    cache = tmp_path / "cache"
+    cached_gazetteer(src, cache)
+    (target,) = cache.glob("gazetteer-*.pickle")
+    target.write_bytes(b"not a pickle")
+    assert _same(cached_gazetteer(src, cache), read_gazetteer(src))
+    assert target.read_bytes() != b"not a pickle"
+
+
+def test_an_unwritable_cache_directory_still_loads(tmp_path):
+    src = _gazetteer_file(tmp_path, ROWS)
+    blocker = tmp_path / "file-not-dir"
+    blocker.write_text("x")
+    gaz = cached_gazetteer(src, blocker / "cache")
+    assert gaz.country("CA")["name"] == "Canada"
