@@ -46,3 +46,17 @@ def test_benchmark_command_reports_both_speeds_and_their_ratio(tmp_path, prefect
     assert report["raw_spacy"]["words"] == report["pipeline"]["words"] > 10
     assert report["ratio"] > 0
     assert "memory" not in report
+
+
+def test_nightly_measurement_times_full_unchanged_and_new_runs(tmp_path):
+    from pipeline.evaluate.throughput import measure_nightly
+
+    arts = load_articles(str(_input(tmp_path)))
+    work = tmp_path / "work"
+    work.mkdir()
+    report = measure_nightly(arts, work, 0.5, BASE_ONLY, 1)
+    assert report["full"]["processed"] == 2
+    assert report["nothing_new"]["processed"] == 0 and report["nothing_new"]["unchanged"] == 2
+    assert report["new_articles"] == 1
+    assert report["nightly"]["processed"] == 1 and report["nightly"]["unchanged"] == 2
+    assert 0 < report["nightly_share"] == round(report["nightly"]["seconds"] / report["full"]["seconds"], 4)
