@@ -49,7 +49,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     # The Prefect server boots in its own process while this one imports Prefect and, for a
     # local run, loads the pipeline in a thread: most of a small nightly run's start-up overlaps.
-    with early_server() as server:
+    with early_server(wait_on_stop=not _EXITING_AFTER) as server:
         if spec.kind == "local":
             from pipeline.nlp import warm_up_in_background
 
@@ -124,6 +124,10 @@ def main(argv: list[str] | None = None) -> int:
     return args.func(args)
 
 
+# Set by console_main: the process ends as soon as the command returns.
+_EXITING_AFTER = False
+
+
 def console_main() -> None:
     """Entry point of the ``claims`` console script.
 
@@ -131,6 +135,8 @@ def console_main() -> None:
     output is written and closed by then, and letting the interpreter free a loaded spaCy
     model and gazetteer object by object would add most of a second to each run.
     """
+    global _EXITING_AFTER
+    _EXITING_AFTER = True
     code = main()
     atexit._run_exitfuncs()
     sys.stdout.flush()

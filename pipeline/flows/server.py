@@ -60,8 +60,10 @@ class TemporaryServer:
         if spec is None or not spec.submodule_search_locations:
             raise ServerStartError("prefect is not installed")
         app_dir = str(Path(list(spec.submodule_search_locations)[0]).parent)
+        # As Prefect's own temporary server, plus: block types are not re-registered at each
+        # start (no flow of ours uses blocks; a full Prefect server registers them itself).
         env = {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
-               "PREFECT__SERVER_FINAL": "1"}
+               "PREFECT__SERVER_FINAL": "1", "PREFECT_API_BLOCKS_REGISTER_ON_START": "false"}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "--app-dir", app_dir, "--factory",
              "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(self.port),
@@ -84,11 +86,15 @@ class TemporaryServer:
             time.sleep(0.05)
         raise ServerStartError(f"the temporary Prefect server did not answer within {timeout:.0f} s")
 
-    def stop(self) -> None:
-        """Terminate the server process (killed if it does not stop within 5 s)."""
+    def stop(self, wait: bool = True) -> None:
+        """Terminate the server process (killed if it does not stop within 5 s); with
+        ``wait=False``, only ask it to stop (for a caller that exits right away)."""
         if self.process is None:
             return
         self.process.terminate()
+        if not wait:
+            self.process = None
+            return
         try:
             self.process.wait(timeout=5)
         except subprocess.TimeoutExpired:
@@ -98,8 +104,9 @@ class TemporaryServer:
 
 
 @contextmanager
-def early_server(timeout: float | None = None) -> Iterator["Handle"]:
-    """Start a temporary server now and point Prefect at it; stop it on exit.
+def early_server(timeout: float | None = None, wait_on_stop: bool = True) -> Iterator["Handle"]:
+    """Start a temporary server now and point Prefect at it; stop it on exit (without waiting
+    for it to finish when ``wait_on_stop`` is False).
 
     Call this before Prefect is imported (Prefect reads its settings once, at import), and call
     the yielded handle's ``ready()`` before the first flow runs. When no server is wanted the
@@ -116,7 +123,7 @@ def early_server(timeout: float | None = None) -> Iterator["Handle"]:
         if server is not None:
             drain_prefect()
             os.environ.pop("PREFECT_API_URL", None)
-            server.stop()
+            server.stop(wait=wait_on_stop)
 
 
 def drain_prefect(timeout: float = 5.0) -> None:
