@@ -55,8 +55,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
             warm_up_in_background(args.config)
         from pipeline.export.dataset import DatasetLocked, DatasetWriteError
-        from pipeline.flows.extract import extract_corpus, summary_json
+        from pipeline.flows.extract import extract_corpus, preload, summary_json
 
+        preload()
         try:
             server.ready()
             with server.run_settings():

@@ -9,6 +9,7 @@ most a few batches are in flight at once, so memory stays flat however large the
 from __future__ import annotations
 
 import errno
+import importlib
 import json
 import time
 from collections import deque
@@ -33,6 +34,15 @@ from pipeline.ingest.records import Article
 from pipeline.nlp import load_config
 
 _TASK = dict(cache_policy=NO_CACHE, persist_result=False)
+# Modules a run imports on first use (Prefect's flow and task engines, the dataset readers).
+RUN_MODULES = ("prefect.flow_engine", "prefect.task_engine", "pandas", "pyarrow.dataset", "pyarrow.parquet")
+
+
+def preload() -> None:
+    """Import what a run needs before it starts (``claims run`` does this while its Prefect
+    server starts, taking half a second off a short run)."""
+    for name in RUN_MODULES:
+        importlib.import_module(name)
 # Errors that mean "the output cannot be written", reported as DatasetWriteError.
 _WRITE_ERRNOS = {errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EPERM, errno.EDQUOT, errno.EFBIG}
 

@@ -44,6 +44,10 @@ def bom_encoding(head: bytes) -> str | None:
     return None
 
 
+# Control characters other than tab, newline, form feed and carriage return.
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
+
+
 def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
     """Decode input bytes; returns the text and the encoding used.
 
@@ -70,7 +74,7 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
     except UnicodeDecodeError as exc:
         text, encoding = _fallback_decode(data, exc, declared)
     sample = text[:65536]
-    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\n\r\t\f")
+    controls = len(_CONTROL_CHARS.findall(sample))
     if sample and controls / len(sample) > 0.05:
         raise UndecodableInput("binary content (control characters), not text")
     return text, encoding
