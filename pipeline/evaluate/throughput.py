@@ -148,13 +148,19 @@ def timed_cli_run(corpus: Path, out: Path, config_path: str | None, n_process: i
 
 
 def measure_nightly(articles: list[Article], workdir: Path, fraction: float, config_path: str | None,
-                    n_process: int) -> dict[str, Any]:
-    """A full run, a re-run with nothing new, and a run with ``fraction`` new articles; their wall times."""
+                    n_process: int, pause: float = 5.0) -> dict[str, Any]:
+    """A full run, a re-run with nothing new, and a run with ``fraction`` new articles; their wall times.
+
+    ``pause`` seconds pass between runs, as between two nightly runs: a run's temporary Prefect
+    server is still shutting down for a moment after the command returns.
+    """
     corpus = workdir / "nightly.jsonl"
     out = workdir / "nightly-out"
     write_jsonl(articles, corpus)
     full = timed_cli_run(corpus, out, config_path, n_process)
+    time.sleep(pause)
     unchanged = timed_cli_run(corpus, out, config_path, n_process)
+    time.sleep(pause)
     n_new = max(1, math.ceil(fraction * len(articles)))
     # New articles: the corpus's own, spread over it, under new ids (as costly as any other).
     step = max(1, len(articles) // n_new)

@@ -54,7 +54,7 @@ def test_nightly_measurement_times_full_unchanged_and_new_runs(tmp_path):
     arts = load_articles(str(_input(tmp_path)))
     work = tmp_path / "work"
     work.mkdir()
-    report = measure_nightly(arts, work, 0.5, BASE_ONLY, 1)
+    report = measure_nightly(arts, work, 0.5, BASE_ONLY, 1, pause=0)
     assert report["full"]["processed"] == 2
     assert report["nothing_new"]["processed"] == 0 and report["nothing_new"]["unchanged"] == 2
     assert report["new_articles"] == 1
