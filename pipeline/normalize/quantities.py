@@ -58,7 +58,7 @@ NAME_LABELS = frozenset({"ORG", "PRODUCT", "FAC", "WORK_OF_ART", "LAW", "EVENT",
                          "GPE", "LOC", "NORP", "LANGUAGE"})
 # Words glued to a number by a hyphen that do not make it a name ("sub-300", "minus-130").
 HYPHEN_PREFIXES = frozenset({"sub", "minus", "mid", "over", "under", "about", "around", "up",
-                             "more", "than", "to", "nearly", "some", "top", "the"})
+                             "more", "than", "to", "nearly", "some", "top", "the", "now", "just", "only"})
 
 _ONES_RE = "|".join(sorted(ONES, key=len, reverse=True))
 _TENS_RE = "|".join(TENS)
@@ -80,6 +80,9 @@ FRACTION_RE = re.compile(r"(?i)\b(?:(a|one|two|three)[\s-])?(half|thirds?|quarte
 SCI_RE = re.compile(r"(\d+(?:\.\d+)?)\s?[×x]\s?10\s?(?:\^|\*\*)?\s?([−-]?\d+)")
 # "1/2 pound", "1/16 of a US pint" (a unit or "of" must follow: "9/11" alone is a name).
 DIGIT_FRACTION_RE = re.compile(r"(?<![\d/⁄.$])(\d{1,2})\s?[/⁄](\d{1,3})(?![\d/⁄])(?=\s+(?:of\b|[a-z]))")
+# "one in five adults", "9 out of 10 dentists": a proportion, read as a fraction.
+_SMALL = rf"(?:\d{{1,3}}|{_WORDNUM})"
+RATIO_RE = re.compile(rf"(?i)\b({_SMALL})\s+(?:out\s+of|in)\s+({_SMALL})\b(?![.,]\d|\s*(?:%|per\s?cent|percent))")
 HAS_NUMBER_RE = re.compile(
     rf"\d|(?i:\b(?:{_WORDNUM}|{_SCALE_WORD}|dozens|hundreds|thousands|millions|billions|half|thirds?)\b)")
 
@@ -106,7 +109,9 @@ _DOWN = (r"fell|fall|falls|falling|fallen|dropped|drop|drops|dropping|down|lost|
          r"|dipped|dip|dips|retreated|slipped|slip|slips|shrank|shrunk|contracted|edged down"
          r"|ticked down|went down|lowered|reduced|plummeting|plunging|tumbling|sliding|sinking|slumping"
          r"|downward|downwards")
-CHANGE_RE = re.compile(rf"(?i)\b(?:(?P<up>{_UP})|(?P<down>{_DOWN}))\s+(?:(?:by|to|another|a further|an average of)\s+|(?:[a-z]+\s+){{1,2}}by\s+)?$")
+CHANGE_RE = re.compile(rf"(?i)\b(?:(?P<up>{_UP})|(?P<down>{_DOWN}))\s+(?P<link>(?:by|to|another|a further|an average of)\s+|(?:[a-z]+\s+){{1,2}}by\s+)?$")
+# "boils down to": an idiom, not a fall.
+_IDIOM_DOWN_RE = re.compile(r"(?i)\b(?:boil|boils|boiled|boiling)\s+down\s+to\s+$")
 
 _TIME_AFTER_RE = re.compile(r"(?i)^\s?(?:a\.?m\.?|p\.?m\.?)(?![a-z])|^:\d\d|^\s?(?:GMT|EDT|EST|UTC|BST|CET|PST|PDT|ET|o'clock)\b|^\.\d\d\s?(?:am|pm)\b")
 _STAMP_RE = re.compile(r"\d{4}-\d\d-\d\d(?:T[\d:.]+Z?)?|\b\d{1,2}:\d\d(?::\d\d)?\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b")
@@ -117,9 +122,13 @@ _ORDINAL_AFTER_RE = re.compile(r"(?i)^(?:st|nd|rd|th)\b")
 _DECADE_AFTER_RE = re.compile(r"^['’]?s\b")
 _MONTH_BEFORE_RE = re.compile(rf"(?i)\b(?:{'|'.join(MONTHS)})\.?\s+$")
 _MONTH_AFTER_RE = re.compile(rf"(?i)^(?:\s*(?:st|nd|rd|th))?\s+(?:of\s+)?(?:{'|'.join(MONTHS)})\b")
-_PER_RE = re.compile(r"(?i)\s?(?:per\s|an?\s|each\s|/\s?|an?-)(?P<w>[A-Za-zμµ²³-]+)")
-_AGE_AFTER_RE = re.compile(r"(?i)\s?-?\s?(?:years?[-\s]old|year-old|years of age)\b")
+# "a year earlier" is a time reference, not a rate; "barrel-a-day" is one.
+_PER_RE = re.compile(r"(?i)\s?-?(?:per\s|an?\s|each\s|/\s?|an?-)(?P<w>[A-Za-zμµ²³-]+)(?![A-Za-zμµ²³-])"
+                     r"(?!\s+(?:earlier|ago|before|later|previously|prior|after)\b)")
+_AGE_AFTER_RE = re.compile(r"(?i)\s?-?\s?(?P<u>year|month|week|day)s?(?:[-\s]old\b|\s+of\s+age\b)")
 _PERCENT_RE = re.compile(r"(?i)\s?(?:(?P<pp>percentage[\s-]points?)|%|per\s?cent\b|percent\b|pct\b)")
+# "minus 5 C", "12 C melting point": a capital C or F alone after a number is a temperature.
+_TEMPERATURE_RE = re.compile(r"\s?([CF])(?=[.,;:)!?]|\s+[a-z]|\s*$)")
 _WORD_TAIL_RE = re.compile(r"[^\s,;:()\"“”]+")
 # Per-unit words accepted after "a"/"an" even though they are not physical units.
 PER_WORDS = frozenset({"share", "head", "person", "barrel", "ounce", "gallon", "year", "month",
@@ -200,10 +209,13 @@ def _unit_after(text: str, pos: int) -> tuple[str, str, int, str | None] | None:
     """(unit name, dimension, end offset, ISO currency) of a unit right after ``pos``."""
     m = _AGE_AFTER_RE.match(text, pos)
     if m:
-        return "year of age", "age", m.end(), None
+        return f"{m.group('u').lower()} of age", "age", m.end(), None
     m = _PERCENT_RE.match(text, pos)
     if m:
         return ("percentage point" if m.group("pp") else "percentage"), "percentage", m.end(), None
+    m = _TEMPERATURE_RE.match(text, pos)
+    if m and pos > 0 and text[pos - 1].isdigit():
+        return ("celsius" if m.group(1) == "C" else "fahrenheit"), "temperature", m.end(), None
     if re.match(r"G\b", text[pos:pos + 2]) and pos > 0 and text[pos - 1].isdigit():
         return "generation wireless", "generation", pos + 1, None
     words = _tail_words(text, pos)
@@ -220,6 +232,13 @@ def _unit_after(text: str, pos: int) -> tuple[str, str, int, str | None] | None:
         if found:
             return found[0], found[1], end, None
     return None
+
+
+# "aged 21", "over the age of 21", "turns 35", "life expectancy ... is around 73".
+_AGE_BEFORE_RE = re.compile(r"(?i)\b(?:aged?|age of|turns?|turned|turning|life expectancy\b[^.,;\d]{0,30}?)\s+"
+                            r"(?:(?:about|around|nearly|almost|just|only)\s+)?$")
+# "six-cylinder": a noun glued to a number by a hyphen (not "twenty-first", "forty-odd").
+_HYPHEN_NOUN_RE = re.compile(r"-(?!(?:first|second|third|odd|something|plus|ish)\b)([a-z]{3,}(?<!th))(?![\w-])")
 
 
 def _counted_noun(tokens: list[dict], pos: int, text: str) -> tuple[str, int] | None:
@@ -284,6 +303,12 @@ def _counted_noun(tokens: list[dict], pos: int, text: str) -> tuple[str, int] | 
     return unit, head["end"]
 
 
+# "the bottom three": a place in a ranking.
+_RANK_BEFORE_RE = re.compile(r"(?i)\b(?:the|a)\s+(?:top|bottom)[\s-]$")
+# "category 4 hurricane", "level 3 lockdown": the number names a class, it does not count.
+_LABEL_BEFORE_RE = re.compile(r"(?i)\b(?:category|level|phase|stage|tier|grade|class|type|version)\s+$")
+
+
 def _is_name_number(text: str, start: int, num_start: int, ents: list[dict], has_unit: bool) -> bool:
     """Whether the number at ``num_start`` belongs to a name ("S&P 500", "COVID-19", "Row 21")."""
     for e in ents:
@@ -295,7 +320,7 @@ def _is_name_number(text: str, start: int, num_start: int, ents: list[dict], has
     m = re.search(r"([A-Za-z]+)-$", before)
     if m and m.group(1).lower() not in HYPHEN_PREFIXES:
         return True
-    if re.search(r"(?:\bNo\.?|#)\s*$", before):
+    if re.search(r"(?:\bNo\.?|#)\s*$", before) or (not has_unit and _LABEL_BEFORE_RE.search(before)):
         return True
     if not has_unit:
         m = re.search(r"(?<![.!?:;\"“]\s)(?<!^)\b([A-Za-z&]*[A-Z][A-Za-z&]*)\s$", before)
@@ -325,8 +350,14 @@ def _approx(text: str, start: int) -> tuple[str, int]:
 
 def _change(text: str, start: int) -> str | None:
     """The change ("up"/"down") a word of change gives the figure starting at ``start``, or None."""
-    m = CHANGE_RE.search(text[max(0, start - 40):start])
-    if not m:
+    before = text[max(0, start - 40):start]
+    m = CHANGE_RE.search(before)
+    if not m or _IDIOM_DOWN_RE.search(before):
+        return None
+    word = (m.group("up") or m.group("down")).lower()
+    link = (m.group("link") or "").strip().lower()
+    # "raised $5 million" is money collected; "raised prices by 5%" is a change.
+    if word.startswith("rais") and not link.endswith("by"):
         return None
     return "up" if m.group("up") else "down"
 
@@ -402,6 +433,11 @@ def _raw_candidates(text: str) -> list[dict]:
         if 0 < num < den:
             out.append({"start": m.start(), "end": m.end(), "num_start": m.start(), "value": num / den,
                         "cur": None, "scaled": False, "digits": None, "is_word": False, "of_unit": True})
+    for m in RATIO_RE.finditer(text):
+        num, den = (float(g) if g.isdigit() else words_to_number(g) for g in m.groups())
+        if num and den and 0 < num < den and not _unit_after(text, m.end()):  # not "2 in 3 minutes"
+            out.append({"start": m.start(), "end": m.end(), "num_start": m.start(), "value": num / den,
+                        "cur": None, "scaled": False, "digits": None, "is_word": True, "fraction": True})
     out.sort(key=lambda c: (c["start"], -(c["end"] - c["start"])))
     kept: list[dict] = []
     for c in out:
@@ -483,14 +519,21 @@ def normalize_sentence(
         measured = bool(c["cur"]) or c["scaled"] or (fig["unit"] is not None and fig["unit_dimension"] != "count")
         if _is_name_number(text, c["start"], c["num_start"], ents, measured):
             continue
-        # "each one", "the same one": a pronoun, unless a range or a unit turns up below.
+        # "each one", "the same one": a pronoun, unless a range or a unit turns up below;
+        # "the bottom three", "a top-four finish": a place in a ranking.
         fig["_pronoun"] = c["is_word"] and fig["unit"] is None and not c["scaled"] \
             and c.get("value_max") is None and not c.get("fraction") \
-            and (fig["value"] == 1 or bool(re.match(r"-[A-Za-z]", text[c["end"]:c["end"] + 2])))
+            and (fig["value"] == 1 or bool(re.match(r"-[A-Za-z]", text[c["end"]:c["end"] + 2]))
+                 or bool(_RANK_BEFORE_RE.search(text, max(0, c["start"] - 20), c["start"])))
         figures.append(fig)
-    figures = [f for f in _link_ranges(text, figures)
-               if not (f.pop("_pronoun") and f["unit"] is None and f["value_max"] is None)]
+    figures = _share_units(text, _link_ranges(text, figures))
+    # A lone "six-speed" or "three-bed" is a spec, not a figure; "four-, five- and six-cylinder"
+    # lists quantities.
+    figures = [f for f in figures
+               if not (f.pop("_pronoun") and f["unit"] is None and f["value_max"] is None)
+               and not (f.pop("_compound") and not f.pop("_series", False))]
     for f in figures:
+        f.pop("_series", None)
         f.pop("_scaled", None)
         f.pop("_cue_start", None)
         f["surface"] = text[f["start"]:f["end"]]
@@ -500,7 +543,7 @@ def normalize_sentence(
 def _describe(text: str, c: dict, tokens: list[dict], context: dict[str, Any]) -> dict | None:
     """A figure dict for one candidate: unit, currency, per-unit, approximation and change."""
     unit = dimension = currency = per_unit = None
-    counted = False
+    counted = compound = False
     end = c["end"]
     if c["cur"]:
         name, iso = currency_prefix(c["cur"]) or ("dollar", None)
@@ -508,7 +551,7 @@ def _describe(text: str, c: dict, tokens: list[dict], context: dict[str, Any]) -
             iso = dollar_currency(context.get("country"), context.get("source"))
             name = DOLLAR_UNIT.get(iso, "dollar")
         unit, dimension, currency = name, "currency", iso
-        m = re.match(r"\s?(?:US|USD|CAD|AUD)\b", text[end:])
+        m = re.match(r"\s?(?:US\b|USD\b|CAD\b|AUD\b|U\.S\.)", text[end:])
         if m and c["cur"] == "$":
             end += m.end()
     if c.get("of_unit"):
@@ -540,11 +583,20 @@ def _describe(text: str, c: dict, tokens: list[dict], context: dict[str, Any]) -
         if noun:
             unit, dimension, end = noun[0], "count", noun[1]
             counted = True
+            head = lookup_unit(unit.rsplit(" ", 1)[-1])
+            if head and head[1] in ("time", "length") and " " in unit:
+                unit, dimension = head  # "50 previous years" is a number of years
+        else:
+            m = _HYPHEN_NOUN_RE.match(text, end)
+            if m and not (c["is_word"] and c["value"] == 1):
+                # "six-cylinder engines": the hyphenated noun is what is counted.
+                unit, dimension, end = _singular(m.group(1)), "count", m.end()
+                compound = True
     if unit is None and re.search(r",\s*$", text[:c["start"]]) and re.match(r"\s*,", text[c["end"]:]) \
             and c["digits"] and 1 <= c["value"] <= 120 and float(c["value"]).is_integer() \
             and re.search(r"[A-Z][a-z]+,\s*$", text[:c["start"]]):
         unit, dimension = "year of age", "age"
-    if unit is None and re.search(r"(?i)\b(?:aged?)\s+$", text[:c["start"]]):
+    if unit is None and 0 < c["value"] <= 120 and _AGE_BEFORE_RE.search(text[:c["start"]]):
         unit, dimension = "year of age", "age"
     if unit:
         m = _PER_RE.match(text, end)
@@ -570,11 +622,51 @@ def _describe(text: str, c: dict, tokens: list[dict], context: dict[str, Any]) -
     return {"start": c["start"], "end": end, "surface": "", "value": float(c["value"]),
             "value_max": float(c["value_max"]) if c.get("value_max") is not None else None,
             "unit": unit, "unit_dimension": dimension, "currency": currency, "approx": approx,
-            "change": change, "per_unit": per_unit, "_scaled": c["scaled"], "_cue_start": cue_start}
+            "change": change, "per_unit": per_unit, "_scaled": c["scaled"], "_cue_start": cue_start,
+            "_compound": compound}
+
+
+_GAPPED_BY_RE = re.compile(r",\s+(?:and\s+)?[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*)*\s+by\s+$")
+_SUSPENDED_RE = re.compile(r"^-\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or|to)\s+)$")
+_PART_OF_RE = re.compile(r"(?i)^\s+of\s+(?:the|a|an|its|their|his|her|our)\s+$")
+
+
+def _share_units(text: str, figs: list[dict]) -> list[dict]:
+    """A bare number takes the unit of the next figure in "four-, five- and six-cylinder" and
+    "280 million of the 1.5 billion shekels", and of the range before it in "from 14-18 mpg to 24";
+    a bare change repeats the unit of the change before it ("DAX rose 2 percent, Nasdaq fell 1"),
+    and a gapped verb repeats the change ("Ross was down 2.3%, Burlington by 2.6%")."""
+    last_change = None
+    for f in figs:
+        if not f["change"] and last_change is not None and f["unit"] in (None, last_change["unit"]) \
+                and _GAPPED_BY_RE.search(text, max(0, f["start"] - 60), f["start"]):
+            f["change"] = last_change["change"]
+        if f["change"] and f["unit"] is None and last_change is not None:
+            for k in ("unit", "unit_dimension", "currency", "per_unit"):
+                f[k] = last_change[k]
+        if f["change"] and f["unit"] is not None:
+            last_change = f
+    for a, b in zip(figs, figs[1:]):
+        if a["value_max"] is not None and a["unit"] and b["unit"] is None \
+                and a["unit_dimension"] != "percentage" and re.fullmatch(r"\s+to\s+", text[a["end"]:b["start"]]):
+            for k in ("unit", "unit_dimension", "currency", "per_unit"):
+                b[k] = a[k]
+    for a, b in zip(reversed(figs[:-1]), reversed(figs[1:])):
+        if a["unit"] is not None or b["unit"] is None or a["value_max"] is not None:
+            continue
+        between = text[a["end"]:b["start"]]
+        if _SUSPENDED_RE.match(between) or _PART_OF_RE.match(between):
+            for k in ("unit", "unit_dimension", "currency", "per_unit"):
+                a[k] = b[k]
+            if _SUSPENDED_RE.match(between):
+                a["end"] += 1
+                a["_series"] = b["_series"] = True
+    return figs
 
 
 _RANGE_SEP_RE = re.compile(r"(?i)^\s*(?:to|[-–—/]|to-|and|through|or|up to)\s*$")
 _SAME_RE = re.compile(r"^\s*(?:\(|,?\s*or\s+|/)\s*$")
+_FROM_TO_GAP_RE = re.compile(r"(?i)\s+[^,;()]{1,40}?\s+to\s+")
 _FROM_RE = re.compile(r"(?i)\b(?:from|between|range of|ranging from|ranges from)\s+(?:\S+\s+)?$")
 
 
@@ -603,8 +695,13 @@ def _link_ranges(text: str, figs: list[dict]) -> list[dict]:
         sep = _RANGE_SEP_RE.match(between)
         word = sep and between.strip().lower()
         same_unit = a["unit"] is None or b["unit"] is None or a["unit"] == b["unit"] \
-            or b["unit"].startswith(f"{a['unit']} per ")
+            or b["unit"].startswith(f"{a['unit']} per ") or a["unit"].startswith(f"{b['unit']} per ")
         ranged = bool(_FROM_RE.search(text[:a["_cue_start"]]))
+        if not sep and ranged and text[:a["_cue_start"]].rstrip().lower().endswith("from") \
+                and _FROM_TO_GAP_RE.fullmatch(between):
+            # "from $36,040 at 10.45pm last night to $34,935": the words between are a
+            # time or place, the figures still bound the change.
+            sep, word = True, "to"
         compatible = same_unit and (b["approx"] == "=" or (ranged and word == "up to")) and b["change"] is None
         if not sep or not compatible or (word in ("and", "up to") and not ranged) \
                 or (a["change"] and not ranged and abs(b["value"]) > 3 * abs(a["value"])) \
@@ -620,13 +717,17 @@ def _link_ranges(text: str, figs: list[dict]) -> list[dict]:
             out.append(a)
             i += 1
             continue
+        if word in ("-", "–") and a["value"] == b["value"] and not (a["unit"] or b["unit"]):
+            i += 2  # a tied score ("tied Game 7 at 89-89"), not a range
+            continue
         lo = a["value"]
         if b["_scaled"] and not a["_scaled"] and abs(lo) <= abs(_mantissa(b["value"])):
             lo *= b["value"] / _mantissa(b["value"])
         merged = dict(a)
         merged.update(value=lo, value_max=b["value"], end=b["end"])
+        keep_a = bool(a["per_unit"]) and not b["per_unit"]  # "$75 per barrel to $45.88"
         for k in ("unit", "unit_dimension", "currency", "per_unit"):
-            merged[k] = b[k] if b[k] and (not a[k] or k in ("unit", "per_unit")) else a[k]
+            merged[k] = b[k] if b[k] and (not a[k] or k in ("unit", "per_unit")) and not keep_a else a[k]
         merged["change"] = a["change"] or b["change"]
         out.append(merged)
         i += 2

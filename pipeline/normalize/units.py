@@ -104,7 +104,7 @@ EXTRA_UNITS: dict[str, str] = {
     "ppg": "point per game", "rpg": "rebound per game", "apg": "assist per game",
     "parts per million": "part per million", "parts per billion": "parts-per-billion",
     "tonne": "metric ton", "tonnes": "metric ton", "metric tons": "metric ton",
-    "ml": "millilitre", "gb": "gigabyte", "v": "volt", "w": "watt", "l": "litre", "kb": "kilobyte",
+    "mmbtu": "mega british thermal unit", "ml": "millilitre", "gb": "gigabyte", "v": "volt", "w": "watt", "l": "litre", "kb": "kilobyte",
 }
 EXTRA_DIMENSIONS: dict[str, str] = {
     "percentage": "percentage", "percentage point": "percentage", "basis point": "percentage",
@@ -130,6 +130,8 @@ SYMBOL_BLOCKLIST: frozenset[str] = frozenset({
     "no", "so", "up", "us", "we", "he", "g", "p", "war", "t", "da", "ha", "pa", "bit", "mark", "rad",
     "st", "nd", "rd", "th", "s", "K", "M", "B", "G", "P", "T", "quarter", "pieces", "piece",
     "k", "cd", "dj", "pc", "mi", "ca", "mt", "li", "sh", "ft.",
+    # Archaic units that are common words in sport and business news ("36 league games").
+    "league", "leagues", "span", "chain", "chains", "hand", "hands",
 })
 
 
@@ -197,7 +199,36 @@ def lookup_unit(surface: str) -> tuple[str, str] | None:
             unit = sorted(found, key=lambda u: u.name)[0] if len(found) > 1 else next(iter(found))
             name = unit.name.lower()
             return EXTRA_UNITS.get(name, name), unit.entity.name
+    if s.count("/") == 1:
+        return _compound_unit(*s.split("/"))
     return None
+
+
+def _symbol_unit(symbol: str) -> tuple[str, str] | None:
+    """A unit symbol inside a compound ("A" in "A/cm2"), where even one letter is a unit;
+    a trailing 2 or 3 (or ² ³) makes it square or cubic."""
+    power = {"2": "square ", "²": "square ", "3": "cubic ", "³": "cubic "}.get(symbol[-1:], "")
+    base = symbol[:-1] if power else symbol
+    found = lookup_unit(symbol) if not power else None
+    if found:
+        return found
+    units = _q3_units()
+    candidates = units.symbols.get(base) or units.surfaces.get(base)
+    if not candidates:
+        return None
+    unit = sorted(candidates, key=lambda u: u.name)[0]
+    name = EXTRA_UNITS.get(unit.name.lower(), unit.name.lower())
+    return power + name, ("area" if power == "square " else "volume" if power else unit.entity.name)
+
+
+def _compound_unit(numerator: str, denominator: str) -> tuple[str, str] | None:
+    """"A/cm2" -> ("ampere per square centimetre", "current per area"), when both sides are units."""
+    if not numerator or not denominator:
+        return None
+    top, bottom = _symbol_unit(numerator), _symbol_unit(denominator)
+    if top is None or bottom is None or "currency" in (top[1], bottom[1]):
+        return None
+    return f"{top[0]} per {bottom[0]}", f"{top[1]} per {bottom[1]}"
 
 
 def _q3_dimension(name: str) -> str:

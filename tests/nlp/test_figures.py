@@ -63,3 +63,20 @@ def test_bare_number_is_dimensionless(nlp) -> None:
     doc = nlp(make_doc(nlp, "The board approved 13,053 of them on Monday.", country="US"))
     bare = [f for f in doc._.figures if f["value"] == 13053]
     assert bare and bare[0]["unit"] == "dimensionless" and bare[0]["currency"] is None
+
+
+def _figures_of(nlp, text: str) -> list[tuple]:
+    from pipeline.nlp.extensions import make_doc
+
+    doc = nlp(make_doc(nlp, text, country="US"))
+    return [(f["value"], f["unit"]) for f in doc._.figures]
+
+
+def test_hyphenated_and_suspended_counted_nouns(nlp) -> None:
+    assert _figures_of(nlp, "It comes with four-, five- and six-cylinder engine options.") == \
+        [(4.0, "cylinder"), (5.0, "cylinder"), (6.0, "cylinder")]
+
+
+def test_counted_noun_headed_by_a_unit_and_archaic_units(nlp) -> None:
+    assert _figures_of(nlp, "They join the 50 previous years of programming.") == [(50.0, "year")]
+    assert _figures_of(nlp, "He netted 32 goals in 36 league games.") == [(32.0, "goal"), (36.0, "league game")]

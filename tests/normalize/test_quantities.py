@@ -132,3 +132,86 @@ def test_inflect_is_imported_without_typeguard_instrumentation() -> None:
             "print(lookup_unit('kilometres'))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert "kilometre" in out
+
+
+def test_rate_words_after_a_number() -> None:
+    fig = one("Vancouver hosts one 52,000 barrel-a-day refinery.",
+              tokens=tok("Vancouver hosts one 52,000 barrel-a-day refinery.",
+                         [("52,000", "52,000", "NUM"), ("barrel", "barrel", "NOUN"), ("-", "-", "PUNCT"),
+                          ("a", "a", "DET"), ("-", "-", "PUNCT"), ("day", "day", "NOUN")]))
+    assert (fig["value"], fig["unit"]) == (52000, "barrel per day")
+    # "a year earlier" dates the figure; it is not a rate.
+    figs = normalize_sentence("Revenue rose to $7.36 billion from $6.78 billion a year earlier.")
+    assert [f["unit"] for f in figs] == ["dollar", "dollar"]
+    assert one("Natural gas settled at US$2.24 per mmBTU.")["unit"] == "dollar per mega british thermal unit"
+
+
+def test_change_idioms_and_fundraising() -> None:
+    figs = normalize_sentence("Nintendo plunged 4.28 percent to 28,030 yen.")
+    assert [(f["value"], f["change"]) for f in figs] == [(4.28, "down"), (28030, None)]
+    assert one("The frigid atmosphere can dip down to minus 130 degrees.")["change"] == "down"
+    assert one("It all boils down to $21.25 per square foot.")["change"] is None
+    assert one("He has raised $280 million so far.")["change"] is None
+    assert one("The firm raised prices by 5 per cent.")["change"] == "up"
+
+
+def test_from_to_range_with_words_between() -> None:
+    fig = one("Bitcoin plummeted from $36,040 at 10.45pm last night to $34,935 at 5am.")
+    assert (fig["value"], fig["value_max"], fig["unit"]) == (36040, 34935, "dollar")
+    fig = one("WTI has dropped from $75 U.S. per barrel to $45.88 on December 20.")
+    assert (fig["value"], fig["value_max"], fig["unit"]) == (75, 45.88, "dollar per barrel")
+    # Without "from" the two figures stay apart.
+    assert len(normalize_sentence("It sold $75 in March and in April to $45 buyers.")) == 2
+
+
+def test_bare_number_takes_a_neighbouring_unit() -> None:
+    figs = normalize_sentence("Mileage went from about 14-18 mpg to 24 for SUVs.")
+    assert [(f["value"], f["value_max"], f["unit"]) for f in figs] == [(14, 18, "mile per gallon"),
+                                                                      (24, None, "mile per gallon")]
+    figs = normalize_sentence("He has only raised 280 million of the 1.5 billion shekels he needs.")
+    assert [(f["value"], f["unit"]) for f in figs] == [(280e6, "shekel"), (1.5e9, "shekel")]
+    figs = normalize_sentence("Buyers get 7- or 8-inch touchscreens.")
+    assert [(f["value"], f["unit"]) for f in figs] == [(7, "inch"), (8, "inch")]
+    figs = normalize_sentence("The DAX increased by 2 percent but the Nasdaq decreased by 1.")
+    assert [(f["value"], f["unit"], f["change"]) for f in figs] == [(2, "percentage", "up"), (1, "percentage", "down")]
+    # A level reached is not a change amount and keeps no unit.
+    figs = normalize_sentence("The index rose 0.65 per cent to 27,349.19 on Monday.")
+    assert figs[1]["unit"] is None
+
+
+def test_temperatures_class_labels_ranks_and_tied_scores() -> None:
+    assert one("Ice has a 12 C melting point.")["unit"] == "celsius"
+    assert one("Overnight it fell to minus 5 C.")["value"] == -5
+    assert normalize_sentence("The category 4 hurricane made landfall.") == []
+    assert normalize_sentence("Thompson's layup tied Game 7 at 89-89.") == []
+    assert normalize_sentence("West Ham have slipped towards the bottom three.") == []
+
+
+def test_ages_without_an_age_word_after_them() -> None:
+    assert one("The squad had no player over the age of 21.")["unit"] == "year of age"
+    assert one("Life expectancy for men in Glasgow is around 73.")["unit"] == "year of age"
+    assert one("She turns 35 next week.")["unit"] == "year of age"
+    assert one("She shared a house with her now-18 month-old daughter.")["unit"] == "month of age"
+    assert one("The page turned 200 times.")["unit"] == "count"
+
+
+def test_proportions_read_as_fractions() -> None:
+    assert one("One out of three Germans have housing problems.")["value"] == pytest.approx(1 / 3)
+    assert one("Nearly one in five adults saves nothing.")["value"] == pytest.approx(0.2)
+    # A unit after the second number makes it a count of that unit, not a proportion.
+    assert [f["value"] for f in normalize_sentence("He scored 2 goals in 3 minutes.")] == [2, 3]
+
+
+def test_gapped_verb_repeats_the_change() -> None:
+    figs = normalize_sentence("Ross was down 2.3%, Burlington by 2.6% and Foot Locker was down 1.9%.")
+    assert [f["change"] for f in figs] == ["down", "down", "down"]
+    figs = normalize_sentence("Sales rose 5% in 2019, helped by 3 stores.")
+    assert [f["change"] for f in figs] == ["up", None]
+
+
+def test_compound_unit_symbols() -> None:
+    assert lookup_unit("A/cm2") == ("ampere per square centimetre", "current per area")
+    assert lookup_unit("mg/dL")[0] == "milligram per decilitre"
+    assert lookup_unit("and/or") is None and lookup_unit("league") is None
+    fig = one("The cell reached a current density of 1.3 A/cm2 to 0.03 A/cm2.")
+    assert (fig["value"], fig["value_max"], fig["unit"]) == (1.3, 0.03, "ampere per square centimetre")
