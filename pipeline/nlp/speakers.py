@@ -33,6 +33,20 @@ FIRST_PERSON = {"i", "me", "my", "we", "us", "our"}
 MALE_TITLES = {"mr", "mr.", "sir", "king", "prince", "lord", "congressman", "spokesman", "chairman"}
 FEMALE_TITLES = {"mrs", "mrs.", "ms", "ms.", "miss", "dame", "queen", "princess", "lady",
                  "congresswoman", "spokeswoman", "chairwoman"}
+# First names common in political news, for he/she agreement when no title says the gender.
+MALE_NAMES = frozenset("""
+donald bernie ted marco jeb ben chris john barack joe mike mitt paul rand rick scott bill
+bobby jim tim george lindsey mitch harry chuck martin lincoln jeff rudy newt reince corey
+steve stephen david james robert michael richard thomas charles mark kevin jason eric brian
+justin vladimir boris francois emmanuel tony jerry andrew william
+anthony jon jonathan ryan adam peter patrick dan daniel matt matthew sean jake al bob tom
+""".split())
+FEMALE_NAMES = frozenset("""
+hillary carly sarah nancy elizabeth megyn michelle kirsten kellyanne huma chelsea amy kamala
+debbie tulsi nikki susan hope melania ivanka theresa angela jill maxine dianne barbara laura
+mary patricia jennifer linda karen lisa donna sharon katie kate rachel ann anne jane janet
+samantha heather rebecca maria ruth sonia sonya cecile gina hannah emily claire kelly
+""".split())
 ORG_LABELS = {"ORG", "NORP", "GPE", "FAC", "PRODUCT", "WORK_OF_ART", "LOC"}
 HONORIFICS = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "sir", "dame", "dr", "dr.", "the"}
 LEADING_DETS = {"the", "a", "an", "both", "all"}
@@ -93,6 +107,9 @@ class ArticleIndex:
         self.by_surname: dict[str, list[str]] = {}
         # Mentions of people in text order: (char offset, canonical name, is a subject).
         self.mentions: list[tuple[int, str, bool]] = []
+        # per mention offset: subject of its sentence's main verb; where its sentence starts
+        self._main: dict[int, bool] = {}
+        self._sent_start: dict[int, int] = {}
         self._build()
 
     # -------------------------------------------------------------- building
@@ -132,12 +149,23 @@ class ArticleIndex:
             is_subject = root.dep_ in ("nsubj", "nsubjpass") or (
                 root.dep_ == "appos" and root.head.dep_ in ("nsubj", "nsubjpass"))
             self.mentions.append((ent.start_char, name, is_subject))
+            verb = root.head if root.dep_ != "appos" else root.head.head
+            self._main[ent.start_char] = is_subject and (verb.dep_ == "ROOT" or (
+                verb.dep_ == "conj" and verb.head.dep_ == "ROOT"))
+            self._sent_start[ent.start_char] = root.sent.start_char
             if person.role is None:
                 person.role = self._role_near(ent)
             if person.gender is None:
-                person.gender = self._gender_from_title(ent)
+                person.gender = self._gender_from_title(ent) or self._gender_from_name(name)
         self.mentions.sort()
         self._positions = [m[0] for m in self.mentions]
+
+    @staticmethod
+    def _gender_from_name(name: str) -> str | None:
+        """Gender of a full name from its first word, when that is a known first name."""
+        words = name.split()
+        first = words[0].lower() if len(words) >= 2 else ""
+        return "m" if first in MALE_NAMES else "f" if first in FEMALE_NAMES else None
 
     def _gender_from_title(self, ent: Span) -> str | None:
         words = [t.lower_ for t in ent[:1]]
@@ -208,17 +236,24 @@ class ArticleIndex:
         """The person most recently mentioned before ``pos`` (subjects first) whose known
         gender agrees with ``gender``."""
         k = bisect.bisect_left(self._positions, pos)
-        fallback = None
+        fallback = embedded = None
+        sent = -1
         for idx in range(k - 1, max(-1, k - 40), -1):
-            _, name, is_subject = self.mentions[idx]
+            start, name, is_subject = self.mentions[idx]
+            if embedded is not None and self._sent_start.get(start) != sent:
+                return embedded
             person = self.persons.get(name)
             if gender and person and person.gender and person.gender != gender:
                 continue
-            if is_subject:
+            if is_subject and self._main.get(start):
                 return name
+            if is_subject and embedded is None:
+                # "Cruz apologized for the claim that Carson was dropping out": the main
+                # clause's subject in the same sentence comes first
+                embedded, sent = name, self._sent_start.get(start, -1)
             if fallback is None:
                 fallback = name
-        return fallback
+        return embedded or fallback
 
     def person_with_role(self, head: str, pos: int) -> str | None:
         """A person whose role mentions ``head`` (or a synonym), nearest before ``pos``."""

@@ -138,3 +138,155 @@ def test_cue_closing_the_previous_paragraph(nlp: Language) -> None:
     claim = only(nlp, text)
     assert claim["claim_type"] == "direct" and claim["speaker_mention"] == "Cruz"
     assert claim["cue"] == "call"
+
+
+def test_stance_verbs_are_cues(nlp: Language) -> None:
+    claim = only(nlp, "Sanders expressed deep concern about the trade deal with Mexico.")
+    assert claim["cue"] == "express" and claim["speaker_mention"] == "Sanders"
+    assert claim["content"].startswith("deep concern")
+
+
+def test_dateline_is_not_the_speaker(nlp: Language) -> None:
+    text = "LONDON (Reuters) - Donald Trump said he was unlikely to get along with David Cameron."
+    claim = only(nlp, text)
+    assert claim["speaker_mention"] == "Donald Trump"
+
+
+def test_addressee_after_a_participle_cue_is_not_the_speaker(nlp: Language) -> None:
+    text = ("Trump has hailed the vote as “fantastic,” telling reporters during a visit to Scotland "
+            "on Friday that he thinks the Brexit is “a great thing.”")
+    claim = next(c for c in claims(nlp, text) if c["cue"] == "tell")
+    assert claim["speaker_mention"] == "Trump"
+
+
+def test_quote_with_a_misparsed_manner_cue(nlp: Language) -> None:
+    claim = only(nlp, '"You are fired, all of you," Trump barked at the crowd.')
+    assert claim["claim_type"] == "direct" and claim["speaker_mention"] == "Trump"
+    assert claim["content"] == '"You are fired, all of you,"'
+
+
+def test_quote_with_speaker_and_apposition_before_the_cue(nlp: Language) -> None:
+    text = ("“We’ve had more successful conventions than this one,” Texas delegate Bill Eastland, "
+            "wearing a cowboy hat and “Ted Cruz” campaign pins, said matter-of-factly.")
+    claim = only(nlp, text)
+    assert claim["claim_type"] == "direct" and claim["speaker_mention"] == "Texas delegate Bill Eastland"
+    assert claim["content"].endswith("this one,”")
+
+
+def test_quote_read_by_a_sign(nlp: Language) -> None:
+    claim = only(nlp, "“America is great! Trump is disgusting,” read one.")
+    assert claim["cue"] == "read" and claim["speaker_mention"] == "one"
+
+
+def test_inverted_source_after_a_report_verb(nlp: Language) -> None:
+    text = ("“This platform’s language just says you are no longer welcome,” said Kristen Day, "
+            "executive director of Democrats for Life, reports USA Today.")
+    report = next(c for c in claims(nlp, text) if c["cue"] == "report")
+    assert report["speaker_mention"] == "USA Today"
+
+
+def test_name_before_a_colon_beats_a_verb_earlier_in_the_line(nlp: Language) -> None:
+    text = ("Pollsters agree - Carl Bialik: “One of the biggest lessons was a simple one: "
+            "Keep on contacting voters as late as possible.”")
+    claim = only(nlp, text)
+    assert claim["cue"] == ":" and claim["speaker_mention"] == "Carl Bialik"
+    assert claim["claim_type"] == "direct"
+
+
+def test_cue_inserted_after_the_first_words_of_the_clause(nlp: Language) -> None:
+    text = "Voters, Clinton suggested, don’t have to worry that big banks can influence politicians like herself."
+    claim = only(nlp, text)
+    assert claim["cue"] == "suggest" and claim["speaker_mention"] == "Clinton"
+    assert claim["content"].startswith("Voters") and claim["content"].endswith("like herself")
+
+
+def test_gerund_subject_of_the_reported_clause(nlp: Language) -> None:
+    text = "He said legalizing it could put thousands of people to work in upstate New York."
+    claim = only(nlp, text)
+    assert claim["cue"] == "say" and claim["speaker_mention"] == "He"
+    assert claim["content"].startswith("legalizing it could put")
+
+
+def test_passive_cue_with_its_agent(nlp: Language) -> None:
+    claim = only(nlp, "The meeting was first reported by Politico.")
+    assert claim["cue"] == "report" and claim["speaker_mention"] == "Politico"
+    assert claim["content"] == "The meeting"
+
+
+def test_contrast_clause_after_the_reported_clause(nlp: Language) -> None:
+    text = ("Zimmerman said he had received offers for the gun, but “the offers were to use the gun "
+            "in a fashion I did not feel comfortable with.”")
+    claim = only(nlp, text)
+    assert claim["content"].startswith("he had received") and "fashion I did not feel" in claim["content"]
+
+
+def test_short_title_in_the_cue_clause_does_not_block_the_continuation(nlp: Language) -> None:
+    text = ("“I was sitting in a house in Florida, with a bad earpiece,” Trump told NBC’s “Today” on "
+            "Monday. “I could hardly hear what he’s saying.”")
+    claim = only(nlp, text)
+    assert claim["claim_type"] == "direct" and claim["speaker_mention"] == "Trump"
+    assert claim["content"].endswith("what he’s saying.”")
+
+
+def test_as_clause_attributes_the_clause_it_modifies(nlp: Language) -> None:
+    text = "The State Department issued subpoenas to the foundation, as the Washington Post reported today."
+    claim = only(nlp, text)
+    assert claim["cue"] == "report" and claim["speaker_mention"] == "the Washington Post"
+    assert claim["content"] == "The State Department issued subpoenas to the foundation"
+
+
+def test_subject_of_a_cue_under_an_adjective(nlp: Language) -> None:
+    claim = only(nlp, "Democratic voters are slightly more likely to say that Clinton can win in November.")
+    assert claim["cue"] == "say" and claim["speaker_mention"] == "Democratic voters"
+
+
+def test_speaker_set_off_by_commas_before_a_subjectless_cue(nlp: Language) -> None:
+    text = ("In a statement to the Observer, her senior policy adviser, Jake Sullivan, said: "
+            "“Hillary Clinton believes that transatlantic cooperation is essential.”")
+    claim = only(nlp, text)
+    assert claim["claim_type"] == "direct" and claim["speaker_mention"] == "Jake Sullivan"
+
+
+def test_call_for_a_clause(nlp: Language) -> None:
+    claim = only(nlp, "Clinton is calling for the United States to take a stronger role in the conflict.")
+    assert claim["cue"] == "call" and claim["speaker_mention"] == "Clinton"
+    assert claim["content"] == "for the United States to take a stronger role in the conflict"
+
+
+def test_poll_answer_said_the_same(nlp: Language) -> None:
+    claim = only(nlp, "Among Republicans, most voters said the same of Sanders.")
+    assert claim["cue"] == "say" and claim["content"] == "the same of Sanders"
+    assert "voters" in claim["speaker_mention"]
+
+
+def test_subject_across_an_unlabelled_clause(nlp: Language) -> None:
+    text = "Trump gestured as if to stop the ruckus, then leaned in and boomed: “Let’s defeat her in November.”"
+    claim = only(nlp, text)
+    assert claim["claim_type"] == "direct" and claim["speaker_mention"] == "Trump"
+
+
+def test_participle_cue_takes_the_subject_before_it_not_the_quote_after(nlp: Language) -> None:
+    text = ("Weaver didn’t seem particularly impressed with Sanders’ comments Tuesday, telling "
+            "reporters, “A lot of people said the governor should step down.”")
+    claim = next(c for c in claims(nlp, text) if c["claim_type"] == "direct")
+    assert claim["cue"] == "tell" and claim["speaker_mention"] == "Weaver"
+
+
+def test_according_to_before_a_colon_and_a_quotation(nlp: Language) -> None:
+    text = "According to HuffPo: “Senator Tim Kaine has had a mixed record on abortion throughout his career.”"
+    claim = only(nlp, text)
+    assert claim["cue"] == "according to" and claim["speaker_mention"] == "HuffPo"
+    assert claim["claim_type"] == "direct"
+
+
+def test_short_chant_is_a_direct_claim(nlp: Language) -> None:
+    claim = only(nlp, 'Protesters marching through the streets chanted "What curfew?"')
+    assert claim["cue"] == "chant" and claim["speaker_mention"] == "Protesters"
+    assert claim["content"] == '"What curfew?"'
+
+
+def test_person_in_apposition_to_a_misparsed_subject(nlp: Language) -> None:
+    text = ("With 50 days until the election, Minyon Moore, a senior adviser to the Clinton campaign, "
+            "called Mr. Obama’s remarks on Saturday “a true wake-up call” to his coalition of supporters.")
+    claim = only(nlp, text)
+    assert claim["cue"] == "call" and claim["speaker_mention"] == "Minyon Moore"

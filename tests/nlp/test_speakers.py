@@ -98,3 +98,18 @@ def test_claim_from_another_component_is_resolved(nlp: Language) -> None:
     resolved, unknown = doc._.claims
     assert resolved["speaker"] == "Maria Gonzalez" and resolved["speaker_type"] == "person"
     assert unknown.get("speaker") is None
+
+
+def test_pronoun_takes_the_gender_of_a_first_name(nlp: Language) -> None:
+    text = ("Hillary Clinton and Bernie Sanders met in Miami on Wednesday.\n"
+            "Sanders attacked Clinton over her paid speeches to Wall Street banks.\n"
+            "She said the attacks were a distraction from the real issues.")
+    claims = nlp(make_doc(nlp, text))._.claims
+    assert claim_with(claims, "attacks were a distraction")["speaker"] == "Hillary Clinton"
+
+
+def test_pronoun_prefers_the_main_clause_subject(nlp: Language) -> None:
+    text = ("Ted Cruz apologized for the claim that Ben Carson was dropping out of the race.\n"
+            "He said the campaign had relied on a CNN report.")
+    claims = nlp(make_doc(nlp, text))._.claims
+    assert claim_with(claims, "relied on a CNN report")["speaker"] == "Ted Cruz"
