@@ -7,26 +7,41 @@ verb that governs it and the article's country; the records go to ``doc._.dates`
 """
 from __future__ import annotations
 
+import calendar
 import re
+from datetime import date
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from pipeline.nlp.extensions import register_extensions
-from pipeline.normalize.dates import normalize_timex, shift_years
+from pipeline.normalize.dates import MONTH_RE, normalize_timex, shift_years
 
 EXTRA_PATTERNS = re.compile(
-    r"\b(?:now|currently|current|recent|recently|the (?:near )?future|the past(?= (?:[,.;]|and|or|"
+    r"\b(?:now|currently|current|recent|recently|the (?:near )?future|the past(?=\s*[,.;]|\s(?:and|or|"
     r"decade|year|week|month|few|two|three|several|\w+ (?:days|weeks|months|years)))|"
     r"(?:this|last|next) (?:week|month|year|quarter|weekend|summer|winter|spring|fall|autumn)|"
     r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|today|yesterday|tomorrow|tonight|"
     r"(?:first|second|third|fourth)[- ]quarter|the latest (?:quarter|period)|year-(?:earlier|ago|end)|"
     r"(?:one|two|three|four|five|six|seven|eight|nine|ten|\d+)-(?:year|month|week|day)(?!-old))\b",
     re.IGNORECASE)
+HOLIDAY_PATTERN = re.compile(  # spaCy often labels these EVENT
+    r"\b(?:(?:Thanksgiving|Christmas|Labor|Labour|Memorial|Election|Independence|Veterans|Boxing|"
+    r"Canada|Remembrance|Columbus|Presidents|Valentine's|New Year's) Day|Christmas Eve|New Year's Eve|"
+    r"Thanksgiving|Good Friday|Easter Sunday|Easter Monday|Halloween)\b")
+MONTH_DAY_PATTERN = re.compile(  # "the Aug. 7 bombings": days spaCy leaves untagged
+    r"\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.\s\d{1,2}\b(?![,.]?\d)(?:,\s(?:1[5-9]|20)\d\d\b)?|"
+    r"\b(?:January|February|March|April|June|July|August|September|October|November|December)"
+    r"\s\d{1,2}\b(?![,.]?\d)(?:,\s(?:1[5-9]|20)\d\d\b)?")
 FUTURE_WORDS = frozenset({"will", "'ll", "shall", "going", "impending", "upcoming", "expected",
                           "scheduled", "planned", "due", "next", "coming", "forthcoming", "prepare",
                           "awaiting", "await", "ahead", "slated", "payable", "effective", "expire",
                           "expires"})
+WEAK_FUTURE_WORDS = frozenset({"ahead", "next", "coming"})  # a simple past verb outweighs them
+REPORTING_VERBS = frozenset({"say", "tell", "report", "announce", "add", "claim", "confirm", "deny",
+                             "insist", "note", "quote", "cite", "disclose", "reveal"})
+WEEKDAY_ONLY = re.compile(r"(?:mon|tues|wednes|thurs|fri|satur|sun)day", re.IGNORECASE)
+DEADLINE_WORDS = frozenset({"until", "till", "through", "by", "before"})
 SAME_PREVIOUS = re.compile(r"\bthe same\b.*\b(?:the )?(?:previous|prior|preceding) year\b|"
                            r"\bthe same\b.*\ba year (?:earlier|before)\b", re.IGNORECASE)
 
@@ -41,23 +56,72 @@ def tense_of(span: Span) -> str | None:
             if c.dep_ in ("aux", "auxpass", "amod", "advmod", "xcomp", "prt")} | {t.lower_ for t in upto}
     sent = span.sent
     left = [t.lower_ for t in sent if t.i < span.start][-3:]
-    if near & FUTURE_WORDS or set(left) & FUTURE_WORDS:
+    cues = (near | set(left)) & FUTURE_WORDS
+    if cues and not (verb is not None and verb.tag_ == "VBD" and cues <= WEAK_FUTURE_WORDS):
         return "future"
     if verb is None:
         verb = next((t for t in sent if t.dep_ == "ROOT"), None)
     if verb is None:
         return None
     aux = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
-    if aux & {"will", "'ll", "shall"} or (aux & {"to"} and verb.head.lemma_ in
+    if aux & {"will", "'ll", "shall"} or (aux & {"would", "'d"} and not aux & {"have", "'ve"}) \
+            or (aux & {"to"} and verb.head.lemma_ in
                                          ("expect", "plan", "hope", "intend", "aim", "prepare", "schedule", "set", "be", "due")):
         return "future"
-    if verb.tag_ == "VBD" or aux & {"was", "were", "had", "did", "has", "have", "'ve", "'d"}:
+    if verb.tag_ == "VBD" or aux & {"was", "were", "had", "did", "has", "have", "'ve"}:
         return "past"
     if verb.tag_ == "VBN" and not aux:
         return "past"
+    if verb.tag_ in ("VBZ", "VBP") and verb.lemma_ in REPORTING_VERBS:
+        return "past"  # news present of reporting ("officials say Tuesday") tells of the past
     if verb.tag_ in ("VBZ", "VBP", "VBG"):
         return "present"
     return None
+
+
+def _simple_present_head(span: Span) -> bool:
+    """True when ``span`` hangs directly (or through a preposition) on a present-tense verb."""
+    root = span.root
+    if root.dep_ == "poss":
+        return False
+    head = root.head.head if root.dep_ == "pobj" else root.head
+    if head.tag_ == "VBG":  # "they are meeting Thursday": the present progressive of a plan
+        return any(c.dep_ == "aux" and c.lower_ in ("is", "are", "am", "'re", "'s") for c in head.children)
+    return head.tag_ in ("VBZ", "VBP")
+
+
+def _deadline(span: Span) -> bool:
+    """True after "until", "by", "before"... unless it closes a range ("this year through August")."""
+    doc, i = span.doc, span.start
+    if i == 0 or doc[i - 1].lower_ not in DEADLINE_WORDS or span.root.dep_ == "poss":
+        return False
+    return i < 2 or doc[i - 2].ent_type_ not in ("DATE", "TIME")
+
+
+TIMEX_START = re.compile(r"(?:\d|(?:this|last|next|early|late|mid|the)\b|(?:jan|feb|mar|apr|may|jun|jul|"
+                         r"aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun))", re.IGNORECASE)
+TITLE_UNIT = re.compile(r"\b(?:Minutes|Hours|Week|Weeks|Weekend|Months|Decade)\b")
+RELATIVE_TO_REF = re.compile(r"(?:the\s+)?(following|previous|prior|preceding)\s+(year|month)|"
+                             r"(?:(?:earlier|later)\s+)?(that|the\s+same)\s+(day|month|year)", re.IGNORECASE)
+GRAIN_RANK = {"day": 0, "month": 1, "year": 2}
+
+
+def _from_reference(ref: dict, surface: str) -> dict | None:
+    """"the following year", "later that year" after "May 22, 1995": 1996, 1995."""
+    m = RELATIVE_TO_REF.fullmatch(surface)
+    day = date.fromisoformat(ref["date_start"])
+    if m.group(3):  # "that day", "the same month": the reference itself, at that grain
+        grain = m.group(4).lower()
+        if GRAIN_RANK[grain] < GRAIN_RANK[ref["granularity"]]:
+            return None
+        text = {"day": day.isoformat(), "month": f"{calendar.month_name[day.month]} {day.year}",
+                "year": str(day.year)}[grain]
+        return normalize_timex(text, None)
+    step = 1 if m.group(1).lower() == "following" else -1
+    if m.group(2).lower() == "year":
+        return normalize_timex(str(day.year + step), None)
+    year, month = divmod(day.year * 12 + day.month - 1 + step, 12)
+    return normalize_timex(f"{calendar.month_name[month + 1]} {year}", None)
 
 
 CONNECTOR = re.compile(r"\s+(?:ended|ending|to|through|thru|until|till|and|-|–)\s+|(?<=\d)[-–](?=\d)",
@@ -77,13 +141,17 @@ class DatesComponent:
         spans = [e for e in doc.ents if e.label_ in self.labels]
         if self.extra_patterns:
             taken = [(e.start_char, e.end_char) for e in spans]
-            for m in EXTRA_PATTERNS.finditer(doc.text):
-                if any(s < m.end() and m.start() < e for s, e in taken):
+            for m in [*EXTRA_PATTERNS.finditer(doc.text), *HOLIDAY_PATTERN.finditer(doc.text),
+                      *MONTH_DAY_PATTERN.finditer(doc.text)]:
+                hit = [i for i, (s, e) in enumerate(taken) if s < m.end() and m.start() < e]
+                # a pattern that holds a shorter entity replaces it ("this year's" over spaCy's "year")
+                if any(taken[i][0] < m.start() or taken[i][1] > m.end() or taken[i] == m.span()
+                       for i in hit):
                     continue
                 span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
                 if span is not None:
-                    spans.append(span)
-                    taken.append((span.start_char, span.end_char))
+                    spans = [sp for i, sp in enumerate(spans) if i not in hit] + [span]
+                    taken = [t for i, t in enumerate(taken) if i not in hit] + [(span.start_char, span.end_char)]
         return sorted(spans, key=lambda s: s.start_char)
 
     @staticmethod
@@ -99,7 +167,8 @@ class DatesComponent:
             bounds.append((pos, m.start()))
             pos = m.end()
         bounds.append((pos, len(text)))
-        out = []
+        out: list[dict] = []
+        month = None
         for a, b in bounds:
             piece = text[a:b]
             lead = re.match(r"(?:(?:from|between|in|on|for|the\s+(?=\d))\s+)+", piece, re.IGNORECASE)
@@ -108,7 +177,10 @@ class DatesComponent:
             piece = text[a:b].strip()
             if not piece:
                 continue
-            rec = normalize_timex(piece, anchor, tense, country, sent, label)
+            # "April 24 and 25": a bare day takes the month of the day before it
+            borrowed = f"{month.group(0)} {piece}" if month and re.fullmatch(r"\d{1,2}", piece) else piece
+            month = re.match(MONTH_RE + r"(?=\s+\d)", piece, re.IGNORECASE) or month
+            rec = normalize_timex(borrowed, anchor, tense, country, sent, label)
             if rec is not None and rec.get("granularity") != "range":
                 out.append({"start": start + a, "end": start + a + len(piece), "surface": piece, **rec})
         return out if len(out) >= 1 else []
@@ -120,6 +192,7 @@ class DatesComponent:
         dates: list[dict] = []
         text = doc.text  # spaCy rebuilds doc.text from the tokens on every access
         last_interval: dict | None = None
+        last_date: dict | None = None  # the reference time of "that day", "the following year"
         prev_sent = ""
         current_sent = None
         for span in self._candidates(doc):
@@ -135,23 +208,49 @@ class DatesComponent:
                 end = start + tail.start()
             surface = text[start:end]
             sent_span = span.sent
+            if TITLE_UNIT.search(surface) and span.start != sent_span.start:
+                continue  # ABC's "This Week", "60 Minutes": programme titles, not time
             if current_sent is None or sent_span.start != current_sent.start:
                 prev_sent = current_sent.text if current_sent is not None else ""
                 current_sent = sent_span
             # the previous sentence too: "fiscal 2022" often leans on a U.S. cue just before it
             context = prev_sent + " " + sent_span.text
             tense = tense_of(span)
+            if _deadline(span) and not (tense == "past" and WEEKDAY_ONLY.search(surface)):
+                tense = "future"  # "gave it until mid-November", "pay it down by February"
+            elif span.start > 0 and doc[span.start - 1].lower_ == "since":
+                tense = "past"  # "the change is since year-end"
+            elif tense == "present" and not _simple_present_head(span):
+                tense = None  # "closing Friday", "follows Tuesday's declaration": no schedule
             label = span.label_ or "DATE"
-            rec = normalize_timex(surface, anchor, tense, country, context, label)
+            rec = None
+            if last_date is not None and RELATIVE_TO_REF.fullmatch(surface):
+                rec = _from_reference(last_date, surface)
+            rec = rec or normalize_timex(surface, anchor, tense, country, context, label)
+            if rec is None and not CONNECTOR.search(surface):
+                # spaCy sometimes takes a word or two before the expression ("d'etat last year")
+                for cut in list(re.finditer(r"\s+", surface))[:2]:
+                    tail = surface[cut.end():]
+                    if TIMEX_START.match(tail):
+                        rec = normalize_timex(tail, anchor, tense, country, context, label)
+                        if rec is not None:
+                            start, surface = start + cut.end(), tail
+                            break
             inner = re.match(r"(?:the\s+)?(?:first|last|final)\s+\S+\s+\w+\s+of\s+", surface, re.IGNORECASE)
             if inner and rec is not None:
                 piece = normalize_timex(surface[inner.end():], anchor, tense, country, context, label)
                 if piece is not None:
                     dates.append({"start": start + inner.end(), "end": end,
                                   "surface": text[start + inner.end():end], **piece})
+                    # TimeML: "the first nine months" (a duration) "of" "1997" (a date)
+                    end = start + len(surface[:inner.end()].rstrip()[:-len("of")].rstrip())
+                    surface = text[start:end]
             elif rec is None or rec.get("granularity") == "range":
                 # TimeML marks each end of "Aug. 26 to Oct. 20", "the quarter ended Sept. 30"
-                dates.extend(self._parts(text, start, end, anchor, tense, country, context, label))
+                parts = self._parts(text, start, end, anchor, tense, country, context, label)
+                dates.extend(parts)
+                if parts and rec is not None and self._pairs_only(text, start, end):
+                    continue
             if rec is None:
                 continue
             if rec["timex_type"] == "set" and span.root.pos_ == "ADJ" and span.root.head.pos_ == "NOUN":
@@ -167,8 +266,42 @@ class DatesComponent:
                 dates.append(joined)
             if dates[-1].get("granularity") == "range":
                 last_interval = dates[-1]
-        doc._.dates = dates
+            if rec["granularity"] in ("day", "month", "year") and rec["date_start"] \
+                    and not RELATIVE_TO_REF.fullmatch(surface):
+                last_date = rec
+        doc._.dates = self._fold(text, dates)
         return doc
+
+    @staticmethod
+    def _fold(text: str, dates: list[dict]) -> list[dict]:
+        """Fold a weekday into the day after it ("Friday, Oct. 13": that day) and a vague duration
+        into the one before it ("weeks or months"): TimeML marks each as one expression."""
+        out: list[dict] = []
+        for rec in sorted(dates, key=lambda r: (r["start"], r["end"])):
+            prev = out[-1] if out else None
+            gap = text[prev["end"]:rec["start"]] if prev is not None else ""
+            if prev is not None and WEEKDAY_ONLY.fullmatch(prev["surface"]) \
+                    and rec["granularity"] == "day" and rec["timex_type"] == "date" \
+                    and re.fullmatch(r",?\s*", gap):
+                out[-1] = {**rec, "start": prev["start"], "surface": text[prev["start"]:rec["end"]]}
+                continue
+            if prev is not None and prev["timex_type"] == rec["timex_type"] == "duration" \
+                    and re.fullmatch(r"\s+(?:or|and)\s+", gap) and rec["value"].startswith("PX"):
+                out[-1] = {**prev, "end": rec["end"], "surface": text[prev["start"]:rec["end"]]}
+                continue
+            out.append(rec)
+        return out
+
+    @staticmethod
+    def _pairs_only(text: str, start: int, end: int) -> bool:
+        """True for "between 1994 and 1997", "April 24 and 25", "Friday to December": no interval row."""
+        inside = text[start:end]
+        before = text[max(0, start - 9):start].lower()
+        if re.match(r"between\s", inside, re.IGNORECASE) or before.endswith("between ") \
+                or re.search(r"\sand\s", inside, re.IGNORECASE):
+            return True
+        return bool(re.search(r"\sto\s", inside, re.IGNORECASE)) and not (
+            re.match(r"from\s", inside, re.IGNORECASE) or before.endswith("from "))
 
     @staticmethod
     def _join(text: str, dates: list[dict]) -> dict | None:
@@ -182,8 +315,7 @@ class DatesComponent:
         between = text[a["end"]:b["start"]]
         before = text[max(0, a["start"] - 9):a["start"]].lower()
         if not (re.fullmatch(r"\s+(?:through|thru|until|till)\s+|\s*[-–]\s*", between, re.IGNORECASE)
-                or (re.fullmatch(r"\s+to\s+", between, re.IGNORECASE) and before.endswith("from "))
-                or (re.fullmatch(r"\s+and\s+", between, re.IGNORECASE) and before.endswith("between "))):
+                or (re.fullmatch(r"\s+to\s+", between, re.IGNORECASE) and before.endswith("from "))):
             return None
         end_rec = b
         if b["date_end"] < a["date_start"]:

@@ -18,7 +18,7 @@ import calendar
 import re
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-from typing import Any
+from typing import Any, Callable
 
 MONTHS: dict[str, int] = {}
 for _i, _name in enumerate(calendar.month_name):
@@ -60,6 +60,7 @@ REFS: dict[str, str] = {
     "soon": "FUTURE_REF", "the future": "FUTURE_REF", "future": "FUTURE_REF",
     "shortly": "FUTURE_REF", "the near future": "FUTURE_REF",
 }
+GRACE_DAYS = 31
 PARTS_OF_DAY: dict[str, str] = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI",
                                 "tonight": "NI", "midday": "MI", "noon": "MI"}
 
@@ -201,18 +202,105 @@ def _weekday(d: date, wd: int, direction: str) -> date:
 
 
 def _direction(tense: str | None) -> str:
-    return "future" if tense == "future" else "past"
+    """Which way a bare weekday points: news present tense ("meets Monday") means the coming one."""
+    return "future" if tense in ("future", "present") else "past"
 
 
 def _month_year(m: int, anchor: date, tense: str | None) -> int:
-    """The year of a bare month name: the tense's direction, else the nearest such month."""
+    """The year of a bare month name: the tense's direction, else the nearest such month.
+
+    In the past tense next month still means this year's: a past-tense verb before a month one
+    step ahead is a schedule reported in the past ("was notified of a cut in September").
+    """
     if tense == "future":
         return anchor.year + 1 if m < anchor.month else anchor.year
     if tense == "past":
-        return anchor.year - 1 if m > anchor.month else anchor.year
+        return anchor.year - 1 if m > anchor.month + 1 else anchor.year
     ahead = (m - anchor.month) % 12
     return anchor.year + (1 if m < anchor.month else 0) if ahead <= 2 and ahead else \
         (anchor.year - 1 if m > anchor.month else anchor.year)
+
+
+def _nth_weekday(y: int, m: int, wd: int, n: int) -> date:
+    """The ``n``-th weekday ``wd`` of a month (``n`` = -1: the last)."""
+    if n < 0:
+        last = _month_end(y, m)
+        return last - timedelta(days=(last.weekday() - wd) % 7)
+    first = date(y, m, 1)
+    return first + timedelta(days=(wd - first.weekday()) % 7 + 7 * (n - 1))
+
+
+def _easter(y: int) -> date:
+    """Western Easter Sunday (the anonymous Gregorian computus)."""
+    a, b, c = y % 19, y // 100, y % 100
+    d, e = divmod(b, 4)
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    l_ = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * l_) // 451
+    month, day = divmod(h + l_ - 7 * m + 114, 31)
+    return date(y, month, day + 1)
+
+
+HOLIDAYS: dict[str, Callable[[int], date]] = {  # name -> its date in a given year
+    "new year's day": lambda y: date(y, 1, 1), "new year's eve": lambda y: date(y, 12, 31),
+    "new year's": lambda y: date(y, 1, 1),
+    "christmas": lambda y: date(y, 12, 25), "christmas day": lambda y: date(y, 12, 25),
+    "christmas eve": lambda y: date(y, 12, 24), "boxing day": lambda y: date(y, 12, 26),
+    "valentine's day": lambda y: date(y, 2, 14), "halloween": lambda y: date(y, 10, 31),
+    "independence day": lambda y: date(y, 7, 4), "the fourth of july": lambda y: date(y, 7, 4),
+    "fourth of july": lambda y: date(y, 7, 4), "canada day": lambda y: date(y, 7, 1),
+    "veterans day": lambda y: date(y, 11, 11), "remembrance day": lambda y: date(y, 11, 11),
+    "martin luther king day": lambda y: _nth_weekday(y, 1, 0, 3),
+    "presidents day": lambda y: _nth_weekday(y, 2, 0, 3),
+    "memorial day": lambda y: _nth_weekday(y, 5, 0, -1),
+    "labor day": lambda y: _nth_weekday(y, 9, 0, 1), "labour day": lambda y: _nth_weekday(y, 9, 0, 1),
+    "columbus day": lambda y: _nth_weekday(y, 10, 0, 2),
+    "thanksgiving": lambda y: _nth_weekday(y, 11, 3, 4),
+    "thanksgiving day": lambda y: _nth_weekday(y, 11, 3, 4),
+    "election day": lambda y: _nth_weekday(y, 11, 0, 1) + timedelta(days=1),
+    "easter": _easter, "easter sunday": _easter,
+    "good friday": lambda y: _easter(y) - timedelta(days=2),
+    "easter monday": lambda y: _easter(y) + timedelta(days=1),
+}
+
+
+def _holiday(name: str, year: int | None, rel: str | None, anchor: date | None,
+             tense: str | None) -> dict[str, Any] | None:
+    """A named holiday: the given year's, else the one ``rel`` or the tense points to."""
+    rule = HOLIDAYS[name]
+    if year is not None:
+        return _day(rule(year))
+    if anchor is None:
+        return _rec("date", None, None, None, "day")
+    cands = [rule(anchor.year + k) for k in (-1, 0, 1)]
+    if rel in ("last", "this past"):
+        return _day(max(c for c in cands if c < anchor))
+    if rel in ("next", "this coming", "coming"):
+        return _day(min(c for c in cands if c > anchor))
+    if rel == "this":
+        return _day(cands[1])
+    if tense == "future":
+        return _day(min(c for c in cands if c >= anchor))
+    if tense == "past":
+        return _day(max(c for c in cands if c <= anchor))
+    return _day(min(cands, key=lambda c: abs((c - anchor).days)))
+
+
+def _day_year(mo: int, day: int, anchor: date, tense: str | None) -> date:
+    """A month and day without a year: the occurrence the tense points to, else the nearest.
+
+    Either tense allows a day up to ``GRACE_DAYS`` the other way: a past tense reports
+    schedules ("the offer was extended to Nov. 9"), a future one names recent events ("will be
+    tried for the Aug. 7 bombings").
+    """
+    cands = [date(anchor.year + k, mo, day) for k in (-1, 0, 1)]
+    if tense == "future":
+        return min(c for c in cands if (anchor - c).days <= GRACE_DAYS)
+    if tense == "past":
+        return max(c for c in cands if (c - anchor).days <= GRACE_DAYS)
+    return min(cands, key=lambda c: abs((c - anchor).days))
 
 
 def _duration(n: int | None, unit: str) -> str:
@@ -250,14 +338,25 @@ def _calendar(s: str, anchor: date | None, tense: str | None, fiscal: str) -> di
     s = re.sub(r"(?<=\d)\s+(?:period|time frame|timeframe)$", "", s)
 
     # Decades: "the 1990s", "the '90s", "the nineties"
-    m = re.fullmatch(r"(?:the\s+)?(?:(\d{2})(\d)0|'(\d)0)'?s", s)
+    m = re.fullmatch(r"(?:the\s+)?(?:(\d{2})(\d)0|'(\d)0)'?s", s) or \
+        re.fullmatch(r"(?:the\s+)?()()(twent|thirt|fort|fift|sixt|sevent|eight|ninet)ies", s)
     if m:
         century = m.group(1) or (None if anchor is None else str(anchor.year)[:2])
         digit = m.group(2) or m.group(3)
+        if not digit.isdigit():
+            digit = str(NUMBER_WORDS[digit + "y"] // 10)
         if century is None:
             return _rec("date", None, None, None, "decade")
         y = int(century + digit + "0")
+        if not m.group(1) and y > anchor.year:  # "the '90s" said in 2026: the 1990s
+            y -= 100
         return _rec("date", f"{y // 10:03d}", date(y, 1, 1), date(y + 9, 12, 31), "decade")
+
+    # Centuries: "the 20th century", "the eleventh century"
+    m = re.fullmatch(r"(?:the\s+)?([1-9]\d?)(?:st|nd|rd|th)[- ]century", s)
+    if m:
+        y = (int(m.group(1)) - 1) * 100
+        return _rec("date", f"{y // 100:02d}", date(max(y, 1), 1, 1), date(y + 99, 12, 31), "century")
 
     # Fiscal years: "fiscal 2022", "fiscal year 2022", "FY2022", "fiscal 2022-23", "fiscal 1989's"
     m = re.fullmatch(r"(?:the\s+)?(?:fiscal(?:\s+year)?|fy)\s*'?(\d{4}|\d{2})(?:[-/](\d{2,4}))?(?:'s)?", s)
@@ -346,6 +445,15 @@ def _calendar(s: str, anchor: date | None, tense: str | None, fiscal: str) -> di
             y = _month_year(mo, anchor, tense)
         return _month(y, mo)
 
+    # Holidays: "Thanksgiving Day", "last Christmas", "Christmas Eve 1998"
+    m = re.fullmatch(r"(?:(last|this|next|this\s+past|this\s+coming|coming)\s+)?(.+?)"
+                     r"(?:,?\s+(?:of\s+)?(?:" + YEAR_RE + r"|(last|this|next)\s+year))?", s)
+    if m and m.group(2) in HOLIDAYS:
+        year = int(m.group(3)) if m.group(3) else None
+        if m.group(4) and anchor is not None:
+            year = anchor.year + {"last": -1, "next": 1}.get(m.group(4), 0)
+        return _holiday(m.group(2), year, m.group(1), anchor, tense)
+
     # Named relative days
     if s in ("today", "this day", "the day", "today's", "tonight", "this morning", "this afternoon",
              "this evening", "yesterday", "tomorrow", "last night", "yesterday's", "tomorrow's",
@@ -382,7 +490,7 @@ def _calendar(s: str, anchor: date | None, tense: str | None, fiscal: str) -> di
             return _shift_unit(anchor, "weekend", -1 if tense == "past" and anchor.weekday() < 5 else 0)
         return _shift_unit(anchor, m.group(1), 0)
 
-    if s in ("year-end", "the year-end", "year end", "the end of the year") and anchor is not None:
+    if s in ("year-end", "the year-end", "year end", "the end of the year", "year's end") and anchor is not None:
         y = anchor.year - 1 if tense == "past" and anchor.month < 12 else anchor.year
         return _day(date(y, 12, 31))
     m = re.fullmatch(r"(?:the\s+)?(?:(latest|current|most\s+recent|recent|same|previous|prior|"
@@ -420,7 +528,7 @@ def _calendar(s: str, anchor: date | None, tense: str | None, fiscal: str) -> di
         return _shift_unit(anchor, unit, sign * n)
 
     # Weekdays: "Thursday", "last Friday", "next Tuesday", "Friday night", "Monday's"
-    m = re.fullmatch(r"(?:(last|this|next|this\s+past|this\s+coming|coming|on)\s+)?" + WEEKDAY_RE +
+    m = re.fullmatch(r"(?:(last|this|next|this\s+past|this\s+coming|coming|on|the\s+previous|the\s+following)\s+)?" + WEEKDAY_RE +
                      r"(?:'s)?(?:\s+(morning|afternoon|evening|night))?", s)
     if m:
         part = PARTS_OF_DAY.get(m.group(3) or "")
@@ -428,9 +536,9 @@ def _calendar(s: str, anchor: date | None, tense: str | None, fiscal: str) -> di
             return _rec("time" if part else "date", None, None, None, "day")
         wd = WEEKDAYS[m.group(2).rstrip(".")[:3]]
         rel = m.group(1) or ""
-        if rel in ("last", "this past"):
+        if rel in ("last", "this past", "the previous"):
             d = _weekday(anchor - timedelta(days=1), wd, "past")
-        elif rel in ("next", "this coming", "coming"):
+        elif rel in ("next", "this coming", "coming", "the following"):
             d = _weekday(anchor + timedelta(days=1), wd, "future")
         else:
             d = _weekday(anchor, wd, _direction(tense))
@@ -452,10 +560,9 @@ def _calendar(s: str, anchor: date | None, tense: str | None, fiscal: str) -> di
                 return None
             if mo == 2 and day == 29:
                 return _day(date(anchor.year, 2, 28) if not calendar.isleap(anchor.year) else date(anchor.year, 2, 29))
-            # the nearest such day: news dates without a year sit within months of the story
-            cands = [date(anchor.year + k, mo, day) for k in (-1, 0, 1)]
-            cand = min(cands, key=lambda c: abs((c - anchor).days))
-            return _day(cand)
+            return _day(_day_year(mo, day, anchor, tense))
+        if re.fullmatch(r"\d{1,3}", s) or re.search(r"\s(?:and|or|to|through|until)\s|[a-z.]\s+\d{1,2}\s*[-–]\s*\d", s):
+            return None
         found = _dateparser_day(s, anchor, tense)
         if found and (anchor is not None or re.search(YEAR_RE, s)):
             return _day(found)
@@ -468,6 +575,11 @@ def _range(s: str, anchor: date | None, tense: str | None, fiscal: str) -> dict[
     if not m:
         return None
     left, right = m.group(1).strip(), m.group(2).strip()
+    month = re.match(MONTH_RE + r"\s+\d", left)
+    if month and re.fullmatch(r"\d{1,2}(?:st|nd|rd|th)?(?:,?\s+" + YEAR_RE + r")?", right):
+        right = f"{month.group(1)} {right}"
+    if re.fullmatch(r"\d{4}", left) and re.fullmatch(r"\d{2}", right):  # "1995-97"
+        right = left[:2] + right
     b = _calendar(right, anchor, tense, fiscal)
     if b is None or b["date_start"] is None:
         return None
@@ -510,6 +622,10 @@ def normalize_timex(surface: str, anchor: str | None, tense: str | None = None,
         return None
     if re.search(r"\d[- ]?years?[- ]old|\bage[sd]?\b|\$|%|\bper cent\b|\bpercent\b", s):
         return None
+    plural = re.fullmatch(r"(day|week|month|year|decade|hour|minute)s|centuries", s)
+    if plural:  # "within weeks", "for centuries": a duration of unknown length
+        unit = plural.group(1) or "century"
+        return _rec("duration", _duration(None, unit), None, None, UNITS[unit][1], _duration(None, unit))
     if re.fullmatch(r"\d{1,3}|(?:morning|afternoon|evening|night|day|week|month|year)s?", s):
         return None
     if re.fullmatch(r"(?:the\s+)?(?:same\s+.+\s+(?:the\s+)?(?:previous|prior|preceding)\s+year|"
@@ -557,7 +673,9 @@ def normalize_timex(surface: str, anchor: str | None, tense: str | None = None,
                      r"final|latest|same|entire|whole|full|remaining|recent|other|additional|"
                      r"extra|more)\s+)*(?:(" + NUM_RE + r")[\s-]+)?(?:(?:full|straight|consecutive|"
                      r"long)[\s-]+)?" + UNIT_RE + r"(?:[\s-]+long)?", s)
-    if m and not re.fullmatch(r"(?:the\s+)?(?:last|past|next|coming|previous|this|the)\s+" + UNIT_RE, s):
+    # "the full year" is the year in question (a date), like "the year"
+    if m and not re.fullmatch(r"(?:the\s+)?(?:last|past|next|coming|previous|this|the)\s+" + UNIT_RE, s) \
+            and not re.fullmatch(r"the\s+(?:full|whole|entire)\s+(?:week|month|year)", s):
         num_text = m.group(1)
         n = _num(num_text) if num_text else None
         vague = num_text is None or any(num_text == v or num_text.endswith(v) for v in VAGUE_NUMBERS) \

@@ -88,3 +88,108 @@ def test_without_publication_date_relative_values_are_null(nlp) -> None:
     _, dates = run(nlp, "The caucus was launched last month and met in 2022.", published=None)
     assert interval(dates, "last month") == {(None, None)}
     assert interval(dates, "2022") == {("2022-01-01", "2022-12-31")}
+
+
+def rows(dates: list[dict]) -> dict[str, tuple]:
+    return {d["surface"]: (d["date_start"], d["date_end"]) for d in dates}
+
+
+def test_between_two_years_gives_each_year_and_no_range(nlp) -> None:
+    _, dates = run(nlp, "He made $60 million from the sale of his shares between 1985 and 1987.",
+                   published="1989-10-27")
+    assert rows(dates) == {"1985": ("1985-01-01", "1985-12-31"), "1987": ("1987-01-01", "1987-12-31")}
+
+
+def test_day_list_gives_each_day(nlp) -> None:
+    _, dates = run(nlp, "The festival will be held April 24 and 25 in Paris.", published="1999-02-10")
+    assert rows(dates) == {"April 24": ("1999-04-24", "1999-04-24"), "25": ("1999-04-25", "1999-04-25")}
+
+
+def test_weekday_before_a_date_is_that_date(nlp) -> None:
+    _, dates = run(nlp, "$14 million of that seeped out Friday Oct. 13 alone.", published="1989-10-27")
+    assert rows(dates) == {"Friday Oct. 13": ("1989-10-13", "1989-10-13")}
+
+
+@pytest.mark.parametrize("sentence, needle, expected", [
+    ("He and Arafat meet separately Monday with Albright.", "Monday", "1998-05-04"),
+    ("The king met Saddam Monday in Baghdad.", "Monday", "1998-04-27"),
+    ("Shares closed at $5 Thursday, ahead of the earnings report.", "Thursday", "1998-04-30"),
+    ("The Nasdaq stock slumped, closing unchanged Friday at $29 a share.", "Friday", "1998-05-01"),
+    ("U.S. officials say Tuesday that the talks failed.", "Tuesday", "1998-04-28"),
+])
+def test_weekday_direction_by_tense(nlp, sentence: str, needle: str, expected: str) -> None:
+    _, dates = run(nlp, sentence, published="1998-05-01")  # a Friday
+    assert interval(dates, needle) == {(expected, expected)}
+
+
+@pytest.mark.parametrize("sentence, needle, expected", [
+    ("Canada gave Merieux until mid-November to submit more information.", "mid-November",
+     ("1989-11-01", "1989-11-30")),
+    ("The plan is to pay down $5 billion of the loan by February.", "February", ("1990-02-01", "1990-02-28")),
+    ("The bank has extended the company loans through January.", "January", ("1990-01-01", "1990-01-31")),
+    ("The fund has fallen 2% this year through August, Lipper says.", "August", ("1989-08-01", "1989-08-31")),
+    ("Sales rose in April, the company said.", "April", ("1989-04-01", "1989-04-30")),
+])
+def test_deadlines_point_forward(nlp, sentence: str, needle: str, expected: tuple) -> None:
+    _, dates = run(nlp, sentence, published="1989-10-30")
+    assert expected in interval(dates, needle)
+
+
+def test_the_first_months_of_a_year_are_two_expressions(nlp) -> None:
+    _, dates = run(nlp, "Jobs averaged 242,000 for the first nine months of 1997.", published="1998-02-06")
+    got = rows(dates)
+    assert got["1997"] == ("1997-01-01", "1997-12-31")
+    assert got["the first nine months"] == ("1997-01-01", "1997-09-30")
+
+
+@pytest.mark.parametrize("sentence, surface", [
+    ("Howes fled the capital after a coup d'etat last year, officials said.", "last year"),
+    ("Thousands rallied to urge him to compete in this year's election.", "this year"),
+    ("In the past, Russia has claimed that Ukraine was undermining efforts.", "the past"),
+    ("He probably died within weeks or months of his capture.", "weeks or months"),
+])
+def test_expression_boundaries(nlp, sentence: str, surface: str) -> None:
+    _, dates = run(nlp, sentence, published="1998-02-19")
+    assert surface in {d["surface"] for d in dates}
+
+
+def test_the_following_year_counts_from_the_last_explicit_date(nlp) -> None:
+    _, dates = run(nlp, "On May 22, 1995, Farkas was made a general, and the following year he was "
+                        "appointed attache in Washington.", published="1998-04-18")
+    assert interval(dates, "the following year") == {("1996-01-01", "1996-12-31")}
+
+
+def test_programme_titles_are_not_dates(nlp) -> None:
+    _, dates = run(nlp, 'James Baker, speaking on ABC News\' "This Week," said the request was legal.',
+                   published="1990-08-13")
+    assert dates == []
+
+
+def test_holidays_spacy_calls_events_are_dates(nlp) -> None:
+    _, dates = run(nlp, "Stores will open early on Thanksgiving Day.", published="1999-11-20")
+    assert rows(dates) == {"Thanksgiving Day": ("1999-11-25", "1999-11-25")}
+
+
+def test_would_points_forward(nlp) -> None:
+    _, dates = run(nlp, "The minister said he would fly to Paris on Tuesday.", published="1999-01-20")
+    assert interval(dates, "Tuesday") == {("1999-01-26", "1999-01-26")}
+
+
+def test_that_year_and_that_day_refer_to_the_last_date(nlp) -> None:
+    _, dates = run(nlp, "Watch imports in 1988 were small, a fraction of the total that year.",
+                   published="1989-11-02")
+    assert interval(dates, "that year") == {("1988-01-01", "1988-12-31")}
+    _, dates = run(nlp, "On May 22, 1995, he was promoted, and later that year he moved to Washington. "
+                        "Earlier that day he had met the king.", published="1998-04-18")
+    assert interval(dates, "later that year") == {("1995-01-01", "1995-12-31")}
+    assert interval(dates, "Earlier that day") == {("1995-05-22", "1995-05-22")}
+
+
+def test_since_points_back(nlp) -> None:
+    _, dates = run(nlp, "The percentage change is since year-end.", published="1989-10-30")
+    assert interval(dates, "year-end") == {("1988-12-31", "1988-12-31")}
+
+
+def test_present_progressive_plan_points_forward(nlp) -> None:
+    _, dates = run(nlp, "The leaders are meeting Thursday in Oslo.", published="1999-01-20")
+    assert interval(dates, "Thursday") == {("1999-01-21", "1999-01-21")}

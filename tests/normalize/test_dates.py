@@ -90,3 +90,72 @@ def test_shift_years_moves_an_interval() -> None:
     rec = normalize_timex("October 2022 through February of this year", PUB)
     moved = shift_years(rec, -1)
     assert (moved["date_start"], moved["date_end"]) == ("2021-10-01", "2022-02-28")
+
+
+@pytest.mark.parametrize("surface, tense, expected", [
+    ("Aug. 6", "past", ("2022-08-06", "2022-08-06")),       # "its record high set on Aug. 6"
+    ("June 1", "future", ("2023-06-01", "2023-06-01")),     # "the pact effective June 1"
+    ("Jan. 31", "past", ("2023-01-31", "2023-01-31")),      # "the fiscal year ended Jan. 31"
+    ("April 5", "past", ("2023-04-05", "2023-04-05")),      # "the offer was extended to April 5"
+    ("March 10", "future", ("2023-03-10", "2023-03-10")),   # "will be tried for the March 10 attack"
+    ("Aug. 6", None, ("2023-08-06", "2023-08-06")),         # no tense: the nearest
+])
+def test_day_without_year_follows_tense_with_a_month_of_grace(surface, tense, expected) -> None:
+    assert span(surface, tense=tense) == expected
+
+
+@pytest.mark.parametrize("surface, tense, anchor, expected", [
+    ("October", "past", PUB, ("2022-10-01", "2022-10-31")),
+    ("April", "past", PUB, ("2023-04-01", "2023-04-30")),     # "was notified of a cut in April"
+    ("April", "future", "2022-12-15", ("2023-04-01", "2023-04-30")),
+    ("December", "past", "1998-02-06", ("1997-12-01", "1997-12-31")),
+])
+def test_month_without_year_follows_tense(surface, tense, anchor, expected) -> None:
+    assert span(surface, tense=tense, anchor=anchor) == expected
+
+
+def test_weekday_in_the_news_present_is_the_coming_one() -> None:
+    assert span("Monday", tense="present") == ("2023-03-27", "2023-03-27")  # "they meet Monday"
+    assert span("Monday", tense="past") == ("2023-03-20", "2023-03-20")
+    assert span("the previous Friday") == ("2023-03-17", "2023-03-17")
+    assert span("the following Tuesday") == ("2023-03-28", "2023-03-28")
+
+
+def test_day_lists_and_two_digit_year_ranges() -> None:
+    rec = normalize_timex("April 24 and 25", PUB)  # dateparser read this as 1925-04-24
+    assert (rec["date_start"], rec["date_end"]) == ("2023-04-24", "2023-04-25")
+    assert span("April 24-25") == ("2023-04-24", "2023-04-25")
+    assert span("1995-97") == ("1995-01-01", "1997-12-31")
+    assert span("1998-03-22") == ("1998-03-22", "1998-03-22")
+
+
+def test_bare_plural_units_are_vague_durations() -> None:
+    assert normalize_timex("weeks", PUB)["duration"] == "PXW"  # "within weeks"
+    assert normalize_timex("centuries", PUB)["timex_type"] == "duration"
+    assert normalize_timex("week", PUB) is None
+    assert span("year's end", tense="future") == ("2023-12-31", "2023-12-31")
+
+
+@pytest.mark.parametrize("surface, tense, anchor, expected", [
+    ("Thanksgiving Day", None, "1999-11-20", "1999-11-25"),   # fourth Thursday of November
+    ("last Thanksgiving", None, "1999-11-20", "1998-11-26"),
+    ("Election Day", "future", "1999-11-20", "2000-11-07"),   # Tuesday after the first Monday
+    ("Christmas last year", None, "1999-11-20", "1998-12-25"),
+    ("Easter 1998", None, PUB, "1998-04-12"),
+    ("Memorial Day", "past", "1999-11-20", "1999-05-31"),
+    ("Christmas Eve", "future", PUB, "2023-12-24"),
+])
+def test_holidays(surface, tense, anchor, expected) -> None:
+    assert span(surface, tense=tense, anchor=anchor) == (expected, expected)
+
+
+def test_the_full_year_is_a_date_but_a_full_year_a_duration() -> None:
+    assert span("the full year", tense="past", anchor="1989-11-02") == ("1989-01-01", "1989-12-31")
+    assert normalize_timex("a full year", PUB)["duration"] == "P1Y"
+
+
+def test_decades_in_words_and_centuries() -> None:
+    assert span("the nineties", anchor="1998-03-03") == ("1990-01-01", "1999-12-31")
+    assert span("the '90s", anchor="2026-11-25") == ("1990-01-01", "1999-12-31")
+    assert span("the twenties", anchor="2026-11-25") == ("2020-01-01", "2029-12-31")
+    assert span("the 20th century") == ("1900-01-01", "1999-12-31")
