@@ -19,7 +19,11 @@ from pipeline.normalize.dates import MONTH_RE, normalize_timex, shift_years
 
 EXTRA_PATTERNS = re.compile(
     r"\b(?:now|currently|current|recent|recently|the (?:near )?future|the past(?=\s*[,.;]|\s(?:and|or|"
-    r"decade|year|week|month|few|two|three|several|\w+ (?:days|weeks|months|years)))|"
+    r"decade|year|week|month|few|two|three|several|\w+ (?:days|weeks|months|years)|that|it|he|she|they|"
+    r"we|the|a|an|when|as|but|because))|soon(?!\s+(?:after|as)\b)|as soon as possible|"
+    r"(?:several|a few|few) (?:days|weeks|months|quarters|years)(?: ago| earlier| later)?|(?<=over )the years|"
+    r"the (?:near|short) term|the week(?=\s*[,.;]|'s|\s(?:before|after|following|ahead|earlier|ended|ending|"
+    r"of)\b)|"
     r"(?:this|last|next) (?:week|month|year|quarter|weekend|summer|winter|spring|fall|autumn)|"
     r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|today|yesterday|tomorrow|tonight|"
     r"(?:first|second|third|fourth)[- ]quarter|the latest (?:quarter|period)|year-(?:earlier|ago|end)|"
@@ -72,6 +76,9 @@ def tense_of(span: Span) -> str | None:
         return "past"
     if verb.tag_ == "VBN" and not aux:
         return "past"
+    if verb.tag_ == "VBP" and not aux and any(c.dep_ == "nsubj" and c.tag_ in ("NN", "NNP")
+                                              for c in verb.children):
+        return "past"  # "Weakness hurt the index Friday": a singular subject makes "hurt" a past form
     if verb.tag_ in ("VBZ", "VBP") and verb.lemma_ in REPORTING_VERBS:
         return "past"  # news present of reporting ("officials say Tuesday") tells of the past
     if verb.tag_ in ("VBZ", "VBP", "VBG"):
@@ -98,8 +105,9 @@ def _deadline(span: Span) -> bool:
     return i < 2 or doc[i - 2].ent_type_ not in ("DATE", "TIME")
 
 
-TIMEX_START = re.compile(r"(?:\d|(?:this|last|next|early|late|mid|the)\b|(?:jan|feb|mar|apr|may|jun|jul|"
-                         r"aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun))", re.IGNORECASE)
+TIMEX_START = re.compile(r"(?:\d|(?:this|last|next|early|late|mid|the|a|an|several|few)\b|"
+                         r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun))",
+                         re.IGNORECASE)
 TITLE_UNIT = re.compile(r"\b(?:Minutes|Hours|Week|Weeks|Weekend|Months|Decade)\b")
 RELATIVE_TO_REF = re.compile(r"(?:the\s+)?(following|previous|prior|preceding)\s+(year|month)|"
                              r"(?:(?:earlier|later)\s+)?(that|the\s+same)\s+(day|month|year)", re.IGNORECASE)
@@ -199,7 +207,8 @@ class DatesComponent:
             start, end = span.start_char, span.end_char
             # TimeML leaves out the prepositions and possessive spaCy sometimes includes
             surface = text[start:end]
-            lead = re.match(r"(?:(?:from|in|on|at|during|since|by|until|of|for|about|around)\s+)+",
+            lead = re.match(r"(?:(?:from|in|on|at|during|since|by|until|of|for|about|around|as early as|"
+                            r"as late as|at least)\s+)+",
                             surface, re.IGNORECASE)
             if lead and lead.end() < len(surface):
                 start += lead.end()

@@ -58,7 +58,8 @@ REFS: dict[str, str] = {
     "recently": "PAST_REF", "recent": "PAST_REF", "the past": "PAST_REF", "previously": "PAST_REF",
     "formerly": "PAST_REF", "lately": "PAST_REF", "recent years": "PAST_REF", "once": "PAST_REF",
     "soon": "FUTURE_REF", "the future": "FUTURE_REF", "future": "FUTURE_REF",
-    "shortly": "FUTURE_REF", "the near future": "FUTURE_REF",
+    "shortly": "FUTURE_REF", "the near future": "FUTURE_REF", "as soon as possible": "FUTURE_REF",
+    "the near term": "FUTURE_REF", "the short term": "FUTURE_REF",
 }
 GRACE_DAYS = 31
 PARTS_OF_DAY: dict[str, str] = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI",
@@ -82,12 +83,14 @@ CA_CONTEXT = re.compile(r"(?<!\w)(?:Canada|Canadian|Ottawa|provincial|Ontario|Qu
 
 def _num(word: str) -> int | None:
     """A number written in digits or words ("5", "five", "twenty four", "a couple of")."""
-    w = word.strip().lower().replace("-", " ")
+    w = re.sub(r"\s+(?:more|additional|extra)$", "", word.strip().lower().replace("-", " "))
     if re.fullmatch(r"\d+", w):
         return int(w)
     if w in NUMBER_WORDS:
         return NUMBER_WORDS[w]
     parts = w.split()
+    if len(parts) > 1 and parts[-1] in ("a", "an"):
+        return None  # "seven a year ago": a count, then the expression
     if parts and all(p in NUMBER_WORDS for p in parts):
         return sum(NUMBER_WORDS[p] for p in parts)
     return None
@@ -185,6 +188,9 @@ def _shift_unit(d: date, unit: str, n: int) -> dict[str, Any]:
     if unit == "decade":
         y = (d.year // 10 + n) * 10
         return _rec("date", f"{y // 10:03d}", date(y, 1, 1), date(y + 9, 12, 31), "decade")
+    if unit == "century":  # the 1900s, as "the 20th century" is read
+        y = (d.year // 100 + n) * 100
+        return _rec("date", f"{y // 100:02d}", date(max(y, 1), 1, 1), date(y + 99, 12, 31), "century")
     if unit in ("day", "night"):
         return _day(d + timedelta(days=n))
     if unit == "weekend":
@@ -368,41 +374,46 @@ def _calendar(s: str, anchor: date | None, tense: str | None, fiscal: str) -> di
             end = int(m.group(2)[-2:]) + (y // 100) * 100
             return _fiscal(end if fiscal == "US" else y, fiscal)
         return _fiscal(y, fiscal)
-    m = re.fullmatch(r"(?:the\s+|this\s+|last\s+|next\s+|the\s+current\s+|the\s+previous\s+)?"
+    m = re.fullmatch(r"(?:the\s+)?(this|last|next|current|previous|latest|most\s+recent)?\s*"
                      r"(?:current\s+)?fiscal\s+year", s)
     if m and anchor:
-        shift = -1 if s.startswith(("last", "the previous")) else 1 if s.startswith("next") else 0
+        shift = {"last": -1, "previous": -1, "latest": -1, "most recent": -1, "next": 1}.get(m.group(1) or "", 0)
         y = anchor.year + (1 if fiscal == "US" and anchor.month >= 10 else 0)
         if fiscal == "CA" and anchor.month < 4:
             y -= 1
         return _fiscal(y + shift, fiscal)
 
     # Quarters: "the third quarter", "third-quarter", "Q3 2022", "the fourth quarter of 1997"
-    m = re.fullmatch(r"(?:the\s+)?(?:(this|last|next|the\s+same)\s+year'?s\s+)?(?:fiscal\s+)?"
+    # "its fourth quarter", "the 1988 second quarter", "the year-ago third quarter", "the fiscal-first quarter"
+    m = re.fullmatch(r"(?:(?:the|its|their|our|a|an)\s+)?(?:(this|last|next|the\s+same)\s+year'?s\s+)?"
+                     r"(?:(\d{4})\s+|(year-ago|year-earlier)\s+)?(?:fiscal[\s-])?"
                      r"(first|second|third|fourth|1st|2nd|3rd|4th|q1|q2|q3|q4)(?:[- ](?:fiscal\s+)?quarter)?"
-                     r"(?:\s+(?:of\s+)?(?:(?:fiscal|calendar)\s+)?(?:(\d{4})|(this|last|next)\s+year))?", s)
-    if m and ("quarter" in s or s.startswith("q")):
-        q = ORDINALS[m.group(2)]
-        if m.group(3):
-            return _quarter(int(m.group(3)), q)
+                     r"(?:\s+(?:of\s+)?(?:(?:fiscal|calendar)\s+)?(?:(\d{4})|(this|last|next)\s+year))?"
+                     r"(\s+a\s+year\s+(?:ago|earlier|before))?", s)
+    if m and ("quarter" in s or re.match(r"(?:the\s+)?q", s)):
+        q = ORDINALS[m.group(4)]
+        if m.group(2) or m.group(5):
+            return _quarter(int(m.group(2) or m.group(5)), q)
         if anchor is None:
             return _rec("date", None, None, None, "quarter")
-        rel = m.group(1) or m.group(4)
+        rel = m.group(1) or m.group(6)
         y = anchor.year + {"last": -1, "next": 1}.get(rel or "", 0)
         if rel is None and tense != "future" and date(y, 3 * (q - 1) + 1, 1) > anchor:
+            y -= 1
+        if m.group(3) or m.group(7):  # "the year-ago third quarter": that quarter a year before
             y -= 1
         return _quarter(y, q)
 
     # Seasons: "last summer", "this winter", "summer 2022", "the summer of 1997"
-    m = re.fullmatch(r"(?:(last|this|next|past|coming)\s+)?(spring|summer|fall|autumn|winter)"
-                     r"(?:'s)?(?:\s+(?:of\s+)?(\d{4}))?", s)
+    m = re.fullmatch(r"(?:the\s+)?(?:(last|this|next|past|coming|this\s+past|this\s+coming)\s+)?"
+                     r"(spring|summer|fall|autumn|winter)(?:'s)?(?:\s+(?:of\s+)?(\d{4}))?", s)
     if m:
         name = m.group(2)
         if m.group(3):
             return _season(int(m.group(3)), name)
         if anchor is None:
             return _rec("date", None, None, None, "season")
-        rel = m.group(1)
+        rel = {"this past": "past", "this coming": "coming"}.get(m.group(1), m.group(1))
         this = _season(anchor.year, name)
         if name == "winter" and anchor.month <= 2:
             this = _season(anchor.year - 1, name)
@@ -472,7 +483,7 @@ def _calendar(s: str, anchor: date | None, tense: str | None, fiscal: str) -> di
         return _day(d)
 
     # "this week", "last month", "next year", "the past year", "earlier this month", "this past weekend"
-    m = re.fullmatch(r"(this|last|next|the\s+past|past|the\s+coming|coming|the\s+current|current|"
+    m = re.fullmatch(r"(this|last|next|the\s+next|the\s+past|past|the\s+coming|coming|the\s+current|current|"
                      r"the\s+previous|previous|the\s+following|this\s+past|the\s+same)\s+" + UNIT_RE, s)
     if m:
         if anchor is None:
@@ -493,8 +504,10 @@ def _calendar(s: str, anchor: date | None, tense: str | None, fiscal: str) -> di
     if s in ("year-end", "the year-end", "year end", "the end of the year", "year's end") and anchor is not None:
         y = anchor.year - 1 if tense == "past" and anchor.month < 12 else anchor.year
         return _day(date(y, 12, 31))
-    m = re.fullmatch(r"(?:the\s+)?(?:(latest|current|most\s+recent|recent|same|previous|prior|"
-                     r"year-ago|year-earlier|fiscal)\s+)?(quarter|period)", s)
+    # "the latest quarter", "last year's quarter", "the quarter a year ago"
+    m = re.fullmatch(r"(?:the\s+|its\s+)?(?:(latest|current|most\s+recent|recent|same|previous|prior|"
+                     r"year-ago|year-earlier|fiscal|last\s+year'?s)\s+)?(quarter|period)"
+                     r"(\s+a\s+year\s+(?:ago|earlier|before))?", s)
     if m and anchor is not None:
         q = (anchor.month - 1) // 3 + 1
         y = anchor.year
@@ -502,12 +515,15 @@ def _calendar(s: str, anchor: date | None, tense: str | None, fiscal: str) -> di
             y, q = (y, q - 1) if q > 1 else (y - 1, 4)
         if m.group(1) in ("previous", "prior"):
             y, q = (y, q - 1) if q > 1 else (y - 1, 4)
-        if m.group(1) in ("year-ago", "year-earlier"):
+        if m.group(1) in ("year-ago", "year-earlier") or m.group(3) \
+                or (m.group(1) or "").startswith("last year"):
             y -= 1
         return _quarter(y, q)
 
     # "a year ago", "two weeks earlier", "five years from now", "year-earlier", "a year earlier"
     m = re.fullmatch(r"(?:(" + NUM_RE + r")\s+)?" + UNIT_RE + r"\s+(ago|earlier|before|later|from now|hence)", s)
+    if m and m.group(1) and _num(m.group(1)) is None and re.search(r"\ban?$", m.group(1)):
+        return None  # "seven a year ago": not a count of years
     if not m:
         m2 = re.fullmatch(r"(?:the\s+)?(year|month|week|quarter)[- ](ago|earlier)(?:\s+\w+)?", s)
         if m2:
@@ -615,14 +631,15 @@ def normalize_timex(surface: str, anchor: str | None, tense: str | None = None,
     """
     anchor_d = date.fromisoformat(anchor[:10]) if anchor else None
     s = re.sub(r"\s+", " ", surface.strip().lower().replace("’", "'")).strip(" ,.;:")
-    s = re.sub(r"^(?:in|on|at|during|since|by|for|until|from|of|about|around|before|after|"
-               r"over|within|nearly|almost|about|roughly|some|only|just|more than|less than|"
-               r"at least|up to)\s+", "", s)
+    s = re.sub(r"^(?:no more than|not more than|no less than|fewer than|at least|up to|as early as|"
+               r"as late as|as recently as|more than|less than|in|on|at|during|since|by|for|until|from|of|about|around|before|after|"
+               r"over|within|nearly|almost|about|roughly|some|only|just)\s+", "", s)
+    s = re.sub(r"\s+or\s+so\b", "", s)  # "the next year or so", "a week or so ago"
     if not s or not re.search(r"[a-z0-9]", s):
         return None
     if re.search(r"\d[- ]?years?[- ]old|\bage[sd]?\b|\$|%|\bper cent\b|\bpercent\b", s):
         return None
-    plural = re.fullmatch(r"(day|week|month|year|decade|hour|minute)s|centuries", s)
+    plural = re.fullmatch(r"(?:the\s+)?(day|week|month|year|decade|hour|minute)s|centuries", s)
     if plural:  # "within weeks", "for centuries": a duration of unknown length
         unit = plural.group(1) or "century"
         return _rec("duration", _duration(None, unit), None, None, UNITS[unit][1], _duration(None, unit))
@@ -649,14 +666,27 @@ def normalize_timex(surface: str, anchor: str | None, tense: str | None = None,
         n = _num(m.group(1)) if m and m.group(1) else 1
         return _rec("set", _duration(n, unit), None, None, UNITS[unit][1], _duration(n, unit))
 
-    # "the first five months of fiscal 2023": the leading part of an interval
-    m = re.fullmatch(r"(?:the\s+)?(first|last|final)\s+(" + NUM_RE + r")\s+(month|week|day|year)s?\s+of\s+(.+)", s)
+    # "the last half of 1989": the first or last six months of a year
+    m = re.fullmatch(r"(?:the\s+)?(first|second|last|latter)\s+half\s+of\s+(.+)", s)
+    if m:
+        whole = normalize_timex(m.group(2), anchor, tense, country, sentence, label)
+        if whole and whole["granularity"] == "year" and whole["date_start"]:
+            y = int(whole["date_start"][:4])
+            if m.group(1) == "first":
+                return _rec("date", f"{y:04d}-H1", date(y, 1, 1), date(y, 6, 30), "half")
+            return _rec("date", f"{y:04d}-H2", date(y, 7, 1), date(y, 12, 31), "half")
+
+    # "the first five months of fiscal 2023", "the first two quarters of 1990": the leading part
+    m = re.fullmatch(r"(?:the\s+)?(first|last|final)\s+(" + NUM_RE + r")\s+(month|week|day|year|quarter)s?"
+                     r"\s+of\s+(.+)", s)
     if m:
         whole = normalize_timex(m.group(4), anchor, tense, country, sentence, label)
         n = _num(m.group(2))
         if whole and whole["date_start"] and n:
             ws, we = date.fromisoformat(whole["date_start"]), date.fromisoformat(whole["date_end"])
             unit = m.group(3)
+            if unit == "quarter":
+                unit, n = "month", 3 * n
             if unit == "month":
                 if m.group(1) == "first":
                     y, mo = _add_months(ws.year, ws.month, n - 1)
@@ -668,11 +698,23 @@ def normalize_timex(surface: str, anchor: str | None, tense: str | None = None,
                 return _rec("date", None, ws, ws + timedelta(days=span - 1), "range")
             return _rec("date", None, we - timedelta(days=span - 1), we, "range")
 
-    # Durations: "five months", "the past three months", "a two-year", "the last twenty four hours"
+    # "the weeks ahead", "the coming months ahead": a vague stretch to come
+    m = re.fullmatch(r"(?:the\s+)?(?:coming\s+|next\s+few\s+)?(day|week|month|year)s\s+ahead", s)
+    if m:
+        dur = _duration(None, m.group(1))
+        return _rec("duration", dur, None, None, m.group(1), dur)
+    # "2 1/2 years": a whole number and a half
+    m = re.fullmatch(r"(\d+)\s+(?:1/2|½)\s+(year|month)s?", s)
+    if m:
+        dur = f"P{m.group(1)}Y6M" if m.group(2) == "year" else f"P{m.group(1)}M15D"
+        return _rec("duration", dur, None, None, m.group(2), dur)
+
+    # Durations: "five months", "the past three months", "a two-year", "the last twenty four hours",
+    # "20 more years", "the year-earlier nine months"
     m = re.fullmatch(r"(?:the\s+|a\s+|an\s+)?(?:(?:past|last|next|first|coming|previous|following|"
                      r"final|latest|same|entire|whole|full|remaining|recent|other|additional|"
-                     r"extra|more)\s+)*(?:(" + NUM_RE + r")[\s-]+)?(?:(?:full|straight|consecutive|"
-                     r"long)[\s-]+)?" + UNIT_RE + r"(?:[\s-]+long)?", s)
+                     r"extra|more|year-earlier|year-ago)\s+)*(?:(" + NUM_RE + r")[\s-]+)?(?:(?:full|straight|"
+                     r"consecutive|long|more|additional|extra)[\s-]+)?" + UNIT_RE + r"(?:[\s-]+long)?", s)
     # "the full year" is the year in question (a date), like "the year"
     if m and not re.fullmatch(r"(?:the\s+)?(?:last|past|next|coming|previous|this|the)\s+" + UNIT_RE, s) \
             and not re.fullmatch(r"the\s+(?:full|whole|entire)\s+(?:week|month|year)", s):

@@ -193,3 +193,35 @@ def test_since_points_back(nlp) -> None:
 def test_present_progressive_plan_points_forward(nlp) -> None:
     _, dates = run(nlp, "The leaders are meeting Thursday in Oslo.", published="1999-01-20")
     assert interval(dates, "Thursday") == {("1999-01-21", "1999-01-21")}
+
+
+def test_soon_the_past_and_the_week_are_candidates(nlp) -> None:
+    _, dates = run(nlp, "Kellogg soon will begin selling boxes. In the past it considered a bid. "
+                        "Volume was the week's highest.", published="1989-10-30")
+    surfaces = {d["surface"] for d in dates}
+    assert {"soon", "the past", "the week"} <= surfaces
+
+
+def test_a_count_before_a_year_ago_is_cut_off(nlp) -> None:
+    _, dates = run(nlp, "Ogden said it has 13 facilities in operation, up from seven a year ago.",
+                   published="1989-11-01")
+    assert [d["surface"] for d in dates] == ["a year ago"]
+    assert interval(dates, "a year ago") == {("1988-01-01", "1988-12-31")}
+
+
+def test_as_early_as_is_left_out(nlp) -> None:
+    _, dates = run(nlp, "The company could be effective as early as next year's first quarter.",
+                   published="1989-10-31")
+    assert [(d["surface"], d["date_start"]) for d in dates] == [("next year's first quarter", "1990-01-01")]
+
+
+def test_singular_subject_makes_a_same_form_verb_past(nlp) -> None:
+    _, dates = run(nlp, "Weakness in big technology stocks hurt the composite as well as the Nasdaq 100 "
+                        "Index, which fell 1.4%, or 6.43, on Friday, to 437.68.", published="1989-10-30")
+    assert interval(dates, "Friday") == {("1989-10-27", "1989-10-27")}
+
+
+def test_several_months_is_cut_out_of_a_longer_entity(nlp) -> None:
+    _, dates = run(nlp, "He spoke in an interview several months before he entered his position.",
+                   published="1989-10-26")
+    assert [(d["surface"], d["value"]) for d in dates] == [("several months", "PXM")]

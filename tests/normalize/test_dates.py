@@ -159,3 +159,61 @@ def test_decades_in_words_and_centuries() -> None:
     assert span("the '90s", anchor="2026-11-25") == ("1990-01-01", "1999-12-31")
     assert span("the twenties", anchor="2026-11-25") == ("2020-01-01", "2029-12-31")
     assert span("the 20th century") == ("1900-01-01", "1999-12-31")
+
+
+@pytest.mark.parametrize("surface, expected", [
+    ("its fourth quarter", ("1989-10-01", "1989-12-31")),
+    ("a fourth-quarter", ("1989-10-01", "1989-12-31")),
+    ("the 1988 second quarter", ("1988-04-01", "1988-06-30")),
+    ("the year-ago third quarter", ("1988-07-01", "1988-09-30")),
+    ("the fiscal-first quarter", ("1989-01-01", "1989-03-31")),
+    ("last year's quarter", ("1988-07-01", "1988-09-30")),
+    ("the quarter a year ago", ("1988-07-01", "1988-09-30")),
+])
+def test_quarter_phrasings(surface: str, expected: tuple) -> None:
+    assert span(surface, tense="past", anchor="1989-10-30") == expected
+
+
+@pytest.mark.parametrize("surface, tense, expected", [
+    ("the summer", "past", ("1989-06-01", "1989-08-31")),
+    ("this past spring", None, ("1989-03-01", "1989-05-31")),
+    ("the last half of 1989", None, ("1989-07-01", "1989-12-31")),
+    ("the first half of next year", None, ("1990-01-01", "1990-06-30")),
+    ("the first two quarters of 1990", None, ("1990-01-01", "1990-06-30")),
+    ("the next year or so", "future", ("1990-01-01", "1990-12-31")),
+    ("a week or so ago", "past", ("1989-10-23", "1989-10-23")),
+    ("the latest fiscal year", "past", ("1988-10-01", "1989-09-30")),
+])
+def test_seasons_halves_and_approximations(surface: str, tense: str | None, expected: tuple) -> None:
+    assert span(surface, tense=tense, anchor="1989-10-30") == expected
+
+
+def test_a_count_before_an_expression_is_not_part_of_it() -> None:
+    assert normalize_timex("seven a year ago", "1989-11-01", "past") is None
+    assert normalize_timex("the next two years or so", "1989-10-30")["value"] == "P2Y"
+
+
+def test_vague_future_references() -> None:
+    for surface in ("the near term", "the short term", "as soon as possible", "soon"):
+        assert normalize_timex(surface, "1989-10-30")["value"] == "FUTURE_REF", surface
+
+
+def test_vague_counts_and_long_prefixes() -> None:
+    assert normalize_timex("at least several years", "1989-10-27")["value"] == "PXY"
+    assert normalize_timex("the years", "1998-03-31")["value"] == "PXY"
+
+
+@pytest.mark.parametrize("surface, value", [
+    ("no more than sixty days", "P60D"),
+    ("2 1/2 years", "P2Y6M"),
+    ("the weeks ahead", "PXW"),
+    ("the year-earlier nine months", "P9M"),
+    ("five more days", "P5D"),
+])
+def test_duration_phrasings(surface: str, value: str) -> None:
+    assert normalize_timex(surface, "1998-02-27")["value"] == value
+
+
+def test_relative_centuries_are_centuries_not_days() -> None:
+    assert span("this century", anchor="1989-11-01") == ("1900-01-01", "1999-12-31")
+    assert span("last century", anchor="2023-03-22") == ("1900-01-01", "1999-12-31")
