@@ -10,8 +10,9 @@ cue is one claim; a quotation opening a paragraph with no cue of its own is a cl
 previous quotation's speaker. Reported speech comes from the dependency parse: a reporting
 verb with a clausal complement (``X said (that) ...``, ``..., says X``), a record/report verb
 with its object (``CBP recorded 68,784 encounters``), verbs whose complements carry the content
-(``vowed to ...``, ``called it "a disaster"``), prepositional cues (``according to X``),
-interview transcripts (``PENCE: ...``) and headlines (``content: Canada's envoy``).
+(``vowed to ...``, ``called it "a disaster"``, ``endorsed Clinton``), nouns of saying with a
+possessor (``Clinton's claim that ...``, ``his refusal to ...``), prepositional cues
+(``according to X``), interview transcripts (``PENCE: ...``) and headlines (``content: Canada's envoy``).
 The cue words live in ``models/lexicon/attribution.toml``, widened here by stance cues
 (``STANCE_VERBS``) and narrowed by cues that mislead (``WEAK_CUES``). When the parse of the
 words after a quotation is unusable, a surface pattern (quotation, name, verb) finds the cue.
@@ -58,6 +59,27 @@ STANCE_PREPS = frozenset({
     ("campaign", "against"), ("rail", "against"), ("hope", "for"), ("lobby", "for"),
     ("worry", "about"), ("complain", "about"),
 })
+# Nouns of saying, stance and intent whose possessor is the source and whose "that"/"to"
+# clause or "of"/"for" object is the content ("Clinton's claim that ...", "his refusal to
+# ...", "the senator's criticism of the plan"), frequent among PolNeAR's nominal cues. Not
+# "support", "plan", "proposal", "message": their possessor is as often the target or an
+# agent that PolNeAR does not count as a source ("Clinton's support among women").
+NOMINAL_CUES = frozenset({
+    "claim", "argument", "view", "accusation", "allegation", "assertion", "belief", "pledge",
+    "promise", "vow", "refusal", "criticism", "critique", "call", "warning", "announcement",
+    "insistence", "endorsement", "estimate", "suggestion", "demand", "charge", "contention",
+    "stance", "opinion", "notion", "fear", "hope", "opposition", "praise", "denial", "admission",
+    "threat", "complaint", "remark", "comment", "description", "recognition", "condemnation",
+    "rejection", "dismissal", "request", "appeal", "plea", "commitment", "intention", "wish",
+    "conclusion", "finding", "assessment", "acknowledgment", "insinuation", "implication",
+    "characterization", "portrayal", "embrace", "explanation", "answer", "response", "reply",
+    "question", "concern", "goal", "promotion",
+})
+# Stance verbs whose object may be a bare name ("endorsed Clinton", "preferred Trump").
+TARGET_VERBS = frozenset({"support", "endorse", "oppose", "prefer", "praise", "attack", "blame",
+                          "defend", "reject", "favor", "favour"})
+# Prepositions whose object after a nominal cue is the content.
+NOMINAL_PREPS = frozenset({"of", "for", "on", "against", "about"})
 
 
 def load_lexicon(path: str | Path | None = None) -> dict[str, Any]:
@@ -662,7 +684,8 @@ class Attribution:
     # ------------------------------------------------------------------ reported speech
     def reported_claims(self, doc: Doc, in_quote: list[int], used_cues: set[int],
                         para_of_tok: list[int], para_tok_bounds: list[tuple[int, int]]) -> list[dict[str, Any]]:
-        """Claims from the parse: clausal complements, objects of record verbs, phrase cues."""
+        """Claims from the parse: clausal complements, objects of record verbs, nominal cues,
+        phrase cues."""
         claims: list[dict[str, Any]] = []
         lex = self.lex
         for tok in doc:
@@ -681,6 +704,12 @@ class Attribution:
                 if claim is None and tok.tag_ == "VBN" and (lemma in lex["complement_verbs"] or lemma in lex["clause_verbs"]
                                                             or lemma in lex["object_verbs"]):
                     claim = self._passive_claim(doc, tok, bounds, in_quote)
+                if claim is not None:
+                    used_cues.add(tok.i)
+                    claims.append(claim)
+                    continue
+            if tok.pos_ == "NOUN" and tok.lemma_.lower() in NOMINAL_CUES and not in_quote[tok.i]:
+                claim = self._nominal_claim(doc, tok, bounds, in_quote)
                 if claim is not None:
                     used_cues.add(tok.i)
                     claims.append(claim)
@@ -852,14 +881,65 @@ class Attribution:
                 and not for_clause and not (first.dep_ == "nsubj" and first.lower_ in ("same", "so")):
             return None
         lo, hi = verb.i + 1, min(hi, bounds[1])
-        if first.dep_ == "prt":
-            lo = first.i + 1
-        if hi - lo < 1 or word_count(doc[lo:hi].text) < 2:
+        if first.dep_ in ("prt", "prep") and first.i == verb.i + 1:
+            lo = first.i + 1  # "called for a ban": the ban is what was called for
+        target = first if first.dep_ == "dobj" else next((c for c in first.children if c.dep_ == "pobj"), None) \
+            if first.dep_ == "prep" else None
+        if target is not None:
+            # "praised Ben Carson, a neurosurgeon who ...": the apposition only describes
+            appos = next((c for c in target.rights if c.dep_ == "appos" and doc[c.left_edge.i - 1].text == ","), None)
+            if appos is not None and appos.left_edge.i - 1 > lo:
+                hi = min(hi, appos.left_edge.i - 1)
+        if hi - lo < 1 or (word_count(doc[lo:hi].text) < 2 and not self._named_target(doc, verb, lo, hi)):
             return None
         s, e = self._trim(doc, lo, hi)
         if e <= s:
             return None
         return self._claim(doc, s, e, verb.lemma_.lower(), verb, self._mention(subj), self._kind(doc, s, e))
+
+    @staticmethod
+    def _named_target(doc: Doc, verb: Token, lo: int, hi: int) -> bool:
+        """A one-word content that is still a stance: a person or party supported, endorsed or
+        attacked by name ("who endorsed Clinton", "preferred Trump")."""
+        if verb.lemma_.lower() not in TARGET_VERBS:
+            return False
+        words = [t for t in doc[lo:hi] if not t.is_punct and not t.is_space]
+        return len(words) == 1 and words[0].pos_ == "PROPN" and words[0].ent_type_ in ("PERSON", "ORG", "NORP")
+
+    def _nominal_claim(self, doc: Doc, noun: Token, bounds: tuple[int, int],
+                       in_quote: list[int]) -> dict[str, Any] | None:
+        """``Clinton's claim that ...``, ``his refusal to ...``, ``Kerry's announcement of ...``:
+        a nominal cue with a possessor (the speaker) and a clause or object after it."""
+        poss = next((c for c in noun.lefts if c.dep_ == "poss"), None)
+        if poss is None or in_quote[poss.i] or poss.lower_ in self.lex["not_speakers"] \
+                or poss.pos_ not in ("PROPN", "NOUN", "PRON"):
+            return None
+        lo = hi = None
+        for right in noun.rights:
+            if right.dep_ in ("acl", "ccomp"):
+                mark = next((c for c in right.children if c.dep_ == "mark" and c.lower_ == "that"), None)
+                to = next((c for c in right.children if c.dep_ == "aux" and c.lower_ == "to"
+                           and c.i == right.left_edge.i), None)
+                if mark is not None and mark.i == right.left_edge.i:
+                    lo, hi = mark.i + 1, right.right_edge.i + 1
+                elif to is not None:
+                    lo, hi = to.i, right.right_edge.i + 1
+            elif right.dep_ == "prep" and right.lower_ in NOMINAL_PREPS:
+                obj = next((c for c in right.children if c.dep_ in ("pobj", "pcomp")), None)
+                if obj is not None:
+                    lo, hi = right.i + 1, right.right_edge.i + 1
+            if lo is not None or right.dep_ in ("punct", "cc", "conj", "relcl"):
+                break
+        if lo is None:
+            return None
+        lo, hi = max(lo, bounds[0]), min(hi, bounds[1])
+        if hi - lo < 2 or word_count(doc[lo:hi].text) < 2:
+            return None
+        s, e = self._trim(doc, lo, hi)
+        if e <= s:
+            return None
+        # the mention keeps its "'s", as PolNeAR's sources do ("Cruz’s")
+        return self._claim(doc, s, e, noun.lemma_.lower(), noun, self._mention(poss), self._kind(doc, s, e))
 
     def transcript_claims(self, doc: Doc, para_tok_bounds: list[tuple[int, int]],
                           used_cues: set[int]) -> list[dict[str, Any]]:

@@ -322,6 +322,8 @@ class SpeakerResolver:
     def resolve(self, doc: Doc, span: Span, index: ArticleIndex, claims: list[dict[str, Any]],
                 claim: dict[str, Any]) -> tuple[str | None, str | None, str | None]:
         """``(speaker, role, type)`` for one mention span."""
+        if len(span) > 1 and span[-1].tag_ == "POS":
+            span = span[:-1]  # a possessor ("Trump’s claim that ..."): the name without its "’s"
         root = span.root
         low = root.lower_
         pos = span.start_char

@@ -290,3 +290,35 @@ def test_person_in_apposition_to_a_misparsed_subject(nlp: Language) -> None:
             "called Mr. Obama’s remarks on Saturday “a true wake-up call” to his coalition of supporters.")
     claim = only(nlp, text)
     assert claim["cue"] == "call" and claim["speaker_mention"] == "Minyon Moore"
+
+
+@pytest.mark.parametrize("text, cue, mention, content", [
+    ("Voters rejected Hillary Clinton's claim that Donald Trump is in ISIS videos.",
+     "claim", "Hillary Clinton's", "Donald Trump is in ISIS videos"),
+    ("His refusal to tackle the housing problem angered voters.",
+     "refusal", "His", "to tackle the housing problem"),
+    ("Trump ignored Kerry's announcement of a higher number of refugees.",
+     "announcement", "Kerry's", "a higher number of refugees"),
+])
+def test_nominal_cue_with_a_possessor(nlp: Language, text: str, cue: str, mention: str, content: str) -> None:
+    claim = next(c for c in claims(nlp, text) if c["cue"] == cue)
+    assert claim["speaker_mention"] == mention and claim["content"] == content
+
+
+def test_nominal_cue_needs_a_possessor(nlp: Language) -> None:
+    assert not [c for c in claims(nlp, "The claim that the vote was rigged spread online.") if c["cue"] == "claim"]
+
+
+def test_stance_verb_with_a_bare_name(nlp: Language) -> None:
+    claim = only(nlp, "Many voters who endorsed Clinton stayed home.")
+    assert claim["cue"] == "endorse" and claim["speaker_mention"] == "who" and claim["content"] == "Clinton"
+
+
+def test_prepositional_cue_content_leaves_out_the_preposition(nlp: Language) -> None:
+    claim = only(nlp, "Sanders called for a ban on fracking.")
+    assert claim["cue"] == "call" and claim["content"] == "a ban on fracking"
+
+
+def test_complement_content_leaves_out_an_apposition(nlp: Language) -> None:
+    claim = only(nlp, "Sanders praised John Smith, the mayor of the city.")
+    assert claim["cue"] == "praise" and claim["content"] == "John Smith"

@@ -113,3 +113,11 @@ def test_pronoun_prefers_the_main_clause_subject(nlp: Language) -> None:
             "He said the campaign had relied on a CNN report.")
     claims = nlp(make_doc(nlp, text))._.claims
     assert claim_with(claims, "relied on a CNN report")["speaker"] == "Ted Cruz"
+
+
+def test_possessor_speaker_loses_its_possessive(nlp: Language) -> None:
+    text = ("Donald Trump spoke in Ohio on Monday.\n"
+            "Voters doubted Trump's claim that Mexico would pay for the wall.")
+    claims = nlp(make_doc(nlp, text))._.claims
+    claim = claim_with(claims, "Mexico would pay for the wall")
+    assert claim["speaker_mention"] == "Trump's" and claim["speaker"] == "Donald Trump"
