@@ -9,7 +9,13 @@ Recognition has three sources:
    recognizable gazetteer name;
 3. a gazetteer pass over the remaining capitalized tokens (outside PERSON and other non-place
    entities): names of countries, subdivisions, regions, populated places of at least
-   ``min_population``, and any name already recognized elsewhere in the same article.
+   ``min_population``, county names ("Madison County Health Department"), and any name
+   already recognized elsewhere in the same article;
+4. local patterns naming towns of any size: datelines ("WINONA --"), legislators' home towns
+   ("D-Pleasanton") and residents' ("Daniel Hufstetler, 29, of Roswell").
+
+A facility is placed in the county or recognizable place its name starts with ("Henderson
+County Jail"), else in the article's main populated place.
 
 Mentions are resolved together by ``pipeline.normalize.places.resolve_all`` and written to
 ``doc._.places``; ``doc._.country`` is set to the article's main country when the caller left it
@@ -17,6 +23,7 @@ None.
 """
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from spacy.language import Language
@@ -29,6 +36,14 @@ from pipeline.normalize.places import article_country, resolve_all, split_compou
 LEADING_WORDS = {"the", "The", "THE"}
 TRAILING = ("'s", "\u2019s", "'", "\u2019")
 MAX_SCAN_TOKENS = 4
+# A dateline ("WINONA -- ", "ST. PARIS — ") at the start of the text or of a sentence, and a
+# legislator's party and home town ("Rep. Jerry McNerney, D-Pleasanton").
+DATELINE = re.compile(r"(?:^|(?<=[.!?\n] ))([A-Z][A-Z.'\u2019]+(?: [A-Z][A-Z.'\u2019]+){0,2})"
+                      r"(?:, [A-Z][A-Za-z.]+)?(?: \([A-Za-z]+\))? ?(?:--|[\u2013\u2014]|-(?= )) ")
+PARTY_TOWN = re.compile(r"\b(?:D|R|I|DFL)-([A-Z][a-z]+(?: [A-Z][a-z]+)?)\b")
+# A person's age and home town ("Daniel Hufstetler, 29, of Roswell").
+RESIDENCE = re.compile(r", \d{1,3}, of ([A-Z][a-z]+(?: [A-Z][a-z]+)?)\b")
+LOCAL_FEATURES = ("city", "capital", "county")
 # Last words of facility names: such a mention is not looked up by its parts ("Falcon Street"
 # is not the state of Falcon) and is placed in the article's main populated place.
 FACILITY_WORDS = {
@@ -50,6 +65,11 @@ def is_facility(surface: str) -> bool:
     """Whether a name ends with a facility word ("Mont-Royal Avenue", "Pearson Airport")."""
     words = surface.rstrip(".").split()
     return len(words) > 1 and words[-1].lower().strip(".") in FACILITY_WORDS
+
+
+def is_county(gaz: Gazetteer, key: str) -> bool:
+    """Whether a normalized name is a county's ("madison county", "rapides parish")."""
+    return any(e["feature"] == "county" for e in gaz.lookup(key))
 
 
 def main_locality(places: list[dict[str, Any]]) -> dict[str, Any] | None:
@@ -102,15 +122,35 @@ class PlacesComponent:
         for n in range(len(tokens) - 1, 0, -1):
             for i in range(len(tokens) - n + 1):
                 part = text[tokens[i].idx:tokens[i + n - 1].idx + len(tokens[i + n - 1])]
-                if part[:1].isupper() and gaz.recognizable(name_key(part), self.min_population):
+                key = name_key(part)
+                if part[:1].isupper() and (gaz.recognizable(key, self.min_population)
+                                           or (n > 1 and is_county(gaz, key))):
                     return part
+        return None
+
+    def _place_prefix(self, gaz: Gazetteer, span: Span, start: int, end: int,
+                      text: str) -> str | None:
+        """The longest leading run of tokens of a facility that names a county or a
+        recognizable place ("Henderson County Jail" -> "Henderson County"), unless the
+        facility is a road ("Old Lexington Highway" is not in Lexington)."""
+        tokens = [t for t in span if t.idx >= start and t.idx + len(t) <= end]
+        if not tokens or tokens[-1].text.lower().rstrip(".") in ROAD_WORDS:
+            return None
+        for n in range(len(tokens) - 1, 0, -1):
+            part = text[tokens[0].idx:tokens[n - 1].idx + len(tokens[n - 1])]
+            key = name_key(part)
+            if part[:1].isupper() and (gaz.recognizable(key, self.min_population)
+                                       or is_county(gaz, key)):
+                return part
         return None
 
     @staticmethod
     def _person_words(doc: Doc) -> set[str]:
-        """Words of multi-word PERSON entities ("Georgia Simmerling" -> Georgia, Simmerling)."""
+        """Words of multi-word PERSON entities ("Georgia Simmerling" -> Georgia, Simmerling),
+        made only of proper nouns (not a headline's "Rethinking Egypt")."""
         return {t.text for ent in doc.ents if ent.label_ == "PERSON" and 1 < len(ent) <= 3
-                and all(t.is_alpha and t.is_title for t in ent) for t in ent}
+                and all(t.is_alpha and t.is_title and t.pos_ == "PROPN" for t in ent)
+                for t in ent}
 
     @staticmethod
     def _after_honorific(text: str, start_char: int) -> bool:
@@ -150,6 +190,10 @@ class PlacesComponent:
                     if gaz.demonym(head) is not None or any(
                             e["feature"] == "country" for e in gaz.lookup(head)):
                         m["query"] = head
+                    else:
+                        prefix = self._place_prefix(gaz, ent, m["start"], m["end"], text)
+                        if prefix:
+                            m["query"] = prefix
                 elif label != "NORP" and not self._known(gaz, m["surface"]):
                     query = self._query(gaz, ent, m["start"], m["end"], text)
                     if query:
@@ -184,7 +228,8 @@ class PlacesComponent:
                 key = name_key(span.text)
                 if key in seen or key in gaz.demonyms or (
                         gaz.recognizable(key, self.min_population)
-                        and (n > 1 or tok.pos_ == "PROPN" or tok.is_upper)):
+                        and (n > 1 or tok.pos_ == "PROPN" or tok.is_upper)) or (
+                        n > 1 and is_county(gaz, key)):
                     hit = span
                     break
             if hit is None:
@@ -196,6 +241,28 @@ class PlacesComponent:
             extra.append({"start": start, "end": end, "surface": surface, "label": label})
             i += len(hit)
         return extra
+
+    @staticmethod
+    def _local_patterns(gaz: Gazetteer, found: list[dict[str, Any]],
+                        text: str) -> list[dict[str, Any]]:
+        """Towns of any size named by a dateline, a legislator's party and home town or a
+        person's age and home town, outside the mentions already found."""
+        covered = set()
+        for m in found:
+            covered.update(range(m["start"], m["end"]))
+        out: list[dict[str, Any]] = []
+        for pattern in (DATELINE, PARTY_TOWN, RESIDENCE):
+            for match in pattern.finditer(text):
+                start, end = match.span(1)
+                surface = text[start:end].rstrip(".") if not text[start:end].endswith(
+                    "ST.") else text[start:end]
+                end = start + len(surface)
+                if covered.intersection(range(start, end)) or is_generic(name_key(surface)):
+                    continue
+                if any(e["feature"] in LOCAL_FEATURES for e in gaz.lookup(surface)):
+                    out.append({"start": start, "end": end, "surface": surface, "label": "GPE"})
+                    covered.update(range(start, end))
+        return out
 
     def _hyphen_parts(self, gaz: Gazetteer, tok: Any, seen: set[str]) -> list[dict[str, Any]]:
         """Places inside one hyphenated token ("U.S.-led", "Canada-wide")."""
@@ -217,6 +284,7 @@ class PlacesComponent:
         person_words = self._person_words(doc)
         found = [m for m in self._from_entities(doc, gaz, text) if self._keep(gaz, m)
                  and not self._personal(text, m, person_words)]
+        found.extend(self._local_patterns(gaz, found, text))
         found.extend(m for m in self._scan(doc, gaz, found, text)
                      if not self._personal(text, m, person_words))
         found.sort(key=lambda m: m["start"])

@@ -3,8 +3,9 @@
 A mention is resolved by scoring every gazetteer entry with its name: the log of the
 population, a prior by feature (countries, continents and regions before subdivisions, before
 populated places), and context: the article's country, the countries and subdivisions already
-resolved in the article, and an explicit qualifier ("Paris, Texas", "London, Ont.").
-Demonyms ("Canadian", "Quebecers") resolve to their country or subdivision, and compounds
+resolved in the article, an explicit qualifier ("Paris, Texas", "London, Ont.") and local
+coherence: a town or county whose state also holds a sense of the article's other names
+("Paris" with "Henry County": Paris, Tennessee). Demonyms ("Canadian", "Quebecers") resolve to their country or subdivision, and compounds
 ("Canada-U.S.", "Turkish-Russian") are split into their parts by the caller (``split_compound``).
 """
 from __future__ import annotations
@@ -26,6 +27,19 @@ MENTIONED_SUBDIVISION_BONUS = 2.5
 FOREIGN_PENALTY = 3.0
 QUALIFIER_BONUS = 20.0
 ALIAS_PENALTY = 1.0
+# Local coherence: a candidate whose subdivision also holds a candidate of other names in the
+# article ("Paris" with "Henry County": Paris, Tennessee) gains this much per supporting name.
+COHERENCE_BONUS = 8.0
+COHERENCE_CAP = 2.0
+COHERENCE_SPREAD = 0.5
+# A town yields to a namesake of the same country this much bigger and at least this big.
+PROMINENT_POPULATION = 100000
+PROMINENT_RATIO = 10.0
+PROMINENT_FACTOR = 0.5
+# Contextual passes after the first, context-free one: the second lets a county follow the
+# state its town was put in by the first.
+CONTEXT_PASSES = 2
+LOCAL_FEATURES = ("city", "capital", "county", "subdivision")
 
 # Wire services and outlets whose home country is a strong prior for the article.
 SOURCE_COUNTRIES: dict[str, str] = {
@@ -74,7 +88,9 @@ def score_entry(entry: dict[str, Any], surface: str, context: dict[str, Any]) ->
 
     ``context`` keys (all optional): ``country`` (article country), ``countries`` and
     ``subdivisions`` (Counters of codes resolved in the article), ``qualifier`` (a resolved
-    place record that qualifies this mention, as in "Paris, Texas").
+    place record that qualifies this mention, as in "Paris, Texas"), ``support`` and
+    ``own_support`` (local-coherence weight per subdivision: of all the article's names, and
+    of this one) and ``senses`` (see ``_coherence``).
     """
     score = math.log10((entry.get("population") or 0) + 1)
     score += FEATURE_PRIOR.get(entry["feature"], 0.0)
@@ -92,6 +108,13 @@ def score_entry(entry: dict[str, Any], surface: str, context: dict[str, Any]) ->
             score -= FOREIGN_PENALTY
         if sub and subdivisions.get(sub) and entry["feature"] != "subdivision":
             score += MENTIONED_SUBDIVISION_BONUS
+    if sub and context.get("support"):
+        # Support from the other names of the article: the total less this name's own.
+        own = context.get("own_support") or {}
+        other = context["support"].get(sub, 0.0) - own.get(sub, 0.0)
+        if other > 1e-9:
+            score += _coherence(entry, surface, context.get("senses") or {}) * \
+                min(COHERENCE_CAP, other)
     qualifier = context.get("qualifier")
     if qualifier:
         qsub, qcc = qualifier.get("subdivision_code"), qualifier.get("country_code")
@@ -100,6 +123,25 @@ def score_entry(entry: dict[str, Any], surface: str, context: dict[str, Any]) ->
         elif qualifier.get("feature") == "country" and cc == qcc:
             score += QUALIFIER_BONUS
     return score
+
+
+def _coherence(entry: dict[str, Any], surface: str, senses: dict[str, int]) -> float:
+    """The bonus per unit of support that local coherence gives ``entry``: full for a local
+    sense under its own name, none for a town sharing a country's name ("Russia", Ohio),
+    reduced for a town sharing the name of a much bigger place of the same country
+    ("Washington", Georgia). ``senses``: the name's largest population per country code, and
+    ``"*country"`` when the name is a country's."""
+    if entry["feature"] not in LOCAL_FEATURES or name_key(entry["name"]) != name_key(surface):
+        return 0.0
+    if entry["feature"] == "subdivision":
+        return COHERENCE_BONUS
+    if senses.get("*country"):
+        return 0.0
+    top = senses.get(entry.get("country_code") or "", 0)
+    pop = entry.get("population") or 0
+    if top >= PROMINENT_POPULATION and top > PROMINENT_RATIO * pop:
+        return COHERENCE_BONUS * PROMINENT_FACTOR
+    return COHERENCE_BONUS
 
 
 def resolve(gaz: Gazetteer, surface: str, context: dict[str, Any] | None = None,
@@ -118,12 +160,13 @@ def resolve(gaz: Gazetteer, surface: str, context: dict[str, Any] | None = None,
 
 def resolve_all(gaz: Gazetteer, mentions: list[dict[str, Any]], country: str | None = None,
                 source: str | None = None) -> list[dict[str, Any]]:
-    """Resolve an article's mentions together: one sense per surface, in two passes.
+    """Resolve an article's mentions together: one sense per surface, in passes.
 
     Each mention is a dict with ``surface``, ``label`` and optionally ``query`` (the part of
     the surface to look up, when not all of it) and ``qualifier`` (the surface of a following
-    qualifying place). The first pass resolves without article
-    context to collect the countries and subdivisions mentioned; the second uses them.
+    qualifying place). The first pass resolves without article context to collect the
+    countries and subdivisions mentioned (and counties vote for the article's country); the
+    ``CONTEXT_PASSES`` later ones use them and local coherence.
     Returns one place record per mention, in order.
     """
     def pass_(ctx: dict[str, Any]) -> list[dict[str, Any]]:
@@ -137,14 +180,26 @@ def resolve_all(gaz: Gazetteer, mentions: list[dict[str, Any]], country: str | N
                 for m in mentions]
 
     first = pass_({"country": country})
-    # What each distinct name contributes, so that a name is not its own evidence.
+    base = {"country": country or article_country(source, _country_votes(gaz, mentions, first))}
+    support = _subdivision_support(gaz, mentions)
+    senses = {key: _senses(gaz, key) for key in support}
+    out = first
+    for _ in range(CONTEXT_PASSES):
+        out = _contextual_pass(gaz, mentions, out, base, support, senses)
+    return out
+
+
+def _contextual_pass(gaz: Gazetteer, mentions: list[dict[str, Any]], prev: list[dict[str, Any]],
+                     base: dict[str, Any], support: dict[str, dict[str, float]],
+                     senses: dict[str, dict[str, int]]) -> list[dict[str, Any]]:
+    """Resolve the mentions again with the countries and subdivisions of the previous pass
+    (each name's own excluded, so that it is not its own evidence) and local coherence."""
+    total = _total_support(support)
     own: dict[str, tuple[str | None, str | None]] = {}
-    for m, p in zip(mentions, first):
+    for m, p in zip(mentions, prev):
         own[name_key(m.get("query") or m["surface"])] = (p["country_code"], p["subdivision_code"])
     countries = Counter(c for c, _ in own.values() if c)
     subdivisions = Counter(s for _, s in own.values() if s)
-    base = {"country": country or article_country(source, _country_votes(gaz, mentions, first))}
-
     out, cache = [], {}
     for m in mentions:
         query = m.get("query") or m["surface"]
@@ -152,7 +207,9 @@ def resolve_all(gaz: Gazetteer, mentions: list[dict[str, Any]], country: str | N
         if key not in cache:
             cc, sub = own.get(key[0], (None, None))
             ctx = dict(base, countries=countries - Counter([cc] if cc else []),
-                       subdivisions=subdivisions - Counter([sub] if sub else []))
+                       subdivisions=subdivisions - Counter([sub] if sub else []),
+                       support=total, own_support=support.get(key[0], {}),
+                       senses=senses.get(key[0], {}))
             if m.get("qualifier"):
                 ctx["qualifier"] = resolve(gaz, m["qualifier"], base)
             cache[key] = resolve(gaz, query, ctx, m.get("label"))
@@ -160,11 +217,53 @@ def resolve_all(gaz: Gazetteer, mentions: list[dict[str, Any]], country: str | N
     return out
 
 
+def _senses(gaz: Gazetteer, key: str) -> dict[str, int]:
+    """A name's largest population per country code (``"*country"``: 1 when it names a
+    country) for ``_coherent``."""
+    out: dict[str, int] = {}
+    for e in gaz.lookup(key):
+        if e["feature"] in ("country", "continent", "region"):
+            out["*country"] = 1
+        elif e["feature"] in ("city", "capital") and e.get("country_code"):
+            cc = e["country_code"]
+            out[cc] = max(out.get(cc, 0), e.get("population") or 0)
+    return out
+
+
+def _local_subdivisions(gaz: Gazetteer, key: str) -> set[str]:
+    """The subdivisions holding a local sense (town, county, the subdivision itself) of a name."""
+    return {e["subdivision_code"] for e in gaz.lookup(key)
+            if e["feature"] in LOCAL_FEATURES and e.get("subdivision_code")}
+
+
+def _subdivision_support(gaz: Gazetteer,
+                         mentions: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
+    """For each distinct (non-demonym) name of the article, the subdivisions of its local
+    senses, each weighted by how few subdivisions the name could be in."""
+    out: dict[str, dict[str, float]] = {}
+    for m in mentions:
+        key = name_key(m.get("query") or m["surface"])
+        if m.get("label") == "NORP" or key in out or gaz.demonym(key) is not None:
+            continue
+        subs = _local_subdivisions(gaz, key)
+        out[key] = {s: 1.0 / len(subs) ** COHERENCE_SPREAD for s in subs}
+    return out
+
+
+def _total_support(support: dict[str, dict[str, float]]) -> dict[str, float]:
+    """Support per subdivision summed over all names."""
+    total: dict[str, float] = {}
+    for subs in support.values():
+        for s, w in subs.items():
+            total[s] = total.get(s, 0.0) + w
+    return total
+
+
 def _country_votes(gaz: Gazetteer, mentions: list[dict[str, Any]],
                    places: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The places that vote for the article's country: each mention of a country or
-    subdivision whose name has a single broad sense, so that "Georgia" (a country and a
-    state) does not vote."""
+    """The places that vote for the article's country: each mention of a country,
+    subdivision or county ("Henry County": all in the US) whose name has a single broad
+    sense, so that "Georgia" (a country and a state) does not vote."""
     votes, ambiguous = [], {}
     for m, p in zip(mentions, places):
         key = name_key(m.get("query") or m["surface"])
@@ -172,11 +271,11 @@ def _country_votes(gaz: Gazetteer, mentions: list[dict[str, Any]],
             continue
         if key not in ambiguous:
             broad = {e["country_code"] for e in gaz.lookup(key)
-                     if e["feature"] in ("country", "subdivision")}
+                     if e["feature"] in ("country", "subdivision", "county")}
             ambiguous[key] = len(broad) > 1
         if ambiguous[key]:
             continue
-        if p["feature"] in ("country", "subdivision"):
+        if p["feature"] in ("country", "subdivision", "county"):
             votes.append(p)
     return votes
 

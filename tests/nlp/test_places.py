@@ -78,3 +78,40 @@ def test_person_names_are_not_places(nlp):
     doc = run(nlp, "Police said Mr Paterson was at home in Edmonton when Ms Raggi called.")
     surfaces = [p["surface"] for p in doc._.places]
     assert surfaces == ["Edmonton"]
+
+
+def test_headline_verb_does_not_make_a_country_a_person_name(nlp):
+    doc = run(nlp, "Rethinking Egypt-US relations. Since Obama took office, Egypt has changed.")
+    assert "Egypt" in [p["surface"] for p in doc._.places]
+
+
+def test_dateline_and_headline_name_a_small_town(nlp):
+    doc = run(nlp, "Body of Winona man found behind residence. WINONA -- The body of a man was "
+                   "found on Tuesday.")
+    surfaces = [p["surface"] for p in doc._.places]
+    assert "WINONA" in surfaces and "Winona" in surfaces
+    assert by_surface(doc)["WINONA"]["country_code"] == "US"
+
+
+def test_legislator_home_town(nlp):
+    doc = run(nlp, "Rep. Jerry McNerney, D-Pleasanton, introduced the bill on Monday.")
+    assert by_surface(doc)["Pleasanton"]["subdivision_code"] == "US-CA"
+
+
+def test_county_inside_an_organization_name(nlp):
+    doc = run(nlp, "The Madison County Health Department issued a warning on Friday.")
+    county = by_surface(doc)["Madison County"]
+    assert county["feature"] == "county"
+
+
+def test_facility_named_after_its_county_is_placed_in_it(nlp):
+    doc = run(nlp, "The suspect was booked into the Henderson County Jail on Friday.")
+    jail = next(p for p in doc._.places if p["surface"].startswith("Henderson County"))
+    assert jail["feature"] == "county" and jail["country_code"] == "US"
+
+
+def test_age_and_home_town_and_wire_dateline(nlp):
+    doc = run(nlp, "William Lee Spafford III, 24, of Elkhart was indicted on Monday.")
+    assert by_surface(doc)["Elkhart"]["country_code"] == "US"
+    doc = run(nlp, "CARTHAGE, N.C. (AP) - Investigators are looking into the shooting.")
+    assert "CARTHAGE" in [p["surface"] for p in doc._.places]

@@ -87,3 +87,32 @@ def test_article_country_from_source_then_places():
     places = [{"country_code": "TR"}, {"country_code": "RU"}, {"country_code": "TR"}]
     assert article_country(None, places) == "TR"
     assert article_country(None, []) is None
+
+
+def _mentions(*surfaces):
+    return [{"surface": s, "label": "GPE"} for s in surfaces]
+
+
+def test_local_coherence_puts_a_town_in_its_county_state(gaz):
+    paris, county = resolve_all(gaz, _mentions("Paris", "Edgar County"))
+    assert paris["subdivision_code"] == county["subdivision_code"] == "US-IL"
+    athens, county = resolve_all(gaz, _mentions("Athens", "Henderson County"))
+    assert athens["country_code"] == "US"
+    assert athens["subdivision_code"] == county["subdivision_code"]
+
+
+def test_a_county_follows_the_state_of_its_town(gaz):
+    paris, county = resolve_all(gaz, _mentions("Paris", "Henry County"), country="US")
+    assert paris["subdivision_code"] == county["subdivision_code"] == "US-TN"
+
+
+def test_local_coherence_keeps_countries_and_prominent_namesakes(gaz):
+    palestine, _ = resolve_all(gaz, _mentions("Palestine", "Anderson County"), country="US")
+    assert palestine["feature"] == "country"
+    washington, _ = resolve_all(gaz, _mentions("Washington", "Wilkes County"))
+    assert washington["subdivision_code"] == "US-DC"
+
+
+def test_a_county_votes_for_its_country(gaz):
+    paris, _ = resolve_all(gaz, _mentions("Paris", "Henry County"))
+    assert paris["country_code"] == "US"
