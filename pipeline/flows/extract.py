@@ -34,6 +34,9 @@ from pipeline.ingest.records import Article
 from pipeline.nlp import load_config
 
 _TASK = dict(cache_policy=NO_CACHE, persist_result=False)
+# Errors that mean "the output cannot be written", reported as DatasetWriteError.
+_WRITE_ERRNOS = {errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EPERM, errno.EDQUOT, errno.EFBIG}
+
 # Modules a run imports on first use (Prefect's flow and task engines, the dataset readers).
 RUN_MODULES = ("prefect.flow_engine", "prefect.task_engine", "pandas", "pyarrow.dataset", "pyarrow.parquet")
 
@@ -43,8 +46,6 @@ def preload() -> None:
     server starts, taking half a second off a short run)."""
     for name in RUN_MODULES:
         importlib.import_module(name)
-# Errors that mean "the output cannot be written", reported as DatasetWriteError.
-_WRITE_ERRNOS = {errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EPERM, errno.EDQUOT, errno.EFBIG}
 
 
 @dataclass

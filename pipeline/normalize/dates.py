@@ -20,6 +20,8 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any, Callable
 
+from dateutil.easter import easter
+
 MONTHS: dict[str, int] = {}
 for _i, _name in enumerate(calendar.month_name):
     if _name:
@@ -236,19 +238,6 @@ def _nth_weekday(y: int, m: int, wd: int, n: int) -> date:
     return first + timedelta(days=(wd - first.weekday()) % 7 + 7 * (n - 1))
 
 
-def _easter(y: int) -> date:
-    """Western Easter Sunday (the anonymous Gregorian computus)."""
-    a, b, c = y % 19, y // 100, y % 100
-    d, e = divmod(b, 4)
-    g = (8 * b + 13) // 25
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = divmod(c, 4)
-    l_ = (32 + 2 * e + 2 * i - h - k) % 7
-    m = (a + 11 * h + 22 * l_) // 451
-    month, day = divmod(h + l_ - 7 * m + 114, 31)
-    return date(y, month, day + 1)
-
-
 HOLIDAYS: dict[str, Callable[[int], date]] = {  # name -> its date in a given year
     "new year's day": lambda y: date(y, 1, 1), "new year's eve": lambda y: date(y, 12, 31),
     "new year's": lambda y: date(y, 1, 1),
@@ -266,9 +255,9 @@ HOLIDAYS: dict[str, Callable[[int], date]] = {  # name -> its date in a given ye
     "thanksgiving": lambda y: _nth_weekday(y, 11, 3, 4),
     "thanksgiving day": lambda y: _nth_weekday(y, 11, 3, 4),
     "election day": lambda y: _nth_weekday(y, 11, 0, 1) + timedelta(days=1),
-    "easter": _easter, "easter sunday": _easter,
-    "good friday": lambda y: _easter(y) - timedelta(days=2),
-    "easter monday": lambda y: _easter(y) + timedelta(days=1),
+    "easter": easter, "easter sunday": easter,
+    "good friday": lambda y: easter(y) - timedelta(days=2),
+    "easter monday": lambda y: easter(y) + timedelta(days=1),
 }
 
 

@@ -20,10 +20,11 @@ import re
 import sys
 import tempfile
 import unicodedata
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 GAZETTEER_FILE = Path(__file__).resolve().parents[2] / "models" / "gazetteer" / "places.tsv.gz"
 
@@ -150,16 +151,16 @@ def _parse(path: Path | str) -> Gazetteer:
     return gaz
 
 
-class _gc_paused:
+@contextmanager
+def _gc_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector while hundreds of thousands of tuples are built
     (each allocation would otherwise count towards a full collection)."""
-
-    def __enter__(self) -> None:
-        self.was_enabled = gc.isenabled()
-        gc.disable()
-
-    def __exit__(self, *exc: object) -> None:
-        if self.was_enabled:
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
             gc.enable()
 
 
