@@ -337,7 +337,8 @@ class DatesComponent:
                 "granularity": "range", "duration": None}
 
 
-@Language.factory("claims_dates", default_config={"labels": ["DATE", "TIME"], "extra_patterns": True})
+@Language.factory("claims_dates", default_config={"labels": ["DATE", "TIME"], "extra_patterns": True},
+                  requires=["doc.ents"], assigns=["doc._.dates"])
 def make_dates(nlp: Language, name: str, labels: list[str], extra_patterns: bool) -> DatesComponent:
     """Build the ``claims_dates`` component."""
     return DatesComponent(nlp, name, labels, extra_patterns)

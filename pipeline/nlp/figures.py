@@ -53,7 +53,8 @@ class FiguresComponent:
         return doc
 
 
-@Language.factory("claims_figures", default_config={"skip_labels": []})
+@Language.factory("claims_figures", default_config={"skip_labels": []}, requires=["doc.ents"],
+                  assigns=["doc._.figures"])
 def make_figures(nlp: Language, name: str, skip_labels: list[str]) -> FiguresComponent:
     """Build the ``claims_figures`` component."""
     return FiguresComponent(nlp, name, skip_labels)
