@@ -59,6 +59,7 @@ ARTICLES = _schema("One row per article that was processed.", [
     Column("extra", pa.string(), "Other fields of the input record, as a JSON object."),
     Column("pipeline_version", pa.string(), "Version of this pipeline that produced the rows.", False),
     Column("model", pa.string(), "Name and version of the spaCy model used.", False),
+    Column("fingerprint", pa.string(), "SHA-256 of what else decides the article's rows: its other fields (source, url, author, record, extra), the absolute input path, the pipeline version, model and config; when it or `content_hash` changes, the next run processes the article again."),
 ])
 
 CLAIMS = _schema("One row per statement attributed to a speaker (direct quote or reported speech).", [

@@ -3,48 +3,65 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
 from pipeline.export import dataset
+from pipeline.export.incremental import article_fingerprint
 from pipeline.export.rows import Rows, article_rows, empty_rows
 from pipeline.ingest.records import Article, Reject
 from pipeline.nlp import load_config, load_pipeline
 from pipeline.nlp.annotate import annotate, model_name
 
 
+# Set (by a signal handler) to stop the batches of this process after the article in hand.
+STOP = threading.Event()
+
+
+class BatchInterrupted(RuntimeError):
+    """The batch stopped early because the run was asked to stop (``STOP`` was set)."""
+
+
 @dataclass
 class BatchResult:
-    """What one batch produced: rows written per table, words analysed, and rejected articles."""
+    """What one batch produced: rows written per table, words analysed, the articles written
+    and rejected articles."""
 
     rows: dict[str, int] = field(default_factory=dict)
     articles: int = 0
     words: int = 0
     rejects: list[Reject] = field(default_factory=list)
+    article_ids: list[str] = field(default_factory=list)
 
 
 def extract_rows(articles: Sequence[Article], config_path: str | None = None, batch_size: int = 32,
-                 n_process: int = 1) -> tuple[Rows, BatchResult]:
-    """Annotate ``articles`` and return their rows for every article table."""
+                 n_process: int = 1, run_fingerprint: str = "") -> tuple[Rows, BatchResult]:
+    """Annotate ``articles`` and return their rows for every article table; each article row
+    gets its fingerprint for a run whose fingerprint is ``run_fingerprint``."""
     nlp = load_pipeline(config_path)
     model = model_name(nlp)
     rows, result = empty_rows(), BatchResult()
     for article, doc, error in annotate(nlp, articles, batch_size=batch_size, n_process=n_process):
+        if STOP.is_set():
+            raise BatchInterrupted("the run was asked to stop")
         if doc is None:
             result.rejects.append(Reject(article.input_path, article.record, article.doc_id, error or "NLP failed"))
             continue
         for table, table_rows in article_rows(article, doc, model).items():
             rows[table].extend(table_rows)
+        rows["articles"][-1]["fingerprint"] = article_fingerprint(article, run_fingerprint)
+        result.article_ids.append(article.article_id)
         result.articles += 1
         result.words += rows["articles"][-1]["n_words"]
     return rows, result
 
 
 def process_batch(articles: Sequence[Article], staging: Path, part: str, config_path: str | None = None,
-                  batch_size: int = 32, n_process: int = 1) -> BatchResult:
+                  batch_size: int = 32, n_process: int = 1, run_fingerprint: str = "") -> BatchResult:
     """Annotate a batch and write its rows as parquet parts named ``part`` under ``staging``."""
-    rows, result = extract_rows(articles, config_path, batch_size, n_process)
+    rows, result = extract_rows(articles, config_path, batch_size, n_process, run_fingerprint)
     result.rows = {table: dataset.write_part(staging, table, r, part) for table, r in rows.items()}
     return result
 

@@ -10,6 +10,10 @@ Readers open ``OUT/<table>`` as a parquet dataset (pandas, DuckDB, polars, pyarr
 writes a complete new version beside the old one (unchanged articles' parts are hard-linked,
 not copied) and only then points ``current`` at it, so a run killed half-way leaves the previous
 dataset whole. A lock file keeps two runs from writing the same ``OUT`` at once.
+
+To read several tables of one version while a run may publish, resolve ``current`` once
+(:func:`snapshot`) and read every table from that folder (:func:`read_tables`); the previous
+version stays on disk until a second later run publishes.
 """
 from __future__ import annotations
 
@@ -25,11 +29,13 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from pipeline.schema import ARTICLE_TABLES, TABLES
 
 VERSIONS = ".versions"
+DAMAGED = ".damaged"
 CURRENT = "current"
 LOCK = ".lock"
 KEEP_VERSIONS = 2
@@ -40,6 +46,10 @@ MAX_PARTS = 64
 
 class DatasetLocked(RuntimeError):
     """Another run holds the output directory's lock."""
+
+
+class DatasetDamaged(RuntimeError):
+    """The output directory holds something that is not a dataset this pipeline can continue."""
 
 
 class DatasetWriteError(RuntimeError):
@@ -76,6 +86,25 @@ def current_version(out: Path) -> Path | None:
     return link.resolve() if link.is_symlink() and link.resolve().is_dir() else None
 
 
+def snapshot(out: Path | str) -> Path:
+    """The folder of the current version, resolved once: read every table from it
+    (``snapshot(out) / "claims"``) to see one consistent version while a run publishes.
+
+    The folder stays on disk until a second later run publishes (two versions are kept).
+    """
+    version = current_version(Path(out))
+    if version is None:
+        raise FileNotFoundError(f"no dataset version in {out}: {Path(out) / CURRENT} is missing; "
+                                f"run `claims run INPUT --out {out}` first")
+    return version
+
+
+def read_tables(out: Path | str, tables: tuple[str, ...] | list[str] | None = None) -> dict[str, pa.Table]:
+    """Several tables (default: all) read from one version of the dataset (see :func:`snapshot`)."""
+    version = snapshot(out)
+    return {t: pq.read_table(version / t, schema=TABLES[t]) for t in (tables or TABLES)}
+
+
 def read_table(out: Path, table: str, columns: list[str] | None = None) -> pa.Table:
     """Read one table of the current version (an empty table when there is none)."""
     version = current_version(out)
@@ -84,10 +113,116 @@ def read_table(out: Path, table: str, columns: list[str] | None = None) -> pa.Ta
     return pq.read_table(version / table, columns=columns, schema=TABLES[table])
 
 
+def key_columns(table: str) -> tuple[str, ...]:
+    """The columns a part of ``table`` must have to be joined to the rest: its id and article id."""
+    names = TABLES[table].names
+    return tuple(dict.fromkeys([names[0], *(["article_id"] if "article_id" in names else [])]))
+
+
+def part_problem(part: Path, table: str) -> str | None:
+    """Why ``part`` cannot be carried as a part of ``table`` (unreadable, foreign schema), or None."""
+    try:
+        schema = pq.read_schema(part)
+    except Exception as exc:  # noqa: BLE001 - any reading error means the file is damaged
+        return f"unreadable parquet file ({exc})"
+    expected = TABLES[table]
+    missing = [c for c in key_columns(table) if c not in schema.names]
+    if missing:
+        return f"foreign schema: no {', '.join(missing)} column"
+    for name in schema.names:
+        if name in expected.names and not schema.field(name).type.equals(expected.field(name).type):
+            return (f"foreign schema: column {name} is {schema.field(name).type}, "
+                    f"expected {expected.field(name).type}")
+    return None
+
+
+def damaged_parts(version: Path | None) -> dict[Path, str]:
+    """Every part of ``version`` that cannot be carried forward, with the reason."""
+    bad: dict[Path, str] = {}
+    if version is None:
+        return bad
+    for table in TABLES:
+        for part in sorted((version / table).glob("*.parquet")) if (version / table).is_dir() else []:
+            problem = part_problem(part, table)
+            if problem:
+                bad[part] = problem
+    return bad
+
+
+def read_parts(directory: Path, table: str, columns: list[str], skip: set[Path] | frozenset = frozenset()) -> pa.Table:
+    """``columns`` of every part of ``directory`` except ``skip``, one part at a time."""
+    schema = TABLES[table]
+    pieces = [pq.read_table(p, columns=columns, schema=schema)
+              for p in sorted(directory.glob("*.parquet")) if p not in skip] if directory.is_dir() else []
+    return pa.concat_tables(pieces) if pieces else schema.empty_table().select(columns)
+
+
+def quarantine(out: Path, parts: dict[Path, str]) -> list[Path]:
+    """Keep a copy (hard link) of each damaged part under ``OUT/.damaged/`` before pruning can
+    remove it; returns where they went."""
+    kept = []
+    for part in parts:
+        dst = out / DAMAGED / f"{part.parent.parent.name}-{part.parent.name}-{part.name}"
+        if dst.exists():
+            continue
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        _link_or_copy(part, dst)
+        kept.append(dst)
+    return kept
+
+
+def recover_current(out: Path) -> tuple[Path | None, Path | None]:
+    """Re-point a missing or dangling ``current`` at the newest complete version, if any.
+
+    Returns ``(what current pointed at, the version now current)``; ``(None, None)`` when
+    ``current`` was fine or there is no version to go back to (a new dataset).
+    """
+    link = out / CURRENT
+    if current_version(out) is not None:
+        return None, None
+    if link.exists() and not link.is_symlink():
+        raise DatasetDamaged(f"{link} is a {'folder' if link.is_dir() else 'file'}, not the symlink to the "
+                             f"current version; move it away (it may hold data) and run again")
+    lost = Path(os.readlink(link)) if link.is_symlink() else None
+    versions = [p for p in (out / VERSIONS).iterdir()
+                if p.is_dir() and not p.name.endswith(".tmp")] if (out / VERSIONS).is_dir() else []
+    if not versions:
+        return None, None
+
+    def finished(version: Path) -> tuple:
+        try:
+            runs = pq.read_table(version / "runs", columns=["finished"], schema=TABLES["runs"])
+            last = pc.max(runs.column("finished")).as_py()
+        except Exception:  # noqa: BLE001 - an unreadable version is the last choice
+            last = None
+        return (last is not None, last or datetime.min.replace(tzinfo=timezone.utc), version.name)
+
+    best = max(versions, key=finished)
+    tmp_link = out / f".{CURRENT}.recover"
+    if tmp_link.is_symlink():
+        tmp_link.unlink()
+    os.symlink(os.path.join(VERSIONS, best.name), tmp_link)
+    os.replace(tmp_link, link)
+    return lost or link, best
+
+
+# Locks this process holds: pid:path -> [open lock file, depth]. ``locked`` is re-entrant within a
+# process, so the command line can take the lock before anything slow and the flow take it again.
+_HELD: dict[str, list] = {}
+
+
 @contextmanager
 def locked(out: Path, wait: bool = False, timeout: float = 3600.0) -> Iterator[None]:
     """Hold the output directory's exclusive lock; refuse (or wait) when another run has it."""
     out.mkdir(parents=True, exist_ok=True)
+    key = f"{os.getpid()}:{os.path.realpath(out)}"  # a forked child does not inherit the lock
+    if key in _HELD:
+        _HELD[key][1] += 1
+        try:
+            yield
+        finally:
+            _HELD[key][1] -= 1
+        return
     fh = open(out / LOCK, "a+")
     deadline = time.monotonic() + timeout
     try:
@@ -103,8 +238,11 @@ def locked(out: Path, wait: bool = False, timeout: float = 3600.0) -> Iterator[N
                         f"another run is writing {out} (lock {out / LOCK}); wait for it to finish "
                         "or pass --wait") from None
                 time.sleep(0.5)
+        _HELD[key] = [fh, 1]
         yield
     finally:
+        if _HELD.get(key, [None])[0] is fh:
+            del _HELD[key]
         fh.close()
 
 
@@ -116,42 +254,60 @@ class VersionWriter:
         self.run_id = run_id
         self.staging = out / VERSIONS / f"{run_id}.tmp"
         self.final = out / VERSIONS / run_id
+        self.published = False
         self.staging.mkdir(parents=True, exist_ok=False)
 
     def write(self, rows: dict[str, list[dict[str, Any]]], part: str) -> dict[str, int]:
         """Write one batch's rows (every table in ``rows``) as parts named ``part``."""
         return {table: write_part(self.staging, table, r, part) for table, r in rows.items()}
 
-    def carry_over(self, drop_article_ids: set[str], tables: tuple[str, ...] = ARTICLE_TABLES) -> dict[str, int]:
+    def carry_over(self, drop_article_ids: set[str], tables: tuple[str, ...] = ARTICLE_TABLES,
+                   skip: set[Path] | frozenset = frozenset(),
+                   keep_only: set[str] | None = None) -> dict[str, int]:
         """Bring the previous version's rows forward, without the articles in ``drop_article_ids``.
 
         Parts that hold none of those articles are hard-linked; the others are rewritten
-        filtered. Returns the rows carried per table.
+        filtered. Parts in ``skip`` (damaged) are left behind. With ``keep_only``, rows of
+        articles outside it are left behind too (rows whose article row was lost). Returns the
+        rows carried per table.
         """
         previous = current_version(self.out)
         carried = {t: 0 for t in tables}
         if previous is None:
             return carried
+        drop = pa.array(sorted(drop_article_ids), type=pa.string())
+        keep = pa.array(sorted(keep_only), type=pa.string()) if keep_only is not None else None
         for table in tables:
             src_dir = previous / table
             if not src_dir.is_dir():
                 continue
             dst_dir = self.staging / table
             dst_dir.mkdir(parents=True, exist_ok=True)
+            schema = TABLES[table]
             for part in sorted(src_dir.glob("*.parquet")):
+                if part in skip:
+                    continue
                 dst = dst_dir / f"prev-{previous.name}-{part.name}" if not part.name.startswith("prev-") else dst_dir / part.name
-                if "article_id" in TABLES[table].names and drop_article_ids:
-                    ids = pq.read_table(part, columns=["article_id"]).column("article_id").to_pylist()
-                    if any(i in drop_article_ids for i in ids):
-                        t = pq.read_table(part, schema=TABLES[table])
-                        keep = [i not in drop_article_ids for i in ids]
-                        t = t.filter(pa.array(keep, type=pa.bool_()))
-                        if t.num_rows:
-                            pq.write_table(t, dst, compression="zstd")
-                        carried[table] += t.num_rows
-                        continue
+                mask = None
+                if "article_id" in schema.names and (len(drop) or keep is not None):
+                    ids = pq.read_table(part, columns=["article_id"]).column("article_id")
+                    mask = pc.invert(pc.is_in(ids, value_set=drop)) if len(drop) else None
+                    if keep is not None:
+                        inside = pc.is_in(ids, value_set=keep)
+                        mask = inside if mask is None else pc.and_(mask, inside)
+                    if mask is not None and pc.all(mask).as_py() is not False:
+                        mask = None  # nothing to leave behind: link the part as it is
+                meta = pq.ParquetFile(part)
+                if mask is not None or not meta.schema_arrow.equals(schema, check_metadata=False):
+                    t = pq.read_table(part, schema=schema)  # filtered, or an older schema brought up to date
+                    if mask is not None:
+                        t = t.filter(mask)
+                    if t.num_rows:
+                        pq.write_table(t, dst, compression="zstd")
+                    carried[table] += t.num_rows
+                    continue
                 _link_or_copy(part, dst)
-                carried[table] += pq.ParquetFile(part).metadata.num_rows
+                carried[table] += meta.metadata.num_rows
             compact(dst_dir, table, self.run_id)
         return carried
 
@@ -163,22 +319,39 @@ class VersionWriter:
                 write_part(self.staging, table, [], "empty")
 
     def publish(self) -> Path:
-        """Make the staged version the current one, atomically; prune old versions."""
+        """Make the staged version the current one, atomically; prune old versions.
+
+        Everything that can fail (the missing parts, the per-table links, the version's final
+        name) happens before ``current`` is switched; if any of it fails, the version is taken
+        back to its staging name (removed by :meth:`abort`) and nothing was published.
+        """
         self.ensure_tables()
         _fsync_tree(self.staging)
-        os.replace(self.staging, self.final)
-        tmp_link = self.out / f".{CURRENT}.{self.run_id}"
-        os.symlink(os.path.join(VERSIONS, self.run_id), tmp_link)
-        os.replace(tmp_link, self.out / CURRENT)
-        for table in TABLES:
+        previous = current_version(self.out)
+        for table in TABLES:  # dangling until the first version is current
             link = self.out / table
             if not link.is_symlink() and not link.exists():
                 os.symlink(os.path.join(CURRENT, table), link)
-        _prune(self.out)
+        tmp_link = self.out / f".{CURRENT}.{self.run_id}"
+        os.replace(self.staging, self.final)
+        try:
+            os.symlink(os.path.join(VERSIONS, self.run_id), tmp_link)
+            os.replace(tmp_link, self.out / CURRENT)
+        except BaseException:
+            if tmp_link.is_symlink():
+                tmp_link.unlink()
+            try:
+                os.replace(self.final, self.staging)
+            except OSError:
+                shutil.rmtree(self.final, ignore_errors=True)
+            raise
+        self.published = True
+        _fsync_dir(self.out)
+        _prune(self.out, keep={self.final.resolve(), previous})
         return self.final
 
     def abort(self) -> None:
-        """Throw the staged version away."""
+        """Throw the staged version away (never a published one)."""
         shutil.rmtree(self.staging, ignore_errors=True)
 
 
@@ -227,9 +400,25 @@ def _fsync_tree(root: Path) -> None:
             os.fsync(fh.fileno())
 
 
-def _prune(out: Path) -> None:
-    versions = sorted(p for p in (out / VERSIONS).iterdir() if p.is_dir() and not p.name.endswith(".tmp"))
+def _fsync_dir(directory: Path) -> None:
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except OSError:
+        pass  # the switch itself is atomic; this only makes it durable sooner
+
+
+def _prune(out: Path, keep: set[Path | None]) -> None:
+    """Remove every finished version but those in ``keep`` (the new and the previous current).
+
+    Decided by what was current, not by the names' order, so a clock set back (a run id that
+    sorts first) or a relative ``out`` never removes the version just published.
+    """
     current = current_version(out)
-    for old in versions[:-KEEP_VERSIONS]:
-        if old != current:
+    keep = {p for p in keep if p is not None} | ({current} if current else set())
+    for old in (out / VERSIONS).iterdir():
+        if old.is_dir() and not old.name.endswith(".tmp") and old.resolve() not in keep:
             shutil.rmtree(old, ignore_errors=True)

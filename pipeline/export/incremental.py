@@ -1,22 +1,61 @@
-"""What a run must do: which input articles are new, changed or unchanged since the last run."""
+"""What a run must do: which input articles are new, changed or unchanged since the last run.
+
+An article is unchanged when its ``content_hash`` (title, text, date) and its ``fingerprint``
+(every other field of the record, where it was read from, the pipeline version, the model and
+the config) are those of the current dataset; anything else is processed again.
+"""
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pipeline import __version__
-from pipeline.export.dataset import read_table
-from pipeline.ingest.records import Article
+from pipeline.export.dataset import current_version, damaged_parts, read_parts
+from pipeline.ingest.records import Article, Reject, article_id_for
+from pipeline.schema import ARTICLE_TABLES
 
 MISSING_POLICIES = ("keep", "drop")
 
 
+def run_fingerprint(model: str, config: dict[str, Any] | None = None) -> str:
+    """What, besides the article, decides its rows: pipeline version, model and pipeline config.
+
+    The ``[run]`` table (batch sizes, processes) changes how fast, not what, and is left out.
+    """
+    relevant = {k: v for k, v in (config or {}).items() if k != "run"}
+    digest = hashlib.sha256(json.dumps(relevant, sort_keys=True, default=str).encode("utf-8")).hexdigest()[:16]
+    return f"{__version__}|{model}|{digest}"
+
+
+def article_fingerprint(article: Article, run_fp: str) -> str:
+    """The ``articles.fingerprint`` of ``article`` in a run whose fingerprint is ``run_fp``:
+    a hash of its fields other than title, text and date, and of the run's fingerprint."""
+    parts = [run_fp, article.source, article.url, article.author, os.path.abspath(article.input_path),
+             article.input_format, article.record,
+             json.dumps(article.extra, sort_keys=True, ensure_ascii=False, default=str) if article.extra else ""]
+    raw = "\x1f".join("" if p is None else str(p) for p in parts)
+    return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 @dataclass
 class RunPlan:
-    """The previous dataset's articles (id -> content hash and fingerprint) and this run's choices."""
+    """The previous dataset's articles (id -> content hash and fingerprint) and this run's choices.
+
+    ``paths`` holds each previous article's input file; ``damaged`` the parts of the previous
+    version that cannot be carried forward (with the reason) and ``reprocess`` the articles
+    whose rows may have been in them, processed again whatever their hash says.
+    """
 
     previous: dict[str, tuple[str, str]] = field(default_factory=dict)
     fingerprint: str = ""
+    paths: dict[str, str] = field(default_factory=dict)
+    damaged: dict[Path, str] = field(default_factory=dict)
+    reprocess: set[str] = field(default_factory=set)
+    articles_lost: bool = False
     seen: set[str] = field(default_factory=set)
     to_replace: set[str] = field(default_factory=set)
 
@@ -26,7 +65,8 @@ class RunPlan:
         before = self.previous.get(article.article_id)
         if before is None:
             return "new"
-        if before != (article.content_hash, self.fingerprint):
+        if (article.article_id in self.reprocess
+                or before != (article.content_hash, article_fingerprint(article, self.fingerprint))):
             self.to_replace.add(article.article_id)
             return "changed"
         return "unchanged"
@@ -35,20 +75,40 @@ class RunPlan:
         """Articles of the previous dataset that this run's input no longer holds."""
         return set(self.previous) - self.seen
 
+    def rejected(self, rejects: list[Reject]) -> set[str]:
+        """Previous articles that this run's rejects may stand for: the reject's id, or every
+        article of a file that was rejected or failed to read (whole or in part)."""
+        paths = {os.path.abspath(r.input_path) for r in rejects}
+        ids = {article_id_for(r.doc_id) for r in rejects if r.doc_id}
+        return {a for a in self.previous if a in ids or self.paths.get(a) in paths}
+
 
 def fingerprint(model: str) -> str:
-    """What, besides the text, decides an article's rows: pipeline version and model."""
-    return f"{__version__}|{model}"
+    """The run fingerprint for ``model`` with no config (see :func:`run_fingerprint`)."""
+    return run_fingerprint(model)
 
 
-def load_plan(out: Path, model: str) -> RunPlan:
-    """The plan for a run into ``out``, from the current version's articles table."""
-    arts = read_table(out, "articles", ["article_id", "content_hash", "pipeline_version", "model"])
-    prev = {
-        aid: (h, f"{v}|{m}")
-        for aid, h, v, m in zip(*(arts.column(c).to_pylist() for c in arts.column_names))
-    }
-    return RunPlan(previous=prev, fingerprint=fingerprint(model))
+def load_plan(out: Path, model: str, config: dict[str, Any] | None = None) -> RunPlan:
+    """The plan for a run into ``out``, from the current version's articles table.
+
+    Damaged or foreign parts are left out of the plan: the articles of a lost ``articles``
+    part count as new, those that may have had rows in another lost part are processed again.
+    """
+    version = current_version(out)
+    damaged = damaged_parts(version)
+    plan = RunPlan(fingerprint=run_fingerprint(model, config), damaged=damaged)
+    if version is None:
+        return plan
+    skip = set(damaged)
+    arts = read_parts(version / "articles", "articles", ["article_id", "content_hash", "fingerprint", "input_path"], skip)
+    for aid, h, fp, path in zip(*(arts.column(c).to_pylist() for c in arts.column_names)):
+        plan.previous[aid] = (h, fp)
+        plan.paths[aid] = os.path.abspath(path)
+    plan.articles_lost = any(p.parent.name == "articles" for p in damaged)
+    for table in {p.parent.name for p in damaged} & (set(ARTICLE_TABLES) - {"articles"}):
+        present = set(read_parts(version / table, table, ["article_id"], skip).column("article_id").to_pylist())
+        plan.reprocess |= set(plan.previous) - present
+    return plan
 
 
 @dataclass

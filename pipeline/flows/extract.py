@@ -25,7 +25,7 @@ from prefect.context import FlowRunContext
 from pipeline import __version__
 from pipeline.export import batch as batch_mod
 from pipeline.export.dataset import (DatasetWriteError, VersionWriter, clean_stale, locked, new_run_id,
-                                     read_table)
+                                     quarantine, read_table, recover_current)
 from pipeline.export.incremental import Intake, RunPlan, batched, load_plan, select_articles
 from pipeline.flows.progress import progress_bar
 from pipeline.flows.runners import RunnerSpec, make_task_runner, parse_runner
@@ -36,6 +36,16 @@ from pipeline.nlp import load_config
 _TASK = dict(cache_policy=NO_CACHE, persist_result=False)
 # Errors that mean "the output cannot be written", reported as DatasetWriteError.
 _WRITE_ERRNOS = {errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EPERM, errno.EDQUOT, errno.EFBIG}
+
+# Runs of this process that published their version, by output folder (absolute path): how the
+# caller learns that the data is safe when something fails after the switch (a dead API server,
+# a signal).
+PUBLISHED: dict[str, "RunSummary"] = {}
+
+
+class InputVanished(RuntimeError):
+    """``--missing drop`` on an input that holds no record: most likely a feed mount that failed."""
+
 
 # Modules a run imports on first use (Prefect's flow and task engines, the dataset readers).
 RUN_MODULES = ("prefect.flow_engine", "prefect.task_engine", "pandas", "pyarrow.dataset", "pyarrow.parquet")
@@ -80,29 +90,33 @@ def describe_model(config_path: str | None) -> str:
 
 
 @task(name="plan-run", **_TASK)
-def plan_run(out: str, model: str) -> RunPlan:
+def plan_run(out: str, model: str, config_path: str | None) -> RunPlan:
     """Read the previous dataset's article hashes to decide what is new or changed."""
-    return load_plan(Path(out), model)
+    return load_plan(Path(out), model, load_config(config_path))
 
 
 @task(name="extract-batch", retries=0, **_TASK)
 def extract_batch(articles: Sequence[Article], staging: str, part: str, config_path: str | None,
-                  batch_size: int, n_process: int) -> batch_mod.BatchResult:
+                  batch_size: int, n_process: int, run_fingerprint: str) -> batch_mod.BatchResult:
     """Annotate one batch of articles and write its parquet parts (runs wherever the runner puts it)."""
-    return batch_mod.process_batch(articles, Path(staging), part, config_path, batch_size, n_process)
+    return batch_mod.process_batch(articles, Path(staging), part, config_path, batch_size, n_process,
+                                   run_fingerprint)
 
 
 @task(name="carry-over", **_TASK)
-def carry_over(writer: VersionWriter, drop: set[str]) -> dict[str, int]:
-    """Bring unchanged articles' rows forward from the previous version."""
-    return writer.carry_over(drop)
+def carry_over(writer: VersionWriter, drop: set[str], plan: RunPlan) -> dict[str, int]:
+    """Bring unchanged articles' rows forward from the previous version, leaving damaged parts
+    (and, when an articles part was lost, rows whose article is unknown) behind."""
+    keep_only = set(plan.previous) if plan.articles_lost else None
+    return writer.carry_over(drop, skip=set(plan.damaged), keep_only=keep_only)
 
 
 @task(name="publish", **_TASK)
-def publish(writer: VersionWriter, summary: RunSummary, started: datetime, model: str) -> str:
+def publish(writer: VersionWriter, summary: RunSummary, started: datetime, model: str,
+            damaged: dict[Path, str]) -> str:
     """Write the run's rejects and runs rows, then switch the dataset to the new version."""
-    writer.write({"rejects": summary.rejects}, part="run")
-    writer.carry_over(set(), tables=("runs",))
+    writer.write({"rejects": summary.rejects}, part=f"run-{summary.run_id}")
+    writer.carry_over(set(), tables=("rejects", "runs"), skip=set(damaged))
     writer.write({"runs": [{
         "run_id": summary.run_id, "started": started, "finished": datetime.now(timezone.utc),
         "input": summary.input, "seen": summary.seen, "processed": summary.processed,
@@ -137,13 +151,23 @@ def _run_locked(input_path: str, out: Path, config_path: str | None, batch_size:
                 task_batch: int, missing: str, progress: bool, in_flight: int, summary: RunSummary,
                 started: datetime, t0: float, logger: Any) -> RunSummary:
     """The body of a run, with the output's lock held: stage a new version, then publish it."""
+    lost, restored = recover_current(out)
+    if restored is not None:
+        logger.warning("%s/current was missing or pointed at a missing version (%s); it points again at the "
+                       "newest complete version, %s", out, lost, restored.name)
     for stale in clean_stale(out):
         logger.info("removed the unfinished version %s left by an interrupted run", stale.name)
     model = describe_model(config_path)
-    plan = plan_run(str(out), model)
+    plan = plan_run(str(out), model, config_path)
+    if plan.damaged:
+        quarantine(out, plan.damaged)
+        for part, why in plan.damaged.items():
+            logger.warning("damaged part %s: %s; it is left out of the new version (a copy is kept in %s) and "
+                           "the articles it may have held are processed again", part, why, out / ".damaged")
     intake = Intake()
     writer = VersionWriter(out, summary.run_id)
     pending: deque = deque()
+    written: set[str] = set()
 
     def collect(advance: Any) -> None:
         n_articles, future = pending.popleft()
@@ -151,6 +175,7 @@ def _run_locked(input_path: str, out: Path, config_path: str | None, batch_size:
         summary.processed += result.articles
         summary.words += result.words
         intake.rejects.extend(result.rejects)
+        written.update(result.article_ids)
         for table, n in result.rows.items():
             summary.rows_written[table] = summary.rows_written.get(table, 0) + n
         advance(n_articles, result.words)
@@ -160,23 +185,36 @@ def _run_locked(input_path: str, out: Path, config_path: str | None, batch_size:
             articles = select_articles(read_corpus(input_path), plan, intake)
             for i, chunk in enumerate(batched(articles, task_batch)):
                 pending.append((len(chunk), extract_batch.submit(
-                    chunk, str(writer.staging), f"{i:05d}", config_path, batch_size, n_process)))
+                    chunk, str(writer.staging), f"{i:05d}", config_path, batch_size, n_process, plan.fingerprint)))
                 while len(pending) >= in_flight:
                     collect(advance)
             while pending:
                 collect(advance)
-        removed = plan.missing() if missing == "drop" else set()
-        carry_over(writer, plan.to_replace | removed)
+        removed: set[str] = set()
+        if missing == "drop":
+            if intake.seen == 0 and plan.previous:
+                raise InputVanished(
+                    f"the input {input_path} holds no record this time; with --missing drop that would remove all "
+                    f"{len(plan.previous)} articles of {out}. Nothing was published. Check the input (a feed "
+                    "mount that failed?), or run once with --missing keep")
+            # An article still in the input but rejected this run (unreadable file, failed record) stays.
+            removed = plan.missing() - plan.rejected(intake.rejects)
+        # Every article written this run replaces all its earlier rows (also rows left without their
+        # article row); an article that failed this time keeps the rows of its last good run.
+        carry_over(writer, written | removed, plan)
         summary.seen, summary.unchanged = intake.seen, intake.unchanged
         summary.rejected, summary.removed = len(intake.rejects), len(removed)
         summary.rejects = batch_mod.reject_rows(intake.rejects, summary.run_id)
         summary.seconds = time.monotonic() - t0
-        publish(writer, summary, started, model)
+        publish(writer, summary, started, model, plan.damaged)
     except BaseException:
-        for _, future in pending:  # let running batches finish before their folder goes
+        for _, future in pending:  # let running batches finish (or stop) before their folder goes
             future.wait()
+        if writer.published:
+            PUBLISHED[str(out.resolve())] = summary
         writer.abort()
         raise
+    PUBLISHED[str(out.resolve())] = summary
     return summary
 
 
@@ -200,6 +238,9 @@ def extract_corpus_flow(input_path: str, out_dir: str = "outputs/dataset", confi
     batch_size = batch_size or run_cfg.get("batch_size", 32)
     n_process = n_process or run_cfg.get("n_process", 1)
     task_batch = task_batch or run_cfg.get("task_batch", 256)
+    for name, value in (("batch_size", batch_size), ("n_process", n_process), ("task_batch", task_batch)):
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise ValueError(f"{name} must be a whole number of at least 1, not {value!r}")
     in_flight = _in_flight(parse_runner(task_runner))
     out = Path(out_dir)
     started = datetime.now(timezone.utc)
@@ -237,9 +278,23 @@ def extract_corpus(input_path: str, out_dir: str = "outputs/dataset", config_pat
     """
     spec = parse_runner(task_runner)
     runnable = extract_corpus_flow.with_options(task_runner=make_task_runner(spec))
-    return runnable(input_path=input_path, out_dir=out_dir, config_path=config_path, batch_size=batch_size,
-                    n_process=n_process, task_batch=task_batch, missing=missing, wait=wait,
-                    progress=progress, task_runner=task_runner)
+    key = str(Path(out_dir).resolve())
+    PUBLISHED.pop(key, None)
+    try:
+        return runnable(input_path=input_path, out_dir=out_dir, config_path=config_path, batch_size=batch_size,
+                        n_process=n_process, task_batch=task_batch, missing=missing, wait=wait,
+                        progress=progress, task_runner=task_runner)
+    except Exception as exc:
+        summary = PUBLISHED.get(key)
+        if summary is None:
+            raise
+        # The dataset is whole and current; only Prefect's own record of the run is incomplete.
+        import logging
+
+        logging.getLogger("claims").warning(
+            "run %s published its version of %s, but Prefect failed afterwards (%s: %s); the run's record in "
+            "Prefect may be incomplete", summary.run_id, out_dir, type(exc).__name__, exc)
+        return summary
 
 
 def summary_json(summary: RunSummary) -> str:

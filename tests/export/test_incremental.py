@@ -1,7 +1,8 @@
 """The incremental plan: new, changed, unchanged and missing articles, and streaming batches."""
 import itertools
 
-from pipeline.export.incremental import Intake, RunPlan, batched, fingerprint, select_articles
+from pipeline.export.incremental import (Intake, RunPlan, article_fingerprint, batched, fingerprint, run_fingerprint,
+                                         select_articles)
 from pipeline.ingest.records import Article, Reject
 
 
@@ -13,7 +14,8 @@ def _article(doc_id: str, content_hash: str) -> Article:
 
 def _plan(model: str = "m-1") -> RunPlan:
     fp = fingerprint(model)
-    return RunPlan(previous={"id-a": ("h1", fp), "id-b": ("h2", fp), "id-gone": ("h3", fp)}, fingerprint=fp)
+    prev = {f"id-{d}": (h, article_fingerprint(_article(d, h), fp)) for d, h in (("a", "h1"), ("b", "h2"), ("gone", "h3"))}
+    return RunPlan(previous=prev, fingerprint=fp)
 
 
 def test_only_new_and_changed_articles_are_selected():
@@ -46,3 +48,17 @@ def test_batched_streams_without_reading_ahead():
     first = next(batched(source(), 3))
     assert first == [0, 1, 2] and len(consumed) == 3
     assert list(batched(range(7), 3)) == [[0, 1, 2], [3, 4, 5], [6]]
+
+
+def test_other_fields_input_path_and_config_are_in_the_fingerprint():
+    plan = _plan()
+    base = _article("a", "h1")
+    assert list(select_articles(iter([base]), plan, Intake())) == []
+    for change in ({"source": "Reuters"}, {"url": "https://example.org/a"}, {"author": "A. Writer"},
+                   {"input_path": "moved/a.txt"}, {"extra": {"section": "world"}}):
+        plan = _plan()
+        changed = Article(**{**base.__dict__, **change})
+        assert [a.doc_id for a in select_articles(iter([changed]), plan, Intake())] == ["a"], change
+    assert run_fingerprint("m", {"model": {"name": "x"}}) != run_fingerprint("m", {"model": {"name": "y"}})
+    # how fast a run goes is not what it computes
+    assert run_fingerprint("m", {"run": {"batch_size": 8}}) == run_fingerprint("m", {"run": {"batch_size": 64}})
