@@ -57,6 +57,7 @@ ARTICLES = _schema("One row per article that was processed.", [
     Column("record", pa.string(), "Line (JSONL) or row (CSV) of the record inside its file; null for whole files."),
     Column("content_hash", pa.string(), "SHA-256 of title, text and publication date: what changes when the article changes.", False),
     Column("extra", pa.string(), "Other fields of the input record, as a JSON object."),
+    Column("ingest_notes", pa.string(), "What ingest changed so the record could be stored (lone surrogates replaced by U+FFFD, non-finite numbers in `extra` written as strings); null when it was stored as given."),
     Column("pipeline_version", pa.string(), "Version of this pipeline that produced the rows.", False),
     Column("model", pa.string(), "Name and version of the spaCy model used.", False),
 ])
