@@ -50,7 +50,7 @@ ARTICLES = _schema("One row per article that was processed.", [
     Column("url", pa.string(), "Address of the article, when given."),
     Column("author", pa.string(), "Byline, when known."),
     Column("country", pa.string(), "ISO 3166-1 alpha-2 code of the article's main country (from the source and the places it names)."),
-    Column("text", pa.string(), "The article body as analysed; every offset in the dataset points into it. Page boilerplate after the story is cut off.", False),
+    Column("text", pa.string(), "The article body as analysed; every offset in the dataset points into it. From txt and html, page boilerplate after the story is cut off; JSONL and CSV text is kept as given.", False),
     Column("n_words", pa.int64(), "Number of word tokens in `text`.", False),
     Column("input_path", pa.string(), "The input file the article came from.", False),
     Column("input_format", pa.string(), "Format of the input: txt, html, jsonl or csv.", False),

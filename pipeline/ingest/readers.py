@@ -567,11 +567,11 @@ def _files(root: Path, errors: list[Reject], exclude: Iterable[str | os.PathLike
         subfolders = []
         for entry in entries:
             path = entry.path
-            real = os.path.realpath(path)
             try:
                 is_dir = entry.is_dir()  # follows links
             except OSError:
                 is_dir = False
+            real = os.path.realpath(path) if is_dir or entry.is_symlink() else path
             if is_dir and real in excluded:
                 log.info("not reading %s: it is the output dataset's folder", path)
                 continue
@@ -602,6 +602,8 @@ def _unread_reason(file: Path) -> str | None:
     if _NAME_UNSAFE.search(file.name):
         return (f"file name {_printable(file.name)!r} holds control characters or bytes that are not UTF-8; "
                 "rename the file")
+    if replace_surrogates(str(file))[1]:
+        return "a folder name in its path holds bytes that are not UTF-8; rename the folder"
     try:
         kind = _file_kind(file.stat().st_mode)
     except OSError as exc:

@@ -103,14 +103,18 @@ def test_surrogates_in_metadata_and_extra_made_storable_and_noted(tmp_path):
     assert table.column("ingest_notes")[0].as_py() == art.ingest_notes
 
 
-def test_csv_and_rejects_are_storable_too(tmp_path):
-    name = os.fsdecode(b"caf\xe9.txt")  # a file name in Latin-1 on a UTF-8 system
-    (tmp_path / name).write_text(STORY, encoding="utf-8")
-    (rec,) = read_corpus(tmp_path)
-    assert isinstance(rec, Reject) and "not UTF-8" in rec.reason
-    assert rec.input_path.endswith("caf\\xe9.txt")
-    for value in (rec.input_path, rec.reason):
-        value.encode("utf-8")
+def test_file_and_folder_names_that_are_not_utf8_rejected_storably(tmp_path):
+    (tmp_path / os.fsdecode(b"caf\xe9.txt")).write_text(STORY, encoding="utf-8")  # Latin-1 names on a UTF-8 system
+    (tmp_path / os.fsdecode(b"r\xe9sum\xe9")).mkdir()
+    (tmp_path / os.fsdecode(b"r\xe9sum\xe9") / "inner.txt").write_text(STORY, encoding="utf-8")
+    file_rec, folder_rec = read_corpus(tmp_path)
+    assert isinstance(file_rec, Reject) and "not UTF-8; rename the file" in file_rec.reason
+    assert file_rec.input_path.endswith("caf\\xe9.txt")
+    assert isinstance(folder_rec, Reject) and "rename the folder" in folder_rec.reason
+    assert folder_rec.input_path.endswith("r\\xe9sum\\xe9/inner.txt")
+    for rec in (file_rec, folder_rec):
+        for value in (rec.input_path, rec.reason):
+            value.encode("utf-8")
 
 
 # -- issue 18, item 12: pipes, devices and /dev/zero never hang or read without end ----------------------------
