@@ -65,7 +65,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                     input_path=str(args.input), out_dir=str(args.out), config_path=args.config,
                     batch_size=args.batch_size, n_process=args.n_process, task_batch=args.task_batch,
                     missing=args.missing, wait=args.wait, progress=not args.no_progress,
-                    task_runner=args.task_runner)
+                    task_runner=args.task_runner, follow_links=args.follow_links)
         except ServerStartError as exc:
             print(f"claims run: {exc}", file=sys.stderr)
             return EXIT_FAILED
@@ -110,6 +110,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="where batches run: local (default), dask, dask:N (local cluster of N workers) or "
                           "dask:ADDRESS (an existing cluster); also $CLAIMS_TASK_RUNNER")
     run.add_argument("--no-progress", action="store_true", help="no progress bar")
+    run.add_argument("--follow-links", action="store_true",
+                     help="also read files that symbolic links in the input lead to outside it (default: skipped)")
     run.set_defaults(func=cmd_run)
 
     schema = sub.add_parser("schema", help="print the dataset's data dictionary (Markdown)")

@@ -149,7 +149,7 @@ def _write_error(exc: BaseException, out: Path) -> DatasetWriteError | None:
 
 def _run_locked(input_path: str, out: Path, config_path: str | None, batch_size: int, n_process: int,
                 task_batch: int, missing: str, progress: bool, in_flight: int, summary: RunSummary,
-                started: datetime, t0: float, logger: Any) -> RunSummary:
+                started: datetime, t0: float, logger: Any, follow_links: bool = False) -> RunSummary:
     """The body of a run, with the output's lock held: stage a new version, then publish it."""
     lost, restored = recover_current(out)
     if restored is not None:
@@ -182,7 +182,8 @@ def _run_locked(input_path: str, out: Path, config_path: str | None, batch_size:
 
     try:
         with progress_bar(progress) as advance:
-            articles = select_articles(read_corpus(input_path), plan, intake)
+            articles = select_articles(read_corpus(input_path, exclude=[out], follow_links=follow_links),
+                                       plan, intake)
             for i, chunk in enumerate(batched(articles, task_batch)):
                 pending.append((len(chunk), extract_batch.submit(
                     chunk, str(writer.staging), f"{i:05d}", config_path, batch_size, n_process, plan.fingerprint)))
@@ -222,14 +223,16 @@ def _run_locked(input_path: str, out: Path, config_path: str | None, batch_size:
 def extract_corpus_flow(input_path: str, out_dir: str = "outputs/dataset", config_path: str | None = None,
                         batch_size: int | None = None, n_process: int | None = None,
                         task_batch: int | None = None, missing: str = "keep", wait: bool = False,
-                        progress: bool = False, task_runner: str | None = None) -> RunSummary:
+                        progress: bool = False, task_runner: str | None = None,
+                        follow_links: bool = False) -> RunSummary:
     """Extract claims, figures, dates and places from every article under ``input_path``.
 
     Only articles that are new or changed since the last run into ``out_dir`` are processed;
     ``missing`` says what happens to articles that disappeared from the input (``keep`` or
     ``drop``). The new dataset version replaces the old one atomically at the end.
     ``task_runner`` only sets how many batches are kept in flight; the runner itself is chosen
-    by :func:`extract_corpus` (or the deployment).
+    by :func:`extract_corpus` (or the deployment). The dataset's own folder is never read as
+    input; symbolic links out of ``input_path`` are followed only with ``follow_links``.
     """
     logger = get_run_logger()
     if missing not in ("keep", "drop"):
@@ -250,7 +253,7 @@ def extract_corpus_flow(input_path: str, out_dir: str = "outputs/dataset", confi
     try:
         with locked(out, wait=wait):
             summary = _run_locked(input_path, out, config_path, batch_size, n_process, task_batch, missing,
-                                  progress, in_flight, summary, started, t0, logger)
+                                  progress, in_flight, summary, started, t0, logger, follow_links)
     except OSError as exc:
         clear = _write_error(exc, out)
         if clear is None:
@@ -269,7 +272,8 @@ def extract_corpus_flow(input_path: str, out_dir: str = "outputs/dataset", confi
 def extract_corpus(input_path: str, out_dir: str = "outputs/dataset", config_path: str | None = None,
                    batch_size: int | None = None, n_process: int | None = None,
                    task_batch: int | None = None, missing: str = "keep", wait: bool = False,
-                   progress: bool = False, task_runner: str | None = None) -> RunSummary:
+                   progress: bool = False, task_runner: str | None = None,
+                   follow_links: bool = False) -> RunSummary:
     """Run the ``extract_corpus`` flow with the task runner named by ``task_runner``.
 
     ``task_runner``: ``local`` (default; threads in this process, spaCy ``n_process`` for the
@@ -283,7 +287,7 @@ def extract_corpus(input_path: str, out_dir: str = "outputs/dataset", config_pat
     try:
         return runnable(input_path=input_path, out_dir=out_dir, config_path=config_path, batch_size=batch_size,
                         n_process=n_process, task_batch=task_batch, missing=missing, wait=wait,
-                        progress=progress, task_runner=task_runner)
+                        progress=progress, task_runner=task_runner, follow_links=follow_links)
     except Exception as exc:
         summary = PUBLISHED.get(key)
         if summary is None:

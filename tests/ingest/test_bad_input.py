@@ -2,6 +2,7 @@
 import codecs
 import json
 import tracemalloc
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
@@ -195,8 +196,14 @@ def test_unknown_extensions_skipped_or_reported_and_missing_path(tmp_path):
     for name in ("notes.md", "feed.json", "scan.pdf", "photo.jpg", "run.log", "README"):
         (tmp_path / name).write_text("something", encoding="utf-8")
     (tmp_path / ".hidden.txt").write_text(STORY, encoding="utf-8")
-    got = sorted((r.doc_id, "unsupported input format" in r.reason) for r in read_corpus(tmp_path))
-    assert got == [("feed", True), ("notes", True), ("scan", True)]
+    recs = list(read_corpus(tmp_path))
+    assert all(isinstance(r, Reject) for r in recs)
+    unsupported = sorted(r.doc_id for r in recs if r.reason.startswith("unsupported input format"))
+    assert unsupported == ["feed", "notes", "scan"]
+    skipped = {Path(r.input_path).name: r.reason for r in recs if r.reason.startswith("skipped: ")}
+    assert sorted(skipped) == [".hidden.txt", "README", "photo.jpg", "run.log"]  # every file accounted for
+    assert "hidden file" in skipped[".hidden.txt"] and "no file extension" in skipped["README"]
+    assert "'.log' is not an input format" in skipped["run.log"]
     missing = _one(tmp_path / "nope")
     assert isinstance(missing, Reject) and missing.reason == "no such file or folder"
 
