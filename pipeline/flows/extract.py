@@ -24,6 +24,7 @@ from prefect.context import FlowRunContext
 
 from pipeline import __version__
 from pipeline.export import batch as batch_mod
+from pipeline.export.corpus_tables import build_corpus_tables
 from pipeline.export.dataset import (DatasetWriteError, VersionWriter, clean_stale, locked, new_run_id,
                                      quarantine, read_table, recover_current)
 from pipeline.export.incremental import Intake, RunPlan, batched, load_plan, select_articles
@@ -117,6 +118,7 @@ def publish(writer: VersionWriter, summary: RunSummary, started: datetime, model
     """Write the run's rejects and runs rows, then switch the dataset to the new version."""
     writer.write({"rejects": summary.rejects}, part=f"run-{summary.run_id}")
     writer.carry_over(set(), tables=("rejects", "runs"), skip=set(damaged))
+    build_corpus_tables(writer.staging)  # speakers, quotes, claims.speaker_id/quote_id
     writer.write({"runs": [{
         "run_id": summary.run_id, "started": started, "finished": datetime.now(timezone.utc),
         "input": summary.input, "seen": summary.seen, "processed": summary.processed,
