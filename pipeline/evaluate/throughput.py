@@ -184,6 +184,16 @@ def main_benchmark(args: argparse.Namespace) -> int:
         return 2
     report: dict[str, Any] = {"input": args.input, "articles": len(articles), "n_process": args.n_process,
                               "batch_size": batch_size}
+    if getattr(args, "scaling", False):
+        from pipeline.evaluate.scaling import measure_scaling, print_scaling
+
+        sizes = [int(s) for s in args.scaling_sizes.split(",") if s.strip()]
+        report["scaling"] = measure_scaling(articles, sizes, args.config)
+        if args.json:
+            print(json.dumps(report))
+        else:
+            print_scaling(report["scaling"])
+        return 0
     with tempfile.TemporaryDirectory(prefix="claims-bench-") as tmp:
         jsonl = Path(tmp) / "input.jsonl"
         write_jsonl(articles, jsonl)
