@@ -2,7 +2,7 @@
 
 Exit codes: 0 success; 1 the run failed; 2 wrong usage or input path; 3 the run finished but
 rejected some input records (see the dataset's ``rejects`` table); 4 another run holds the
-output directory's lock.
+output directory's lock; 130 / 143 stopped by SIGINT (Ctrl-C) / SIGTERM.
 """
 from __future__ import annotations
 
@@ -10,8 +10,14 @@ import argparse
 import atexit
 import importlib
 import os
+import signal
 import sys
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Iterator
+
+if TYPE_CHECKING:
+    from pipeline.flows.runners import RunnerSpec
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_REJECTS, EXIT_LOCKED = 0, 1, 2, 3, 4
 
@@ -32,21 +38,108 @@ def _prefect_defaults() -> None:
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
 
+def positive_int(text: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def out_problem(out: Path) -> str | None:
+    """Why ``out`` cannot be a dataset directory (a file, or a path under a file), or None."""
+    if out.exists() and not out.is_dir():
+        return f"--out {str(out)!r} is a file, not a folder; give a folder for the dataset"
+    for parent in out.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                return f"--out {str(out)!r} is under {str(parent)!r}, which is a file; give a folder for the dataset"
+            break
+    return None
+
+
+class Stopped(KeyboardInterrupt):
+    """The run was asked to stop by a signal (SIGINT or SIGTERM)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+@contextmanager
+def stop_on_signals() -> Iterator[None]:
+    """SIGINT and SIGTERM stop the run: running batches stop after the article in hand and a
+    ``Stopped`` is raised in the main thread (once; a second signal only waits for it)."""
+    def handler(signum: int, frame: object) -> None:
+        batch = sys.modules.get("pipeline.export.batch")
+        if batch is not None:
+            batch.STOP.set()
+        if not getattr(handler, "fired", False):
+            handler.fired = True
+            raise Stopped(signum)
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+
+def _stopped_message(stop: Stopped, out: Path) -> str:
+    """What a signal left published, in words."""
+    extract = sys.modules.get("pipeline.flows.extract")
+    summary = extract.PUBLISHED.get(str(out.resolve())) if extract else None
+    if summary is not None:
+        return (f"claims run: stopped by {signal.Signals(stop.signum).name} after run {summary.run_id} was published: "
+                f"{out} is whole and current")
+    dataset = sys.modules.get("pipeline.export.dataset")
+    version = dataset.current_version(out) if dataset else None
+    kept = f"{out} still holds version {version.name}" if version else f"{out} holds no version yet"
+    return f"claims run: stopped by {signal.Signals(stop.signum).name}: nothing was published; {kept}, unchanged"
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     """Run the extraction flow over a corpus."""
     if not Path(args.input).exists():
         print(f"claims run: input {args.input!r} does not exist (give a file or folder of .txt, .html, .jsonl or .csv)",
               file=sys.stderr)
         return EXIT_USAGE
+    out = Path(args.out)
+    problem = out_problem(out)
+    if problem:
+        print(f"claims run: {problem}", file=sys.stderr)
+        return EXIT_USAGE
     _prefect_defaults()
+    from pipeline.export.lock import DatasetLocked, locked
     from pipeline.flows.runners import parse_runner
-    from pipeline.flows.server import ServerStartError, early_server
 
     try:
         spec = parse_runner(args.task_runner)
     except ValueError as exc:
         print(f"claims run: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    try:
+        with stop_on_signals(), locked(out, wait=args.wait):  # refuse a locked output before anything slow
+            return _run(args, spec)
+    except DatasetLocked as exc:
+        print(f"claims run: {exc}", file=sys.stderr)
+        return EXIT_LOCKED
+    except PermissionError as exc:
+        print(f"claims run: cannot write the dataset in {out}: {exc.strerror} ({exc.filename})", file=sys.stderr)
+        return EXIT_FAILED
+    except Stopped as stop:
+        print(_stopped_message(stop, out), file=sys.stderr)
+        return 128 + stop.signum
+
+
+def _run(args: argparse.Namespace, spec: "RunnerSpec") -> int:
+    """``claims run`` once the output's lock is held."""
+    from pipeline.flows.server import ServerStartError, early_server
+
     # The Prefect server boots in its own process while this one imports Prefect and, for a
     # local run, loads the pipeline in a thread: most of a small nightly run's start-up overlaps.
     with early_server(wait_on_stop=not _EXITING_AFTER) as server:
@@ -54,8 +147,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             from pipeline.nlp import warm_up_in_background
 
             warm_up_in_background(args.config)
-        from pipeline.export.dataset import DatasetLocked, DatasetWriteError
-        from pipeline.flows.extract import extract_corpus, preload, summary_json
+        from pipeline.export.dataset import DatasetDamaged, DatasetWriteError
+        from pipeline.flows.extract import InputVanished, extract_corpus, preload, summary_json
 
         preload()
         try:
@@ -66,13 +159,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                     batch_size=args.batch_size, n_process=args.n_process, task_batch=args.task_batch,
                     missing=args.missing, wait=args.wait, progress=not args.no_progress,
                     task_runner=args.task_runner, follow_links=args.follow_links)
-        except ServerStartError as exc:
-            print(f"claims run: {exc}", file=sys.stderr)
-            return EXIT_FAILED
-        except DatasetLocked as exc:
-            print(f"claims run: {exc}", file=sys.stderr)
-            return EXIT_LOCKED
-        except DatasetWriteError as exc:
+        except (ServerStartError, DatasetWriteError, DatasetDamaged, InputVanished) as exc:
             print(f"claims run: {exc}", file=sys.stderr)
             return EXIT_FAILED
     print(summary_json(summary))
@@ -91,7 +178,8 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     parser = argparse.ArgumentParser(
         prog="claims", description="Extract who said what (and the figures, dates and places involved) from news articles.",
-        epilog="Exit codes: 0 ok, 1 failed, 2 usage, 3 some input rejected, 4 output locked by another run.")
+        epilog="Exit codes: 0 ok, 1 failed, 2 usage, 3 some input rejected, 4 output locked by another run, "
+               "130 / 143 stopped by Ctrl-C / SIGTERM (nothing half-written).")
     sub = parser.add_subparsers(dest="command", required=True)
 
     run = sub.add_parser("run", help="extract claims from a corpus into a parquet dataset",
@@ -100,9 +188,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("input", nargs="?", default="corpus", help="file or folder to read (default: corpus)")
     run.add_argument("--out", default="outputs/dataset", help="dataset directory (default: outputs/dataset)")
     run.add_argument("--config", default=None, help="pipeline config TOML (default: models/pipeline.toml)")
-    run.add_argument("--batch-size", type=int, default=None, help="documents per nlp.pipe batch")
-    run.add_argument("--n-process", type=int, default=None, help="spaCy worker processes")
-    run.add_argument("--task-batch", type=int, default=None, help="articles per Prefect task")
+    run.add_argument("--batch-size", type=positive_int, default=None, help="documents per nlp.pipe batch")
+    run.add_argument("--n-process", type=positive_int, default=None, help="spaCy worker processes")
+    run.add_argument("--task-batch", type=positive_int, default=None, help="articles per Prefect task")
     run.add_argument("--missing", choices=("keep", "drop"), default="keep",
                      help="what to do with articles that disappeared from the input (default: keep)")
     run.add_argument("--wait", action="store_true", help="wait for another run on the same output instead of refusing")

@@ -21,7 +21,7 @@ STOP = threading.Event()
 
 
 class BatchInterrupted(RuntimeError):
-    """The batch stopped early because the run was asked to stop (``STOP`` was set)."""
+    """A batch stopped early because the run was asked to stop (``STOP`` was set)."""
 
 
 @dataclass
@@ -34,6 +34,7 @@ class BatchResult:
     words: int = 0
     rejects: list[Reject] = field(default_factory=list)
     article_ids: list[str] = field(default_factory=list)
+    interrupted: bool = False
 
 
 def extract_rows(articles: Sequence[Article], config_path: str | None = None, batch_size: int = 32,
@@ -45,7 +46,8 @@ def extract_rows(articles: Sequence[Article], config_path: str | None = None, ba
     rows, result = empty_rows(), BatchResult()
     for article, doc, error in annotate(nlp, articles, batch_size=batch_size, n_process=n_process):
         if STOP.is_set():
-            raise BatchInterrupted("the run was asked to stop")
+            result.interrupted = True
+            break
         if doc is None:
             result.rejects.append(Reject(article.input_path, article.record, article.doc_id, error or "NLP failed"))
             continue
@@ -62,6 +64,8 @@ def process_batch(articles: Sequence[Article], staging: Path, part: str, config_
                   batch_size: int = 32, n_process: int = 1, run_fingerprint: str = "") -> BatchResult:
     """Annotate a batch and write its rows as parquet parts named ``part`` under ``staging``."""
     rows, result = extract_rows(articles, config_path, batch_size, n_process, run_fingerprint)
+    if result.interrupted:  # the run is stopping: write nothing more into its staging folder
+        return result
     result.rows = {table: dataset.write_part(staging, table, r, part) for table, r in rows.items()}
     return result
 

@@ -17,35 +17,27 @@ version stays on disk until a second later run publishes.
 """
 from __future__ import annotations
 
-import errno
-import fcntl
 import os
 import shutil
-import time
 import uuid
-from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from pipeline.export.lock import LOCK, DatasetLocked, locked  # noqa: F401 - part of this module's API
 from pipeline.schema import ARTICLE_TABLES, TABLES
 
 VERSIONS = ".versions"
 DAMAGED = ".damaged"
 CURRENT = "current"
-LOCK = ".lock"
 KEEP_VERSIONS = 2
 # Past this many parquet files in a table, the smallest carried ones are merged into one, so that
 # years of small nightly runs do not leave thousands of files to open.
 MAX_PARTS = 64
-
-
-class DatasetLocked(RuntimeError):
-    """Another run holds the output directory's lock."""
 
 
 class DatasetDamaged(RuntimeError):
@@ -73,7 +65,7 @@ def to_table(rows: list[dict[str, Any]], table: str) -> pa.Table:
 def write_part(directory: Path, table: str, rows: list[dict[str, Any]], part: str) -> int:
     """Write ``rows`` as one parquet part of ``table`` under ``directory``; returns the row count."""
     path = directory / table
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(exist_ok=True)  # never re-creates a staging folder that an aborted run removed
     tmp = path / f".part-{part}.parquet.tmp"
     pq.write_table(to_table(rows, table), tmp, compression="zstd")
     os.replace(tmp, path / f"part-{part}.parquet")
@@ -206,46 +198,6 @@ def recover_current(out: Path) -> tuple[Path | None, Path | None]:
     return lost or link, best
 
 
-# Locks this process holds: pid:path -> [open lock file, depth]. ``locked`` is re-entrant within a
-# process, so the command line can take the lock before anything slow and the flow take it again.
-_HELD: dict[str, list] = {}
-
-
-@contextmanager
-def locked(out: Path, wait: bool = False, timeout: float = 3600.0) -> Iterator[None]:
-    """Hold the output directory's exclusive lock; refuse (or wait) when another run has it."""
-    out.mkdir(parents=True, exist_ok=True)
-    key = f"{os.getpid()}:{os.path.realpath(out)}"  # a forked child does not inherit the lock
-    if key in _HELD:
-        _HELD[key][1] += 1
-        try:
-            yield
-        finally:
-            _HELD[key][1] -= 1
-        return
-    fh = open(out / LOCK, "a+")
-    deadline = time.monotonic() + timeout
-    try:
-        while True:
-            try:
-                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except OSError as exc:
-                if exc.errno not in (errno.EAGAIN, errno.EACCES):
-                    raise
-                if not wait or time.monotonic() > deadline:
-                    raise DatasetLocked(
-                        f"another run is writing {out} (lock {out / LOCK}); wait for it to finish "
-                        "or pass --wait") from None
-                time.sleep(0.5)
-        _HELD[key] = [fh, 1]
-        yield
-    finally:
-        if _HELD.get(key, [None])[0] is fh:
-            del _HELD[key]
-        fh.close()
-
-
 class VersionWriter:
     """Builds one new version of the dataset and publishes it atomically."""
 
@@ -283,33 +235,42 @@ class VersionWriter:
                 continue
             dst_dir = self.staging / table
             dst_dir.mkdir(parents=True, exist_ok=True)
-            schema = TABLES[table]
             for part in sorted(src_dir.glob("*.parquet")):
                 if part in skip:
                     continue
-                dst = dst_dir / f"prev-{previous.name}-{part.name}" if not part.name.startswith("prev-") else dst_dir / part.name
-                mask = None
-                if "article_id" in schema.names and (len(drop) or keep is not None):
-                    ids = pq.read_table(part, columns=["article_id"]).column("article_id")
-                    mask = pc.invert(pc.is_in(ids, value_set=drop)) if len(drop) else None
-                    if keep is not None:
-                        inside = pc.is_in(ids, value_set=keep)
-                        mask = inside if mask is None else pc.and_(mask, inside)
-                    if mask is not None and pc.all(mask).as_py() is not False:
-                        mask = None  # nothing to leave behind: link the part as it is
-                meta = pq.ParquetFile(part)
-                if mask is not None or not meta.schema_arrow.equals(schema, check_metadata=False):
-                    t = pq.read_table(part, schema=schema)  # filtered, or an older schema brought up to date
-                    if mask is not None:
-                        t = t.filter(mask)
-                    if t.num_rows:
-                        pq.write_table(t, dst, compression="zstd")
-                    carried[table] += t.num_rows
-                    continue
-                _link_or_copy(part, dst)
-                carried[table] += meta.metadata.num_rows
+                try:
+                    carried[table] += self._carry_part(part, table, previous, dst_dir, drop, keep)
+                except (pa.ArrowException, ValueError) as exc:
+                    raise DatasetDamaged(
+                        f"cannot read {part} ({exc}): the part is damaged inside; move it out of {src_dir} "
+                        "and run again (the articles it held are then processed again)") from exc
             compact(dst_dir, table, self.run_id)
         return carried
+
+    def _carry_part(self, part: Path, table: str, previous: Path, dst_dir: Path, drop: pa.Array,
+                    keep: pa.Array | None) -> int:
+        """Carry one part into ``dst_dir`` (linked, or rewritten filtered); returns its rows carried."""
+        schema = TABLES[table]
+        dst = dst_dir / (part.name if part.name.startswith("prev-") else f"prev-{previous.name}-{part.name}")
+        mask = None
+        if "article_id" in schema.names and (len(drop) or keep is not None):
+            ids = pq.read_table(part, columns=["article_id"]).column("article_id")
+            mask = pc.invert(pc.is_in(ids, value_set=drop)) if len(drop) else None
+            if keep is not None:
+                inside = pc.is_in(ids, value_set=keep)
+                mask = inside if mask is None else pc.and_(mask, inside)
+            if mask is not None and pc.all(mask).as_py() is not False:
+                mask = None  # nothing to leave behind: link the part as it is
+        meta = pq.ParquetFile(part)
+        if mask is not None or not meta.schema_arrow.equals(schema, check_metadata=False):
+            t = pq.read_table(part, schema=schema)  # filtered, or an older schema brought up to date
+            if mask is not None:
+                t = t.filter(mask)
+            if t.num_rows:
+                pq.write_table(t, dst, compression="zstd")
+            return t.num_rows
+        _link_or_copy(part, dst)
+        return meta.metadata.num_rows
 
     def ensure_tables(self) -> None:
         """Give every table at least one (possibly empty) part so each reads with its schema."""

@@ -41,6 +41,8 @@ def cmd_benchmark(args: argparse.Namespace) -> int:
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``serve`` and ``benchmark`` to the ``claims`` command."""
+    from pipeline.cli import positive_int
+
     serve = subparsers.add_parser(
         "serve", help="run the extraction nightly (a Prefect deployment with a cron schedule)",
         description="Serve the extraction flow as a Prefect deployment that runs on a cron schedule. Each run "
@@ -56,8 +58,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                        help="what to do with articles that disappeared from the input (default: keep)")
     serve.add_argument("--task-runner", default=None,
                        help="local (default), dask, dask:N (local cluster of N workers) or dask:ADDRESS")
-    serve.add_argument("--n-process", type=int, default=None, help="spaCy worker processes per batch")
-    serve.add_argument("--port", type=int, default=None, help="port of the local Prefect server (default: any free)")
+    serve.add_argument("--n-process", type=positive_int, default=None, help="spaCy worker processes per batch")
+    serve.add_argument("--port", type=positive_int, default=None, help="port of the local Prefect server (default: any free)")
     serve.set_defaults(func=cmd_serve)
 
     bench = subparsers.add_parser(

@@ -172,8 +172,11 @@ def _run_locked(input_path: str, out: Path, config_path: str | None, batch_size:
     written: set[str] = set()
 
     def collect(advance: Any) -> None:
-        n_articles, future = pending.popleft()
+        n_articles, future = pending[0]
         result = future.result()
+        pending.popleft()  # only now: a signal while waiting must still find it to wait for
+        if result.interrupted:
+            raise batch_mod.BatchInterrupted("the run was asked to stop; nothing of it was published")
         summary.processed += result.articles
         summary.words += result.words
         intake.rejects.extend(result.rejects)
