@@ -7,6 +7,7 @@ from pathlib import Path
 from pipeline import __version__
 from pipeline.export.dataset import read_table
 from pipeline.ingest.records import Article
+from pipeline.ingest.skips import Skipped
 
 MISSING_POLICIES = ("keep", "drop")
 
@@ -60,11 +61,15 @@ class Intake:
     changed: int = 0
     unchanged: int = 0
     rejects: list = field(default_factory=list)
+    skipped: dict[str, int] = field(default_factory=dict)  # reason -> records that are rightly not articles
 
 
 def select_articles(items, plan: RunPlan, intake: Intake):
     """The articles of ``items`` that need processing; rejects and skips are tallied in ``intake``."""
     for item in items:
+        if isinstance(item, Skipped):
+            intake.skipped[item.reason] = intake.skipped.get(item.reason, 0) + 1
+            continue
         intake.seen += 1
         if not isinstance(item, Article):
             intake.rejects.append(item)

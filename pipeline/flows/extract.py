@@ -30,6 +30,7 @@ from pipeline.export.incremental import Intake, RunPlan, batched, load_plan, sel
 from pipeline.flows.progress import progress_bar
 from pipeline.flows.runners import RunnerSpec, make_task_runner, parse_runner
 from pipeline.ingest import read_corpus
+from pipeline.ingest.options import read_options
 from pipeline.ingest.records import Article
 from pipeline.nlp import load_config
 
@@ -63,6 +64,7 @@ class RunSummary:
     unchanged: int = 0
     rejected: int = 0
     removed: int = 0
+    skipped: dict[str, int] = field(default_factory=dict)  # records that are not articles (e.g. WARC requests), by reason
     words: int = 0
     seconds: float = 0.0
     rows_written: dict[str, int] = field(default_factory=dict)
@@ -135,7 +137,7 @@ def _write_error(exc: BaseException, out: Path) -> DatasetWriteError | None:
 
 def _run_locked(input_path: str, out: Path, config_path: str | None, batch_size: int, n_process: int,
                 task_batch: int, missing: str, progress: bool, in_flight: int, summary: RunSummary,
-                started: datetime, t0: float, logger: Any) -> RunSummary:
+                started: datetime, t0: float, logger: Any, fields: str | None = None) -> RunSummary:
     """The body of a run, with the output's lock held: stage a new version, then publish it."""
     for stale in clean_stale(out):
         logger.info("removed the unfinished version %s left by an interrupted run", stale.name)
@@ -157,7 +159,8 @@ def _run_locked(input_path: str, out: Path, config_path: str | None, batch_size:
 
     try:
         with progress_bar(progress) as advance:
-            articles = select_articles(read_corpus(input_path), plan, intake)
+            articles = select_articles(read_corpus(input_path, read_options(load_config(config_path), fields)),
+                                       plan, intake)
             for i, chunk in enumerate(batched(articles, task_batch)):
                 pending.append((len(chunk), extract_batch.submit(
                     chunk, str(writer.staging), f"{i:05d}", config_path, batch_size, n_process)))
@@ -167,7 +170,7 @@ def _run_locked(input_path: str, out: Path, config_path: str | None, batch_size:
                 collect(advance)
         removed = plan.missing() if missing == "drop" else set()
         carry_over(writer, plan.to_replace | removed)
-        summary.seen, summary.unchanged = intake.seen, intake.unchanged
+        summary.seen, summary.unchanged, summary.skipped = intake.seen, intake.unchanged, intake.skipped
         summary.rejected, summary.removed = len(intake.rejects), len(removed)
         summary.rejects = batch_mod.reject_rows(intake.rejects, summary.run_id)
         summary.seconds = time.monotonic() - t0
@@ -184,14 +187,16 @@ def _run_locked(input_path: str, out: Path, config_path: str | None, batch_size:
 def extract_corpus_flow(input_path: str, out_dir: str = "outputs/dataset", config_path: str | None = None,
                         batch_size: int | None = None, n_process: int | None = None,
                         task_batch: int | None = None, missing: str = "keep", wait: bool = False,
-                        progress: bool = False, task_runner: str | None = None) -> RunSummary:
+                        progress: bool = False, task_runner: str | None = None,
+                        fields: str | None = None) -> RunSummary:
     """Extract claims, figures, dates and places from every article under ``input_path``.
 
     Only articles that are new or changed since the last run into ``out_dir`` are processed;
     ``missing`` says what happens to articles that disappeared from the input (``keep`` or
     ``drop``). The new dataset version replaces the old one atomically at the end.
     ``task_runner`` only sets how many batches are kept in flight; the runner itself is chosen
-    by :func:`extract_corpus` (or the deployment).
+    by :func:`extract_corpus` (or the deployment). ``fields`` maps input field names
+    (``text=maintext,id=url``) over the config's ``[input] fields``.
     """
     logger = get_run_logger()
     if missing not in ("keep", "drop"):
@@ -209,7 +214,7 @@ def extract_corpus_flow(input_path: str, out_dir: str = "outputs/dataset", confi
     try:
         with locked(out, wait=wait):
             summary = _run_locked(input_path, out, config_path, batch_size, n_process, task_batch, missing,
-                                  progress, in_flight, summary, started, t0, logger)
+                                  progress, in_flight, summary, started, t0, logger, fields)
     except OSError as exc:
         clear = _write_error(exc, out)
         if clear is None:
@@ -222,13 +227,16 @@ def extract_corpus_flow(input_path: str, out_dir: str = "outputs/dataset", confi
         "run %s: %d seen, %d processed, %d unchanged, %d rejected, %d removed; %d words in %.1f s (%.0f words/s)",
         summary.run_id, summary.seen, summary.processed, summary.unchanged, summary.rejected,
         summary.removed, summary.words, summary.seconds, summary.words_per_second)
+    for reason, n in sorted(summary.skipped.items()):
+        logger.info("skipped %d input records that are not articles: %s", n, reason)
     return summary
 
 
 def extract_corpus(input_path: str, out_dir: str = "outputs/dataset", config_path: str | None = None,
                    batch_size: int | None = None, n_process: int | None = None,
                    task_batch: int | None = None, missing: str = "keep", wait: bool = False,
-                   progress: bool = False, task_runner: str | None = None) -> RunSummary:
+                   progress: bool = False, task_runner: str | None = None,
+                   fields: str | None = None) -> RunSummary:
     """Run the ``extract_corpus`` flow with the task runner named by ``task_runner``.
 
     ``task_runner``: ``local`` (default; threads in this process, spaCy ``n_process`` for the
@@ -239,7 +247,7 @@ def extract_corpus(input_path: str, out_dir: str = "outputs/dataset", config_pat
     runnable = extract_corpus_flow.with_options(task_runner=make_task_runner(spec))
     return runnable(input_path=input_path, out_dir=out_dir, config_path=config_path, batch_size=batch_size,
                     n_process=n_process, task_batch=task_batch, missing=missing, wait=wait,
-                    progress=progress, task_runner=task_runner)
+                    progress=progress, task_runner=task_runner, fields=fields)
 
 
 def summary_json(summary: RunSummary) -> str:

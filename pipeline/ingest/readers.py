@@ -6,7 +6,7 @@ run goes on with the next record or file):
 - Encoding: see :func:`pipeline.ingest.text.decode_bytes` (BOM, UTF-8, HTML's declared
   charset, damaged UTF-8 with replacement, else Windows-1252). Binary data is rejected.
 - Ids: a JSONL/CSV ``id`` with a path separator, a ``..`` segment, or control characters is
-  rejected, not rewritten: a rewritten id could collide with another record's id and would
+  rejected (a URL, as crawlers identify articles, is accepted), not rewritten: a rewritten id could collide with another record's id and would
   no longer match the input, so the article id would silently change meaning.
 - Size: an article text over ``Limits.max_article_chars`` (default 1,000,000, spaCy's own
   ``nlp.max_length``; override with ``CLAIMS_MAX_ARTICLE_CHARS``) is rejected, and so is a
@@ -15,8 +15,12 @@ run goes on with the next record or file):
   themselves may be of any size: both are streamed.
 - Duplicates: the first record with a ``doc_id`` wins; later ones are rejected.
 - Files with an extension we do not read are skipped, except formats someone may well have
-  meant as input (``.json``, ``.xml``, ``.md``, ``.pdf``, archives...), which are rejected
+  meant as input (``.xml``, ``.md``, ``.pdf``, archives...), which are rejected
   with the list of formats we read.
+
+JSON, parquet and WARC files, and compressed files of any format, are read by the modules
+that :mod:`pipeline.ingest.formats` dispatches to; field names are mapped as
+:mod:`pipeline.ingest.fields` says.
 """
 from __future__ import annotations
 
@@ -31,6 +35,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, Iterable, Iterator
 
+from pipeline.ingest.compression import open_input
+from pipeline.ingest.fields import ARTICLE_FIELDS, field_map, map_fields
 from pipeline.ingest.records import Article, Reject, article_id_for, content_hash_for
 from pipeline.ingest.text import (UndecodableInput, bom_encoding, cut_boilerplate, decode_bytes,
                                   declared_charset, normalize_date, sign_off)
@@ -38,12 +44,13 @@ from pipeline.ingest.text import (UndecodableInput, bom_encoding, cut_boilerplat
 Record = Article | Reject
 log = logging.getLogger(__name__)
 
-KNOWN_FIELDS = ("id", "title", "text", "published", "source", "url", "author")
+KNOWN_FIELDS = ARTICLE_FIELDS
 _ID_UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\]|^\.+$")
+_URL_ID = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://[^\x00-\x20\x7f]+$")  # a URL is a fine id, slashes and all
 # Extensions of files that look like inputs we were meant to read but cannot: reported, not skipped.
 UNSUPPORTED_INPUTS = frozenset({
-    ".json", ".xml", ".rss", ".atom", ".md", ".markdown", ".rst", ".tsv", ".rtf", ".pdf", ".doc",
-    ".docx", ".odt", ".epub", ".eml", ".mbox", ".parquet", ".xlsx", ".xls", ".gz", ".bz2", ".xz",
+    ".xml", ".rss", ".atom", ".md", ".markdown", ".rst", ".tsv", ".rtf", ".pdf", ".doc",
+    ".docx", ".odt", ".epub", ".eml", ".mbox", ".xlsx", ".xls", ".gz", ".bz2", ".xz",
     ".zst", ".zip", ".tar", ".tgz", ".7z"})
 _PIECE = 1 << 20  # bytes read at a time when skipping over an oversized line
 
@@ -79,6 +86,8 @@ def _clean_id(raw: Any) -> str | None:
     if raw is None or isinstance(raw, (dict, list, bool)):
         return None
     doc_id = str(raw).strip()
+    if _URL_ID.match(doc_id):
+        return doc_id
     if not doc_id or _ID_UNSAFE.search(doc_id) or ".." in re.split(r"[/\\]", doc_id):
         return None
     return doc_id
@@ -171,7 +180,8 @@ def read_html(path: Path, limits: Limits = DEFAULT_LIMITS) -> Iterator[Record]:
                        input_format="html", record=None, limits=limits)
 
 
-def _from_fields(row: dict[str, Any], path: Path, record: str, fmt: str, limits: Limits) -> Record:
+def _from_fields(row: dict[str, Any], path: Path, record: str | None, fmt: str, limits: Limits) -> Record:
+    row = map_fields(row, limits)
     doc_id = _clean_id(row.get("id"))
     if doc_id is None:
         raw = row.get("id")
@@ -255,7 +265,7 @@ def _text_lines(fh: BinaryIO, max_bytes: int) -> Iterator[str | Oversized | Unde
 
 def read_jsonl(path: Path, limits: Limits = DEFAULT_LIMITS) -> Iterator[Record]:
     """One JSON object a line with ``id, title, text, published, source, url``; read line by line."""
-    with open(path, "rb") as fh:
+    with open_input(path) as fh:
         for lineno, line in enumerate(_text_lines(fh, limits.max_line_bytes), start=1):
             record = str(lineno)
             if isinstance(line, Oversized):
@@ -314,7 +324,7 @@ def read_csv(path: Path, limits: Limits = DEFAULT_LIMITS) -> Iterator[Record]:
     field may span several lines of the file).
     """
     csv.field_size_limit(limits.max_line_bytes)
-    with open(path, "rb") as fh:
+    with open_input(path) as fh:
         feed = _LineFeed(_text_lines(fh, limits.max_line_bytes))
         reader = csv.reader(feed)
         header: list[str] | None = None
@@ -335,8 +345,8 @@ def read_csv(path: Path, limits: Limits = DEFAULT_LIMITS) -> Iterator[Record]:
                     return
                 continue
             if header is None:
-                header = [h.strip().lstrip("\ufeff") for h in cells]
-                if "id" not in header or "text" not in header:
+                header = field_map(limits).rename_columns([h.strip().lstrip("\ufeff") for h in cells])
+                if not field_map(limits).finds("id", header) or "text" not in header:
                     yield Reject(str(path), "1", None, f"CSV header lacks `id` and/or `text` (has {header[:10]})")
                     return
                 continue
@@ -383,17 +393,20 @@ def read_corpus(path: str | os.PathLike[str], limits: Limits | None = None) -> I
     if not root.exists():
         yield Reject(str(root), None, None, "no such file or folder")
         return
+    from pipeline.ingest.formats import reader_for, supported  # imported here: those readers build on this module
+
     seen: set[str] = set()
     folder_errors: list[Reject] = []
     for file in _files(root, folder_errors):
         yield from folder_errors
         folder_errors.clear()
         suffix = file.suffix.lower()
-        reader = READERS.get(suffix)
+        reader = reader_for(file, READERS)
         if reader is None:
             if suffix in UNSUPPORTED_INPUTS:
-                yield Reject(str(file), None, file.stem, f"unsupported input format {suffix!r}; "
-                                                         f"inputs are read from {', '.join(sorted(READERS))}")
+                shown = "".join(file.suffixes[-2:]).lower() if suffix in (".gz", ".bz2", ".zst") else suffix
+                yield Reject(str(file), None, file.stem, f"unsupported input format {shown!r}; "
+                                                         f"inputs are read from {supported(READERS)}")
             continue
         try:
             for rec in reader(file, limits):

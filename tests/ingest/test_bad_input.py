@@ -192,7 +192,7 @@ def test_huge_jsonl_and_csv_lines_read_in_bounded_memory(tmp_path):
 
 
 def test_unknown_extensions_skipped_or_reported_and_missing_path(tmp_path):
-    for name in ("notes.md", "feed.json", "scan.pdf", "photo.jpg", "run.log", "README"):
+    for name in ("notes.md", "feed.xml", "scan.pdf", "photo.jpg", "run.log", "README"):
         (tmp_path / name).write_text("something", encoding="utf-8")
     (tmp_path / ".hidden.txt").write_text(STORY, encoding="utf-8")
     got = sorted((r.doc_id, "unsupported input format" in r.reason) for r in read_corpus(tmp_path))
