@@ -74,7 +74,11 @@ def read_warc(path: Path, limits: Limits = DEFAULT_LIMITS) -> Iterator[Record | 
                 except Exception as exc:  # noqa: BLE001 - warcio, zlib and gzip each raise their own types
                     if isinstance(exc, OSError) and exc.errno is not None:
                         raise  # a real read error of the file: the whole file's problem
-                    why = str(exc) if isinstance(exc, _Damaged) else f"{type(exc).__name__}: {str(exc).strip()[:200]}"
+                    if isinstance(exc, _Damaged):
+                        why = str(exc)
+                    else:  # the record that failed to start where the last one ended; its bytes shown escaped
+                        offset = it.offset
+                        why = f"{type(exc).__name__}: {repr(str(exc).strip())[1:-1][:160]}"
                     yield Reject(str(path), str(offset), None, f"WARC record at offset {offset:,} is damaged: {why}")
                     start = _next_start(fh, offset + 1, gz) if compression in (None, "gzip") else None
                     if start is not None:
