@@ -79,5 +79,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                        help="also time a full `claims run` and a re-run with --nightly-fraction new articles")
     bench.add_argument("--nightly-fraction", type=float, default=0.01,
                        help="share of new articles in the nightly test (default 0.01)")
+    bench.add_argument("--readers", action="store_true",
+                       help="also time the readers alone (.jsonl.gz and .warc.gz) against the NLP stage, in articles/s")
     bench.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     bench.set_defaults(func=cmd_benchmark)
