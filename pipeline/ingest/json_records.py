@@ -1,5 +1,7 @@
 """The ``.json`` reader: one article object per file (as news crawlers write them), or a JSON array of articles.
 
+(A ``.json`` file that is really JSON Lines, one object a line, is read by the JSONL reader.)
+
 A single object is read whole (it is one article, so ``Limits.max_file_bytes`` bounds it); its
 id is its ``id`` (or a recognized alias, see :mod:`pipeline.ingest.fields`), else the file name.
 An array is streamed item by item with ``ijson``, so memory stays flat however long the array:
@@ -16,7 +18,7 @@ from typing import Any, BinaryIO, Iterator
 
 from pipeline.ingest.compression import logical_stem, open_input
 from pipeline.ingest.fields import map_fields
-from pipeline.ingest.readers import DEFAULT_LIMITS, Limits, Record, _from_fields
+from pipeline.ingest.readers import DEFAULT_LIMITS, Limits, Record, _from_fields, read_jsonl
 from pipeline.ingest.records import Reject
 from pipeline.ingest.text import UndecodableInput, decode_bytes
 
@@ -76,24 +78,60 @@ class _Replay:
 
 
 def read_json(path: Path, limits: Limits = DEFAULT_LIMITS) -> Iterator[Record]:
-    """Articles of a ``.json`` file (compressed or not): one object, or an array of objects."""
+    """Articles of a ``.json`` file (compressed or not): one object, or an array of objects.
+
+    A ``.json`` file of one object a line (JSON Lines, as many dataset tools write under that
+    name) is read as the JSONL file it is.
+    """
     with open_input(path) as fh:
         first, head = _first_char(fh)
         if first == b"{":
-            yield _one_object(path, _Replay(head, fh), limits)
+            stream = _Replay(head, fh)
+            data = _first_lines(stream, limits.max_file_bytes + 1)
+            if not _json_lines(data):
+                data += stream.read(limits.max_file_bytes + 1 - len(data))
+                yield _one_object(path, data, limits)
+                return
         elif first == b"[":
             yield from _array(path, _Replay(head, fh), limits)
+            return
         elif not first:
             yield Reject(str(path), None, logical_stem(path), "empty JSON file")
+            return
         else:
             yield Reject(str(path), None, logical_stem(path),
-                         f"not a JSON article: the file starts with {head.lstrip()[:20]!r}, not an object or an array "
-                         "(one JSON object a line is JSONL: name the file .jsonl)")
+                         f"not a JSON article: the file starts with {head.lstrip()[:20]!r}, not an object or an array")
+            return
+    yield from read_jsonl(path, limits)
 
 
-def _one_object(path: Path, fh: Any, limits: Limits) -> Record:
+def _first_lines(stream: Any, limit: int) -> bytes:
+    """The start of the stream up to past its first line (some of the second one too), at most ``limit`` bytes."""
+    data = b""
+    while len(data) < limit:
+        piece = stream.read(min(_PEEK * 16, limit - len(data)))
+        if not piece:
+            break
+        data += piece
+        first, newline, rest = data.lstrip().partition(b"\n")
+        if newline and rest.strip():
+            break
+    return data
+
+
+def _json_lines(data: bytes) -> bool:
+    """Whether ``data`` (a file's start) is JSON Lines: a whole object on the first line and another line after it."""
+    first, _, rest = data.removeprefix(_BOM).lstrip().partition(b"\n")
+    if not rest.strip():
+        return False
+    try:
+        return isinstance(json.loads(first), dict)
+    except (ValueError, RecursionError):
+        return False
+
+
+def _one_object(path: Path, data: bytes, limits: Limits) -> Record:
     stem = logical_stem(path)
-    data = fh.read(limits.max_file_bytes + 1)
     if len(data) > limits.max_file_bytes:
         return Reject(str(path), None, stem, f"file is over the limit of {limits.max_file_bytes:,} bytes")
     try:
@@ -104,8 +142,8 @@ def _one_object(path: Path, fh: Any, limits: Limits) -> Record:
         row = json.loads(text)
     except json.JSONDecodeError as exc:
         if exc.msg == "Extra data":
-            return Reject(str(path), None, stem, f"more than one JSON value (line {exc.lineno}, column {exc.colno}); "
-                                                 "one JSON object a line is JSONL: name the file .jsonl")
+            return Reject(str(path), None, stem, f"more than one JSON value (line {exc.lineno}, column {exc.colno}): "
+                                                 "a .json file holds one article object or an array of them")
         return Reject(str(path), None, stem, f"malformed JSON on line {exc.lineno}, column {exc.colno}: {exc.msg}")
     except RecursionError:
         return Reject(str(path), None, stem, "malformed JSON: nested too deeply")

@@ -39,14 +39,14 @@ def test_an_array_of_articles_with_a_bad_item(tmp_path):
 def test_broken_json_keeps_what_came_before_and_names_the_item(tmp_path):
     text = json.dumps([{"id": f"x{i}", "text": TEXT} for i in range(5)])
     (tmp_path / "cut.json").write_text(text[: len(text) - 60], encoding="utf-8")
-    (tmp_path / "two.json").write_text('{"id": "a", "text": "x"}\n{"id": "b", "text": "y"}\n', encoding="utf-8")
+    (tmp_path / "two.json").write_text('{"id": "a", "text": "x"} {"id": "b", "text": "y"}\n', encoding="utf-8")
     (tmp_path / "word.json").write_text("hello", encoding="utf-8")
     recs = list(read_corpus(tmp_path))
     cut = [r for r in recs if r.input_path.endswith("cut.json")]
     assert [type(r).__name__ for r in cut] == ["Article"] * 4 + ["Reject"]
     assert cut[-1].record == "5" and "malformed JSON in array item 5" in cut[-1].reason
     reasons = {r.input_path.rsplit("/", 1)[-1]: r.reason for r in recs if isinstance(r, Reject)}
-    assert "name the file .jsonl" in reasons["two.json"]
+    assert "holds one article object or an array of them" in reasons["two.json"]
     assert "not an object or an array" in reasons["word.json"]
 
 
@@ -69,3 +69,10 @@ def test_a_long_array_streams_and_a_huge_item_is_stopped(tmp_path):
     recs = list(read_corpus(big, limits))
     assert [type(r).__name__ for r in recs] == ["Article", "Reject"]
     assert "array item 2 is over the size limit" in recs[1].reason
+
+
+def test_json_lines_named_json_is_read_line_by_line(tmp_path):
+    lines = "".join(json.dumps({"id": f"l{i}", "text": TEXT}) + "\n" for i in range(3)) + "{broken\n"
+    (tmp_path / "export.json.gz").write_bytes(gzip.compress(lines.encode()))
+    got = [(type(r).__name__, r.record) for r in read_corpus(tmp_path)]
+    assert got == [("Article", "1"), ("Article", "2"), ("Article", "3"), ("Reject", "4")]
