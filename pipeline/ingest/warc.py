@@ -17,6 +17,7 @@ one), so one bad record costs that record only.
 from __future__ import annotations
 
 import dataclasses
+import re
 import tempfile
 import zlib
 from pathlib import Path
@@ -26,11 +27,12 @@ from pipeline.ingest.compression import check_magic, compression_of, open_input
 from pipeline.ingest.readers import DEFAULT_LIMITS, Limits, Record, read_html
 from pipeline.ingest.records import Article, Reject, article_id_for, content_hash_for
 from pipeline.ingest.skips import Skipped
-from pipeline.ingest.text import normalize_date
+from pipeline.ingest.text import declared_charset, normalize_date
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 ARTICLE_RECORDS = ("response", "resource")
 _SCAN = 1 << 20
+_HTTP_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]{2,40})", re.IGNORECASE)
 
 
 def read_warc(path: Path, limits: Limits = DEFAULT_LIMITS) -> Iterator[Record | Skipped]:
@@ -114,6 +116,9 @@ def _one_record(rec, path: Path, offset: int, page: Path, limits: Limits) -> lis
                        f"WARC record at offset {offset:,}: the page is over the limit of {limits.max_file_bytes:,} bytes")]
     if not record_id:
         return [Reject(str(path), where, None, f"WARC record at offset {offset:,} has no WARC-Record-ID")]
+    charset = _HTTP_CHARSET.search(ctype)
+    if charset and declared_charset(payload) is None:  # the HTTP header is the page's only charset: keep it with the page
+        payload = b'<meta charset="' + charset.group(1).encode("ascii") + b'">' + payload
     page.write_bytes(payload)
     url = (rec.rec_headers.get_header("WARC-Target-URI") or "").strip() or None
     warc_date = rec.rec_headers.get_header("WARC-Date")

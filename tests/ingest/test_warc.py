@@ -147,3 +147,16 @@ def test_not_a_warc_and_a_misnamed_one(tmp_path):
     reasons = {r.input_path.rsplit("/", 1)[-1]: r.reason for r in read_corpus(tmp_path) if isinstance(r, Reject)}
     assert "WARC record at offset 0 is damaged" in reasons["notes.warc"]
     assert "named .gz but the data is not compressed" in reasons["plain.warc.gz"]
+
+
+def test_the_http_charset_decodes_a_page_that_declares_none(tmp_path):
+    buf = io.BytesIO()
+    w = WARCWriter(buf, gzip=True)
+    name = "\u041c\u0430\u0440\u0438\u044f \u0418\u0432\u0430\u043d\u043e\u0432\u0430"  # Cyrillic, in windows-1251 bytes
+    page_1251 = ("<html><head><title>Cafe reopens</title></head><body><article><p>The cafe on the square reopened "
+                 f"on Friday, its owner {name} said, after a year of repairs to the roof and the kitchen.</p>"
+                 "</article></body></html>").encode("cp1251")
+    response(w, "https://news.example/cafe", page_1251, ctype="text/html; charset=windows-1251")
+    (tmp_path / "cyr.warc.gz").write_bytes(buf.getvalue())
+    (art,) = read_corpus(tmp_path)
+    assert name in art.text
