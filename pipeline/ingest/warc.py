@@ -45,7 +45,7 @@ def read_warc(path: Path, limits: Limits = DEFAULT_LIMITS) -> Iterator[Record | 
     compression = compression_of(path)
     gz = compression == "gzip"
     with tempfile.TemporaryDirectory(prefix="claims-warc-") as tmp:
-        page = Path(tmp) / "page.html"
+        pages = Path(tmp)
         if compression in (None, "gzip"):
             fh: BinaryIO = open(path, "rb")
             check_magic(path, fh.read(10))
@@ -61,7 +61,7 @@ def read_warc(path: Path, limits: Limits = DEFAULT_LIMITS) -> Iterator[Record | 
                     for rec in it:
                         offset = it.offset
                         errors = it.err_count
-                        out = _one_record(rec, path, offset, page, limits)
+                        out = _one_record(rec, path, offset, pages, limits)
                         it.read_to_end()
                         if it.err_count > errors or rec.raw_stream.limit > 0:
                             declared = rec.rec_headers.get_header("Content-Length")
@@ -91,8 +91,12 @@ class _Damaged(Exception):
     """A record whose length does not match its content."""
 
 
-def _one_record(rec, path: Path, offset: int, page: Path, limits: Limits) -> list[Record | Skipped]:
-    """What one WARC record gives: an article or reject (HTML responses), else a skip."""
+def _one_record(rec, path: Path, offset: int, pages: Path, limits: Limits) -> list[Record | Skipped]:
+    """What one WARC record gives: an article or reject (HTML responses), else a skip.
+
+    An HTML payload is handed to the HTML reader as a file of its own in ``pages`` (a new file
+    each time: rewriting one file in place is several times slower on some file systems).
+    """
     where = str(offset)
     kind = rec.rec_type
     if kind not in ARTICLE_RECORDS:
@@ -119,10 +123,14 @@ def _one_record(rec, path: Path, offset: int, page: Path, limits: Limits) -> lis
     charset = _HTTP_CHARSET.search(ctype)
     if charset and declared_charset(payload) is None:  # the HTTP header is the page's only charset: keep it with the page
         payload = b'<meta charset="' + charset.group(1).encode("ascii") + b'">' + payload
+    page = pages / f"{offset}.html"
     page.write_bytes(payload)
     url = (rec.rec_headers.get_header("WARC-Target-URI") or "").strip() or None
     warc_date = rec.rec_headers.get_header("WARC-Date")
-    return [_relabel(r, path, where, record_id, url, warc_date) for r in read_html(page, limits)]
+    try:
+        return [_relabel(r, path, where, record_id, url, warc_date) for r in read_html(page, limits)]
+    finally:
+        page.unlink()
 
 
 def _relabel(rec: Record, path: Path, where: str, record_id: str, url: str | None,
