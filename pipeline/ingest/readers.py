@@ -384,7 +384,8 @@ def _files(root: Path, errors: list[Reject]) -> Iterator[Path]:
 def read_corpus(path: str | os.PathLike[str], limits: Limits | None = None) -> Iterator[Record]:
     """Every article under ``path`` (a file or a folder, recursed in sorted order), streamed.
 
-    Yields ``Article`` or ``Reject`` and never raises on bad input: each bad file or record
+    Yields ``Article`` or ``Reject`` (and ``Skipped`` for records that are rightly not articles,
+    such as a WARC file's requests) and never raises on bad input: each bad file or record
     becomes a ``Reject`` naming it, and a repeated ``doc_id`` is rejected after its first
     occurrence. Files of types we do not read are skipped (or rejected, see the module notes).
     """

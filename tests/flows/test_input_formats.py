@@ -78,3 +78,20 @@ def test_identity_survives_recompression_and_re_export(tmp_path, prefect_harness
         summary = extract_corpus(str(again), str(out), config_path=BASE_ONLY)
         assert (summary.seen, summary.processed, summary.unchanged) == (3, 0, 3), name
         assert set(pd.read_parquet(out / "articles")["article_id"]) == ids, name
+
+
+def test_fields_from_the_flag_and_from_the_config(tmp_path, prefect_harness):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "own.jsonl").write_text(json.dumps({"key": "k1", "story": "The ferry resumed on Monday, the operator said.",
+                                               "when": "2024-08-05"}) + "\n", encoding="utf-8")
+    unmapped = extract_corpus(str(src), str(tmp_path / "out0"), config_path=BASE_ONLY)
+    assert (unmapped.processed, unmapped.rejected) == (0, 1)
+    flagged = extract_corpus(str(src), str(tmp_path / "out1"), config_path=BASE_ONLY, fields="id=key,text=story,published=when")
+    assert (flagged.processed, flagged.rejected) == (1, 0)
+    config = tmp_path / "mapped.toml"
+    config.write_text(f'extends = "{BASE_ONLY}"\n\n[input]\nfields = {{ id = "key", text = "story" }}\n', encoding="utf-8")
+    configured = extract_corpus(str(src), str(tmp_path / "out2"), config_path=str(config), fields="published=when")
+    assert configured.processed == 1
+    arts = pd.read_parquet(tmp_path / "out2" / "articles")
+    assert arts["doc_id"].tolist() == ["k1"] and str(arts["published"].iloc[0]) == "2024-08-05"
