@@ -71,3 +71,21 @@ def test_crawler_columns_and_explicit_mapping(tmp_path):
     (art,) = read_corpus(tmp_path / "own.parquet", read_options(fields="id=key,text=story,published=when"))
     assert (art.doc_id, art.published, art.text) == ("k1", "2024-05-07", TEXT)
     assert json.dumps(art.extra) == "{}"
+
+
+def test_a_large_parquet_file_is_read_in_flat_memory(tmp_path):
+    import tracemalloc
+
+    from pipeline.ingest.parquet import read_parquet
+
+    path = tmp_path / "large.parquet"
+    n = 20_000
+    long_text = TEXT * 20
+    pq.write_table(pa.table({"id": [f"r{i}" for i in range(n)], "text": [long_text + str(i) for i in range(n)]}),
+                   path, row_group_size=1000)
+    tracemalloc.start()
+    count = sum(isinstance(r, Article) for r in read_parquet(path))
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert count == n
+    assert peak < n * len(long_text) / 10, peak  # far below the ~38 MB of text in the file

@@ -160,3 +160,24 @@ def test_the_http_charset_decodes_a_page_that_declares_none(tmp_path):
     (tmp_path / "cyr.warc.gz").write_bytes(buf.getvalue())
     (art,) = read_corpus(tmp_path)
     assert name in art.text
+
+
+def test_a_long_warc_is_read_in_flat_memory(tmp_path):
+    import tracemalloc
+
+    from pipeline.ingest.warc import read_warc
+
+    buf = io.BytesIO()
+    w = WARCWriter(buf, gzip=True)
+    for i in range(300):
+        response(w, f"https://news.example/{i}", page(f"Ferry fares, day {i}", PARAS * 20))
+    path = tmp_path / "long.warc.gz"
+    path.write_bytes(buf.getvalue())
+    tracemalloc.start()
+    n = 0
+    for rec in read_warc(path):
+        n += isinstance(rec, Article)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert n == 300
+    assert peak < 6_000_000, peak  # the pages hold ~2 MB of text in all; one at a time is held
