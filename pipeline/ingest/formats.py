@@ -71,8 +71,8 @@ def read_compressed(path: Path, limits: Limits, *, inner: Reader, suffix: str) -
             record = str(exc.lines + 1)
         else:
             record = str(int(last) + 1) if last and last.isdigit() else None
-        where = f"record {record}" if record else "the file"
-        yield Reject(str(path), record, None, f"{exc}: {where} and everything after it could not be read")
+        lost = f"record {record} and everything after it" if record else "the file"
+        yield Reject(str(path), record, None if record else stem, f"{exc}: {lost} could not be read")
 
 
 def _whole_file(path: Path, limits: Limits, inner: Reader, suffix: str, stem: str) -> Iterator[Record]:
