@@ -43,7 +43,7 @@ _CLAIM_REF = Column("claim_id", pa.string(),
 
 ARTICLES = _schema("One row per article that was processed.", [
     Column("article_id", pa.string(), "Stable id of the article: a hash of `doc_id`, the same on every run.", False),
-    Column("doc_id", pa.string(), "The input's own id: `id` of a JSONL/CSV record, else the file name without extension.", False),
+    Column("doc_id", pa.string(), "The input's own id: `id` of a JSONL/CSV/JSON/parquet record (or the field mapped to it), the `WARC-Record-ID` of a WARC record, else the file name without extension (and compression suffix).", False),
     Column("title", pa.string(), "Headline: metadata title, else the first non-empty line of a text file."),
     Column("published", pa.date32(), "Publication date, from metadata or from the text (e.g. \"was first published March 22, 2023\")."),
     Column("source", pa.string(), "Publisher or wire service, when known."),
@@ -53,8 +53,8 @@ ARTICLES = _schema("One row per article that was processed.", [
     Column("text", pa.string(), "The article body as analysed; every offset in the dataset points into it. From txt and html, page boilerplate after the story is cut off; JSONL and CSV text is kept as given.", False),
     Column("n_words", pa.int64(), "Number of word tokens in `text`.", False),
     Column("input_path", pa.string(), "The input file the article came from.", False),
-    Column("input_format", pa.string(), "Format of the input: txt, html, jsonl or csv.", False),
-    Column("record", pa.string(), "Line (JSONL) or row (CSV) of the record inside its file; null for whole files."),
+    Column("input_format", pa.string(), "Format of the input: txt, html, jsonl, csv, json, parquet or warc (compressed or not).", False),
+    Column("record", pa.string(), "Line (JSONL), row (CSV, parquet), array item (JSON) or byte offset (WARC) of the record inside its file; null for whole files."),
     Column("content_hash", pa.string(), "SHA-256 of title, text and publication date: what changes when the article changes.", False),
     Column("extra", pa.string(), "Other fields of the input record, as a JSON object."),
     Column("ingest_notes", pa.string(), "What ingest changed so the record could be stored (lone surrogates replaced by U+FFFD, non-finite numbers in `extra` written as strings); null when it was stored as given."),
@@ -136,7 +136,7 @@ PLACES = _schema("One row per place mention, resolved against the offline gazett
 
 REJECTS = _schema("One row per input record that was not processed, with the reason.", [
     Column("input_path", pa.string(), "The input file.", False),
-    Column("record", pa.string(), "Line or row inside the file; null for a whole file."),
+    Column("record", pa.string(), "Line, row, array item or WARC byte offset inside the file; null for a whole file."),
     Column("doc_id", pa.string(), "The record's id, when one could be read."),
     Column("reason", pa.string(), "Why it was rejected, in words.", False),
     Column("run_id", pa.string(), "The run that rejected it (`runs.run_id`).", False),
@@ -151,6 +151,8 @@ RUNS = _schema("One row per pipeline run over a corpus.", [
     Column("processed", pa.int64(), "Articles processed (new or changed).", False),
     Column("unchanged", pa.int64(), "Articles skipped because their content hash had not changed.", False),
     Column("rejected", pa.int64(), "Input records rejected (see `rejects`).", False),
+    Column("skipped", pa.string(), "Input files and records rightly not read as articles (hidden files, other file "
+                                   "types, a web archive's requests...), as a JSON object of counts by reason."),
     Column("removed", pa.int64(), "Articles dropped because they disappeared from the input.", False),
     Column("rows_written", pa.string(), "Rows written per table, as a JSON object.", False),
     Column("pipeline_version", pa.string(), "Version of this pipeline.", False),

@@ -17,6 +17,7 @@ from pipeline import __version__
 from pipeline.export.dataset import current_version, damaged_parts, read_parts
 from pipeline.ingest.records import Article, Reject, article_id_for
 from pipeline.schema import ARTICLE_TABLES
+from pipeline.ingest.skips import Skipped
 
 MISSING_POLICIES = ("keep", "drop")
 
@@ -120,11 +121,15 @@ class Intake:
     changed: int = 0
     unchanged: int = 0
     rejects: list = field(default_factory=list)
+    skipped: dict[str, int] = field(default_factory=dict)  # reason -> records that are rightly not articles
 
 
 def select_articles(items, plan: RunPlan, intake: Intake):
     """The articles of ``items`` that need processing; rejects and skips are tallied in ``intake``."""
     for item in items:
+        if isinstance(item, Skipped):
+            intake.skipped[item.reason] = intake.skipped.get(item.reason, 0) + 1
+            continue
         intake.seen += 1
         if not isinstance(item, Article):
             intake.rejects.append(item)

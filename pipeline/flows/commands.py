@@ -86,5 +86,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                             "run of numbers) and report how the time per character grows with length")
     bench.add_argument("--scaling-sizes", default="10000,30000,100000,300000,1000000",
                        help="article lengths in characters for --scaling (default 10 KB to 1 MB)")
+    bench.add_argument("--readers", action="store_true",
+                       help="also time the readers alone (.jsonl.gz and .warc.gz) against the NLP stage, in articles/s")
     bench.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     bench.set_defaults(func=cmd_benchmark)

@@ -6,7 +6,7 @@ run goes on with the next record or file):
 - Encoding: see :func:`pipeline.ingest.text.decode_bytes` (BOM, UTF-8, HTML's declared
   charset, damaged UTF-8 with replacement, else Windows-1252). Binary data is rejected.
 - Ids: a JSONL/CSV ``id`` with a path separator, a ``..`` segment, or control characters is
-  rejected, not rewritten: a rewritten id could collide with another record's id and would
+  rejected (a URL, as crawlers identify articles, is accepted), not rewritten: a rewritten id could collide with another record's id and would
   no longer match the input, so the article id would silently change meaning.
 - Storable strings: a lone surrogate (JSON's ``"\\ud800"``) cannot be written as UTF-8; in
   any field but the id it is replaced by U+FFFD (offsets unchanged), NaN and infinite numbers
@@ -22,17 +22,22 @@ run goes on with the next record or file):
   ``Limits.max_html_tags`` is rejected unparsed.
 - Lines end at ``\\n``, ``\\r\\n`` or a lone ``\\r``.
 - Duplicates: the first record with a ``doc_id`` wins; later ones are rejected.
-- Every file under the input is accounted for: a file we do not read becomes a ``Reject``
-  whose reason starts with "skipped" (hidden files and folders, files without an extension or
-  of another type, symbolic links leading out of the input folder unless ``follow_links``),
-  formats someone may well have meant as input (``.json``, ``.xml``, ``.md``, ``.pdf``,
-  archives...) are rejected with the list of formats we read, and named pipes, devices and
-  sockets are rejected unopened (reading one could wait or run forever). The output
-  dataset's own folder (``exclude``) is never read.
+- Every file under the input is accounted for: a file we do not read is either a ``Reject``
+  (formats someone may well have meant as input, such as ``.xml``, ``.md``, ``.pdf`` or archives,
+  with the list of formats we read; names with control characters; named pipes, devices and
+  sockets, rejected unopened since reading one could wait or run forever) or a ``Skipped`` with
+  its reason (hidden files and folders, files without an extension or of another type,
+  symbolic links leading out of the input folder unless ``follow_links``), counted by reason in
+  the run summary. The output dataset's own folder (``exclude``) is never read.
+
+JSON, parquet and WARC files, and compressed files of any format, are read by the modules
+that :mod:`pipeline.ingest.formats` dispatches to; field names are mapped as
+:mod:`pipeline.ingest.fields` says.
 """
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import csv
 import errno
 import io
@@ -46,21 +51,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, Iterable, Iterator
 
+from pipeline.ingest.compression import open_input
+from pipeline.ingest.fields import ARTICLE_FIELDS, field_map, map_fields
 from pipeline.ingest.records import Article, Reject, article_id_for, content_hash_for
+from pipeline.ingest.skips import Skipped
 from pipeline.ingest.text import (UndecodableInput, bom_encoding, cut_boilerplate, decode_bytes,
                                   declared_charset, json_safe, normalize_date, replace_surrogates,
                                   sign_off)
 
-Record = Article | Reject
+Record = Article | Reject | Skipped
 log = logging.getLogger(__name__)
 
-KNOWN_FIELDS = ("id", "title", "text", "published", "source", "url", "author")
+KNOWN_FIELDS = ARTICLE_FIELDS
 _ID_UNSAFE = re.compile("[\x00-\x1f\x7f/\\\\\ud800-\udfff]|^\\.+$")
 _NAME_UNSAFE = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")  # control characters, bytes that were not UTF-8
+_URL_ID = re.compile("^[A-Za-z][A-Za-z0-9+.-]*://[^\x00-\x20\x7f\ud800-\udfff]+$")  # a URL is a fine id, slashes and all
 # Extensions of files that look like inputs we were meant to read but cannot: reported, not skipped.
 UNSUPPORTED_INPUTS = frozenset({
-    ".json", ".xml", ".rss", ".atom", ".md", ".markdown", ".rst", ".tsv", ".rtf", ".pdf", ".doc",
-    ".docx", ".odt", ".epub", ".eml", ".mbox", ".parquet", ".xlsx", ".xls", ".gz", ".bz2", ".xz",
+    ".xml", ".rss", ".atom", ".md", ".markdown", ".rst", ".tsv", ".rtf", ".pdf", ".doc",
+    ".docx", ".odt", ".epub", ".eml", ".mbox", ".xlsx", ".xls", ".gz", ".bz2", ".xz",
     ".zst", ".zip", ".tar", ".tgz", ".7z"})
 _PIECE = 1 << 20  # bytes read at a time when skipping over an oversized line
 
@@ -104,6 +113,8 @@ def _clean_id(raw: Any) -> str | None:
     if raw is None or isinstance(raw, (dict, list, bool)):
         return None
     doc_id = str(raw).strip()
+    if _URL_ID.match(doc_id):
+        return doc_id
     if not doc_id or _ID_UNSAFE.search(doc_id) or ".." in re.split(r"[/\\]", doc_id):
         return None
     return doc_id
@@ -263,7 +274,8 @@ def read_html(path: Path, limits: Limits = DEFAULT_LIMITS) -> Iterator[Record]:
                        input_format="html", record=None, limits=limits, cut_page_furniture=True)
 
 
-def _from_fields(row: dict[str, Any], path: Path, record: str, fmt: str, limits: Limits) -> Record:
+def _from_fields(row: dict[str, Any], path: Path, record: str | None, fmt: str, limits: Limits) -> Record:
+    row = map_fields(row, limits)
     doc_id = _clean_id(row.get("id"))
     if doc_id is None:
         raw = row.get("id")
@@ -501,8 +513,8 @@ def read_csv(path: Path, limits: Limits = DEFAULT_LIMITS) -> Iterator[Record]:
                     return
                 continue
             if header is None:
-                header = [h.strip().lstrip("\ufeff") for h in cells]
-                if "id" not in header or "text" not in header:
+                header = field_map(limits).rename_columns([h.strip().lstrip("\ufeff") for h in cells])
+                if not field_map(limits).finds("id", header) or "text" not in header:
                     yield Reject(str(path), "1", None, f"CSV header lacks `id` and/or `text` (has {header[:10]})")
                     return
                 continue
@@ -531,13 +543,14 @@ def _inside(path: str, folder: str) -> bool:
     return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
-def _files(root: Path, errors: list[Reject], exclude: Iterable[str | os.PathLike[str]] = (),
+def _files(root: Path, errors: list[Reject | Skipped], exclude: Iterable[str | os.PathLike[str]] = (),
            follow_links: bool = False) -> Iterator[Path]:
     """The files under ``root`` to read, depth first in sorted order (a folder's files before its folders).
 
-    What is not yielded is accounted for in ``errors`` as a "skipped" reject (hidden files and
+    What is not yielded is accounted for in ``errors`` as a ``Skipped`` (hidden files and
     folders, symbolic links leading out of ``root`` unless ``follow_links``, links that lead
-    nowhere), except the folders in ``exclude`` (the output dataset), which are passed over.
+    nowhere) or a ``Reject`` (a folder that cannot be listed), except the folders in
+    ``exclude`` (the output dataset), which are passed over.
     """
     if not root.is_dir():
         yield root
@@ -547,7 +560,7 @@ def _files(root: Path, errors: list[Reject], exclude: Iterable[str | os.PathLike
     visited: set[tuple[int, int]] = set()
 
     def skip(path: str, why: str) -> None:
-        errors.append(Reject(_printable(path), None, None, f"skipped: {why}"))
+        errors.append(Skipped(_printable(path), None, why))
 
     stack = [str(root)]
     while stack:
@@ -597,45 +610,51 @@ def _files(root: Path, errors: list[Reject], exclude: Iterable[str | os.PathLike
         stack.extend(reversed(subfolders))
 
 
-def _unread_reason(file: Path) -> str | None:
-    """Why ``file`` is not given to a reader (its name or type), else None."""
+def _unread(file: Path, reader_for, supported) -> Reject | Skipped | None:
+    """Why ``file`` is not given to a reader (its name, type or format), else None."""
+    def reject(why: str) -> Reject:
+        stem = None if _NAME_UNSAFE.search(file.stem) else file.stem
+        return Reject(_printable(file), None, stem, why)
+
     if _NAME_UNSAFE.search(file.name):
-        return (f"file name {_printable(file.name)!r} holds control characters or bytes that are not UTF-8; "
-                "rename the file")
+        return reject(f"file name {_printable(file.name)!r} holds control characters or bytes that are not "
+                      "UTF-8; rename the file")
     if replace_surrogates(str(file))[1]:
-        return "a folder name in its path holds bytes that are not UTF-8; rename the folder"
+        return reject("a folder name in its path holds bytes that are not UTF-8; rename the folder")
     try:
         kind = _file_kind(file.stat().st_mode)
     except OSError as exc:
-        return f"cannot read file: {exc.strerror or exc}"
+        return reject(f"cannot read file: {exc.strerror or exc}")
     if kind is not None:
-        return _not_regular_reason(kind)
-    suffix = file.suffix.lower()
-    if suffix in READERS:
+        return reject(_not_regular_reason(kind))
+    if reader_for(file, READERS) is not None:
         return None
-    formats = ", ".join(sorted(READERS))
+    suffix = file.suffix.lower()
+    formats = supported(READERS)
     if suffix in UNSUPPORTED_INPUTS:
-        return f"unsupported input format {suffix!r}; inputs are read from {formats}"
+        shown = "".join(file.suffixes[-2:]).lower() if suffix in (".gz", ".bz2", ".zst") else suffix
+        return reject(f"unsupported input format {shown!r}; inputs are read from {formats}")
     if not suffix:
-        return f"skipped: no file extension, so no input format; inputs are read from {formats}"
-    return f"skipped: {suffix!r} is not an input format; inputs are read from {formats}"
+        return Skipped(_printable(file), None, "no file extension, so no input format")
+    return Skipped(_printable(file), None, f"{suffix!r} is not an input format")
 
 
-def _storable_reject(rec: Reject) -> Reject:
+def _storable(rec: Reject | Skipped) -> Reject | Skipped:
     """``rec`` with every string storable as UTF-8 (a path or reason may quote undecodable bytes)."""
-    fields = (rec.input_path, rec.record, rec.doc_id, rec.reason)
-    fixed = [replace_surrogates(f)[0] if isinstance(f, str) else f for f in fields]
-    return rec if fixed == list(fields) else Reject(*fixed)
+    values = {f.name: getattr(rec, f.name) for f in dataclasses.fields(rec)}
+    fixed = {k: replace_surrogates(v)[0] if isinstance(v, str) else v for k, v in values.items()}
+    return rec if fixed == values else type(rec)(**fixed)
 
 
 def read_corpus(path: str | os.PathLike[str], limits: Limits | None = None,
                 exclude: Iterable[str | os.PathLike[str]] = (), follow_links: bool = False) -> Iterator[Record]:
     """Every article under ``path`` (a file or a folder, recursed in sorted order), streamed.
 
-    Yields ``Article`` or ``Reject`` and never raises on bad input: each bad file or record
+    Yields ``Article`` or ``Reject`` (and ``Skipped`` for records that are rightly not articles,
+    such as a WARC file's requests) and never raises on bad input: each bad file or record
     becomes a ``Reject`` naming it, and a repeated ``doc_id`` is rejected after its first
-    occurrence. Every file is accounted for: one not read is a ``Reject`` saying why (see the
-    module notes). Folders in ``exclude`` (the output dataset, when it lies inside the input)
+    occurrence. Every file is accounted for: one not read is a ``Reject`` or a ``Skipped``
+    saying why (see the module notes). Folders in ``exclude`` (the output dataset, when it lies inside the input)
     are never read. Symbolic links leading out of ``path`` are followed only with ``follow_links``.
     """
     limits = limits or Limits()
@@ -643,17 +662,18 @@ def read_corpus(path: str | os.PathLike[str], limits: Limits | None = None,
     if not root.exists():
         yield Reject(_printable(root), None, None, "no such file or folder")
         return
+    from pipeline.ingest.formats import reader_for, supported  # imported here: those readers build on this module
+
     seen: set[str] = set()
-    folder_errors: list[Reject] = []
+    folder_errors: list[Reject | Skipped] = []
     for file in _files(root, folder_errors, exclude, follow_links):
-        yield from map(_storable_reject, folder_errors)
+        yield from map(_storable, folder_errors)
         folder_errors.clear()
-        why = _unread_reason(file)
+        why = _unread(file, reader_for, supported)
         if why is not None:
-            doc_id = None if why.startswith("skipped") or _NAME_UNSAFE.search(file.stem) else file.stem
-            yield Reject(_printable(file), None, doc_id, why)
+            yield _storable(why)
             continue
-        reader = READERS[file.suffix.lower()]
+        reader = reader_for(file, READERS)
         try:
             for rec in reader(file, limits):
                 if isinstance(rec, Article):
@@ -662,11 +682,11 @@ def read_corpus(path: str | os.PathLike[str], limits: Limits | None = None,
                                      f"duplicate id {rec.doc_id!r}: an earlier record has it")
                     else:
                         seen.add(rec.doc_id)
-                yield _storable_reject(rec) if isinstance(rec, Reject) else rec
+                yield _storable(rec) if isinstance(rec, (Reject, Skipped)) else rec
         except OSError as exc:
             yield Reject(_printable(file), None, file.stem, f"cannot read file: {exc.strerror or exc}")
         except Exception as exc:  # noqa: BLE001 - a reader bug must cost one file, not the run
             log.exception("reading %s failed", file)
-            yield _storable_reject(Reject(_printable(file), None, file.stem,
+            yield _storable(Reject(_printable(file), None, file.stem,
                                           f"reading failed: {type(exc).__name__}: {exc}"[:300]))
-    yield from map(_storable_reject, folder_errors)
+    yield from map(_storable, folder_errors)

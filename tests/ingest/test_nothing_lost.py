@@ -12,6 +12,7 @@ import pytest
 from pipeline.ingest import Article, Limits, Reject, read_corpus
 from pipeline.ingest import readers
 from pipeline.ingest.readers import read_csv, read_html, read_jsonl, read_txt
+from pipeline.ingest.skips import Skipped
 from pipeline.schema import TABLES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -254,11 +255,11 @@ def test_hidden_extensionless_and_control_character_names_accounted_for(tmp_path
     by_name = {Path(r.input_path).name: r for r in recs}
     assert sorted(by_name) == sorted([".draft.txt", ".git", "LICENSE", "line\nbreak.txt", "tab\tname.jsonl", "ok.txt"])
     assert isinstance(by_name.pop("ok.txt"), Article)
-    assert all(isinstance(r, Reject) for r in by_name.values())
-    assert by_name[".draft.txt"].reason == "skipped: hidden file (its name starts with '.')"
-    assert by_name[".git"].reason == "skipped: hidden folder (its name starts with '.')"
-    assert by_name["LICENSE"].reason.startswith("skipped: no file extension")
+    assert by_name[".draft.txt"] == Skipped(str(tmp_path / ".draft.txt"), None, "hidden file (its name starts with '.')")
+    assert by_name[".git"] == Skipped(str(tmp_path / ".git"), None, "hidden folder (its name starts with '.')")
+    assert isinstance(by_name["LICENSE"], Skipped) and by_name["LICENSE"].reason.startswith("no file extension")
     for name in ("line\nbreak.txt", "tab\tname.jsonl"):
+        assert isinstance(by_name[name], Reject)
         assert "holds control characters" in by_name[name].reason and by_name[name].doc_id is None
 
 

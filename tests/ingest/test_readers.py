@@ -8,6 +8,7 @@ import pytest
 from pipeline.ingest import Article, Reject, read_corpus
 from pipeline.ingest.readers import read_jsonl
 from pipeline.ingest.records import article_id_for
+from pipeline.ingest.skips import Skipped
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "corpus" / "000_a296936b9495a481.txt"
@@ -50,7 +51,7 @@ def test_fixture_folder_in_sorted_order():
         ("d_lines.jsonl", "3", "Reject"),    # id of a_story.txt again
         ("d_lines.jsonl", "4", "Reject"),    # empty text
         ("e_notes.md", None, "Reject"),      # a format we do not read
-        ("f_ignored.log", None, "Reject"),   # not an input: skipped, but accounted for
+        ("f_ignored.log", None, "Skipped"),  # not an input: skipped, but accounted for
     ]
     reasons = [r.reason for r in recs if isinstance(r, Reject)]
     assert "2 fields, the header has 7" in reasons[0]
@@ -58,7 +59,7 @@ def test_fixture_folder_in_sorted_order():
     assert "duplicate id 'a_story'" in reasons[2]
     assert "no article text" in reasons[3]
     assert "unsupported input format '.md'" in reasons[4]
-    assert reasons[5].startswith("skipped: '.log' is not an input format")
+    assert [r.reason for r in recs if isinstance(r, Skipped)] == ["'.log' is not an input format"]
 
 
 def test_txt_cut_at_any_wire_sign_off_and_date_from_it():
