@@ -25,14 +25,15 @@ from prefect.context import FlowRunContext
 from pipeline import __version__
 from pipeline.export import batch as batch_mod
 from pipeline.export.corpus_tables import build_corpus_tables
-from pipeline.export.dataset import (DatasetWriteError, VersionWriter, clean_stale, locked, new_run_id,
-                                     quarantine, read_table, recover_current)
-from pipeline.export.incremental import Intake, RunPlan, batched, load_plan, select_articles
+from pipeline.export.dataset import (DatasetWriteError, VersionWriter, clean_stale, current_version, locked,
+                                     new_run_id, quarantine, read_table, recover_current)
+from pipeline.export.incremental import Intake, RunPlan, batched, load_plan, relocated_rows, select_articles
 from pipeline.flows.progress import progress_bar
 from pipeline.flows.runners import RunnerSpec, make_task_runner, parse_runner
 from pipeline.ingest import read_corpus
 from pipeline.ingest.options import read_options
 from pipeline.ingest.records import Article
+from pipeline.schema import ARTICLE_TABLES
 from pipeline.nlp import load_config
 
 _TASK = dict(cache_policy=NO_CACHE, persist_result=False)
@@ -111,7 +112,16 @@ def carry_over(writer: VersionWriter, drop: set[str], plan: RunPlan) -> dict[str
     """Bring unchanged articles' rows forward from the previous version, leaving damaged parts
     (and, when an articles part was lost, rows whose article is unknown) behind."""
     keep_only = set(plan.previous) if plan.articles_lost else None
-    return writer.carry_over(drop, skip=set(plan.damaged), keep_only=keep_only)
+    skip = set(plan.damaged)
+    carried = writer.carry_over(drop, tables=tuple(t for t in ARTICLE_TABLES if t != "articles"), skip=skip,
+                                keep_only=keep_only)
+    # Articles read from another file or format this time keep their rows; their articles row says where from.
+    carried.update(writer.carry_over(drop | set(plan.moved), tables=("articles",), skip=skip, keep_only=keep_only))
+    moved = relocated_rows(current_version(writer.out), plan.moved, skip)
+    if moved:
+        writer.write({"articles": moved}, part="moved")
+        carried["articles"] += len(moved)
+    return carried
 
 
 @task(name="publish", **_TASK)

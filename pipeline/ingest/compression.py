@@ -19,6 +19,8 @@ import re
 from pathlib import Path
 from typing import BinaryIO
 
+from pipeline.ingest.files import open_regular
+
 # Suffix -> compression, and each compression's magic bytes.
 COMPRESSION_SUFFIXES = {".gz": "gzip", ".gzip": "gzip", ".zst": "zstd", ".zstd": "zstd", ".bz2": "bz2"}
 MAGIC = {"gzip": re.compile(rb"\x1f\x8b"), "zstd": re.compile(rb"\x28\xb5\x2f\xfd"),
@@ -184,7 +186,7 @@ def open_input(path: Path) -> BinaryIO:
     Raises :class:`WrongCompression` when the first bytes contradict the name, and (while
     reading) :class:`CompressedDataError` for a truncated or damaged compressed file.
     """
-    raw = open(path, "rb")
+    raw = open_regular(path)
     try:
         head = raw.read(_HEAD)
         raw.seek(0)

@@ -39,19 +39,19 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import csv
-import errno
 import io
 import json
 import logging
 import os
 import re
-import stat
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, Iterable, Iterator
 
-from pipeline.ingest.compression import open_input
+from pipeline.ingest.compression import WrongCompression, logical_stem, open_input
+from pipeline.ingest.files import NotRegularFile  # noqa: F401 - raised by the readers, callers catch it
+from pipeline.ingest.files import file_kind as _file_kind, not_regular_reason as _not_regular_reason, open_regular
 from pipeline.ingest.fields import ARTICLE_FIELDS, field_map, map_fields
 from pipeline.ingest.records import Article, Reject, article_id_for, content_hash_for
 from pipeline.ingest.skips import Skipped
@@ -160,48 +160,33 @@ def make_article(*, doc_id: str, text: str, title: str | None, published: Any, s
     )
 
 
-class NotRegularFile(OSError):
-    """The path is a named pipe, a device or a socket: opening or reading it could block or never end."""
-
-
-def _file_kind(mode: int) -> str | None:
-    """What a non-regular file is (for a message), or None for a regular file."""
-    for test, kind in ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a character device"),
-                       (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a folder")):
-        if test(mode):
-            return kind
-    return None if stat.S_ISREG(mode) else "not a regular file"
-
-
-def _not_regular_reason(kind: str) -> str:
-    return f"not a regular file but {kind}; such files are never read (reading could wait or run forever)"
-
-
-def open_input(path: Path) -> BinaryIO:
-    """Open an input file for reading in binary, refusing (``NotRegularFile``) what is not a regular file.
-
-    Opened without blocking, so a named pipe with no writer cannot hang the run, and checked
-    on the open descriptor, so a file swapped for a pipe or ``/dev/zero`` after listing is caught.
-    """
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
-                 | getattr(os, "O_BINARY", 0))
+def _open_or_reject(path: Path) -> BinaryIO | Reject:
+    """The file's (decompressed) content as a stream, or a Reject when its name and bytes disagree."""
     try:
-        kind = _file_kind(os.fstat(fd).st_mode)
-        if kind is not None:
-            raise NotRegularFile(errno.EINVAL, _not_regular_reason(kind), str(path))
-        os.set_blocking(fd, True)
-        return os.fdopen(fd, "rb")
-    except BaseException:
-        os.close(fd)
-        raise
+        return open_input(path)
+    except WrongCompression as exc:
+        return Reject(str(path), None, logical_stem(path), str(exc))
+
+
+def _read_at_most(fh: BinaryIO, limit: int) -> bytes:
+    """Up to ``limit`` bytes of ``fh``, read in pieces (one ``read(limit)`` would allocate ``limit`` bytes)."""
+    pieces: list[bytes] = []
+    total = 0
+    while total < limit:
+        piece = fh.read(min(_PIECE, limit - total))
+        if not piece:
+            break
+        pieces.append(piece)
+        total += len(piece)
+    return b"".join(pieces)
 
 
 def _read_whole(path: Path, limits: Limits, html: bool = False) -> str | Reject:
     """A whole-file input's text, or a Reject when it is too big, binary or undecodable."""
-    with open_input(path) as fh:
+    with open_regular(path) as fh:
         size = os.fstat(fh.fileno()).st_size
         if size <= limits.max_file_bytes:
-            data = fh.read(limits.max_file_bytes + 1)  # never past the limit, whatever stat said
+            data = _read_at_most(fh, limits.max_file_bytes + 1)  # never past the limit, whatever stat said
             size = max(size, len(data))
         if size > limits.max_file_bytes:
             return Reject(str(path), None, path.stem,
@@ -373,7 +358,11 @@ def _record_or_reject(row: dict[str, Any], path: Path, record: str, fmt: str, li
 
 def read_jsonl(path: Path, limits: Limits = DEFAULT_LIMITS) -> Iterator[Record]:
     """One JSON object a line with ``id, title, text, published, source, url``; read line by line."""
-    with open_input(path) as fh:
+    fh = _open_or_reject(path)
+    if isinstance(fh, Reject):
+        yield fh
+        return
+    with fh:
         for lineno, line in enumerate(_text_lines(fh, limits.max_json_line_bytes), start=1):
             record = str(lineno)
             if isinstance(line, Oversized):
@@ -477,7 +466,11 @@ def read_csv(path: Path, limits: Limits = DEFAULT_LIMITS) -> Iterator[Record]:
     costs its own row only, never the rows it ran into.
     """
     csv.field_size_limit(limits.max_line_bytes)
-    with open_input(path) as fh:
+    fh = _open_or_reject(path)
+    if isinstance(fh, Reject):
+        yield fh
+        return
+    with fh:
         feed = _LineFeed(_text_lines(fh, limits.max_line_bytes))
         reader = csv.reader(feed, strict=True)
         header: list[str] | None = None

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import BinaryIO, Iterator
 
 from pipeline.ingest.compression import check_magic, compression_of, open_input
+from pipeline.ingest.files import open_regular
 from pipeline.ingest.readers import DEFAULT_LIMITS, Limits, Record, read_html
 from pipeline.ingest.records import Article, Reject, article_id_for, content_hash_for
 from pipeline.ingest.skips import Skipped
@@ -47,7 +48,7 @@ def read_warc(path: Path, limits: Limits = DEFAULT_LIMITS) -> Iterator[Record | 
     with tempfile.TemporaryDirectory(prefix="claims-warc-") as tmp:
         pages = Path(tmp)
         if compression in (None, "gzip"):
-            fh: BinaryIO = open(path, "rb")
+            fh: BinaryIO = open_regular(path)
             check_magic(path, fh.read(10))
             fh.seek(0)
         else:

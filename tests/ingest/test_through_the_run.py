@@ -28,8 +28,11 @@ def test_unstorable_strings_written_and_dataset_inside_input_not_read(tmp_path, 
     out = src / "dataset"  # the output inside the input, as a relative name would put it too
 
     first = extract_corpus(str(src), str(out), config_path=BASE_ONLY)
-    assert (first.processed, first.rejected) == (3, 1)  # a, b, c; the link out of the input is skipped
-    assert "--follow-links" in first.rejects[0]["reason"]
+    assert (first.processed, first.rejected) == (3, 0)  # a, b, c; the link out of the input is skipped
+    [(why, n)] = first.skipped.items()
+    assert n == 1 and "--follow-links" in why
+    runs = pd.read_parquet(out / "runs")
+    assert json.loads(runs["skipped"].iloc[0]) == {why: 1}
     arts = pd.read_parquet(out / "articles").set_index("doc_id")
     assert sorted(arts.index) == ["a", "b", "c"]
     b = arts.loc["b"]
@@ -42,7 +45,8 @@ def test_unstorable_strings_written_and_dataset_inside_input_not_read(tmp_path, 
     (out / "report.html").write_text("<html><body><article>" + "<p>The report lists every claim made.</p>" * 6
                                      + "</article></body></html>", encoding="utf-8")
     again = extract_corpus(str(src), str(out), config_path=BASE_ONLY)
-    assert (again.seen, again.processed, again.unchanged) == (4, 0, 3)  # nothing under dataset/ was read
+    assert (again.seen, again.processed, again.unchanged) == (3, 0, 3)  # nothing under dataset/ was read
+    assert sum(again.skipped.values()) == 1  # the link, still skipped
 
     followed = extract_corpus(str(src), str(out), config_path=BASE_ONLY, follow_links=True)
     assert (followed.processed, followed.rejected) == (1, 0)
