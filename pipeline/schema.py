@@ -126,7 +126,7 @@ PLACES = _schema("One row per place mention, resolved against the offline gazett
     Column("lon", pa.float64(), "Longitude of the resolved place (WGS84)."),
 ])
 
-REJECTS = _schema("One row per input record that was not processed, with the reason.", [
+REJECTS = _schema("One row per input record that a run did not process, with the reason; the rejects of every run are kept (`run_id`).", [
     Column("input_path", pa.string(), "The input file.", False),
     Column("record", pa.string(), "Line or row inside the file; null for a whole file."),
     Column("doc_id", pa.string(), "The record's id, when one could be read."),
