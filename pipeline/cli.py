@@ -105,8 +105,15 @@ def _stopped_message(stop: Stopped, out: Path) -> str:
 def cmd_run(args: argparse.Namespace) -> int:
     """Run the extraction flow over a corpus."""
     if not Path(args.input).exists():
-        print(f"claims run: input {args.input!r} does not exist (give a file or folder of .txt, .html, .jsonl or .csv)",
-              file=sys.stderr)
+        print(f"claims run: input {args.input!r} does not exist (give a file or folder of .txt, .html, .jsonl, .csv, "
+              ".json, .parquet or .warc, any of them compressed)", file=sys.stderr)
+        return EXIT_USAGE
+    from pipeline.ingest.fields import FieldMappingError, parse_fields
+
+    try:
+        parse_fields(args.fields)
+    except FieldMappingError as exc:
+        print(f"claims run: --fields: {exc}", file=sys.stderr)
         return EXIT_USAGE
     out = Path(args.out)
     problem = out_problem(out)
@@ -139,6 +146,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace, spec: "RunnerSpec") -> int:
     """``claims run`` once the output's lock is held."""
     from pipeline.flows.server import ServerStartError, early_server
+    from pipeline.ingest.fields import FieldMappingError
 
     # The Prefect server boots in its own process while this one imports Prefect and, for a
     # local run, loads the pipeline in a thread: most of a small nightly run's start-up overlaps.
@@ -158,7 +166,11 @@ def _run(args: argparse.Namespace, spec: "RunnerSpec") -> int:
                     input_path=str(args.input), out_dir=str(args.out), config_path=args.config,
                     batch_size=args.batch_size, n_process=args.n_process, task_batch=args.task_batch,
                     missing=args.missing, wait=args.wait, progress=not args.no_progress,
-                    task_runner=args.task_runner)
+                    task_runner=args.task_runner, follow_links=args.follow_links,
+                    fields=args.fields)
+        except FieldMappingError as exc:
+            print(f"claims run: [input] fields in the config: {exc}", file=sys.stderr)
+            return EXIT_USAGE
         except (ServerStartError, DatasetWriteError, DatasetDamaged, InputVanished) as exc:
             print(f"claims run: {exc}", file=sys.stderr)
             return EXIT_FAILED
@@ -183,7 +195,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     run = sub.add_parser("run", help="extract claims from a corpus into a parquet dataset",
-                         description="Extract claims from a file or folder (.txt, .html, .jsonl, .csv) into a parquet "
+                         description="Extract claims from a file or folder (.txt, .html, .jsonl, .csv, .json, .parquet, .warc; also .gz, .zst, .bz2) into a parquet "
                                      "dataset. Only new or changed articles are processed on a re-run.")
     run.add_argument("input", nargs="?", default="corpus", help="file or folder to read (default: corpus)")
     run.add_argument("--out", default="outputs/dataset", help="dataset directory (default: outputs/dataset)")
@@ -197,7 +209,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--task-runner", default=None,
                      help="where batches run: local (default), dask, dask:N (local cluster of N workers) or "
                           "dask:ADDRESS (an existing cluster); also $CLAIMS_TASK_RUNNER")
+    run.add_argument("--fields", default=None, metavar="OURS=THEIRS,...",
+                     help="input field names for ours, e.g. text=maintext,published=date_publish,id=url "
+                          "(over [input] fields in the config; common crawler names are recognized without it)")
     run.add_argument("--no-progress", action="store_true", help="no progress bar")
+    run.add_argument("--follow-links", action="store_true",
+                     help="also read files that symbolic links in the input lead to outside it (default: skipped)")
     run.set_defaults(func=cmd_run)
 
     schema = sub.add_parser("schema", help="print the dataset's data dictionary (Markdown)")

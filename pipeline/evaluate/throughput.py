@@ -184,6 +184,16 @@ def main_benchmark(args: argparse.Namespace) -> int:
         return 2
     report: dict[str, Any] = {"input": args.input, "articles": len(articles), "n_process": args.n_process,
                               "batch_size": batch_size}
+    if getattr(args, "scaling", False):
+        from pipeline.evaluate.scaling import measure_scaling, print_scaling
+
+        sizes = [int(s) for s in args.scaling_sizes.split(",") if s.strip()]
+        report["scaling"] = measure_scaling(articles, sizes, args.config)
+        if args.json:
+            print(json.dumps(report))
+        else:
+            print_scaling(report["scaling"])
+        return 0
     with tempfile.TemporaryDirectory(prefix="claims-bench-") as tmp:
         jsonl = Path(tmp) / "input.jsonl"
         write_jsonl(articles, jsonl)
@@ -198,6 +208,10 @@ def main_benchmark(args: argparse.Namespace) -> int:
             report["raw_spacy"] = {k: round(v, 1) for k, v in raw.items()}
             report["pipeline"] = {k: round(v, 1) for k, v in full.items()}
             report["ratio"] = round(full["words_per_second"] / raw["words_per_second"], 3)
+        if getattr(args, "readers", False):
+            from pipeline.evaluate.reader_speed import measure_readers
+
+            report["readers"] = measure_readers(articles, args.config, batch_size, args.n_process, Path(tmp))
         sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
         if sizes:
             mem = measure_memory(Path(args.input).resolve() if args.limit is None else jsonl, sizes, args.config,
@@ -213,6 +227,10 @@ def main_benchmark(args: argparse.Namespace) -> int:
         print(f"raw nlp.pipe     {r['words_per_second']:>9,.0f} words/s  ({r['words']:,.0f} words in {r['seconds']:.1f} s)")
         print(f"whole pipeline   {p['words_per_second']:>9,.0f} words/s  ({p['words']:,.0f} words in {p['seconds']:.1f} s)")
         print(f"ratio            {report['ratio']:.2f}")
+    if "readers" in report:
+        from pipeline.evaluate.reader_speed import print_readers
+
+        print_readers(report["readers"])
     for m in report.get("memory", []):
         print(f"{m['size']:>6} articles: peak RSS {m['peak_rss_mb']:,.0f} MB (children {m['children_peak_rss_mb']:,.0f} MB), "
               f"{m['words']:,} words in {m['seconds']} s")

@@ -13,10 +13,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
 from pipeline import __version__
 from pipeline.export.dataset import current_version, damaged_parts, read_parts
 from pipeline.ingest.records import Article, Reject, article_id_for
-from pipeline.schema import ARTICLE_TABLES
+from pipeline.schema import ARTICLE_TABLES, TABLES
+from pipeline.ingest.skips import Skipped
 
 MISSING_POLICIES = ("keep", "drop")
 
@@ -31,11 +36,21 @@ def run_fingerprint(model: str, config: dict[str, Any] | None = None) -> str:
     return f"{__version__}|{model}|{digest}"
 
 
+Location = tuple[str, str, "str | None"]
+
+
+def location_of(article: Article) -> Location:
+    """Where ``article`` was read from: its input file (absolute), format and record."""
+    return os.path.abspath(article.input_path), article.input_format, article.record
+
+
 def article_fingerprint(article: Article, run_fp: str) -> str:
     """The ``articles.fingerprint`` of ``article`` in a run whose fingerprint is ``run_fp``:
-    a hash of its fields other than title, text and date, and of the run's fingerprint."""
-    parts = [run_fp, article.source, article.url, article.author, os.path.abspath(article.input_path),
-             article.input_format, article.record,
+    a hash of its fields other than title, text and date, and of the run's fingerprint.
+
+    Where the record was read from (file, format, line) is not part of it: the same record
+    re-compressed, re-exported or moved is the same article (see :func:`location_of`)."""
+    parts = [run_fp, article.source, article.url, article.author,
              json.dumps(article.extra, sort_keys=True, ensure_ascii=False, default=str) if article.extra else ""]
     raw = "\x1f".join("" if p is None else str(p) for p in parts)
     return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
@@ -58,6 +73,8 @@ class RunPlan:
     articles_lost: bool = False
     seen: set[str] = field(default_factory=set)
     to_replace: set[str] = field(default_factory=set)
+    locations: dict[str, Location] = field(default_factory=dict)
+    moved: dict[str, Location] = field(default_factory=dict)
 
     def classify(self, article: Article) -> str:
         """``new``, ``changed`` or ``unchanged``; records the article as seen in this run."""
@@ -69,6 +86,11 @@ class RunPlan:
                 or before != (article.content_hash, article_fingerprint(article, self.fingerprint))):
             self.to_replace.add(article.article_id)
             return "changed"
+        where = location_of(article)
+        if self.locations.get(article.article_id, where) != where:
+            # Read from another file or format (moved, re-compressed, re-exported): its rows stand,
+            # only its articles row is rewritten with where it now comes from.
+            self.moved[article.article_id] = where
         return "unchanged"
 
     def missing(self) -> set[str]:
@@ -100,15 +122,35 @@ def load_plan(out: Path, model: str, config: dict[str, Any] | None = None) -> Ru
     if version is None:
         return plan
     skip = set(damaged)
-    arts = read_parts(version / "articles", "articles", ["article_id", "content_hash", "fingerprint", "input_path"], skip)
-    for aid, h, fp, path in zip(*(arts.column(c).to_pylist() for c in arts.column_names)):
+    arts = read_parts(version / "articles", "articles",
+                      ["article_id", "content_hash", "fingerprint", "input_path", "input_format", "record"], skip)
+    for aid, h, fp, path, fmt, record in zip(*(arts.column(c).to_pylist() for c in arts.column_names)):
         plan.previous[aid] = (h, fp)
         plan.paths[aid] = os.path.abspath(path)
+        plan.locations[aid] = (os.path.abspath(path), fmt, record)
     plan.articles_lost = any(p.parent.name == "articles" for p in damaged)
     for table in {p.parent.name for p in damaged} & (set(ARTICLE_TABLES) - {"articles"}):
         present = set(read_parts(version / table, table, ["article_id"], skip).column("article_id").to_pylist())
         plan.reprocess |= set(plan.previous) - present
     return plan
+
+
+def relocated_rows(version: Path | None, moved: dict[str, Location], skip: set[Path] | frozenset = frozenset()
+                   ) -> list[dict[str, Any]]:
+    """The ``articles`` rows of ``version`` for the ``moved`` articles, with where each now comes from."""
+    if version is None or not moved:
+        return []
+    ids = pa.array(sorted(moved), type=pa.string())
+    rows = []
+    for part in sorted((version / "articles").glob("*.parquet")):
+        if part in skip:
+            continue
+        table = pq.read_table(part, schema=TABLES["articles"])
+        table = table.filter(pc.is_in(table.column("article_id"), value_set=ids))
+        for row in table.to_pylist():
+            row["input_path"], row["input_format"], row["record"] = moved[row["article_id"]]
+            rows.append(row)
+    return rows
 
 
 @dataclass
@@ -120,11 +162,15 @@ class Intake:
     changed: int = 0
     unchanged: int = 0
     rejects: list = field(default_factory=list)
+    skipped: dict[str, int] = field(default_factory=dict)  # reason -> records that are rightly not articles
 
 
 def select_articles(items, plan: RunPlan, intake: Intake):
     """The articles of ``items`` that need processing; rejects and skips are tallied in ``intake``."""
     for item in items:
+        if isinstance(item, Skipped):
+            intake.skipped[item.reason] = intake.skipped.get(item.reason, 0) + 1
+            continue
         intake.seen += 1
         if not isinstance(item, Article):
             intake.rejects.append(item)

@@ -14,6 +14,7 @@ from typing import Any, Iterable
 from spacy.tokens import Doc
 
 from pipeline import __version__
+from pipeline.corpus.evidence import link_claims
 from pipeline.ingest.records import Article
 from pipeline.schema import TABLES
 
@@ -89,6 +90,7 @@ def article_rows(article: Article, doc: Doc, model: str) -> Rows:
                        "article_id": aid, "claim_index": i,
                        "speaker": c.get("speaker") or c.get("speaker_mention") or "",
                        "cue": c.get("cue") or ""})
+    link_claims(doc, claims)  # full names of surname-only speakers, gender cues (for the speakers table)
     rows["claims"] = [_pick(c, "claims") for c in claims]
     index = _ClaimIndex(claims)
 

@@ -81,5 +81,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                        help="also time a full `claims run` and a re-run with --nightly-fraction new articles")
     bench.add_argument("--nightly-fraction", type=float, default=0.01,
                        help="share of new articles in the nightly test (default 0.01)")
+    bench.add_argument("--scaling", action="store_true",
+                       help="only time the NLP of one generated article per --scaling-sizes (news text and a "
+                            "run of numbers) and report how the time per character grows with length")
+    bench.add_argument("--scaling-sizes", default="10000,30000,100000,300000,1000000",
+                       help="article lengths in characters for --scaling (default 10 KB to 1 MB)")
+    bench.add_argument("--readers", action="store_true",
+                       help="also time the readers alone (.jsonl.gz and .warc.gz) against the NLP stage, in articles/s")
     bench.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     bench.set_defaults(func=cmd_benchmark)

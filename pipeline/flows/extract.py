@@ -24,13 +24,16 @@ from prefect.context import FlowRunContext
 
 from pipeline import __version__
 from pipeline.export import batch as batch_mod
-from pipeline.export.dataset import (DatasetWriteError, VersionWriter, clean_stale, locked, new_run_id,
-                                     quarantine, read_table, recover_current)
-from pipeline.export.incremental import Intake, RunPlan, batched, load_plan, select_articles
+from pipeline.export.corpus_tables import build_corpus_tables
+from pipeline.export.dataset import (DatasetWriteError, VersionWriter, clean_stale, current_version, locked,
+                                     new_run_id, quarantine, read_table, recover_current)
+from pipeline.export.incremental import Intake, RunPlan, batched, load_plan, relocated_rows, select_articles
 from pipeline.flows.progress import progress_bar
 from pipeline.flows.runners import RunnerSpec, make_task_runner, parse_runner
 from pipeline.ingest import read_corpus
+from pipeline.ingest.options import read_options
 from pipeline.ingest.records import Article
+from pipeline.schema import ARTICLE_TABLES
 from pipeline.nlp import load_config
 
 _TASK = dict(cache_policy=NO_CACHE, persist_result=False)
@@ -73,6 +76,7 @@ class RunSummary:
     unchanged: int = 0
     rejected: int = 0
     removed: int = 0
+    skipped: dict[str, int] = field(default_factory=dict)  # records that are not articles (e.g. WARC requests), by reason
     words: int = 0
     seconds: float = 0.0
     rows_written: dict[str, int] = field(default_factory=dict)
@@ -108,7 +112,16 @@ def carry_over(writer: VersionWriter, drop: set[str], plan: RunPlan) -> dict[str
     """Bring unchanged articles' rows forward from the previous version, leaving damaged parts
     (and, when an articles part was lost, rows whose article is unknown) behind."""
     keep_only = set(plan.previous) if plan.articles_lost else None
-    return writer.carry_over(drop, skip=set(plan.damaged), keep_only=keep_only)
+    skip = set(plan.damaged)
+    carried = writer.carry_over(drop, tables=tuple(t for t in ARTICLE_TABLES if t != "articles"), skip=skip,
+                                keep_only=keep_only)
+    # Articles read from another file or format this time keep their rows; their articles row says where from.
+    carried.update(writer.carry_over(drop | set(plan.moved), tables=("articles",), skip=skip, keep_only=keep_only))
+    moved = relocated_rows(current_version(writer.out), plan.moved, skip)
+    if moved:
+        writer.write({"articles": moved}, part="moved")
+        carried["articles"] += len(moved)
+    return carried
 
 
 @task(name="publish", **_TASK)
@@ -117,10 +130,12 @@ def publish(writer: VersionWriter, summary: RunSummary, started: datetime, model
     """Write the run's rejects and runs rows, then switch the dataset to the new version."""
     writer.write({"rejects": summary.rejects}, part=f"run-{summary.run_id}")
     writer.carry_over(set(), tables=("rejects", "runs"), skip=set(damaged))
+    build_corpus_tables(writer.staging)  # speakers, quotes, claims.speaker_id/quote_id
     writer.write({"runs": [{
         "run_id": summary.run_id, "started": started, "finished": datetime.now(timezone.utc),
         "input": summary.input, "seen": summary.seen, "processed": summary.processed,
         "unchanged": summary.unchanged, "rejected": summary.rejected, "removed": summary.removed,
+        "skipped": json.dumps(summary.skipped, sort_keys=True),
         "rows_written": json.dumps(summary.rows_written), "pipeline_version": __version__,
         "model": model,
     }]}, part=f"run-{summary.run_id}")
@@ -149,7 +164,8 @@ def _write_error(exc: BaseException, out: Path) -> DatasetWriteError | None:
 
 def _run_locked(input_path: str, out: Path, config_path: str | None, batch_size: int, n_process: int,
                 task_batch: int, missing: str, progress: bool, in_flight: int, summary: RunSummary,
-                started: datetime, t0: float, logger: Any) -> RunSummary:
+                started: datetime, t0: float, logger: Any, follow_links: bool = False,
+                fields: str | None = None) -> RunSummary:
     """The body of a run, with the output's lock held: stage a new version, then publish it."""
     lost, restored = recover_current(out)
     if restored is not None:
@@ -185,7 +201,9 @@ def _run_locked(input_path: str, out: Path, config_path: str | None, batch_size:
 
     try:
         with progress_bar(progress) as advance:
-            articles = select_articles(read_corpus(input_path), plan, intake)
+            articles = select_articles(read_corpus(input_path, read_options(load_config(config_path), fields),
+                                                   exclude=[out], follow_links=follow_links),
+                                       plan, intake)
             for i, chunk in enumerate(batched(articles, task_batch)):
                 pending.append((len(chunk), extract_batch.submit(
                     chunk, str(writer.staging), f"{i:05d}", config_path, batch_size, n_process, plan.fingerprint)))
@@ -205,7 +223,7 @@ def _run_locked(input_path: str, out: Path, config_path: str | None, batch_size:
         # Every article written this run replaces all its earlier rows (also rows left without their
         # article row); an article that failed this time keeps the rows of its last good run.
         carry_over(writer, written | removed, plan)
-        summary.seen, summary.unchanged = intake.seen, intake.unchanged
+        summary.seen, summary.unchanged, summary.skipped = intake.seen, intake.unchanged, intake.skipped
         summary.rejected, summary.removed = len(intake.rejects), len(removed)
         summary.rejects = batch_mod.reject_rows(intake.rejects, summary.run_id)
         summary.seconds = time.monotonic() - t0
@@ -225,14 +243,18 @@ def _run_locked(input_path: str, out: Path, config_path: str | None, batch_size:
 def extract_corpus_flow(input_path: str, out_dir: str = "outputs/dataset", config_path: str | None = None,
                         batch_size: int | None = None, n_process: int | None = None,
                         task_batch: int | None = None, missing: str = "keep", wait: bool = False,
-                        progress: bool = False, task_runner: str | None = None) -> RunSummary:
+                        progress: bool = False, task_runner: str | None = None,
+                        follow_links: bool = False, fields: str | None = None) -> RunSummary:
     """Extract claims, figures, dates and places from every article under ``input_path``.
 
     Only articles that are new or changed since the last run into ``out_dir`` are processed;
     ``missing`` says what happens to articles that disappeared from the input (``keep`` or
     ``drop``). The new dataset version replaces the old one atomically at the end.
     ``task_runner`` only sets how many batches are kept in flight; the runner itself is chosen
-    by :func:`extract_corpus` (or the deployment).
+    by :func:`extract_corpus` (or the deployment). The dataset's own folder is never read as
+    input; symbolic links out of ``input_path`` are followed only with ``follow_links``.
+    ``fields`` maps input field names (``text=maintext,id=url``) over the config's
+    ``[input] fields``.
     """
     logger = get_run_logger()
     if missing not in ("keep", "drop"):
@@ -253,7 +275,7 @@ def extract_corpus_flow(input_path: str, out_dir: str = "outputs/dataset", confi
     try:
         with locked(out, wait=wait):
             summary = _run_locked(input_path, out, config_path, batch_size, n_process, task_batch, missing,
-                                  progress, in_flight, summary, started, t0, logger)
+                                  progress, in_flight, summary, started, t0, logger, follow_links, fields)
     except OSError as exc:
         clear = _write_error(exc, out)
         if clear is None:
@@ -266,13 +288,16 @@ def extract_corpus_flow(input_path: str, out_dir: str = "outputs/dataset", confi
         "run %s: %d seen, %d processed, %d unchanged, %d rejected, %d removed; %d words in %.1f s (%.0f words/s)",
         summary.run_id, summary.seen, summary.processed, summary.unchanged, summary.rejected,
         summary.removed, summary.words, summary.seconds, summary.words_per_second)
+    for reason, n in sorted(summary.skipped.items()):
+        logger.info("skipped %d input records that are not articles: %s", n, reason)
     return summary
 
 
 def extract_corpus(input_path: str, out_dir: str = "outputs/dataset", config_path: str | None = None,
                    batch_size: int | None = None, n_process: int | None = None,
                    task_batch: int | None = None, missing: str = "keep", wait: bool = False,
-                   progress: bool = False, task_runner: str | None = None) -> RunSummary:
+                   progress: bool = False, task_runner: str | None = None,
+                   follow_links: bool = False, fields: str | None = None) -> RunSummary:
     """Run the ``extract_corpus`` flow with the task runner named by ``task_runner``.
 
     ``task_runner``: ``local`` (default; threads in this process, spaCy ``n_process`` for the
@@ -286,7 +311,7 @@ def extract_corpus(input_path: str, out_dir: str = "outputs/dataset", config_pat
     try:
         return runnable(input_path=input_path, out_dir=out_dir, config_path=config_path, batch_size=batch_size,
                         n_process=n_process, task_batch=task_batch, missing=missing, wait=wait,
-                        progress=progress, task_runner=task_runner)
+                        progress=progress, task_runner=task_runner, follow_links=follow_links, fields=fields)
     except Exception as exc:
         summary = PUBLISHED.get(key)
         if summary is None:

@@ -34,6 +34,7 @@ class Article:
     record: str | None
     content_hash: str
     extra: dict[str, Any] = field(default_factory=dict)
+    ingest_notes: str | None = None  # what ingest changed so the record could be stored, if anything
 
 
 @dataclass

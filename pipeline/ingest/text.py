@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import codecs
 import logging
+import math
 import re
 from datetime import date, datetime, timezone
 from email.utils import parsedate_to_datetime
@@ -93,6 +94,50 @@ def _fallback_decode(data: bytes, exc: UnicodeDecodeError, declared: str | None)
         log.info("invalid UTF-8 at byte %d (%d bad bytes); decoded as UTF-8 with replacement", exc.start, bad)
         return data.decode("utf-8", errors="replace"), "utf-8 (damaged)"
     return data.decode("cp1252", errors="replace"), "cp1252"
+
+
+# A code point UTF-8 cannot encode: half of a UTF-16 surrogate pair, on its own (JSON's "\\ud800").
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_NON_FINITE = {math.inf: "Infinity", -math.inf: "-Infinity"}
+
+
+def replace_surrogates(text: str) -> tuple[str, int]:
+    """``text`` with each lone surrogate replaced by U+FFFD, and how many were replaced.
+
+    One code point for one, so character offsets into the text stay as they were.
+    """
+    if _SURROGATE.search(text) is None:
+        return text, 0
+    return _SURROGATE.subn("\ufffd", text)
+
+
+def json_safe(value: object, where: str, notes: list[str]) -> object:
+    """``value`` (a parsed JSON value or a plain scalar) made storable as strict JSON in UTF-8.
+
+    Lone surrogates in strings and keys become U+FFFD; NaN and infinite numbers (which JSON
+    cannot write) become the strings ``"NaN"``, ``"Infinity"``, ``"-Infinity"``. Each change is
+    described in ``notes``, naming the field by ``where``.
+    """
+    if isinstance(value, str):
+        fixed, n = replace_surrogates(value)
+        if n:
+            notes.append(f"{n} lone surrogate code point{'s' if n > 1 else ''} in `{where}` replaced by U+FFFD")
+        return fixed
+    if isinstance(value, float) and not math.isfinite(value):
+        name = "NaN" if math.isnan(value) else _NON_FINITE[value]
+        notes.append(f"non-finite number in `{where}` written as the string {name!r}")
+        return name
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            key, n = replace_surrogates(str(key))
+            if n:
+                notes.append(f"lone surrogate code points in the field name `{where}.{key}` replaced by U+FFFD")
+            out[key] = json_safe(item, f"{where}.{key}", notes)
+        return out
+    if isinstance(value, (list, tuple)):
+        return [json_safe(v, f"{where}[{i}]", notes) for i, v in enumerate(value)]
+    return value
 
 
 def declared_charset(html_head: bytes) -> str | None:

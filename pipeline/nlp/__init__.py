@@ -1,4 +1,4 @@
-"""spaCy stage: our components (registered with @Language.factory) and the pipeline loader."""
+"""spaCy stage: the pipeline loader; our components are spaCy factories found through entry points."""
 from __future__ import annotations
 
 import importlib
@@ -12,19 +12,10 @@ import spacy
 from spacy.language import Language
 
 from pipeline.nlp.extensions import make_doc, register_extensions
+from pipeline.resources import models_dir
 
-MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
+MODELS_DIR = models_dir()
 DEFAULT_CONFIG = MODELS_DIR / "pipeline.toml"
-
-# Our factories and the module whose import registers each.
-FACTORY_MODULES: dict[str, str] = {
-    "claims_places": "pipeline.nlp.places",
-    "claims_dates": "pipeline.nlp.dates",
-    "claims_figures": "pipeline.nlp.figures",
-    "claims_attribution": "pipeline.nlp.attribution",
-    "claims_attribution_model": "pipeline.nlp.attribution_model",
-    "claims_speakers": "pipeline.nlp.speakers",
-}
 
 __all__ = ["load_config", "load_pipeline", "make_doc", "register_extensions", "MODELS_DIR"]
 
@@ -57,14 +48,6 @@ def _load_base_model(name: str, disable: list[str] | None = None) -> Language:
     return module.load(exclude=disable or [])
 
 
-def register_components(names: list[str]) -> None:
-    """Import the modules of the named components so their factories are registered with spaCy."""
-    register_extensions()
-    for name in names:
-        if name in FACTORY_MODULES:
-            importlib.import_module(FACTORY_MODULES[name])
-
-
 @lru_cache(maxsize=4)
 def _cached_pipeline(config_path: str | None) -> Language:
     return build_pipeline(load_config(config_path))
@@ -72,11 +55,15 @@ def _cached_pipeline(config_path: str | None) -> Language:
 
 def build_pipeline(config: dict[str, Any]) -> Language:
     """Build the full pipeline from a config dict: base model plus our components in order."""
-    register_components(config["pipeline"]["components"])
+    register_extensions()
     nlp = _load_base_model(config["model"]["name"], config["model"].get("exclude"))
     comp_cfg = config.get("components", {})
+    placement = config["pipeline"].get("placement", {})
     for name in config["pipeline"]["components"]:
-        nlp.add_pipe(name, config=comp_cfg.get(name, {}))
+        where = placement.get(name, {})
+        if any(anchor not in nlp.pipe_names for anchor in (where.get("before"), where.get("after")) if anchor):
+            where = {}  # the base model lacks the anchor (e.g. no parser): add it at the end
+        nlp.add_pipe(name, config=comp_cfg.get(name, {}), **where)
     return nlp
 
 

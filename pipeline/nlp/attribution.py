@@ -23,13 +23,15 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.nlp.extensions import register_extensions
 from pipeline.nlp.quotes import ALL_MARKS, Quote, find_quotes, paragraph_spans, word_count
+from pipeline.resources import model_file
 
-DEFAULT_LEXICON = Path(__file__).resolve().parents[2] / "models" / "lexicon" / "attribution.toml"
+DEFAULT_LEXICON = model_file("lexicon", "attribution.toml")
 
 SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
 # Right-hand dependents that end a speaker mention: "Kirsten Hillman, in Ottawa ..., said".
@@ -1084,18 +1086,24 @@ class Attribution:
         return doc
 
 
-@Language.component("claims_paragraphs")
+@Language.component("claims_paragraphs", assigns=["token.is_sent_start"])
 def mark_paragraphs(doc: Doc) -> Doc:
     """Start a sentence after every line break. Placed before the parser, this keeps the
     parser from joining a headline or a paragraph to the next one (it respects preset
     sentence starts)."""
+    # Written as one array: setting ``Token.is_sent_start`` checks the whole doc each time.
+    starts = doc.to_array([SENT_START]).astype("int64")
+    changed = False
     for tok in doc[1:]:
         prev = doc[tok.i - 1]
         if not tok.is_space and ("\n" in prev.whitespace_ or (prev.is_space and "\n" in prev.text)):
-            tok.is_sent_start = True
+            starts[tok.i] = 1
             # Without this the small parser tends to split off the first word ("President").
             if tok.i + 1 < len(doc):
-                doc[tok.i + 1].is_sent_start = False
+                starts[tok.i + 1] = -1
+            changed = True
+    if changed:
+        doc.from_array([SENT_START], starts.astype("uint64"))
     return doc
 
 
@@ -1104,22 +1112,22 @@ def mark_paragraphs(doc: Doc) -> Doc:
     default_config={"lexicon": "", "min_quote_words": 4, "merge_continuations": True,
                     "merge_paragraphs": False, "max_merge_gap": 25, "strict_merge": True,
                     "nested_in_quotes": False, "object_claims": True, "headline_claims": True,
-                    "paragraph_sentences": True, "content_first_sentence": True, "trailing_clauses": True},
+                    "content_first_sentence": True, "trailing_clauses": True},
+    requires=["doc.sents", "token.dep", "token.head", "token.lemma", "doc.ents"],
+    assigns=["doc._.claims"],
 )
 def make_attribution(nlp: Language, name: str, lexicon: str, min_quote_words: int,
                      merge_continuations: bool, merge_paragraphs: bool, max_merge_gap: int,
                      strict_merge: bool, nested_in_quotes: bool,
                      object_claims: bool,
-                     headline_claims: bool, paragraph_sentences: bool, content_first_sentence: bool,
+                     headline_claims: bool, content_first_sentence: bool,
                      trailing_clauses: bool) -> Attribution:
     """Build the rule-based attribution component (lexicon path "" = the shipped one).
 
-    With ``paragraph_sentences`` the ``claims_paragraphs`` component is also put in front of
-    the parser (once), because the rules read the parse and the parser otherwise joins a
-    headline or a paragraph to the next one."""
+    The rules read the parse; put ``claims_paragraphs`` before the parser (as
+    ``models/pipeline.toml`` does) so the parser does not join a headline or a paragraph to the
+    next one."""
     register_extensions()
-    if paragraph_sentences and "parser" in nlp.pipe_names and "claims_paragraphs" not in nlp.pipe_names:
-        nlp.add_pipe("claims_paragraphs", before="parser")
     return Attribution(load_lexicon(lexicon or None), min_quote_words=min_quote_words,
                        merge_continuations=merge_continuations, merge_paragraphs=merge_paragraphs,
                        max_merge_gap=max_merge_gap, strict_merge=strict_merge,

@@ -185,6 +185,8 @@ class AttributionModel:
     "claims_attribution_model",
     default_config={"model": "", "max_cue_gap": 12, "max_source_gap": 8, "min_content_tokens": 2,
                     "require_source": True},
+    requires=["doc._.claims"],
+    assigns=["doc._.claims"],
 )
 def make_attribution_model(nlp: Language, name: str, model: str, max_cue_gap: int, max_source_gap: int,
                            min_content_tokens: int, require_source: bool) -> AttributionModel:

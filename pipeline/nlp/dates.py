@@ -7,12 +7,14 @@ verb that governs it and the article's country; the records go to ``doc._.dates`
 """
 from __future__ import annotations
 
+import bisect
 import calendar
+import itertools
 import re
 from datetime import date
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from pipeline.nlp.extensions import register_extensions
 from pipeline.normalize.dates import MONTH_RE, normalize_timex, shift_years
@@ -50,21 +52,26 @@ SAME_PREVIOUS = re.compile(r"\bthe same\b.*\b(?:the )?(?:previous|prior|precedin
                            r"\bthe same\b.*\ba year (?:earlier|before)\b", re.IGNORECASE)
 
 
-def tense_of(span: Span) -> str | None:
-    """"past", "present" or "future" for the verb governing ``span`` (future cues win)."""
+def tense_of(span: Span, sent: Span | None = None, sent_root: Token | None = None) -> str | None:
+    """"past", "present" or "future" for the verb governing ``span`` (future cues win).
+
+    ``sent`` and ``sent_root`` are the sentence of ``span`` and its root when the caller knows
+    them (``span.sent`` and ``Span.root`` walk the sentence, which costs its length every call).
+    """
     root = span.root
-    path = [root] + list(root.ancestors)[:6]
+    path = [root] + list(itertools.islice(root.ancestors, 6))
     verb = next((t for t in path if t.pos_ in ("VERB", "AUX")), None)
     upto = path[:path.index(verb) + 1] if verb is not None else path
     near = {c.lower_ for node in upto for c in node.children
             if c.dep_ in ("aux", "auxpass", "amod", "advmod", "xcomp", "prt")} | {t.lower_ for t in upto}
-    sent = span.sent
-    left = [t.lower_ for t in sent if t.i < span.start][-3:]
+    sent = sent if sent is not None else span.sent
+    doc = span.doc
+    left = [t.lower_ for t in doc[max(sent.start, span.start - 3):span.start]]
     cues = (near | set(left)) & FUTURE_WORDS
     if cues and not (verb is not None and verb.tag_ == "VBD" and cues <= WEAK_FUTURE_WORDS):
         return "future"
     if verb is None:
-        verb = next((t for t in sent if t.dep_ == "ROOT"), None)
+        verb = next((t for t in path if t.dep_ == "ROOT"), None) or sent_root or sent.root
     if verb is None:
         return None
     aux = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
@@ -132,6 +139,8 @@ def _from_reference(ref: dict, surface: str) -> dict | None:
     return normalize_timex(f"{calendar.month_name[month + 1]} {year}", None)
 
 
+# Characters of sentence context either side of a time expression handed to the normalizer.
+CONTEXT_CHARS = 600
 CONNECTOR = re.compile(r"\s+(?:ended|ending|to|through|thru|until|till|and|-|–)\s+|(?<=\d)[-–](?=\d)",
                        re.IGNORECASE)
 
@@ -145,22 +154,31 @@ class DatesComponent:
         self.labels = frozenset(labels)
         self.extra_patterns = extra_patterns
 
-    def _candidates(self, doc: Doc) -> list[Span]:
+    def _candidates(self, doc: Doc, text: str) -> list[Span]:
         spans = [e for e in doc.ents if e.label_ in self.labels]
-        if self.extra_patterns:
-            taken = [(e.start_char, e.end_char) for e in spans]
-            for m in [*EXTRA_PATTERNS.finditer(doc.text), *HOLIDAY_PATTERN.finditer(doc.text),
-                      *MONTH_DAY_PATTERN.finditer(doc.text)]:
-                hit = [i for i, (s, e) in enumerate(taken) if s < m.end() and m.start() < e]
-                # a pattern that holds a shorter entity replaces it ("this year's" over spaCy's "year")
-                if any(taken[i][0] < m.start() or taken[i][1] > m.end() or taken[i] == m.span()
-                       for i in hit):
-                    continue
-                span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
-                if span is not None:
-                    spans = [sp for i, sp in enumerate(spans) if i not in hit] + [span]
-                    taken = [t for i, t in enumerate(taken) if i not in hit] + [(span.start_char, span.end_char)]
-        return sorted(spans, key=lambda s: s.start_char)
+        if not self.extra_patterns:
+            return spans
+        # The candidates never overlap one another: kept sorted by start, their ends are sorted
+        # too, so the ones a match overlaps are one run found by bisection (linear in the doc).
+        starts = [e.start_char for e in spans]
+        ends = [e.end_char for e in spans]
+        for m in [*EXTRA_PATTERNS.finditer(text), *HOLIDAY_PATTERN.finditer(text),
+                  *MONTH_DAY_PATTERN.finditer(text)]:
+            lo = bisect.bisect_right(ends, m.start())
+            hi = bisect.bisect_left(starts, m.end())
+            # a pattern that holds a shorter entity replaces it ("this year's" over spaCy's "year")
+            if any(starts[i] < m.start() or ends[i] > m.end() or (starts[i], ends[i]) == m.span()
+                   for i in range(lo, hi)):
+                continue
+            span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+            if span is None:
+                continue
+            lo = min(lo, bisect.bisect_right(ends, span.start_char))
+            hi = max(hi, bisect.bisect_left(starts, span.end_char))
+            spans[lo:hi] = [span]
+            starts[lo:hi] = [span.start_char]
+            ends[lo:hi] = [span.end_char]
+        return spans
 
     @staticmethod
     def _parts(doc_text: str, start: int, end: int, anchor: str | None, tense: str | None,
@@ -203,7 +221,9 @@ class DatesComponent:
         last_date: dict | None = None  # the reference time of "that day", "the following year"
         prev_sent = ""
         current_sent = None
-        for span in self._candidates(doc):
+        sents = list(doc.sents)
+        sent_starts = [sp.start for sp in sents]
+        for span in self._candidates(doc, text):
             start, end = span.start_char, span.end_char
             # TimeML leaves out the prepositions and possessive spaCy sometimes includes
             surface = text[start:end]
@@ -216,15 +236,19 @@ class DatesComponent:
             if tail and tail.start() > 0:
                 end = start + tail.start()
             surface = text[start:end]
-            sent_span = span.sent
+            sent_span = sents[bisect.bisect_right(sent_starts, span.start) - 1]
             if TITLE_UNIT.search(surface) and span.start != sent_span.start:
                 continue  # ABC's "This Week", "60 Minutes": programme titles, not time
             if current_sent is None or sent_span.start != current_sent.start:
-                prev_sent = current_sent.text if current_sent is not None else ""
+                prev_sent = text[max(current_sent.start_char, current_sent.end_char - CONTEXT_CHARS):
+                                 current_sent.end_char] if current_sent is not None else ""
                 current_sent = sent_span
-            # the previous sentence too: "fiscal 2022" often leans on a U.S. cue just before it
-            context = prev_sent + " " + sent_span.text
-            tense = tense_of(span)
+                sent_root = sent_span.root
+            # the previous sentence too: "fiscal 2022" often leans on a U.S. cue just before it;
+            # both bounded, so that a sentence-long list of numbers costs its length, not its square
+            context = prev_sent + " " + text[max(sent_span.start_char, start - CONTEXT_CHARS):
+                                             min(sent_span.end_char, end + CONTEXT_CHARS)]
+            tense = tense_of(span, sent_span, sent_root)
             if _deadline(span) and not (tense == "past" and WEEKDAY_ONLY.search(surface)):
                 tense = "future"  # "gave it until mid-November", "pay it down by February"
             elif span.start > 0 and doc[span.start - 1].lower_ == "since":
@@ -337,7 +361,8 @@ class DatesComponent:
                 "granularity": "range", "duration": None}
 
 
-@Language.factory("claims_dates", default_config={"labels": ["DATE", "TIME"], "extra_patterns": True})
+@Language.factory("claims_dates", default_config={"labels": ["DATE", "TIME"], "extra_patterns": True},
+                  requires=["doc.ents"], assigns=["doc._.dates"])
 def make_dates(nlp: Language, name: str, labels: list[str], extra_patterns: bool) -> DatesComponent:
     """Build the ``claims_dates`` component."""
     return DatesComponent(nlp, name, labels, extra_patterns)

@@ -7,6 +7,8 @@ named entities (as plain dicts) and the article context to
 """
 from __future__ import annotations
 
+import bisect
+
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -31,6 +33,7 @@ class FiguresComponent:
         # doc.text and sent.ents are rebuilt on every access in spaCy: read them once per doc.
         doc_text = doc.text
         doc_ents = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+        ent_starts = [s for s, _, _ in doc_ents]
         for sent in doc.sents:
             base, stop = sent.start_char, sent.end_char
             text = doc_text[base:stop]
@@ -38,10 +41,13 @@ class FiguresComponent:
                 continue
             tokens = [{"start": t.idx - base, "end": t.idx - base + len(t.text), "text": t.text,
                        "lemma": t.lemma_, "pos": t.pos_} for t in sent]
+            # doc.ents are sorted and never overlap: the sentence's are one run of them
             ents = [{"start": s - base, "end": e - base, "label": label}
-                    for s, e, label in doc_ents if base <= s and e <= stop]
+                    for s, e, label in doc_ents[bisect.bisect_left(ent_starts, base):
+                                                bisect.bisect_left(ent_starts, stop)] if e <= stop]
+            skip = [(e["start"], e["end"]) for e in ents if e["label"] in self.skip_labels]
             for fig in normalize_sentence(text, tokens, ents, context):
-                if any(e["label"] in self.skip_labels and e["start"] <= fig["start"] < e["end"] for e in ents):
+                if any(s <= fig["start"] < e for s, e in skip):
                     continue
                 fig["start"] += base
                 fig["end"] += base
@@ -53,7 +59,8 @@ class FiguresComponent:
         return doc
 
 
-@Language.factory("claims_figures", default_config={"skip_labels": []})
+@Language.factory("claims_figures", default_config={"skip_labels": []}, requires=["doc.ents"],
+                  assigns=["doc._.figures"])
 def make_figures(nlp: Language, name: str, skip_labels: list[str]) -> FiguresComponent:
     """Build the ``claims_figures`` component."""
     return FiguresComponent(nlp, name, skip_labels)

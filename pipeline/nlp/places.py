@@ -359,6 +359,8 @@ class PlacesComponent:
         "keep_unresolved": ["LOC", "FAC"],
         "min_population": 100000,
     },
+    requires=["doc.ents"],
+    assigns=["doc._.places", "doc._.country"],
 )
 def make_places(nlp: Language, name: str, labels: list[str], rescue_labels: list[str],
                 scan_labels: list[str], keep_unresolved: list[str],

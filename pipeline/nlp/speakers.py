@@ -21,8 +21,9 @@ from spacy.tokens import Doc, Span, Token
 
 from pipeline.nlp.attribution import entity_around, mention_bounds
 from pipeline.nlp.extensions import register_extensions
+from pipeline.resources import model_file
 
-DEFAULT_LEXICON = Path(__file__).resolve().parents[2] / "models" / "lexicon" / "speakers.toml"
+DEFAULT_LEXICON = model_file("lexicon", "speakers.toml")
 
 MALE = {"he", "him", "his", "himself"}
 FEMALE = {"she", "her", "hers", "herself"}
@@ -478,7 +479,8 @@ class SpeakerResolver:
         return best
 
 
-@Language.factory("claims_speakers", default_config={"lexicon": ""})
+@Language.factory("claims_speakers", default_config={"lexicon": ""}, requires=["doc._.claims", "doc.ents"],
+                  assigns=["doc._.claims"])
 def make_speakers(nlp: Language, name: str, lexicon: str) -> SpeakerResolver:
     """Build the speaker resolver (lexicon path "" = the shipped one)."""
     register_extensions()

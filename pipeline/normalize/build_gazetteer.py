@@ -33,7 +33,9 @@ from pathlib import Path
 
 import pycountry
 
-OUT_DIR = Path(__file__).resolve().parents[2] / "models" / "gazetteer"
+from pipeline.resources import model_file
+
+OUT_DIR = model_file("gazetteer")
 OUT_FILE = OUT_DIR / "places.tsv.gz"
 MIN_ALIAS_POPULATION = 5000
 

@@ -26,7 +26,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator
 
-GAZETTEER_FILE = Path(__file__).resolve().parents[2] / "models" / "gazetteer" / "places.tsv.gz"
+from pipeline.resources import model_file
+
+GAZETTEER_FILE = model_file("gazetteer", "places.tsv.gz")
 
 # Words that name a kind of place or a direction rather than a place ("Central", "Lakes").
 GENERIC_WORDS = frozenset(

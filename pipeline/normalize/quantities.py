@@ -19,6 +19,7 @@ figures. Conventions follow the NewsQuant annotation: "from X to Y" and "X to Y"
 """
 from __future__ import annotations
 
+import bisect
 import re
 from typing import Any
 
@@ -508,9 +509,12 @@ def normalize_sentence(
     tokens = tokens or []
     ents = ents or []
     context = context or {}
+    if len(text) > MAX_PIECE_CHARS:
+        return _in_pieces(text, tokens, ents, context)
     figures: list[dict] = []
+    lead = len(text) - len(text.lstrip(" \"“'‘("))
     for c in _raw_candidates(text):
-        sent_start = not text[:c["num_start"]].strip(" \"“'‘(")
+        sent_start = c["num_start"] <= lead
         if _drop(text, c, ents, sent_start):
             continue
         fig = _describe(text, c, tokens, context)
@@ -537,6 +541,49 @@ def normalize_sentence(
         f.pop("_scaled", None)
         f.pop("_cue_start", None)
         f["surface"] = text[f["start"]:f["end"]]
+    return figures
+
+
+# A "sentence" longer than this (a table or list the parser left in one piece) is read in pieces
+# cut between clauses, so that the work stays linear in its length.
+MAX_PIECE_CHARS = 1500
+_CLAUSE_CUT_RE = re.compile(r"[;,]\s+|\s+")
+
+
+def _cut(text: str, start: int) -> int:
+    """Where the piece beginning at ``start`` ends: after the last clause break before the limit."""
+    stop = start + MAX_PIECE_CHARS
+    if stop >= len(text):
+        return len(text)
+    window = text[start + MAX_PIECE_CHARS // 2:stop]
+    best = None
+    for m in _CLAUSE_CUT_RE.finditer(window):
+        if best is None or m.group(0)[0] in ";," or best.group(0)[0] not in ";,":
+            best = m
+    return start + MAX_PIECE_CHARS // 2 + best.end() if best is not None else stop
+
+
+def _in_pieces(text: str, tokens: list[dict], ents: list[dict], context: dict[str, Any]) -> list[dict]:
+    """:func:`normalize_sentence` over a long text cut into clause-bounded pieces, offsets restored."""
+    tokens = sorted(tokens, key=lambda t: t["start"])
+    ents = sorted(ents, key=lambda e: e["start"])
+    token_starts = [t["start"] for t in tokens]
+    ent_starts = [e["start"] for e in ents]
+    figures: list[dict] = []
+    start = 0
+    while start < len(text):
+        stop = _cut(text, start)
+        piece_tokens = [dict(t, start=t["start"] - start, end=t["end"] - start)
+                        for t in tokens[bisect.bisect_left(token_starts, start):
+                                        bisect.bisect_left(token_starts, stop)] if t["end"] <= stop]
+        piece_ents = [dict(e, start=e["start"] - start, end=e["end"] - start)
+                      for e in ents[bisect.bisect_left(ent_starts, start):bisect.bisect_left(ent_starts, stop)]
+                      if e["end"] <= stop]
+        for fig in normalize_sentence(text[start:stop], piece_tokens, piece_ents, context):
+            fig["start"] += start
+            fig["end"] += start
+            figures.append(fig)
+        start = stop
     return figures
 
 

@@ -186,7 +186,7 @@ def test_rejects_keep_the_history_of_every_run(tmp_path, prefect_harness):
         assert counts.get(run_id, 0) == rejected
 
 
-def test_corrected_fields_moved_files_and_a_new_config_are_processed_again(tmp_path, prefect_harness):
+def test_corrected_fields_and_a_new_config_are_processed_again_and_moved_files_relocated(tmp_path, prefect_harness):
     src = tmp_path / "in"
     src.mkdir()
     record = {"id": "r1", "title": "Vote", "text": "The vote was delayed, officials said.", "source": "Wire"}
@@ -200,8 +200,11 @@ def test_corrected_fields_moved_files_and_a_new_config_are_processed_again(tmp_p
         assert _read(out, "articles")[field].tolist() == [value]
     (src / "sub").mkdir()
     os.replace(src / "feed.jsonl", src / "sub" / "feed.jsonl")
-    assert extract_corpus(str(src), str(out), config_path=CONFIG).processed == 1
-    assert _read(out, "articles")["input_path"].tolist() == [str(src / "sub" / "feed.jsonl")]
+    claims_before = _read(out, "claims")
+    moved = extract_corpus(str(src), str(out), config_path=CONFIG)
+    assert (moved.processed, moved.unchanged) == (0, 1)  # a moved file is not analysed again...
+    assert _read(out, "articles")["input_path"].tolist() == [str(src / "sub" / "feed.jsonl")]  # ...but says where it is
+    pd.testing.assert_frame_equal(_read(out, "claims"), claims_before)
     assert extract_corpus(str(src), str(out), config_path=CONFIG).processed == 0
     other = tmp_path / "other.toml"
     shutil.copy(CONFIG, other)

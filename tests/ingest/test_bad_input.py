@@ -2,6 +2,7 @@
 import codecs
 import json
 import tracemalloc
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
@@ -9,6 +10,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from pipeline.ingest import Article, Limits, Reject, read_corpus
 from pipeline.ingest import readers
 from pipeline.ingest.readers import read_csv, read_html, read_jsonl, read_txt
+from pipeline.ingest.skips import Skipped
 
 STORY = ("Ottawa budget passes\nThe budget passed on Tuesday, the finance minister said.\n"
          "\"We are pleased,\" she said.\n")
@@ -192,11 +194,17 @@ def test_huge_jsonl_and_csv_lines_read_in_bounded_memory(tmp_path):
 
 
 def test_unknown_extensions_skipped_or_reported_and_missing_path(tmp_path):
-    for name in ("notes.md", "feed.json", "scan.pdf", "photo.jpg", "run.log", "README"):
+    for name in ("notes.md", "feed.xml", "scan.pdf", "photo.jpg", "run.log", "README"):
         (tmp_path / name).write_text("something", encoding="utf-8")
     (tmp_path / ".hidden.txt").write_text(STORY, encoding="utf-8")
-    got = sorted((r.doc_id, "unsupported input format" in r.reason) for r in read_corpus(tmp_path))
-    assert got == [("feed", True), ("notes", True), ("scan", True)]
+    recs = list(read_corpus(tmp_path))
+    assert all(isinstance(r, (Reject, Skipped)) for r in recs)
+    unsupported = sorted(r.doc_id for r in recs if isinstance(r, Reject) and r.reason.startswith("unsupported input format"))
+    assert unsupported == ["feed", "notes", "scan"]
+    skipped = {Path(r.input_path).name: r.reason for r in recs if isinstance(r, Skipped)}
+    assert sorted(skipped) == [".hidden.txt", "README", "photo.jpg", "run.log"]  # every file accounted for
+    assert "hidden file" in skipped[".hidden.txt"] and "no file extension" in skipped["README"]
+    assert "'.log' is not an input format" in skipped["run.log"]
     missing = _one(tmp_path / "nope")
     assert isinstance(missing, Reject) and missing.reason == "no such file or folder"
 

