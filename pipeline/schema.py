@@ -60,7 +60,7 @@ ARTICLES = _schema("One row per article that was processed.", [
     Column("ingest_notes", pa.string(), "What ingest changed so the record could be stored (lone surrogates replaced by U+FFFD, non-finite numbers in `extra` written as strings); null when it was stored as given."),
     Column("pipeline_version", pa.string(), "Version of this pipeline that produced the rows.", False),
     Column("model", pa.string(), "Name and version of the spaCy model used.", False),
-    Column("fingerprint", pa.string(), "SHA-256 of what else decides the article's rows: its other fields (source, url, author, record, extra), the absolute input path, the pipeline version, model and config; when it or `content_hash` changes, the next run processes the article again."),
+    Column("fingerprint", pa.string(), "SHA-256 of what else decides the article's rows: its other fields (source, url, author, extra), the pipeline version, model and config; when it or `content_hash` changes, the next run processes the article again. (Where it was read from is not part of it: a moved file's articles keep their rows and get their new `input_path`.)"),
 ])
 
 CLAIMS = _schema("One row per statement attributed to a speaker (direct quote or reported speech).", [
@@ -134,7 +134,7 @@ PLACES = _schema("One row per place mention, resolved against the offline gazett
     Column("lon", pa.float64(), "Longitude of the resolved place (WGS84)."),
 ])
 
-REJECTS = _schema("One row per input record that was not processed, with the reason.", [
+REJECTS = _schema("One row per input record that a run did not process, with the reason; the rejects of every run are kept (`run_id`).", [
     Column("input_path", pa.string(), "The input file.", False),
     Column("record", pa.string(), "Line, row, array item or WARC byte offset inside the file; null for a whole file."),
     Column("doc_id", pa.string(), "The record's id, when one could be read."),

@@ -187,16 +187,3 @@ def test_a_locked_output_is_refused_before_anything_slow(tmp_path):
     finally:
         holder.kill()
         holder.wait()
-
-
-def test_concurrent_first_runs_share_a_new_prefect_home(tmp_path):
-    src = tmp_path / "in"
-    src.mkdir()
-    (src / "a.txt").write_text("Budget vote delayed\nThe vote was delayed, officials said.\n", encoding="utf-8")
-    home = tmp_path / "fresh-home"  # no database yet: every run's server would migrate it at once
-    procs = [subprocess.Popen([sys.executable, "-m", "pipeline.cli", "run", str(src), "--out", str(tmp_path / f"out{i}"),
-                               "--config", BASE_ONLY, "--no-progress"], stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True, env=_env(home)) for i in range(4)]
-    for p in procs:
-        _, err = p.communicate(timeout=300)
-        assert p.returncode == 0, err

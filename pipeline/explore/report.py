@@ -70,6 +70,9 @@ class ReportData:
     samples: list[Sample]
 
 
+# `rejects` keeps every run's rejects: the report shows those of the latest run (the input as it is now).
+_LAST_RUN = "run_id = coalesce((SELECT run_id FROM runs ORDER BY finished DESC LIMIT 1), run_id)"
+
 def _one(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] = ()) -> Any:
     return con.execute(sql, list(params)).fetchone()[0]
 
@@ -91,7 +94,7 @@ def _counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         "figures_in_claims": _one(con, "SELECT count(claim_id) FROM figures"),
         "dates": _one(con, "SELECT count(*) FROM dates"),
         "places": _one(con, "SELECT count(*) FROM places"),
-        "rejects": _one(con, "SELECT count(*) FROM rejects"),
+        "rejects": _one(con, f"SELECT count(*) FROM rejects WHERE {_LAST_RUN}"),
         "runs": _one(con, "SELECT count(*) FROM runs"),
     }
 
@@ -256,7 +259,8 @@ def collect(con: duckdb.DuckDBPyConnection, dataset: Dataset, top: int = 15, sam
     years = _date_years(con)
     places = _all(con, "SELECT coalesce(name, surface) AS p, any_value(country_code), count(*) AS n FROM places "
                        "GROUP BY p ORDER BY n DESC, p LIMIT ?", [top])
-    rejects = _all(con, "SELECT reason, count(*) AS n FROM rejects GROUP BY reason ORDER BY n DESC LIMIT 10")
+    rejects = _all(con, f"SELECT reason, count(*) AS n FROM rejects WHERE {_LAST_RUN} GROUP BY reason "
+                        "ORDER BY n DESC LIMIT 10")
     on_step("sample")
     samples = _samples(con, sample, seed)
     return ReportData(

@@ -58,3 +58,42 @@ def test_a_server_that_cannot_bind_is_reported():
                 srv.wait(timeout=120)
         finally:
             srv.stop()
+
+
+def test_servers_started_at_once_on_a_new_prefect_home_all_come_up(tmp_path):
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PREFECT_HOME": str(tmp_path / "new-home")}  # no database yet: each would migrate it
+    script = ("from pipeline.flows.server import TemporaryServer\n"
+              "srv = TemporaryServer()\nsrv.start()\ntry:\n    srv.wait(timeout=120)\nfinally:\n    srv.stop()\n")
+    procs = [subprocess.Popen([sys.executable, "-c", script], env=env, stderr=subprocess.PIPE, text=True)
+             for _ in range(8)]
+    errors = [p.communicate(timeout=300)[1] for p in procs]
+    assert [p.returncode for p in procs] == [0] * 8, errors
+
+
+def test_the_server_goes_when_its_run_is_killed(tmp_path):
+    import subprocess
+    import sys
+    import time
+
+    script = ("import sys, time\nfrom pipeline.flows.server import TemporaryServer\n"
+              "srv = TemporaryServer()\nsrv.start()\nprint(srv.process.pid, flush=True)\ntime.sleep(60)\n")
+    parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    child = int(parent.stdout.readline())
+    parent.kill()
+    parent.wait()
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        try:
+            os.kill(child, 0)
+            state = open(f"/proc/{child}/stat").read().split(")")[-1].split()[0]
+            if state == "Z":
+                break
+        except OSError:
+            break
+        time.sleep(0.2)
+    else:
+        os.kill(child, 9)
+        raise AssertionError("the Prefect server outlived the process that started it")
