@@ -18,12 +18,13 @@ from typing import Any
 
 from spacy.language import Language
 
+from pipeline.errors import ClaimsError
 from pipeline.ingest.records import Reject
 
 Rows = dict[str, list[dict[str, Any]]]
 
 
-class ExtractError(ValueError):
+class ExtractError(ClaimsError, ValueError):
     """The text given to :func:`extract` cannot be analysed (empty, too long, or the NLP failed)."""
 
 

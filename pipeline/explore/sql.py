@@ -18,6 +18,7 @@ from typing import Any
 
 import duckdb
 
+from pipeline.errors import UsageError
 from pipeline.export.dataset import CURRENT, VERSIONS
 from pipeline.schema import TABLES
 
@@ -36,7 +37,7 @@ JOIN_VIEWS: dict[str, str] = {
 }
 
 
-class DatasetNotFound(FileNotFoundError):
+class DatasetNotFound(UsageError, FileNotFoundError):
     """The directory holds no dataset (the message says how to make one)."""
 
 

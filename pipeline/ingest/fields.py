@@ -22,6 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping
 
+from pipeline.errors import UsageError
 from pipeline.resources import model_file
 
 # Our fields of an article record, in the order the readers document them.
@@ -31,7 +32,7 @@ FIELD_NAMES_FILE = model_file("ingest", "field_names.toml")
 _JOINED = ("author", "source")
 
 
-class FieldMappingError(ValueError):
+class FieldMappingError(UsageError, ValueError):
     """A ``--fields`` / ``[input] fields`` value that cannot be understood."""
 
 
