@@ -257,12 +257,20 @@ def _speakers_table(t: pa.RecordBatch, sid: pa.Array, key: pa.Array, quote_id: p
     agg = base.group_by("sid", use_threads=False).aggregate([
         ("sid", "count"), ("article", "count_distinct"), ("quote", "count_distinct"), ("published", "min"),
         ("published", "max"), ("key", "first")])
+    # each article votes once, for the side that holds three quarters of its cues (an article
+    # about another person with the same surname cannot outweigh the others)
     per_article = base.group_by(["sid", "article"], use_threads=False).aggregate([("f", "max"), ("m", "max")])
-    cues = per_article.group_by("sid", use_threads=False).aggregate([("f_max", "sum"), ("m_max", "sum")])
+    f_art, m_art = per_article["f_max"], per_article["m_max"]
+    share = settings.text_share / (1 - settings.text_share) if settings.text_share < 1 else float("inf")
+    per_article = per_article.append_column(
+        "fv", pc.cast(pc.and_(pc.greater(f_art, 0), pc.greater_equal(f_art, pc.multiply(m_art, share))), pa.int64()))
+    per_article = per_article.append_column(
+        "mv", pc.cast(pc.and_(pc.greater(m_art, 0), pc.greater_equal(m_art, pc.multiply(f_art, share))), pa.int64()))
+    cues = per_article.group_by("sid", use_threads=False).aggregate([("fv", "sum"), ("mv", "sum")])
     at = agg["sid"]
     cue_at = pc.index_in(at, value_set=cues["sid"])
-    female = pc.fill_null(pc.take(cues["f_max_sum"], cue_at), 0)
-    male = pc.fill_null(pc.take(cues["m_max_sum"], cue_at), 0)
+    female = pc.fill_null(pc.take(cues["fv_sum"], cue_at), 0)
+    male = pc.fill_null(pc.take(cues["mv_sum"], cue_at), 0)
     shown = _ranked(sid, display)
     names = _ranked(pa.concat_arrays([sid, sid]), pa.concat_arrays([display, named]))
     roles = _ranked(sid, t["speaker_role"])
@@ -295,7 +303,7 @@ def _speakers_table(t: pa.RecordBatch, sid: pa.Array, key: pa.Array, quote_id: p
         "scope": pc.if_else(local, "article", "corpus"), "article_id": article,
         "names": _counted(names, at, "name"), "roles": _counted(roles, at, "role"),
         "gender": pa.array(genders, pa.string()), "gender_source": pa.array(sources, pa.string()),
-        "female_cues": female, "male_cues": male, "n_claims": agg["sid_count"],
+        "articles_female": female, "articles_male": male, "n_claims": agg["sid_count"],
         "n_articles": agg["article_count_distinct"], "n_quotes": agg["quote_count_distinct"],
         "first_published": agg["published_min"], "last_published": agg["published_max"],
     }).cast(TABLES["speakers"])
