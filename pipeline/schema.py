@@ -182,7 +182,7 @@ SPEAKERS = _schema("One row per speaker across the whole dataset: the claims of 
 ])
 
 QUOTES = _schema("One row per quotation across the dataset (`claims.quote_id`): the same words by the same speaker counted once however many articles carry them.", [
-    Column("quote_id", pa.string(), "Id of the quotation: the `claim_id` of its earliest copy (by publication date, then article id and position), so the same on every run over the same articles.", False),
+    Column("quote_id", pa.string(), "Stable id of the quotation: from its words (the smallest `claims.quote_key` among its wordings) and its speaker, so a copy printed later or earlier leaves it unchanged.", False),
     Column("speaker_id", pa.string(), "Who said it (`speakers.speaker_id`); null when no speaker was named."),
     Column("speaker", pa.string(), "The speaker's canonical name (`speakers.name`); empty when none was named.", False),
     Column("text", pa.string(), "The words as the earliest article printed them (`claims.content`).", False),

@@ -9,6 +9,7 @@ fraction of a second at every publish. Pure: an Arrow table in, arrays and table
 """
 from __future__ import annotations
 
+import zlib
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -206,22 +207,34 @@ def _quote_groups(t: pa.Table, speaker_id: pa.Array, scope_corpus: pa.Array, fam
     return pa.array(keys, pa.string()), owner
 
 
-def _quote_ids(t: pa.Table, group: pa.Array) -> tuple[pa.Array, pa.Array]:
-    """Quote id of every claim (the claim id of its group's earliest copy, by publication date,
-    article id and position) and the sort order used."""
+def _quote_ids(t: pa.RecordBatch, group: pa.Array, owner: pa.Array, family: pa.Array) -> tuple[pa.Array, pa.Array]:
+    """Quote id of every claim and the row of its quotation's earliest copy (by publication date,
+    article id and position).
+
+    The id does not depend on which copy came first, so a copy published later (or earlier)
+    leaves the quotation's id as it was: 10 hex digits of the smallest ``quote_key`` among its
+    wordings, then 6 of its speaker's id (or of the name of a speaker kept to its article).
+    """
+    n = len(group)
+    if n == 0:
+        return pa.array([], pa.string()), pa.array([], pa.int64())
+    g = pa.table({"g": group, "k": t["quote_key"], "o": owner, "f": family}).group_by("g", use_threads=False) \
+        .aggregate([("k", "min"), ("o", "max"), ("f", "first")])
+    fams, fidx = _distinct(g["f_first"])
+    who = pc.coalesce(g["o_max"], _per_row([f"{zlib.crc32(f.encode('utf-8')):08x}" for f in fams], fidx,
+                                           pa.string()))
+    ids = pc.binary_join_element_wise(pc.utf8_slice_codeunits(g["k_min"], 0, 10),
+                                      pc.utf8_slice_codeunits(who, 0, 6), "")
+    quote_id = pc.take(ids, pc.index_in(group, value_set=g["g"]))
     tmp = pa.table({"g": group, "p": t["published"], "a": t["article_id"], "i": t["claim_index"]})
     order = pc.sort_indices(tmp, sort_keys=[("g", "ascending", "at_end"), ("p", "ascending", "at_end"),
                                             ("a", "ascending", "at_end"), ("i", "ascending", "at_end")])
     g_sorted = pc.take(group, order)
-    n = len(group)
-    if n == 0:
-        return pa.array([], pa.string()), order
     starts = pa.concat_arrays([pa.array([True]), pc.fill_null(pc.not_equal(g_sorted[1:], g_sorted[:-1]), True)])
-    number = pc.subtract(pc.cumulative_sum(pc.cast(starts, pa.int64())), 1)
-    first_ids = pc.take(pc.take(t["claim_id"], order), pc.indices_nonzero(starts))
-    qid_sorted = pc.take(first_ids, number)
-    inverse = pc.sort_indices(order)
-    return pc.take(qid_sorted, inverse), order
+    heads = pc.indices_nonzero(starts)
+    first_rows = pc.take(order, heads)
+    first_row = pc.take(first_rows, pc.index_in(group, value_set=pc.take(g_sorted, heads)))
+    return quote_id, first_row
 
 
 def _ranked(sid: pa.Array, values: pa.Array) -> pa.Table:
@@ -246,7 +259,7 @@ def _counted(ranked: pa.Table, at: pa.Array, field: str) -> pa.Array:
 
 
 def _speakers_table(t: pa.RecordBatch, sid: pa.Array, key: pa.Array, quote_id: pa.Array,
-                    settings: GenderSettings) -> tuple[pa.Table, dict[str, str]]:
+                    settings: GenderSettings) -> tuple[pa.Table, pa.Table]:
     display = pc.coalesce(t["speaker_full_name"], t["speaker"])
     mentions, midx = _distinct(t["speaker_mention"])
     named = _per_row([naming_mention(m) for m in mentions], midx, pa.string())
@@ -308,25 +321,24 @@ def _speakers_table(t: pa.RecordBatch, sid: pa.Array, key: pa.Array, quote_id: p
         "first_published": agg["published_min"], "last_published": agg["published_max"],
     }).cast(TABLES["speakers"])
     table = table.sort_by([("n_claims", "descending"), ("speaker_id", "ascending")])
-    return table, dict(zip(ids, canonical.to_pylist()))
+    return table, table.select(["speaker_id", "name"])
 
 
-def _quotes_table(t: pa.Table, quote_id: pa.Array, order: pa.Array, sid: pa.Array, owner: pa.Array,
-                  names: dict[str, str]) -> pa.Table:
+def _quotes_table(t: pa.RecordBatch, quote_id: pa.Array, first_row: pa.Array, sid: pa.Array, owner: pa.Array,
+                  names: pa.Table) -> pa.Table:
     base = pa.table({"q": quote_id, "article": t["article_id"], "source": t["source"], "published": t["published"],
-                     "key": t["quote_key"], "owner": owner, "row": pa.array(range(t.num_rows), pa.int64())})
+                     "key": t["quote_key"], "owner": owner, "first": first_row})
     agg = base.group_by("q", use_threads=False).aggregate([
         ("q", "count"), ("article", "count_distinct"),
         ("source", "count_distinct", pc.CountOptions(mode="all")), ("published", "max"),
-        ("key", "count_distinct"), ("owner", "max")])
-    qids = agg["q"]
-    first_rows = pc.index_in(qids, value_set=t["claim_id"])  # the quote id is its first claim's id
+        ("key", "count_distinct"), ("owner", "max"), ("first", "min")])
+    first_rows = agg["first_min"]
     speaker = pc.coalesce(agg["owner_max"], pc.take(sid, first_rows))
-    speaker_names = [names.get(s, "") if s else "" for s in speaker.to_pylist()]
+    speaker_names = pc.fill_null(pc.take(names["name"], pc.index_in(speaker, value_set=names["speaker_id"])), "")
     table = pa.table({
-        "quote_id": qids, "speaker_id": speaker, "speaker": pa.array(speaker_names, pa.string()),
+        "quote_id": agg["q"], "speaker_id": speaker, "speaker": speaker_names,
         "text": pc.take(t["content"], first_rows), "claim_type": pc.take(t["claim_type"], first_rows),
-        "first_claim_id": qids, "first_article_id": pc.take(t["article_id"], first_rows),
+        "first_claim_id": pc.take(t["claim_id"], first_rows), "first_article_id": pc.take(t["article_id"], first_rows),
         "first_published": pc.take(t["published"], first_rows), "last_published": agg["published_max"],
         "n_claims": agg["q_count"], "n_articles": agg["article_count_distinct"],
         "n_sources": agg["source_count_distinct"], "n_wordings": agg["key_count_distinct"],
@@ -348,12 +360,14 @@ def link_table(t: pa.Table, fields: RoleFields | None = None, settings: GenderSe
     sid = _per_row([stable_id("speaker", k) if k else None for k in keys], kidx, pa.string())
     corpus = pc.fill_null(pc.invert(pc.starts_with(key, "a:")), False)
     group, owner = _quote_groups(t, sid, corpus, family, cfg.get("similarity", 0.8), cfg.get("min_words", 6))
-    quote_id, order = _quote_ids(t, group)
+    quote_id, first_row = _quote_ids(t, group, owner, family)
     speakers, names = _speakers_table(t, sid, key, quote_id, settings)
-    group_owner = pa.table({"g": group, "o": owner}).group_by("g", use_threads=False).aggregate([("o", "max")])
-    owner_of = pc.take(group_owner["o_max"], pc.index_in(group, value_set=group_owner["g"]))
-    quotes = _quotes_table(t, quote_id, order, sid, owner_of, names)
-    return Linked(sid, quote_id, speakers, quotes)
+    quotes = _quotes_table(t, quote_id, first_row, sid, owner, names)
+    return Linked(_array(sid), _array(quote_id), speakers, quotes)
+
+
+def _array(values: pa.Array | pa.ChunkedArray) -> pa.Array:
+    return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
 
 
 def records_table(records: list[dict[str, Any]]) -> pa.Table:

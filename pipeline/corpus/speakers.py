@@ -40,6 +40,9 @@ _TOKEN = re.compile(r"[^\s]+")
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 _NON_WORD = re.compile(r"[^\w\s&-]")
 _SPACE = re.compile(r"\s+")
+_DIGIT = re.compile(r"\d")
+# No person's name in the news has more words than this (titles included): longer is a phrase.
+MAX_NAME_WORDS = 8
 _ROLE_WORD = re.compile(r"[a-z]+(?:-[a-z]+)*")
 
 
@@ -101,23 +104,28 @@ def person_name(name: str) -> tuple[str, str, str, str] | None:
     """``(first, middle, last, suffix)`` of a full person name, folded, titles and possessive
     dropped ("Sen. Elizabeth A. Warren's" -> ("elizabeth", "a", "warren", "")); None when it
     is not a name of at least a first and a last word."""
+    if _DIGIT.search(name):
+        return None
+    words = _POSSESSIVE.sub("", name.strip()).replace(",", " ").split()
+    if len(words) > MAX_NAME_WORDS:
+        return None
     titles = load_gender_lexicon().titles
-    words = [w for w in _TOKEN.findall(_POSSESSIVE.sub("", name.strip()))]
-    while words and fold(words[0]).rstrip(".") in titles:
+    while words and words[0].lower().rstrip(".") in titles:
         words = words[1:]
-    words = [w.strip(",") for w in words if w.strip(",")]
     suffix = ""
-    if len(words) > 2 and fold(words[-1]).rstrip(".") in SUFFIXES:
-        suffix = fold(words.pop()).rstrip(".")
+    if len(words) > 2 and words[-1].lower().rstrip(".") in SUFFIXES:
+        suffix = words.pop().lower().rstrip(".")
     if len(words) < 2:
         return None
     for w in words:
-        if not (w[0].isupper() or fold(w) in PARTICLES) or any(ch.isdigit() for ch in w):
+        if not (w[0].isupper() or w.lower() in PARTICLES):
             return None
-    first, last = fold(words[0]).rstrip("."), fold(words[-1])
+    folded = [fold(w) for w in words]
+    first, last = folded[0].rstrip("."), folded[-1]
     # "Loretta E. Lynch": middle initials; "Hillary Rodham Clinton": a middle name, read by its initial
-    middle = "".join(fold(w)[0] for w in words[1:-1] if fold(w) not in PARTICLES)
-    particles = [fold(w) for w in words[1:-1] if fold(w) in PARTICLES]
+    inner = folded[1:-1]
+    middle = "".join(w[0] for w in inner if w not in PARTICLES)
+    particles = [w for w in inner if w in PARTICLES]
     if particles:  # "Ludwig van Beethoven": the particle belongs to the last name
         last = " ".join(particles + [last])
     if len(first) < 2 or len(last) < 2:

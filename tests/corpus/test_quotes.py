@@ -25,7 +25,7 @@ def test_the_same_words_by_the_same_speaker_in_two_articles_are_one_quote():
     qids, quotes = quotes_of(cs)
     assert qids[0] == qids[1] and len(quotes) == 1
     (q,) = quotes
-    assert q["first_article_id"] == "a2" and q["quote_id"] == cs[1]["claim_id"]  # the earliest copy
+    assert q["first_article_id"] == "a2" and q["first_claim_id"] == cs[1]["claim_id"]  # the earliest copy
     assert (q["n_claims"], q["n_articles"], q["n_wordings"]) == (2, 2, 1)
 
 
