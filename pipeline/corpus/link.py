@@ -80,19 +80,19 @@ def _speaker_keys(t: pa.Table, fields: RoleFields) -> tuple[pa.Array, pa.Array]:
         if c is not None and c.kind == "person":
             middles[c.base].add(c.middle)
             surnames.add(c.family)
-    part, per_article, family = [], [], []
+    keyed: list[tuple[str | None, bool, str]] = []  # (key or its name part, kept to its article, family)
     for c in classes:
         if c is None:
-            part.append(None), per_article.append(False), family.append("")
+            keyed.append((None, False, ""))
         elif c.kind == "person":
             # two different middle names: each its own person, the bare name apart from both
             split = len(middles[c.base] - {""}) > 1
-            part.append("p:" + c.base + ("#" + c.middle if split else "")), per_article.append(False)
-            family.append(c.family)
+            keyed.append(("p:" + c.base + ("#" + c.middle if split else ""), False, c.family))
         elif c.kind == "org" or (c.kind == "surname_org" and c.base not in surnames):
-            part.append("o:" + c.base), per_article.append(False), family.append(c.family)
+            keyed.append(("o:" + c.base, False, c.family))
         else:  # a surname alone, an unnamed role, a generic group: this article only
-            part.append("|" + c.base), per_article.append(True), family.append(c.family)
+            keyed.append(("|" + c.base, True, c.family))
+    part, per_article, family = (list(x) for x in zip(*keyed)) if keyed else ([], [], [])
     key = _per_row(part, tidx, pa.string())
     local = _per_row(per_article, tidx, pa.bool_())
     key = pc.if_else(local, pc.binary_join_element_wise("a:", t["article_id"], key, ""), key)

@@ -44,6 +44,8 @@ _DIGIT = re.compile(r"\d")
 # No person's name in the news has more words than this (titles included): longer is a phrase.
 MAX_NAME_WORDS = 8
 _ROLE_WORD = re.compile(r"[a-z]+(?:-[a-z]+)*")
+# Where a role's head noun phrase ends: "senator | from Ohio", "professor | of law", "aide |, who".
+_ROLE_TAIL = re.compile(r"[,;(]| (?:of|for|from|at|in|with|to|on|who|whose|that|since|during)\b")
 
 
 @dataclass(frozen=True)
@@ -67,15 +69,19 @@ class RoleFields:
         object.__setattr__(self, "of", lru_cache(maxsize=65536)(self._of))
 
     def _of(self, role: str | None) -> frozenset[str]:
-        """The fields a role string belongs to ("Republican presidential nominee" -> politics)."""
+        """The fields of a role's head nouns ("Republican presidential nominee" -> politics,
+        "professor of law" -> academia, "farmer and professor" -> public and academia); words
+        that only modify the head ("Student loans") say nothing."""
         if not role:
             return frozenset()
-        low = role.lower()
+        segment = _ROLE_TAIL.split(role.lower(), maxsplit=1)[0]
         found: set[str] = set()
-        for w in _ROLE_WORD.findall(low):
-            found |= self._by_word.get(w, frozenset())
+        for conjunct in segment.split(" and "):
+            words = _ROLE_WORD.findall(conjunct)
+            if words:
+                found |= self._by_word.get(words[-1], frozenset())
         for phrase, f in self._phrases:
-            if phrase in low:
+            if phrase in segment:
                 found.add(f)
         return frozenset(found)
 
