@@ -22,8 +22,7 @@ import pyarrow.parquet as pq
 
 from pipeline.corpus.link import CLAIM_COLUMNS, Linked, link_table
 from pipeline.corpus.quotes import quote_signature
-from pipeline.export.dataset import write_part
-from pipeline.schema import TABLES
+from pipeline.schema import CORPUS_TABLES, TABLES
 
 LINK_COLUMNS = ["speaker_id", "quote_id"]
 
@@ -112,7 +111,7 @@ def build_corpus_tables(version: Path) -> dict[str, int]:
         pq.write_table(full, tmp, compression="zstd")
         os.replace(tmp, part)  # a new file: a part hard-linked from the previous version stays as it was
         rewritten += 1
-    for table in ("speakers", "quotes"):
+    for table in CORPUS_TABLES:
         for old in (version / table).glob("*.parquet") if (version / table).is_dir() else ():
             old.unlink()
     return {"speakers": _write(version, "speakers", linked.speakers),
@@ -128,4 +127,4 @@ def _write(version: Path, table: str, data: pa.Table) -> int:
     return data.num_rows
 
 
-__all__ = ["build_corpus_tables", "link_version", "write_part"]
+__all__ = ["build_corpus_tables", "link_version"]

@@ -103,3 +103,14 @@ def test_person_name_parts():
     assert person_name("Ludwig van Beethoven") == ("ludwig", "", "van beethoven", "")
     assert person_name("Trump") is None and person_name("the ambassador") is None
     assert person_name("José Núñez") == person_name("Jose Nunez")
+
+
+def test_only_the_head_noun_of_a_role_names_a_field():
+    from pipeline.corpus.speakers import load_role_fields
+
+    fields = load_role_fields()
+    assert fields.of("Republican senator from Ohio") == {"politics"}
+    assert fields.of("professor of law") == {"academia"}
+    assert fields.of("Student loans") == frozenset()  # "student" only modifies the head
+    cs = [claim("a1", "Jeb Bush", role="former Florida governor"), claim("a2", "Jeb Bush", role="Student loans")]
+    assert len(set(ids(cs))) == 1
