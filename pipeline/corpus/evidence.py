@@ -38,6 +38,8 @@ SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
 _INITIAL = re.compile(r"^[A-Z]\.$")
 _WORD = re.compile(r"[a-z]+(?:-[a-z]+)*")
 _SUBJECTS = ("nsubj", "nsubjpass")
+# Types the attribution gives a surname alone: a person, or by mistake an organization or a group
+_NAMED_TYPES = ("person", "organization", "group", None)
 
 
 @dataclass(frozen=True)
@@ -198,7 +200,7 @@ def link_claims(doc: Doc, claims: list[dict[str, Any]], lex: GenderLexicon | Non
     surnames: set[str] = set()
     for c in claims:
         speaker = (c.get("speaker") or "").strip()
-        if c.get("speaker_type") in ("person", "organization", None) and is_surname_only(speaker):
+        if c.get("speaker_type") in _NAMED_TYPES and is_surname_only(speaker):
             surnames.add(speaker.casefold())
         elif c.get("speaker_type") == "person" and len(speaker.split()) >= 2:
             surnames.add(speaker.split()[-1].casefold())
@@ -207,7 +209,7 @@ def link_claims(doc: Doc, claims: list[dict[str, Any]], lex: GenderLexicon | Non
     persons: dict[str, list[dict[str, Any]]] = {}
     for c in claims:
         speaker = (c.get("speaker") or "").strip()
-        if is_surname_only(speaker) and c.get("speaker_type") in ("person", "organization", None):
+        if is_surname_only(speaker) and c.get("speaker_type") in _NAMED_TYPES:
             full = names.full_name(speaker)
             if full is not None:
                 c["speaker_full_name"] = full
