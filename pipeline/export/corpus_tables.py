@@ -118,6 +118,22 @@ def build_corpus_tables(version: Path) -> dict[str, int]:
             "quotes": _write(version, "quotes", linked.quotes), "claims_parts_relinked": rewritten}
 
 
+def link_rows(rows: dict[str, list[dict]]) -> dict[str, list[dict]]:
+    """The same links for rows held in memory (one text, as :func:`pipeline.extract` gives them):
+    ``claims`` rows with ``speaker_id``/``quote_id`` set, and the ``speakers`` and ``quotes`` rows."""
+    claims = pa.Table.from_pylist(rows["claims"], schema=TABLES["claims"])
+    articles = pa.Table.from_pylist(rows["articles"], schema=TABLES["articles"])
+    claims = _with_signatures(claims)
+    at = pc.index_in(claims["article_id"], value_set=articles["article_id"])
+    joined = claims.select(CLAIM_COLUMNS).append_column("published", pc.take(articles["published"], at)) \
+        .append_column("source", pc.take(articles["source"], at))
+    linked = link_table(joined)
+    for c in LINK_COLUMNS:
+        claims = claims.set_column(claims.schema.get_field_index(c), TABLES["claims"].field(c), getattr(linked, c))
+    return {**rows, "claims": claims.to_pylist(), "speakers": linked.speakers.cast(TABLES["speakers"]).to_pylist(),
+            "quotes": linked.quotes.cast(TABLES["quotes"]).to_pylist()}
+
+
 def _write(version: Path, table: str, data: pa.Table) -> int:
     path = version / table
     path.mkdir(parents=True, exist_ok=True)
@@ -127,4 +143,4 @@ def _write(version: Path, table: str, data: pa.Table) -> int:
     return data.num_rows
 
 
-__all__ = ["build_corpus_tables", "link_version"]
+__all__ = ["build_corpus_tables", "link_rows", "link_version"]
