@@ -50,6 +50,7 @@ POSSESSIVE_BEFORE = re.compile(r"(?:'s|\u2019s|'|\u2019) $")
 # Entity labels of names a place word can be part of ("Seattle Seahawks", "US dollars").
 NAME_LABELS = frozenset({"ORG", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "MONEY", "FAC"})
 # The rest of a name made of two joined by "and" ("Trinidad and Tobago", "Bosnia and Herzegovina").
+PLACE_KIND_AFTER = re.compile(r" ([A-Z][a-z]+)\b")
 HYPHEN_TAIL = re.compile(r"[-\u2010\u2011]([A-Z][\w'\u2019]*)")
 CONJOINED_TAIL = re.compile(r" (and|&) ([A-Z][\w'\u2019-]*(?: [A-Z][\w'\u2019-]*){0,2})")
 # Last words of facility names: such a mention is not looked up by its parts ("Falcon Street"
@@ -61,6 +62,7 @@ FACILITY_WORDS = {
     "university", "museum", "park", "centre", "center", "hall", "building", "tower", "jail",
     "prison", "office", "stadium", "arena", "mall", "market", "hotel", "library", "castle",
     "palace", "embassy", "consulate", "base", "campus", "plaza", "terminal", "port", "harbour",
+    "quarter", "garden", "gardens", "village",
 }
 # Road words: a PERSON entity ending with one ("Roxham Road") is a mislabelled facility.
 ROAD_WORDS = {"road", "rd", "street", "st", "avenue", "ave", "boulevard", "blvd", "highway",
@@ -299,8 +301,20 @@ class PlacesComponent:
                      if not self._personal(text, m, person_words))
         found.sort(key=lambda m: m["start"])
         found = self._join_conjoined(gaz, found, text)
+        found = [self._demonym_named_place(m, text) for m in found]
         self._qualify(found, text)
         return found
+
+    @staticmethod
+    def _demonym_named_place(m: dict[str, Any], text: str) -> dict[str, Any]:
+        """ "French Quarter", "Chinese Garden": a demonym before a word for a kind of place names
+        that place (a facility of the article's town), not the demonym's country."""
+        word = PLACE_KIND_AFTER.match(text, m["end"])
+        if m["label"] != "NORP" or word is None or word.group(1).lower() not in FACILITY_WORDS:
+            return m
+        end = word.end(1)
+        return {"start": m["start"], "end": end, "surface": text[m["start"]:end], "label": "FAC",
+                "facility": True}
 
     @staticmethod
     def _join_conjoined(gaz: Gazetteer, found: list[dict[str, Any]], text: str) -> list[dict[str, Any]]:
@@ -375,21 +389,20 @@ class PlacesComponent:
     @staticmethod
     def _mention_kinds(doc: Doc, places: list[dict[str, Any]]) -> None:
         """Set ``mention_kind``: "demonym" ("Canadian"), "in_name" for a place word that is part
-        of another name ("Seattle" of "Seattle Seahawks", "US" of "US dollars", "French" of
-        "French Quarter"), else "name". A demonym inside a name does not stand for its country:
-        its resolution is cleared."""
+        of another name ("Seattle" of "Seattle Seahawks", "US" of "US dollars", "Canadian" of
+        "Canadian Forces"), else "name"."""
         starts = {p["start"] for p in places}
-        ents = [e for e in doc.ents if e.label_ in NAME_LABELS]
         person_starts = {e.start for e in doc.ents if e.label_ == "PERSON"}
         for p in places:
             kind = "demonym" if p["label"] == "NORP" else "name"
             span = doc.char_span(p["start"], p["end"], alignment_mode="expand")
             if span is not None:
-                nxt = doc[span.end] if span.end < len(doc) else None
-                if any(e.start <= span.start and span.end <= e.end and len(e) > len(span) for e in ents
-                       if e.start <= span.start):
+                first, after = span[0], doc[span.end] if span.end < len(doc) else None
+                # inside a longer entity of another kind: it starts before the mention or goes on
+                if first.ent_type_ in NAME_LABELS and (first.ent_iob_ == "I" or (
+                        after is not None and after.ent_iob_ == "I" and after.ent_type_ == first.ent_type_)):
                     kind = "in_name"
-                elif nxt is not None and nxt.idx == span.end_char + 1 and nxt.idx not in starts:
+                elif (nxt := after) is not None and nxt.idx == span.end_char + 1 and nxt.idx not in starts:
                     # a title before a person ("Quebec Premier François Legault") is no name
                     titled = nxt.i in person_starts or nxt.i + 1 in person_starts
                     if currency_word(nxt.text) is not None or (
@@ -397,8 +410,6 @@ class PlacesComponent:
                             and nxt.ent_type_ not in ("GPE", "LOC", "PERSON", "DATE", "TIME")):
                         kind = "in_name"
             p["mention_kind"] = kind
-            if kind == "in_name" and p["label"] == "NORP":
-                p.update({k: None for k in PLACE_KEYS})
 
     @staticmethod
     def _possessed_facilities(text: str, places: list[dict[str, Any]]) -> None:

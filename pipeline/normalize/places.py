@@ -214,10 +214,13 @@ def resolve_all(gaz: Gazetteer, mentions: list[dict[str, Any]], country: str | N
     first = pass_({"country": country, "weights": w})
     votes = _country_votes(gaz, mentions, first)
     base = {"country": country or article_country(source, votes), "weights": w}
-    # Local coherence pulls only towards a country the text gives evidence of (a country,
-    # subdivision or county named unambiguously, or the article's own country): three towns
-    # that share a state abroad ("London", "Paris", "Brussels": all in Ontario) are no evidence.
-    base["evidence"] = {p["country_code"] for p in votes} | ({base["country"]} if base["country"] else set())
+    # Local coherence pulls only towards a country the text gives evidence of: the article's own
+    # country, a country, subdivision or county named unambiguously, or the country of a name's
+    # context-free reading ("Columbus" is Ohio's). Three towns that share a state abroad
+    # ("London", "Paris", "Brussels": all in Ontario) are no evidence of Canada.
+    base["evidence"] = {p["country_code"] for p in votes} | {
+        p["country_code"] for m, p in zip(mentions, first) if p.get("country_code") and m.get("label") != "NORP"} | (
+        {base["country"]} if base["country"] else set())
     support = _subdivision_support(gaz, mentions, w.coherence_spread)
     senses = {key: _senses(gaz, key) for key in support}
     out = first

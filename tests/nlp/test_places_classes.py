@@ -38,10 +38,14 @@ def test_compound_names_stay_whole(nlp) -> None:
     assert "Dade" not in got and "Tobago" not in got
 
 
-def test_a_demonym_inside_a_name_is_not_its_country(nlp) -> None:
-    got = places(nlp, "Crowds filled the French Quarter Festival in New Orleans.")
+def test_a_demonym_naming_a_place_is_not_its_country(nlp) -> None:
+    got = places(nlp, "Tourists crowded the Latin Quarter and the French Quarter Festival in New Orleans.")
     assert all(p["country_code"] != "FR" for p in got.values())
+    assert got["French Quarter"]["subdivision_code"] == "US-LA"  # a place of the article's town
     assert got["New Orleans"]["subdivision_code"] == "US-LA"
+    # in an organisation's name it still points to its country, marked as inside a name
+    got = places(nlp, "The Canadian Forces flew to Halifax.")
+    assert (got["Canadian"]["country_code"], got["Canadian"]["mention_kind"]) == ("CA", "in_name")
 
 
 def test_mention_kind_tells_names_demonyms_and_places_inside_names(nlp) -> None:
