@@ -33,9 +33,12 @@ EXTRA_PATTERNS = re.compile(
     r"(?:two|three|four|five|six|seven|eight|nine|ten|\d+) (?:straight|consecutive|successive) "
     r"(?:days|nights|weeks|weekends|months|quarters|years)|"
     r"(?:each|every) (?:other )?(?:day|night|week|weekend|month|quarter|year|season)|"
-    r"annual|annually|biannual|semiannual|biennial|biweekly|fortnightly|"
     r"the (?:(?:19|20)?\d0s|['\u2019]\d0s))\b",
     re.IGNORECASE)
+# Frequency words ("annual", "weekly"): taken as sets only with ``attributive_sets`` (TimeML, and
+# so TimeBank, leaves "its quarterly dividend" unmarked; other annotations mark it).
+FREQUENCY_PATTERN = re.compile(r"\b(?:annual|annually|biannual|semiannual|biennial|biweekly|fortnightly|"
+                               r"daily|weekly|monthly|quarterly|yearly|hourly|nightly)\b", re.IGNORECASE)
 # Clock times spaCy leaves untagged or cuts ("14:48 UTC", "3 p.m. Tuesday", "at noon").
 CLOCK_PATTERN = re.compile(
     r"(?:\b(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+(?:at\s+)?)?"
@@ -176,11 +179,13 @@ CONNECTOR = re.compile(r"\s+(?:ended|ending|to|through|thru|until|till|and|-|–
 class DatesComponent:
     """Writes ``doc._.dates``; ``labels`` are the spaCy entity labels taken as candidates."""
 
-    def __init__(self, nlp: Language, name: str, labels: list[str], extra_patterns: bool) -> None:
+    def __init__(self, nlp: Language, name: str, labels: list[str], extra_patterns: bool,
+                 attributive_sets: bool = False) -> None:
         register_extensions()
         self.name = name
         self.labels = frozenset(labels)
         self.extra_patterns = extra_patterns
+        self.attributive_sets = attributive_sets
 
     def _candidates(self, doc: Doc, text: str) -> list[Span]:
         spans = [e for e in doc.ents if e.label_ in self.labels]
@@ -192,7 +197,8 @@ class DatesComponent:
         ends = [e.end_char for e in spans]
         for m in [*CLOCK_PATTERN.finditer(text), *EXTRA_PATTERNS.finditer(text),
                   *HOLIDAY_PATTERN.finditer(text), *MONTH_DAY_PATTERN.finditer(text),
-                  *NUMERIC_DATE_PATTERN.finditer(text)]:
+                  *NUMERIC_DATE_PATTERN.finditer(text),
+                  *(FREQUENCY_PATTERN.finditer(text) if self.attributive_sets else ())]:
             lo = bisect.bisect_right(ends, m.start())
             hi = bisect.bisect_left(starts, m.end())
             # a pattern that holds a shorter entity replaces it ("this year's" over spaCy's "year")
@@ -316,6 +322,9 @@ class DatesComponent:
                     continue
             if rec is None:
                 continue
+            if rec["timex_type"] == "set" and not self.attributive_sets and span.root.pos_ == "ADJ" \
+                    and span.root.head.pos_ == "NOUN":
+                continue  # "its quarterly dividend": TimeML leaves attributive frequency adjectives out
             rec = {"start": start, "end": end, "surface": surface, **rec}
             if SAME_PREVIOUS.search(surface) and last_interval is not None:
                 shifted = shift_years(last_interval, -1)
@@ -389,7 +398,10 @@ class DatesComponent:
                 "granularity": "range", "duration": None}
 
 
-@Language.factory("claims_dates", default_config={"labels": ["DATE", "TIME"], "extra_patterns": True})
-def make_dates(nlp: Language, name: str, labels: list[str], extra_patterns: bool) -> DatesComponent:
-    """Build the ``claims_dates`` component."""
-    return DatesComponent(nlp, name, labels, extra_patterns)
+@Language.factory("claims_dates", default_config={"labels": ["DATE", "TIME"], "extra_patterns": True,
+                                                  "attributive_sets": False})
+def make_dates(nlp: Language, name: str, labels: list[str], extra_patterns: bool,
+               attributive_sets: bool) -> DatesComponent:
+    """Build the ``claims_dates`` component (``attributive_sets``: also "annual", "weekly"
+    before a noun, as sets; TimeML leaves them out)."""
+    return DatesComponent(nlp, name, labels, extra_patterns, attributive_sets)

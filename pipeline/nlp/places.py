@@ -31,7 +31,7 @@ from spacy.tokens import Doc, Span
 
 from pipeline.nlp.extensions import register_extensions
 from pipeline.normalize.gazetteer import Gazetteer, is_generic, load_gazetteer, name_key
-from pipeline.normalize.places import PLACE_KEYS, article_country, resolve_all, split_compound
+from pipeline.normalize.places import article_country, resolve_all, split_compound
 from pipeline.normalize.units import currency_word
 
 LEADING_WORDS = {"the", "The", "THE"}
@@ -49,8 +49,9 @@ LOCAL_FEATURES = ("city", "capital", "county")
 POSSESSIVE_BEFORE = re.compile(r"(?:'s|\u2019s|'|\u2019) $")
 # Entity labels of names a place word can be part of ("Seattle Seahawks", "US dollars").
 NAME_LABELS = frozenset({"ORG", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "MONEY", "FAC"})
-# The rest of a name made of two joined by "and" ("Trinidad and Tobago", "Bosnia and Herzegovina").
+# The word after a demonym that may name a kind of place ("French Quarter").
 PLACE_KIND_AFTER = re.compile(r" ([A-Z][a-z]+)\b")
+# The rest of a hyphenated name ("Miami-Dade") and of two joined by "and" ("Trinidad and Tobago").
 HYPHEN_TAIL = re.compile(r"[-\u2010\u2011]([A-Z][\w'\u2019]*)")
 CONJOINED_TAIL = re.compile(r" (and|&) ([A-Z][\w'\u2019-]*(?: [A-Z][\w'\u2019-]*){0,2})")
 # Last words of facility names: such a mention is not looked up by its parts ("Falcon Street"
