@@ -132,6 +132,10 @@ PLACES = _schema("One row per place mention, resolved against the offline gazett
     Column("geonameid", pa.int64(), "GeoNames id of the resolved place."),
     Column("lat", pa.float64(), "Latitude of the resolved place (WGS84)."),
     Column("lon", pa.float64(), "Longitude of the resolved place (WGS84)."),
+    Column("mention_kind", pa.string(), "What the words are: `name` (a place name, \"Ottawa\"), `demonym` "
+           "(\"Canadian\") or `in_name` (a place word inside another name: \"Seattle\" of \"Seattle "
+           "Seahawks\", \"US\" of \"US dollars\"; a demonym there is left unresolved, \"French\" of "
+           "\"French Quarter\"). Filter on `name` for places the text speaks of."),
 ])
 
 REJECTS = _schema("One row per input record that a run did not process, with the reason; the rejects of every run are kept (`run_id`).", [
