@@ -22,7 +22,6 @@ FACTORY_MODULES: dict[str, str] = {
     "claims_dates": "pipeline.nlp.dates",
     "claims_figures": "pipeline.nlp.figures",
     "claims_attribution": "pipeline.nlp.attribution",
-    "claims_attribution_model": "pipeline.nlp.attribution_model",
     "claims_speakers": "pipeline.nlp.speakers",
 }
 

@@ -19,7 +19,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from pipeline.nlp.attribution import entity_around, mention_bounds
+from pipeline.nlp.attribution.syntax import entity_around, mention_bounds
 from pipeline.nlp.extensions import register_extensions
 
 DEFAULT_LEXICON = Path(__file__).resolve().parents[2] / "models" / "lexicon" / "speakers.toml"

@@ -1,0 +1,83 @@
+"""The network under the trained attribution tagger: token vectors from the base model.
+
+``claims.AttributionTok2Vec.v1`` builds a Doc -> vectors model that reuses what the base
+pipeline already computed instead of embedding the words again from scratch:
+
+- ``doc.tensor``: the base model's own token vectors (``en_core_web_sm``'s tok2vec output,
+  copied onto the tagger's Doc; frozen, no gradient flows back into it);
+- a few quotation features read from the text (inside a closed quotation, a quotation mark,
+  first token of a paragraph), which no window of a CNN sees for a long quotation;
+- small hash embeddings of the word (NORM, PREFIX, SUFFIX, SHAPE) and of the base model's
+  TAG and dependency label, trained here;
+
+then a Maxout layer and a few residual window-CNN layers. Registered with spaCy's registry so
+that ``spacy.load`` of the shipped model finds it once this module is imported.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy
+from spacy.ml.models.tok2vec import MaxoutWindowEncoder, MultiHashEmbed
+from spacy.tokens import Doc
+from spacy.util import registry
+from thinc.api import Maxout, Model, chain, concatenate, with_array
+from thinc.types import Floats2d
+
+from pipeline.nlp.quotes import ALL_MARKS, find_quotes
+
+N_QUOTE_FEATURES = 3
+
+
+def quote_features(doc: Doc) -> numpy.ndarray:
+    """Per token: inside a closed quotation, is a quotation mark, opens a paragraph (0/1)."""
+    out = numpy.zeros((len(doc), N_QUOTE_FEATURES), dtype="float32")
+    if not len(doc):
+        return out
+    text = doc.text
+    starts = numpy.array([t.idx for t in doc], dtype="int64")
+    for q in find_quotes(text):
+        if not q.closed:
+            continue
+        lo, hi = numpy.searchsorted(starts, [q.start, q.end])
+        out[lo:hi, 0] = 1.0
+    for tok in doc:
+        if tok.text in ALL_MARKS:
+            out[tok.i, 1] = 1.0
+        if tok.i == 0 or "\n" in doc[tok.i - 1].whitespace_ or "\n" in doc[tok.i - 1].text:
+            out[tok.i, 2] = 1.0
+    return out
+
+
+def base_features(width: int) -> Model[list[Doc], list[Floats2d]]:
+    """``doc.tensor`` (``width`` columns, zeros when absent) plus the quotation features."""
+
+    def forward(model: Model, docs: list[Doc], is_train: bool) -> tuple[list[Floats2d], Callable]:
+        out = []
+        for doc in docs:
+            tensor = doc.tensor
+            if tensor is None or tensor.shape != (len(doc), width):
+                tensor = numpy.zeros((len(doc), width), dtype="float32")
+            out.append(model.ops.asarray2f(numpy.hstack([tensor, quote_features(doc)])))
+        return out, lambda d_out: []
+
+    return Model("claims_base_features", forward, dims={"nO": width + N_QUOTE_FEATURES})
+
+
+@registry.architectures("claims.AttributionTok2Vec.v1")
+def attribution_tok2vec(width: int, depth: int, embed_width: int, tensor_width: int,
+                        rows: list[int], window_size: int = 1,
+                        maxout_pieces: int = 3) -> Model[list[Doc], list[Floats2d]]:
+    """Token vectors of ``width`` from the base tensor, quotation features and hash embeddings
+    of NORM, PREFIX, SUFFIX, SHAPE, TAG and the dependency label (in LEMMA, see ``tagger.py``), through ``depth``
+    window-CNN layers."""
+    embed = MultiHashEmbed(width=embed_width, attrs=["NORM", "PREFIX", "SUFFIX", "SHAPE", "TAG", "LEMMA"],
+                           rows=rows, include_static_vectors=False)
+    n_in = tensor_width + N_QUOTE_FEATURES + embed_width
+    mix = with_array(Maxout(width, n_in, nP=maxout_pieces, normalize=True, dropout=0.0))
+    model = chain(concatenate(base_features(tensor_width), embed), mix)
+    if depth:
+        model = chain(model, MaxoutWindowEncoder(width=width, window_size=window_size,
+                                                 maxout_pieces=maxout_pieces, depth=depth))
+    model.set_dim("nO", width)
+    return model
