@@ -251,14 +251,15 @@ class Attribution:
                     "max_merge_gap": 25, "strict_merge": True, "nested_in_quotes": False,
                     "object_claims": True, "headline_claims": True, "content_first_sentence": True,
                     "trailing_clauses": True,
-                    "max_cue_gap": 12, "max_source_gap": 8, "min_content_tokens": 2, "require_source": True},
+                    "max_cue_gap": 12, "max_source_gap": 8, "min_content_tokens": 2, "require_source": True,
+                    "syntax_source": True},
 )
 def make_attribution(nlp: Language, name: str, lexicon: str, model: str, order: list[str], batch_size: int,
                      paragraph_sentences: bool, min_quote_words: int, merge_continuations: bool,
                      merge_paragraphs: bool, max_merge_gap: int, strict_merge: bool, nested_in_quotes: bool,
                      object_claims: bool, headline_claims: bool, content_first_sentence: bool,
                      trailing_clauses: bool, max_cue_gap: int, max_source_gap: int, min_content_tokens: int,
-                     require_source: bool) -> Attribution:
+                     require_source: bool, syntax_source: bool) -> Attribution:
     """Build the attribution component (paths "" = the shipped lexicon and model).
 
     With ``paragraph_sentences`` the ``claims_paragraphs`` component is also put in front of
@@ -273,6 +274,7 @@ def make_attribution(nlp: Language, name: str, lexicon: str, model: str, order: 
                         headline_claims=headline_claims, content_first_sentence=content_first_sentence,
                         trailing_clauses=trailing_clauses)
     link = LinkOptions(max_cue_gap=max_cue_gap, max_source_gap=max_source_gap,
-                       min_content_tokens=min_content_tokens, require_source=require_source)
+                       min_content_tokens=min_content_tokens, require_source=require_source,
+                       syntax_source=syntax_source)
     return Attribution(nlp, name, lexicon=lexicon, model=model, order=order, rules=rules, link=link,
                        batch_size=batch_size)

@@ -1,8 +1,9 @@
 """Claims from the trained tagger's SOURCE / CUE / CONTENT spans.
 
 Each content span is tied to the nearest cue in its paragraph, contents sharing a cue become
-one claim (its pieces in ``content_spans``), and the cue takes the nearest source. A claim
-without a source is dropped unless ``require_source`` is off. The claim's cue is the lemma of
+one claim (its pieces in ``content_spans``), and the cue takes the source span holding its
+grammatical subject, else the nearest source span, else (``syntax_source``) the subject's own
+noun phrase. A claim without a source is dropped unless ``require_source`` is off. The claim's cue is the lemma of
 the cue span's verb; its type is ``direct`` when every piece is a quotation.
 """
 from __future__ import annotations
@@ -13,6 +14,7 @@ from spacy.tokens import Doc, Span, Token
 
 from pipeline.nlp.attribution.lexicon import Lexicon
 from pipeline.nlp.attribution.records import Claim
+from pipeline.nlp.attribution.syntax import mention_bounds, subject_of
 from pipeline.nlp.attribution.tagger import RoleSpan
 from pipeline.nlp.quotes import ALL_MARKS
 
@@ -28,6 +30,7 @@ class LinkOptions:
     max_source_gap: int = 8
     min_content_tokens: int = 2
     require_source: bool = True
+    syntax_source: bool = True
 
 
 def paragraph_ids(doc: Doc) -> list[int]:
@@ -63,8 +66,14 @@ def is_quotation(text: str, start: int, end: int) -> bool:
     return any(m in before for m in ALL_MARKS) and (any(m in after for m in ALL_MARKS) or inner[-1:] in ALL_MARKS)
 
 
-def group(spans: list[RoleSpan], para: list[int], opts: LinkOptions) -> list[Group]:
-    """Tie role spans into attributions: ([content spans], cue span, source span or None)."""
+def group(spans: list[RoleSpan], para: list[int], opts: LinkOptions,
+          subjects: dict[tuple[int, int], int] | None = None) -> list[Group]:
+    """Tie role spans into attributions: ([content spans], cue span, source span or None).
+
+    Each content goes to the nearest cue within ``max_cue_gap`` tokens in its paragraph; each
+    cue that got content takes the source span holding its grammatical subject (``subjects``:
+    cue span -> subject token), else the nearest source within ``max_source_gap``.
+    """
     cues = [(s, e) for lab, s, e in spans if lab == "CUE"]
     sources = [(s, e) for lab, s, e in spans if lab == "SOURCE"]
     by_cue: dict[tuple[int, int], list[tuple[int, int]]] = {}
@@ -79,7 +88,10 @@ def group(spans: list[RoleSpan], para: list[int], opts: LinkOptions) -> list[Gro
         by_cue.setdefault(cue, []).append((s, e))
     out: list[Group] = []
     for cue, contents in sorted(by_cue.items(), key=lambda kv: kv[1][0]):
-        near = [src for src in sources if para[src[0]] == para[cue[0]] and gap(src, cue) <= opts.max_source_gap]
+        subj = (subjects or {}).get(cue)
+        holding = [src for src in sources if subj is not None and src[0] <= subj < src[1]]
+        near = holding or [src for src in sources
+                           if para[src[0]] == para[cue[0]] and gap(src, cue) <= opts.max_source_gap]
         source = min(near, key=lambda src: (gap(src, cue), src[0] > cue[0])) if near else None
         out.append((sorted(contents), cue, source))
     return out
@@ -89,10 +101,22 @@ def model_claims(doc: Doc, text: str, spans: list[RoleSpan], lex: Lexicon, opts:
     """The claims of one parsed doc from its tagger spans."""
     if not len(doc):
         return []
+    subjects: dict[tuple[int, int], int] = {}
+    for lab, s, e in spans:
+        if lab == "CUE":
+            subj = subject_of(cue_head(doc[s:e]))
+            if subj is not None:
+                subjects[(s, e)] = subj.i
     out = []
-    for contents, cue, source in group(spans, paragraph_ids(doc), opts):
+    for contents, cue, source in group(spans, paragraph_ids(doc), opts, subjects):
         if sum(e - s for s, e in contents) < opts.min_content_tokens:
             continue
+        if source is None and opts.syntax_source and cue in subjects:
+            # no SOURCE span: the cue's subject, when it lies outside the content
+            m_start, m_end = mention_bounds(doc[subjects[cue]])
+            if not any(s < m_end and m_start < e for s, e in contents) \
+                    and doc[subjects[cue]].lower_ not in lex.not_speakers:
+                source = (m_start, m_end)
         if source is None and opts.require_source:
             continue
         pieces = [(doc[s].idx, doc[e - 1].idx + len(doc[e - 1])) for s, e in contents]

@@ -125,13 +125,16 @@ def _scores(nlp: Language, examples: list[Example]) -> dict[str, Any]:
 
 def train(bench_dir: Path = BENCH_DIR, out_dir: Path = MODEL_DIR, config_path: Path = CONFIG_PATH,
           epochs: int = 30, max_minutes: float = 33.0, patience: int = 4, seed: int = 0,
-          batch_words: int = 2000, cache: Path | None = None) -> dict[str, Any]:
-    """Train from scratch; keep the best dev epoch in ``out_dir/model``; return the report."""
+          batch_words: int = 2000, cache: Path | None = None, init_model: Path | None = None) -> dict[str, Any]:
+    """Train from scratch (or go on from ``init_model``, a model this function saved); keep
+    the best dev epoch in ``out_dir/model``; return the report."""
     t0 = time.time()
     random.seed(seed)
     spacy.util.fix_random_seed(seed)
-    config = load_config(config_path)
-    nlp = load_model_from_config(config, auto_fill=True, validate=True)
+    if init_model is not None:
+        nlp = spacy.load(init_model)
+    else:
+        nlp = load_model_from_config(load_config(config_path), auto_fill=True, validate=True)
     base = base_pipeline()
     for name in ("tagger", "parser"):
         if name in base.pipe_names:
@@ -142,7 +145,9 @@ def train(bench_dir: Path = BENCH_DIR, out_dir: Path = MODEL_DIR, config_path: P
     train_ex = parsed_split(base, nlp.vocab, bench_dir, "train", cache)
     dev_ex = parsed_split(base, nlp.vocab, bench_dir, "dev", cache)
     parse_seconds = time.time() - t0
-    optimizer = nlp.initialize(lambda: train_ex)
+    optimizer = nlp.resume_training() if init_model is not None else nlp.initialize(lambda: train_ex)
+    if init_model is not None:
+        optimizer.learn_rate = load_config(config_path)["training"]["optimizer"]["learn_rate"]
     target = out_dir / "model"
     tmp_target = out_dir / "model.tmp"
     history: list[dict[str, Any]] = []
@@ -177,7 +182,7 @@ def train(bench_dir: Path = BENCH_DIR, out_dir: Path = MODEL_DIR, config_path: P
         "data": {"train": f"{bench_dir}/train ({len(train_ex)} articles, "
                           f"{sum(len(e.reference) for e in train_ex)} tokens)",
                  "dev": f"{bench_dir}/dev ({len(dev_ex)} articles), used only to pick the epoch"},
-        "config": str(config_path.name), "seed": seed, "epochs_run": len(history), "best_epoch": best_epoch,
+        "config": str(config_path.name), "seed": seed, "init_model": str(init_model) if init_model else None, "epochs_run": len(history), "best_epoch": best_epoch,
         "parse_seconds": round(parse_seconds, 1),
         "train_minutes": round((time.time() - train_start) / 60, 2),
         "dev_token_spans": {"f": round(best_scores["ents_f"], 4), "p": round(best_scores["ents_p"], 4),
@@ -209,9 +214,11 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--patience", type=int, default=4, help="epochs without a better dev score before stopping")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--cache", type=Path, default=None, help="keep the parsed corpora here for the next run")
+    ap.add_argument("--init-model", type=Path, default=None,
+                    help="go on training this model (one this command saved) instead of starting from scratch")
     args = ap.parse_args(argv)
     report = train(args.bench, args.out, args.config, args.epochs, args.max_minutes, args.patience,
-                   args.seed, cache=args.cache)
+                   args.seed, cache=args.cache, init_model=args.init_model)
     print(json.dumps({k: report[k] for k in ("best_epoch", "train_minutes", "dev_token_spans")}, indent=2, default=float))
 
 
