@@ -324,7 +324,11 @@ class SpeakerResolver:
         if not person_ents and root.ent_type_ == "PERSON":
             person_ents = [entity_around(root)]
         if person_ents:
-            ent = next((e for e in person_ents if e.start <= root.i < e.end), person_ents[-1])
+            # a long mention ("Kirsten Hillman, in Ottawa to prepare for Biden's arrival"): the
+            # person named before the first comma, nearest the head, speaks
+            comma = next((t.i for t in span if t.text == ","), span.end)
+            leading = [e for e in person_ents if e.end <= comma] or person_ents
+            ent = next((e for e in person_ents if e.start <= root.i < e.end), leading[-1])
             toks = index.name_tokens(ent)
             name = index.canonical(index.join_words(toks), pos)
             person = index.persons.get(name)

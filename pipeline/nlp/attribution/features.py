@@ -7,6 +7,9 @@ pipeline already computed instead of embedding the words again from scratch:
   copied onto the tagger's Doc; frozen, no gradient flows back into it);
 - a few quotation features read from the text (inside a closed quotation, a quotation mark,
   first token of a paragraph), which no window of a CNN sees for a long quotation;
+- (version 2) a few features of the base parse, which no window sees either: sentence starts,
+  listed cue words, and whether a token lies inside a complement clause, the complement of a
+  listed cue, a relative or adverbial clause, or the subject of a listed cue;
 - small hash embeddings of the word (NORM, PREFIX, SUFFIX, SHAPE) and of the base model's
   TAG and dependency label, trained here;
 
@@ -27,6 +30,8 @@ from thinc.types import Floats2d
 from pipeline.nlp.quotes import ALL_MARKS, find_quotes
 
 N_QUOTE_FEATURES = 3
+N_SYNTAX_FEATURES = 8
+SYNTAX_KEY = "claims_syntax_features"  # where ``tagger.tagger_doc`` leaves the parse features
 
 
 def quote_features(doc: Doc) -> numpy.ndarray:
@@ -49,8 +54,10 @@ def quote_features(doc: Doc) -> numpy.ndarray:
     return out
 
 
-def base_features(width: int) -> Model[list[Doc], list[Floats2d]]:
-    """``doc.tensor`` (``width`` columns, zeros when absent) plus the quotation features."""
+def base_features(width: int, syntax: bool = False) -> Model[list[Doc], list[Floats2d]]:
+    """``doc.tensor`` (``width`` columns, zeros when absent) plus the quotation features and,
+    with ``syntax``, the parse features of ``doc.user_data[SYNTAX_KEY]`` (zeros when absent)."""
+    n_syntax = N_SYNTAX_FEATURES if syntax else 0
 
     def forward(model: Model, docs: list[Doc], is_train: bool) -> tuple[list[Floats2d], Callable]:
         out = []
@@ -58,24 +65,44 @@ def base_features(width: int) -> Model[list[Doc], list[Floats2d]]:
             tensor = doc.tensor
             if tensor is None or tensor.shape != (len(doc), width):
                 tensor = numpy.zeros((len(doc), width), dtype="float32")
-            out.append(model.ops.asarray2f(numpy.hstack([tensor, quote_features(doc)])))
+            parts = [tensor, quote_features(doc)]
+            if syntax:
+                feats = doc.user_data.get(SYNTAX_KEY)
+                if feats is None or numpy.shape(feats) != (len(doc), n_syntax):
+                    feats = numpy.zeros((len(doc), n_syntax), dtype="float32")
+                parts.append(numpy.asarray(feats, dtype="float32"))
+            out.append(model.ops.asarray2f(numpy.hstack(parts)))
         return out, lambda d_out: []
 
-    return Model("claims_base_features", forward, dims={"nO": width + N_QUOTE_FEATURES})
+    return Model("claims_base_features", forward, dims={"nO": width + N_QUOTE_FEATURES + n_syntax})
 
 
 @registry.architectures("claims.AttributionTok2Vec.v1")
 def attribution_tok2vec(width: int, depth: int, embed_width: int, tensor_width: int,
                         rows: list[int], window_size: int = 1,
                         maxout_pieces: int = 3) -> Model[list[Doc], list[Floats2d]]:
+    """Version 1: no parse features (see :func:`attribution_tok2vec_v2`)."""
+    return _tok2vec(width, depth, embed_width, tensor_width, rows, window_size, maxout_pieces, False)
+
+
+@registry.architectures("claims.AttributionTok2Vec.v2")
+def attribution_tok2vec_v2(width: int, depth: int, embed_width: int, tensor_width: int,
+                           rows: list[int], window_size: int = 1,
+                           maxout_pieces: int = 3) -> Model[list[Doc], list[Floats2d]]:
+    """As version 1, plus the parse features that ``tagger.syntax_features`` computes."""
+    return _tok2vec(width, depth, embed_width, tensor_width, rows, window_size, maxout_pieces, True)
+
+
+def _tok2vec(width: int, depth: int, embed_width: int, tensor_width: int, rows: list[int],
+             window_size: int, maxout_pieces: int, syntax: bool) -> Model[list[Doc], list[Floats2d]]:
     """Token vectors of ``width`` from the base tensor, quotation features and hash embeddings
     of NORM, PREFIX, SUFFIX, SHAPE, TAG and the dependency label (in LEMMA, see ``tagger.py``), through ``depth``
     window-CNN layers."""
     embed = MultiHashEmbed(width=embed_width, attrs=["NORM", "PREFIX", "SUFFIX", "SHAPE", "TAG", "LEMMA"],
                            rows=rows, include_static_vectors=False)
-    n_in = tensor_width + N_QUOTE_FEATURES + embed_width
+    n_in = tensor_width + N_QUOTE_FEATURES + (N_SYNTAX_FEATURES if syntax else 0) + embed_width
     mix = with_array(Maxout(width, n_in, nP=maxout_pieces, normalize=True, dropout=0.0))
-    model = chain(concatenate(base_features(tensor_width), embed), mix)
+    model = chain(concatenate(base_features(tensor_width, syntax), embed), mix)
     if depth:
         model = chain(model, MaxoutWindowEncoder(width=width, window_size=window_size,
                                                  maxout_pieces=maxout_pieces, depth=depth))
