@@ -147,12 +147,19 @@ class DirectQuotes(RuleSet):
             last -= 1
         if doc[last].text != ":":
             return None
+        verbs = []
         for j in range(last - 1, max(lo, last - 30) - 1, -1):
             tok = doc[j]
             if in_quote[j] or tok.text in SENTENCE_END:
                 break
             if tok.pos_ == "VERB" and tok.dep_ not in ("amod", "compound", "aux"):
-                return tok, self._speaker_near(doc, tok, lo, last, in_quote, trailing=False)
+                verbs.append(tok)
+        # the verb of saying nearest the colon introduces the quotation ("X reported after the
+        # FBI abandoned the scene:"); without one, the verb nearest the colon does
+        speech = [t for t in verbs if t.lemma_.lower() in self.lex.speech_verbs]
+        if verbs:
+            tok = speech[0] if speech else verbs[0]
+            return tok, self._speaker_near(doc, tok, lo, last, in_quote, trailing=False)
         # "Pew Research:" / "More from Blumenthal and Cohen:" as a paragraph of its own
         if last - lo <= 6 and any(t.pos_ == "PROPN" for t in doc[lo:last]):
             return doc[last], (lo, last)

@@ -344,3 +344,11 @@ def test_prepositional_cue_content_leaves_out_the_preposition(nlp: Language) -> 
 def test_complement_content_leaves_out_an_apposition(nlp: Language) -> None:
     claim = only(nlp, "Sanders praised John Smith, the mayor of the city.")
     assert claim["cue"] == "praise" and claim["content"] == "John Smith"
+
+
+def test_colon_paragraph_cue_prefers_the_verb_of_saying(nlp: Language) -> None:
+    text = ("As the mayor's office reported after the storm had flooded the lower town:\n"
+            '"Crews will work through the night to clear the roads before the morning."')
+    claim = next(c for c in claims(nlp, text) if "Crews will work" in c["content"])
+    assert claim["cue"] == "report"
+    assert "office" in claim["speaker_mention"]
