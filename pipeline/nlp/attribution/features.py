@@ -18,10 +18,12 @@ that ``spacy.load`` of the shipped model finds it once this module is imported.
 """
 from __future__ import annotations
 
+import re
 from typing import Callable
 
 import numpy
 from spacy.ml.models.tok2vec import MaxoutWindowEncoder, MultiHashEmbed
+from spacy.attrs import IDX, ORTH
 from spacy.tokens import Doc
 from spacy.util import registry
 from thinc.api import Maxout, Model, chain, concatenate, with_array
@@ -30,6 +32,7 @@ from thinc.types import Floats2d
 from pipeline.nlp.quotes import ALL_MARKS, find_quotes
 
 N_QUOTE_FEATURES = 3
+_NEWLINE = re.compile("\n")
 N_SYNTAX_FEATURES = 8
 SYNTAX_KEY = "claims_syntax_features"  # where ``tagger.tagger_doc`` leaves the parse features
 
@@ -40,18 +43,22 @@ def quote_features(doc: Doc) -> numpy.ndarray:
     if not len(doc):
         return out
     text = doc.text
-    starts = numpy.array([t.idx for t in doc], dtype="int64")
+    starts = doc.to_array(IDX).astype("int64")
     for q in find_quotes(text):
-        if not q.closed:
-            continue
-        lo, hi = numpy.searchsorted(starts, [q.start, q.end])
-        out[lo:hi, 0] = 1.0
-    for tok in doc:
-        if tok.text in ALL_MARKS:
-            out[tok.i, 1] = 1.0
-        if tok.i == 0 or "\n" in doc[tok.i - 1].whitespace_ or "\n" in doc[tok.i - 1].text:
-            out[tok.i, 2] = 1.0
+        if q.closed:
+            lo, hi = numpy.searchsorted(starts, [q.start, q.end])
+            out[lo:hi, 0] = 1.0
+    out[:, 1] = numpy.isin(doc.to_array(ORTH), _mark_hashes(doc))
+    # a token opens a paragraph when a line break lies between the previous token's start and its own
+    breaks = numpy.array([m.start() for m in _NEWLINE.finditer(text)], dtype="int64")
+    before = numpy.searchsorted(breaks, starts)
+    out[0, 2] = 1.0
+    out[1:, 2] = before[1:] > before[:-1]
     return out
+
+
+def _mark_hashes(doc: Doc) -> numpy.ndarray:
+    return numpy.array([doc.vocab.strings.add(m) for m in ALL_MARKS], dtype="uint64")
 
 
 def base_features(width: int, syntax: bool = False) -> Model[list[Doc], list[Floats2d]]:

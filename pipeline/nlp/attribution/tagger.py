@@ -12,13 +12,15 @@ from typing import Iterable
 
 import numpy
 import spacy
-from spacy.attrs import DEP, LEMMA, TAG
+from spacy.attrs import DEP, HEAD, IDX, LEMMA, LENGTH, POS, SENT_START, SPACY, TAG
+from spacy.parts_of_speech import AUX, NOUN, VERB
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.nlp.attribution.features import N_SYNTAX_FEATURES, SYNTAX_KEY  # (registers the network)
 
 RoleSpan = tuple[str, int, int]  # (label, start token, end token)
+VERB_ID, AUX_ID, NOUN_ID = int(VERB), int(AUX), int(NOUN)
 
 
 @lru_cache(maxsize=2)
@@ -32,29 +34,37 @@ def syntax_features(doc: Doc, cue_lemmas: frozenset[str]) -> numpy.ndarray:
     heads a complement clause (ccomp/xcomp); lies inside a ccomp, inside an xcomp, inside a
     complement of a listed cue, or inside a relative/adverbial clause; is the subject of a
     listed cue."""
-    out = numpy.zeros((len(doc), N_SYNTAX_FEATURES), dtype="float32")
-    if not len(doc) or not doc.has_annotation("DEP"):
+    n = len(doc)
+    out = numpy.zeros((n, N_SYNTAX_FEATURES), dtype="float32")
+    if not n or not doc.has_annotation("DEP"):
         return out
-    is_cue = [t.lemma_.lower() in cue_lemmas and t.pos_ in ("VERB", "AUX", "NOUN") for t in doc]
-    for tok in doc:
-        i = tok.i
-        out[i, 0] = 1.0 if tok.is_sent_start else 0.0
-        out[i, 1] = 1.0 if is_cue[i] else 0.0
-        out[i, 2] = 1.0 if tok.dep_ in ("ccomp", "xcomp") else 0.0
-        node, hops = tok, 0
-        while node.head.i != node.i and hops < 12:
-            if node.dep_ == "ccomp":
-                out[i, 3] = 1.0
-            elif node.dep_ == "xcomp":
-                out[i, 4] = 1.0
-            elif node.dep_ in ("relcl", "advcl", "acl"):
-                out[i, 6] = 1.0
-            if node.dep_ in ("ccomp", "xcomp", "dobj", "prep") and is_cue[node.head.i]:
-                out[i, 5] = 1.0
-            if node.dep_ in ("nsubj", "nsubjpass") and is_cue[node.head.i]:
-                out[i, 7] = 1.0
-            node = node.head
-            hops += 1
+    strings = doc.vocab.strings
+    arr = doc.to_array([HEAD, DEP, LEMMA, POS, SENT_START]).astype("int64")
+    heads = numpy.arange(n) + arr[:, 0]
+    deps = doc.to_array(DEP)
+    dep = {name: strings.add(name) for name in ("ccomp", "xcomp", "relcl", "advcl", "acl", "dobj", "prep",
+                                                "nsubj", "nsubjpass")}
+    lemmas = doc.to_array(LEMMA)
+    is_cue = numpy.isin(lemmas, numpy.array([strings.add(w) for w in cue_lemmas], dtype="uint64")) \
+        & numpy.isin(arr[:, 3], [VERB_ID, AUX_ID, NOUN_ID])
+    out[:, 0] = arr[:, 4] == 1
+    out[:, 1] = is_cue
+    out[:, 2] = (deps == dep["ccomp"]) | (deps == dep["xcomp"])
+    node = numpy.arange(n)
+    for _ in range(12):
+        d = deps[node]
+        up = heads[node]
+        out[:, 3] = numpy.maximum(out[:, 3], d == dep["ccomp"])
+        out[:, 4] = numpy.maximum(out[:, 4], d == dep["xcomp"])
+        out[:, 6] = numpy.maximum(out[:, 6], (d == dep["relcl"]) | (d == dep["advcl"]) | (d == dep["acl"]))
+        complement = (d == dep["ccomp"]) | (d == dep["xcomp"]) | (d == dep["dobj"]) | (d == dep["prep"])
+        subject = (d == dep["nsubj"]) | (d == dep["nsubjpass"])
+        moving = up != node
+        out[:, 5] = numpy.maximum(out[:, 5], complement & is_cue[up] & moving)
+        out[:, 7] = numpy.maximum(out[:, 7], subject & is_cue[up] & moving)
+        if not moving.any():
+            break
+        node = up
     return out
 
 
@@ -73,7 +83,9 @@ def tagger_doc(vocab, doc: Doc) -> Doc:  # noqa: ANN001 - a spacy Vocab
     set sentence boundaries, and spaCy's ``ner`` never lets a span cross one, while a content
     often runs over several sentences.
     """
-    copy = Doc(vocab, words=[t.text for t in doc], spaces=[bool(t.whitespace_) for t in doc])
+    text = doc.text
+    bounds = doc.to_array([IDX, LENGTH, SPACY]).astype("int64")
+    copy = Doc(vocab, words=[text[s:s + n] for s, n, _ in bounds.tolist()], spaces=bounds[:, 2].astype(bool).tolist())
     if len(doc):
         values = doc.to_array([TAG, DEP])
         copy.from_array([TAG, LEMMA], values)
