@@ -86,6 +86,8 @@ CLAIMS = _schema("One row per statement attributed to a speaker (direct quote or
     Column("cue", pa.string(), "Lemma of the reporting verb or phrase (\"say\", \"acknowledge\", \"according to\"); empty when none was found.", False),
     Column("cue_start", pa.int64(), "Start offset of the cue in `articles.text`."),
     Column("cue_end", pa.int64(), "End offset of the cue in `articles.text`."),
+    Column("content_spans", pa.list_(pa.list_(pa.int64())), "The content's pieces as `[start, end]` offsets into `articles.text`, in text order: one piece, or several when a quotation is interrupted by its cue (`content` is then the pieces joined by one space, without the cue; `start`/`end` are the outer bounds).", False),
+    Column("cue_class", pa.string(), "What kind of attribution the cue makes: `speech` (said, told, wrote, according to), `thought` (believes, expects, hopes) or `stance` (supports, criticized, blamed); from the `[cue_classes]` lexicon in `models/lexicon/attribution.toml` (a cue it does not list: `speech` for a verb of saying, `thought` for a verb of thinking, else `stance`); null when no cue was found."),
 ])
 
 FIGURES = _schema("One row per figure (quantity, amount of money, percentage, count) in an article.", [

@@ -89,7 +89,8 @@ def article_rows(article: Article, doc: Doc, model: str) -> Rows:
         claims.append({**c, "claim_id": stable_id(aid, "claim", c["start"], c["end"]),
                        "article_id": aid, "claim_index": i,
                        "speaker": c.get("speaker") or c.get("speaker_mention") or "",
-                       "cue": c.get("cue") or ""})
+                       "cue": c.get("cue") or "",
+                       "content_spans": [[int(s), int(e)] for s, e in c.get("content_spans") or [(c["start"], c["end"])]]})
     link_claims(doc, claims)  # full names of surname-only speakers, gender cues (for the speakers table)
     rows["claims"] = [_pick(c, "claims") for c in claims]
     index = _ClaimIndex(claims)

@@ -15,10 +15,12 @@ Article context, set by the caller on the Doc before ``nlp.pipe`` (see ``make_do
 Results, one list of dicts per doc, each written by one component:
 
 - ``doc._.claims`` (``claims_attribution`` + ``claims_speakers``): keys ``start``, ``end``,
-  ``content``, ``claim_type`` ("direct"/"indirect"), ``cue`` (lemma), ``cue_start``,
-  ``cue_end``, ``speaker_mention``, ``speaker_start``, ``speaker_end`` (None when unknown),
-  ``speaker`` (canonical name), ``speaker_role``, ``speaker_type``
-  ("person"/"organization"/"group"/None).
+  ``content``, ``content_spans`` (the content's ``[start, end]`` pieces), ``claim_type``
+  ("direct"/"indirect"), ``cue`` (lemma), ``cue_class`` ("speech"/"thought"/"stance"/None),
+  ``cue_start``, ``cue_end``, ``speaker_mention``, ``speaker_start``, ``speaker_end`` (None
+  when unknown), ``speaker`` (canonical name), ``speaker_role``, ``speaker_type``
+  ("person"/"organization"/"group"/None), ``origin`` ("rules"/"model"); see
+  ``pipeline.nlp.attribution.records.Claim``.
 - ``doc._.figures`` (``claims_figures``): ``start``, ``end``, ``surface``, ``value``,
   ``value_max``, ``unit``, ``unit_dimension``, ``currency``, ``approx`` ("=", "~", ">", "<"),
   ``change`` ("up"/"down"/None), ``per_unit``.

@@ -19,41 +19,32 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from pipeline.nlp.attribution import entity_around, mention_bounds
+from pipeline.nlp.attribution.syntax import entity_around, mention_bounds
 from pipeline.nlp.extensions import register_extensions
 from pipeline.resources import model_file
 
 DEFAULT_LEXICON = model_file("lexicon", "speakers.toml")
 
-MALE = {"he", "him", "his", "himself"}
-FEMALE = {"she", "her", "hers", "herself"}
-PLURAL = {"they", "them", "their", "we", "us", "our"}
-NEUTER = {"it", "its"}
-RELATIVE = {"who", "which", "that", "whom", "whose"}
-FIRST_PERSON = {"i", "me", "my", "we", "us", "our"}
-MALE_TITLES = {"mr", "mr.", "sir", "king", "prince", "lord", "congressman", "spokesman", "chairman"}
-FEMALE_TITLES = {"mrs", "mrs.", "ms", "ms.", "miss", "dame", "queen", "princess", "lady",
-                 "congresswoman", "spokeswoman", "chairwoman"}
-# First names common in political news, for he/she agreement when no title says the gender.
-MALE_NAMES = frozenset("""
-donald bernie ted marco jeb ben chris john barack joe mike mitt paul rand rick scott bill
-bobby jim tim george lindsey mitch harry chuck martin lincoln jeff rudy newt reince corey
-steve stephen david james robert michael richard thomas charles mark kevin jason eric brian
-justin vladimir boris francois emmanuel tony jerry andrew william
-anthony jon jonathan ryan adam peter patrick dan daniel matt matthew sean jake al bob tom
-""".split())
-FEMALE_NAMES = frozenset("""
-hillary carly sarah nancy elizabeth megyn michelle kirsten kellyanne huma chelsea amy kamala
-debbie tulsi nikki susan hope melania ivanka theresa angela jill maxine dianne barbara laura
-mary patricia jennifer linda karen lisa donna sharon katie kate rachel ann anne jane janet
-samantha heather rebecca maria ruth sonia sonya cecile gina hannah emily claire kelly
-""".split())
+def _word_set(raw: dict[str, Any], key: str) -> frozenset[str]:
+    return frozenset(w.lower() for w in raw.get(key, ()))
+
+
+with open(DEFAULT_LEXICON, "rb") as _fh:
+    _WORDS = tomllib.load(_fh)
+MALE = _word_set(_WORDS, "male_pronouns")
+FEMALE = _word_set(_WORDS, "female_pronouns")
+PLURAL = _word_set(_WORDS, "plural_pronouns")
+NEUTER = _word_set(_WORDS, "neuter_pronouns")
+RELATIVE = _word_set(_WORDS, "relative_pronouns")
+FIRST_PERSON = _word_set(_WORDS, "first_person")
+MALE_TITLES = _word_set(_WORDS, "male_titles")
+FEMALE_TITLES = _word_set(_WORDS, "female_titles")
+MALE_NAMES = _word_set(_WORDS, "male_names")
+FEMALE_NAMES = _word_set(_WORDS, "female_names")
 ORG_LABELS = {"ORG", "NORP", "GPE", "FAC", "PRODUCT", "WORK_OF_ART", "LOC"}
-HONORIFICS = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "sir", "dame", "dr", "dr.", "the"}
-LEADING_DETS = {"the", "a", "an", "both", "all"}
-# Role-only mentions that must not be bound to a named person ("a source said").
-ANONYMOUS_HEADS = {"source", "sources", "official", "officials", "people", "person", "someone",
-                   "insider", "insiders", "aide", "aides", "observer", "observers"}
+HONORIFICS = _word_set(_WORDS, "honorifics")
+LEADING_DETS = _word_set(_WORDS, "leading_determiners")
+ANONYMOUS_HEADS = _word_set(_WORDS, "anonymous_heads")
 
 
 def load_lexicon(path: str | Path | None = None) -> dict[str, Any]:
@@ -334,7 +325,11 @@ class SpeakerResolver:
         if not person_ents and root.ent_type_ == "PERSON":
             person_ents = [entity_around(root)]
         if person_ents:
-            ent = next((e for e in person_ents if e.start <= root.i < e.end), person_ents[-1])
+            # a long mention ("Kirsten Hillman, in Ottawa to prepare for Biden's arrival"): the
+            # person named before the first comma, nearest the head, speaks
+            comma = next((t.i for t in span if t.text == ","), span.end)
+            leading = [e for e in person_ents if e.end <= comma] or person_ents
+            ent = next((e for e in person_ents if e.start <= root.i < e.end), leading[-1])
             toks = index.name_tokens(ent)
             name = index.canonical(index.join_words(toks), pos)
             person = index.persons.get(name)

@@ -21,11 +21,14 @@ def test_extends_overrides_only_what_it_sets(tmp_path):
     assert "extends" not in cfg
 
 
-def test_accurate_config_adds_the_trained_model_before_speakers():
-    default = load_config()["pipeline"]["components"]
-    accurate = load_config(MODELS_DIR / "pipeline-accurate.toml")["pipeline"]["components"]
-    assert "claims_attribution_model" not in default
-    assert accurate.index("claims_attribution_model") == accurate.index("claims_speakers") - 1
+def test_attribution_order_names_sources_and_types_in_both_configs():
+    from pipeline.nlp.attribution.component import parse_order
+
+    for cfg in (load_config(), load_config(MODELS_DIR / "pipeline-accurate.toml")):
+        names = cfg["pipeline"]["components"]
+        assert names.index("claims_attribution") == names.index("claims_speakers") - 1
+        order = parse_order(cfg["components"]["claims_attribution"]["order"])
+        assert {kind for _, kind in order} == {"direct", "indirect"}
 
 
 def test_build_pipeline_appends_components_after_the_base_model():

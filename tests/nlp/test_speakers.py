@@ -19,7 +19,7 @@ SEED = Path(__file__).resolve().parents[2] / "corpus" / "000_a296936b9495a481.tx
 def nlp() -> Language:
     nlp = en_core_web_sm.load()
     nlp.add_pipe("claims_paragraphs", before="parser")
-    nlp.add_pipe("claims_attribution")
+    nlp.add_pipe("claims_attribution", config={"order": ["rules:direct", "rules:indirect"]})
     nlp.add_pipe("claims_speakers")
     return nlp
 

