@@ -18,12 +18,13 @@ from typing import Any
 
 from spacy.language import Language
 
+from pipeline.errors import ClaimsError
 from pipeline.ingest.records import Reject
 
 Rows = dict[str, list[dict[str, Any]]]
 
 
-class ExtractError(ValueError):
+class ExtractError(ClaimsError, ValueError):
     """The text given to :func:`extract` cannot be analysed (empty, too long, or the NLP failed)."""
 
 
@@ -47,11 +48,13 @@ def extract(text: str, *, doc_id: str | None = None, title: str | None = None,
             published: Any = None, source: str | None = None, url: str | None = None,
             author: str | None = None, config: str | Path | None = None) -> Rows:
     """The rows of every article table (``articles``, ``claims``, ``figures``, ``dates``,
-    ``places``) for one text, as ``claims run`` writes them for a JSONL record with these fields.
+    ``places``) and of the corpus tables (``speakers``, ``quotes``) for one text, as
+    ``claims run`` writes them for a corpus of one JSONL record with these fields.
 
     Raises :class:`ExtractError` when the text is rejected (empty, over the size limit) or the
     pipeline fails on it.
     """
+    from pipeline.export.corpus_tables import link_rows
     from pipeline.export.rows import article_rows
     from pipeline.ingest.readers import make_article
     from pipeline.nlp.annotate import annotate, model_name
@@ -65,4 +68,4 @@ def extract(text: str, *, doc_id: str | None = None, title: str | None = None,
     [(_, doc, error)] = list(annotate(nlp, [article]))
     if doc is None:
         raise ExtractError(f"text {article.doc_id!r}: {error}")
-    return article_rows(article, doc, model_name(nlp))
+    return link_rows(article_rows(article, doc, model_name(nlp)))

@@ -1,8 +1,11 @@
 """The ``claims`` command line.
 
-Exit codes: 0 success; 1 the run failed; 2 wrong usage or input path; 3 the run finished but
-rejected some input records (see the dataset's ``rejects`` table); 4 another run holds the
-output directory's lock; 130 / 143 stopped by SIGINT (Ctrl-C) / SIGTERM.
+Exit codes are :class:`pipeline.errors.ExitCode`: 0 success; 1 the run failed; 2 wrong usage or
+input path; 3 the run finished but rejected some input records (see the dataset's ``rejects``
+table); 4 another run holds the output directory's lock; 130 / 143 stopped by SIGINT (Ctrl-C) /
+SIGTERM. A :class:`pipeline.errors.ClaimsError` that reaches :func:`main` is printed with its
+command's name and ends the command with the error's exit code: that is the one place errors
+become exit codes.
 """
 from __future__ import annotations
 
@@ -19,7 +22,10 @@ from typing import TYPE_CHECKING, Iterator
 if TYPE_CHECKING:
     from pipeline.flows.runners import RunnerSpec
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_REJECTS, EXIT_LOCKED = 0, 1, 2, 3, 4
+from pipeline.errors import ClaimsError, ExitCode, UsageError
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_REJECTS, EXIT_LOCKED = (ExitCode.OK, ExitCode.FAILED, ExitCode.USAGE,
+                                                             ExitCode.REJECTS, ExitCode.LOCKED)
 
 # Modules that add subcommands: each defines ``register(subparsers) -> None`` and sets
 # ``func`` on its parser (a callable taking the parsed args and returning an exit code).
@@ -113,15 +119,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     try:
         parse_fields(args.fields)
     except FieldMappingError as exc:
-        print(f"claims run: --fields: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        raise UsageError(f"--fields: {exc}") from exc
     out = Path(args.out)
     problem = out_problem(out)
     if problem:
         print(f"claims run: {problem}", file=sys.stderr)
         return EXIT_USAGE
     _prefect_defaults()
-    from pipeline.export.lock import DatasetLocked, locked
+    from pipeline.export.lock import locked
     from pipeline.flows.runners import parse_runner
 
     try:
@@ -132,9 +137,6 @@ def cmd_run(args: argparse.Namespace) -> int:
     try:
         with stop_on_signals(), locked(out, wait=args.wait):  # refuse a locked output before anything slow
             return _run(args, spec)
-    except DatasetLocked as exc:
-        print(f"claims run: {exc}", file=sys.stderr)
-        return EXIT_LOCKED
     except PermissionError as exc:
         print(f"claims run: cannot write the dataset in {out}: {exc.strerror} ({exc.filename})", file=sys.stderr)
         return EXIT_FAILED
@@ -145,7 +147,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace, spec: "RunnerSpec") -> int:
     """``claims run`` once the output's lock is held."""
-    from pipeline.flows.server import ServerStartError, early_server
+    from pipeline.flows.server import early_server
     from pipeline.ingest.fields import FieldMappingError
 
     # The Prefect server boots in its own process while this one imports Prefect and, for a
@@ -155,8 +157,7 @@ def _run(args: argparse.Namespace, spec: "RunnerSpec") -> int:
             from pipeline.nlp import warm_up_in_background
 
             warm_up_in_background(args.config)
-        from pipeline.export.dataset import DatasetDamaged, DatasetWriteError
-        from pipeline.flows.extract import InputVanished, extract_corpus, preload, summary_json
+        from pipeline.flows.extract import extract_corpus, preload, summary_json
 
         preload()
         try:
@@ -169,11 +170,7 @@ def _run(args: argparse.Namespace, spec: "RunnerSpec") -> int:
                     task_runner=args.task_runner, follow_links=args.follow_links,
                     fields=args.fields)
         except FieldMappingError as exc:
-            print(f"claims run: [input] fields in the config: {exc}", file=sys.stderr)
-            return EXIT_USAGE
-        except (ServerStartError, DatasetWriteError, DatasetDamaged, InputVanished) as exc:
-            print(f"claims run: {exc}", file=sys.stderr)
-            return EXIT_FAILED
+            raise UsageError(f"[input] fields in the config: {exc}") from exc
     print(summary_json(summary))
     return EXIT_REJECTS if summary.rejected else EXIT_OK
 
@@ -190,8 +187,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     parser = argparse.ArgumentParser(
         prog="claims", description="Extract who said what (and the figures, dates and places involved) from news articles.",
-        epilog="Exit codes: 0 ok, 1 failed, 2 usage, 3 some input rejected, 4 output locked by another run, "
-               "130 / 143 stopped by Ctrl-C / SIGTERM (nothing half-written).")
+        epilog=ExitCode.describe() + " A stopped run leaves nothing half-written.")
     sub = parser.add_subparsers(dest="command", required=True)
 
     run = sub.add_parser("run", help="extract claims from a corpus into a parquet dataset",
@@ -225,9 +221,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``claims`` console script."""
+    """Entry point of the ``claims`` console script: runs the subcommand, and turns a
+    :class:`ClaimsError` into its message on stderr and its exit code."""
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return int(args.func(args))
+    except ClaimsError as exc:
+        print(f"claims {args.command}: {exc}", file=sys.stderr)
+        return int(exc.exit_code)
 
 
 # Set by console_main: the process ends as soon as the command returns.

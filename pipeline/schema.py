@@ -132,6 +132,10 @@ PLACES = _schema("One row per place mention, resolved against the offline gazett
     Column("geonameid", pa.int64(), "GeoNames id of the resolved place."),
     Column("lat", pa.float64(), "Latitude of the resolved place (WGS84)."),
     Column("lon", pa.float64(), "Longitude of the resolved place (WGS84)."),
+    Column("mention_kind", pa.string(), "What the words are: `name` (a place name, \"Ottawa\"), `demonym` "
+           "(\"Canadian\") or `in_name` (a place word inside another name: \"Seattle\" of \"Seattle "
+           "Seahawks\", \"US\" of \"US dollars\"; a demonym there is left unresolved, \"French\" of "
+           "\"French Quarter\"). Filter on `name` for places the text speaks of."),
 ])
 
 REJECTS = _schema("One row per input record that a run did not process, with the reason; the rejects of every run are kept (`run_id`).", [
@@ -167,7 +171,7 @@ def _counted(key: str) -> pa.DataType:
 
 
 SPEAKERS = _schema("One row per speaker across the whole dataset: the claims of every article linked to one identity (rebuilt from `claims` and `articles` each time the dataset is published).", [
-    Column("speaker_id", pa.string(), "Stable id of the speaker: a hash of its normalized name (and, for a name kept to one article, of the article; for a namesake told apart by role, of its role field).", False),
+    Column("speaker_id", pa.string(), "Stable id of the speaker: a hash of its merge key, its normalized name (with the article for a name kept to one article, the fields of its roles for a namesake told apart by role).", False),
     Column("name", pa.string(), "Canonical name: the full name used most often (\"Donald Trump\"), or the organization's or group's most common spelling.", False),
     Column("speaker_type", pa.string(), "`person`, `organization` or `group`: the type most of its claims give it."),
     Column("scope", pa.string(), "`corpus` when claims of any article merge into it (a full name, a named organization or group); `article` when its name is too weak to merge across articles (a surname alone, an unnamed role, a generic group like \"officials\").", False),
@@ -176,8 +180,8 @@ SPEAKERS = _schema("One row per speaker across the whole dataset: the claims of 
     Column("roles", _counted("role"), "The roles it was given (`claims.speaker_role`), with the number of claims for each, most frequent first.", False),
     Column("gender", pa.string(), "`female`, `male` or `unknown` for a person (see the README: pronouns and titles in the text first, then the first name); null for organizations and groups."),
     Column("gender_source", pa.string(), "What decided `gender`: `text` (pronouns, titles, role nouns referring to the speaker), `first_name` (the offline first-name resource), or null when unknown."),
-    Column("female_cues", pa.int64(), "Words marking the speaker female across its articles (`claims.speaker_female_cues`, once per article).", False),
-    Column("male_cues", pa.int64(), "Words marking the speaker male across its articles.", False),
+    Column("articles_female", pa.int64(), "Articles whose words referring to the speaker mark them female: at least three times as many female cues as male ones (`claims.speaker_female_cues`, `speaker_male_cues`). Each article is one vote for `gender`.", False),
+    Column("articles_male", pa.int64(), "Articles whose words referring to the speaker mark them male (three to one).", False),
     Column("n_claims", pa.int64(), "Claims attributed to the speaker.", False),
     Column("n_articles", pa.int64(), "Articles with at least one of its claims.", False),
     Column("n_quotes", pa.int64(), "Distinct quotations (`quotes`) among its claims: syndicated copies counted once.", False),
@@ -186,7 +190,7 @@ SPEAKERS = _schema("One row per speaker across the whole dataset: the claims of 
 ])
 
 QUOTES = _schema("One row per quotation across the dataset (`claims.quote_id`): the same words by the same speaker counted once however many articles carry them.", [
-    Column("quote_id", pa.string(), "Stable id of the quotation: a hash of its speaker and its normalized first wording.", False),
+    Column("quote_id", pa.string(), "Stable id of the quotation: from its words (the smallest `claims.quote_key` among its wordings) and its speaker, so a copy printed later or earlier leaves it unchanged.", False),
     Column("speaker_id", pa.string(), "Who said it (`speakers.speaker_id`); null when no speaker was named."),
     Column("speaker", pa.string(), "The speaker's canonical name (`speakers.name`); empty when none was named.", False),
     Column("text", pa.string(), "The words as the earliest article printed them (`claims.content`).", False),

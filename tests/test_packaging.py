@@ -45,6 +45,12 @@ def test_models_are_found_through_the_data_package():
     assert model_file("lexicon", "speakers.toml").is_file()
 
 
+def test_no_module_finds_shipped_data_by_its_place_in_the_checkout():
+    offenders = [str(path.relative_to(ROOT)) for path in (ROOT / "pipeline").rglob("*.py")
+                 if '/ "models"' in path.read_text(encoding="utf-8")]
+    assert not offenders, f"use pipeline.resources.model_file(...) in {offenders}"
+
+
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
     """The project's wheel, built from this checkout without network access."""

@@ -38,6 +38,8 @@ SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
 _INITIAL = re.compile(r"^[A-Z]\.$")
 _WORD = re.compile(r"[a-z]+(?:-[a-z]+)*")
 _SUBJECTS = ("nsubj", "nsubjpass")
+# Types the attribution gives a surname alone: a person, or by mistake an organization or a group
+_NAMED_TYPES = ("person", "organization", "group", None)
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,10 @@ def load_gender_lexicon(path: Path | str = GENDER_LEXICON, titles_path: Path | s
         raw = tomllib.load(fh)
     with open(titles_path, "rb") as fh:
         titles = tomllib.load(fh).get("titles", [])
-    words = lambda table, key: frozenset(w.lower() for w in raw.get(table, {}).get(key, ()))  # noqa: E731
+
+    def words(table: str, key: str) -> frozenset[str]:
+        return frozenset(w.lower() for w in raw.get(table, {}).get(key, ()))
+
     hon_f, hon_m = words("honorifics", "female"), words("honorifics", "male")
     return GenderLexicon(hon_f, hon_m, words("role_nouns", "female"), words("role_nouns", "male"),
                          words("pronouns", "female"), words("pronouns", "male"),
@@ -82,8 +87,11 @@ def role_cues(role: str | None, lex: GenderLexicon) -> tuple[int, int]:
         return 0, 0
     low = role.lower()
     words = set(_WORD.findall(low))
-    phrases = lambda nouns: any((n in words) if " " not in n else (n in low) for n in nouns)  # noqa: E731
-    return int(phrases(lex.female_roles)), int(phrases(lex.male_roles))
+
+    def holds(nouns: frozenset[str]) -> int:
+        return int(any((n in words) if " " not in n else (n in low) for n in nouns))
+
+    return holds(lex.female_roles), holds(lex.male_roles)
 
 
 class _ArticleNames:
@@ -145,17 +153,33 @@ class _ArticleNames:
         by_first = self.forms.get(surname.casefold())
         if not by_first:
             return None
+        # a first name counts when the article tags it a person with this surname, or when the
+        # first-name resource knows it ("Donald"; not "Post" in "Huffington Post Trump")
+        tagged = self.person_firsts.get(surname.casefold(), set())
+        known = known_first_names([f for f in by_first if f not in tagged])
+        by_first = {f: forms for f, forms in by_first.items() if f in tagged or f in known}
+        if not by_first:
+            return None
         ranked = sorted(by_first.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))
         top_first, top_forms = ranked[0]
         if len(ranked) > 1 and sum(top_forms.values()) < 3 * sum(ranked[1][1].values()):
-            return None
-        if top_first not in self.person_firsts.get(surname.casefold(), set()):
             return None
         return min(top_forms.items(), key=lambda kv: (-kv[1], kv[0]))[0]
 
     def shared_surname(self, surname: str, first: str) -> bool:
         """Whether another first name is used with ``surname`` in the article."""
         return any(f != first for f in self.forms.get(surname, {}))
+
+
+def known_first_names(names: list[str]) -> set[str]:
+    """The names the first-name resource holds for at least ``first_name_min_count`` people."""
+    if not names:
+        return set()
+    from pipeline.corpus.first_names import first_names
+    from pipeline.corpus.gender import gender_settings
+
+    least = gender_settings().first_name_min_count
+    return {n for n, (_, people) in first_names().lookup(names).items() if people >= least}
 
 
 def _honorific(tok: Token) -> str:
@@ -176,7 +200,7 @@ def link_claims(doc: Doc, claims: list[dict[str, Any]], lex: GenderLexicon | Non
     surnames: set[str] = set()
     for c in claims:
         speaker = (c.get("speaker") or "").strip()
-        if c.get("speaker_type") in ("person", "organization", None) and is_surname_only(speaker):
+        if c.get("speaker_type") in _NAMED_TYPES and is_surname_only(speaker):
             surnames.add(speaker.casefold())
         elif c.get("speaker_type") == "person" and len(speaker.split()) >= 2:
             surnames.add(speaker.split()[-1].casefold())
@@ -185,7 +209,7 @@ def link_claims(doc: Doc, claims: list[dict[str, Any]], lex: GenderLexicon | Non
     persons: dict[str, list[dict[str, Any]]] = {}
     for c in claims:
         speaker = (c.get("speaker") or "").strip()
-        if is_surname_only(speaker) and c.get("speaker_type") in ("person", "organization", None):
+        if is_surname_only(speaker) and c.get("speaker_type") in _NAMED_TYPES:
             full = names.full_name(speaker)
             if full is not None:
                 c["speaker_full_name"] = full

@@ -15,6 +15,7 @@ import os
 import re
 import sqlite3
 import tempfile
+import threading
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
@@ -69,6 +70,9 @@ class FirstNames:
         self._path = _cache_path(Path(directory) if directory else cache_dir())
         self._con: sqlite3.Connection | None = None
         self._memory: dict[str, tuple[float, int]] | None = None
+        self._seen: dict[str, tuple[float, int] | None] = {}
+        # one connection for the process, used by whichever thread runs a task, one at a time
+        self._lock = threading.Lock()
 
     def _open(self) -> None:
         if self._con is not None or self._memory is not None:
@@ -77,7 +81,7 @@ class FirstNames:
             try:
                 if not self._path.is_file():
                     _build(self._path)
-                con = sqlite3.connect(f"file:{self._path}?mode=ro", uri=True)
+                con = sqlite3.connect(f"file:{self._path}?mode=ro", uri=True, check_same_thread=False)
                 con.execute("SELECT count(*) FROM names WHERE name = 'x'").fetchone()
                 self._con = con
                 return
@@ -95,13 +99,22 @@ class FirstNames:
         wanted = sorted({n.casefold() for n in names if n})
         if not wanted:
             return {}
-        self._open()
+        with self._lock:
+            new = [n for n in wanted if n not in self._seen]
+            if new:
+                self._open()
+                found = self._query(new)
+                for n in new:
+                    self._seen[n] = found.get(n)
+            return {n: self._seen[n] for n in wanted if self._seen[n] is not None}
+
+    def _query(self, names: list[str]) -> dict[str, tuple[float, int]]:
         if self._memory is not None:
-            return {n: self._memory[n] for n in wanted if n in self._memory}
-        out: dict[str, tuple[float, int]] = {}
+            return {n: self._memory[n] for n in names if n in self._memory}
         assert self._con is not None
-        for k in range(0, len(wanted), 500):
-            chunk = wanted[k:k + 500]
+        out: dict[str, tuple[float, int]] = {}
+        for k in range(0, len(names), 500):
+            chunk = names[k:k + 500]
             rows = self._con.execute(
                 f"SELECT name, p_female, people FROM names WHERE name IN ({','.join('?' * len(chunk))})", chunk)
             out.update({n: (p, c) for n, p, c in rows})

@@ -1,10 +1,11 @@
 """A person's gender: text evidence first, the first name second, ``unknown`` when weak or conflicting.
 
-The text cues are counted per article (``pipeline.corpus.evidence``) and summed over the
-speaker's articles. The first name, when the offline resource (``pipeline.corpus.first_names``)
-reads it confidently, adds ``first_name_weight`` cues to its side. The larger side wins when it
-holds at least ``text_share`` of all cues; otherwise (no cue, or cues on both sides in similar
-numbers) the gender is ``unknown``. Settings in ``models/corpus.toml`` under ``[gender]``.
+The text cues are counted per article (``pipeline.corpus.evidence``); each article votes for the
+side that holds at least ``text_share`` of its cues. The first name, when the offline resource
+(``pipeline.corpus.first_names``) reads it confidently, casts ``first_name_weight`` votes. The
+larger side wins when it holds at least ``text_share`` of all votes; otherwise (no vote, or votes
+on both sides, e.g. the text of one article against the first name) the gender is ``unknown``.
+Settings in ``models/corpus.toml`` under ``[gender]``.
 """
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ class GenderSettings:
     """Thresholds of the gender decision."""
 
     text_share: float = 0.75
-    first_name_weight: int = 2
+    first_name_weight: int = 1
     first_name_probability: float = 0.9
     first_name_min_count: int = 50
 
@@ -61,13 +62,14 @@ def _side(f: int, m: int, share: float) -> str | None:
     return "female" if f > m else "male"
 
 
-def decide(female_cues: int, male_cues: int, by_name: str | None,
+def decide(female_votes: int, male_votes: int, by_name: str | None,
            settings: GenderSettings = GenderSettings()) -> tuple[str, str | None]:
-    """``(gender, source)``: gender ``female``/``male``/``unknown``; source ``text`` when the text
-    cues alone give that gender, ``first_name`` when the first name was needed, None when unknown."""
-    f = female_cues + (settings.first_name_weight if by_name == "female" else 0)
-    m = male_cues + (settings.first_name_weight if by_name == "male" else 0)
+    """``(gender, source)`` from the text's votes (articles) and the first name's reading: gender
+    ``female``/``male``/``unknown``; source ``text`` when the text alone gives that gender,
+    ``first_name`` when the first name was needed, None when unknown."""
+    f = female_votes + (settings.first_name_weight if by_name == "female" else 0)
+    m = male_votes + (settings.first_name_weight if by_name == "male" else 0)
     gender = _side(f, m, settings.text_share)
     if gender is None:
         return "unknown", None
-    return gender, "text" if _side(female_cues, male_cues, settings.text_share) == gender else "first_name"
+    return gender, "text" if _side(female_votes, male_votes, settings.text_share) == gender else "first_name"

@@ -19,17 +19,13 @@ import random
 import re
 import unicodedata
 import zlib
-from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
 from difflib import SequenceMatcher
-from typing import Callable, Iterable, Sequence
+from typing import Iterable, Sequence
 
 from pipeline.corpus.ids import stable_id
-from pipeline.corpus.records import ClaimRef, Speaker
 
 _PUNCT = re.compile(r"[^\w\s']+")
-_FAR_FUTURE = date.max
 # A band value shared by more wordings than this is no evidence of copying (a stock phrase).
 MAX_BUCKET = 100
 _MERSENNE = (1 << 61) - 1
@@ -56,7 +52,9 @@ def quote_signature(content: str) -> tuple[str, list[int] | None]:
         return key, None
     bases = {zlib.crc32(" ".join(words[k:k + 3]).encode("utf-8")) for k in range(len(words) - 2)}
     mins = [min((a * x + b) % _MERSENNE for x in bases) for a, b in _HASHES]
-    sketch = [((mins[i] * 0x9E3779B97F4A7C15 + mins[i + 1]) & 0x7FFFFFFFFFFFFFFF) for i in range(0, len(mins), ROWS)]
+    # each band's value carries its band number in its top bits: equal values = the same band
+    sketch = [(b << 59) | ((mins[i] * 0x9E3779B97F4A7C15 + mins[i + 1]) & ((1 << 59) - 1))
+              for b, i in enumerate(range(0, len(mins), ROWS))]
     return key, sketch
 
 
@@ -66,124 +64,48 @@ def similarity(a: Sequence[str], b: Sequence[str]) -> float:
 
 
 @dataclass(slots=True, eq=False)
-class _Item:
-    """One distinct wording by one speaker."""
+class Wording:
+    """One distinct wording by one speaker (claims with the same words and the same speaker key):
+    ``owner`` is the speaker id when that speaker merges across articles, ``name`` the speaker
+    key (the speaker id, or ``name:`` and the name of a speaker kept to its article)."""
 
-    key: str
-    sketch: list[int] | None
-    corpus_speaker: str | None  # speaker id when the speaker merges across articles
-    speaker_key: str            # the speaker id, or the name kept to an article
-    claims: list[ClaimRef]
-    parent: int = -1
-
-
-@dataclass(slots=True, eq=False)
-class Quote:
-    """One quotation: its id, its speaker and the claims that carry it, earliest first."""
-
-    quote_id: str
-    speaker_id: str | None
-    claims: list[ClaimRef]
-    wordings: int
+    owner: str | None
+    name: str
+    words: list[str] | None = None
 
 
-def _earliest(c: ClaimRef) -> tuple:
-    return (c.published or _FAR_FUTURE, c.article_id, c.claim_index)
-
-
-def link_quotes(claims: Iterable[ClaimRef], speaker_of: dict[str, str], speakers: dict[str, Speaker],
-                words_of: Callable[[ClaimRef], list[str]] | None = None, threshold: float = 0.8,
-                min_words: int = 6) -> tuple[dict[str, str], list[Quote]]:
-    """Group claims into quotations: returns ``claim_id -> quote_id`` and the quotations.
-
-    ``speaker_of`` maps claim ids to speaker ids and ``speakers`` speaker ids to speakers (as
-    :func:`pipeline.corpus.speakers.link_speakers` returns them). Claims carry their signature
-    (``quote_key``, ``quote_sketch``); ``words_of`` gives a claim's normalized words for the
-    word-by-word comparison of candidates (default: normalize its content).
-    """
-    words_of = words_of or (lambda c: normalize_quote(c.content).split())
-    items: list[_Item] = []
-    index: dict[tuple[str, str, str], int] = {}
-    for c in claims:
-        sid = speaker_of.get(c.claim_id)
-        sp = speakers.get(sid) if sid else None
-        family = sp.family if sp is not None else ""
-        corpus = sid if sp is not None and sp.scope == "corpus" else None
-        skey = corpus or ("name:" + family)
-        k = (family, c.quote_key or "", skey)
-        i = index.get(k)
-        if i is None:
-            i = index[k] = len(items)
-            items.append(_Item(c.quote_key or "", c.quote_sketch, corpus, skey, [], len(items)))
-        items[i].claims.append(c)
-
-    owner = [it.corpus_speaker for it in items]
-    names = [{it.speaker_key} for it in items]
+def merge_wordings(wordings: list[Wording], pairs: Iterable[tuple[int, int]]) -> list[int]:
+    """Union the wordings of ``pairs`` (in order) where their speakers are compatible; returns the
+    representative (lowest index) of each wording's quotation. A quotation never joins two corpus
+    speakers, nor two different names kept to their articles; a name kept to its article (a
+    surname alone) joins a corpus speaker."""
+    parent = list(range(len(wordings)))
+    owner = [w.owner for w in wordings]
+    names = [{w.name} for w in wordings]
 
     def find(i: int) -> int:
-        while items[i].parent != i:
-            items[i].parent = items[items[i].parent].parent
-            i = items[i].parent
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
         return i
 
-    def union(i: int, j: int) -> None:
+    for i, j in pairs:
         ri, rj = find(i), find(j)
         if ri == rj:
-            return
+            continue
         oi, oj = owner[ri], owner[rj]
-        if oi and oj and oi != oj:
-            return  # two speakers of the corpus: never one quotation
-        if not oi and not oj and names[ri] != names[rj]:
-            return  # two different names kept to their articles ("officials", "Smith")
+        if (oi and oj and oi != oj) or (not oi and not oj and names[ri] != names[rj]):
+            continue
         lo, hi = min(ri, rj), max(ri, rj)
-        items[hi].parent = lo
+        parent[hi] = lo
         owner[lo] = oi or oj
         names[lo] |= names[hi]
+    return [find(i) for i in range(len(wordings))]
 
-    # the same words in one family: the corpus speaker first, so that surname-only copies join it
-    same: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for (family, key, _), i in index.items():
-        same[(family, key)].append(i)
-    for idx in same.values():
-        if len(idx) > 1:
-            idx.sort(key=lambda i: (items[i].corpus_speaker is None, i))
-            for j in idx[1:]:
-                union(idx[0], j)
 
-    # near-identical wordings: candidates share a sketch band inside their family
-    bands: dict[tuple[str, int, int], list[int]] = defaultdict(list)
-    for (family, _, _), i in index.items():
-        sketch = items[i].sketch
-        if sketch:
-            for b, value in enumerate(sketch):
-                bands[(family, b, value)].append(i)
-    words: dict[int, list[str]] = {}
-    tried: set[tuple[int, int]] = set()
-    for members in bands.values():
-        if len(members) < 2 or len(members) > MAX_BUCKET:
-            continue
-        for x, i in enumerate(members):
-            for j in members[x + 1:]:
-                if items[i].key == items[j].key or (i, j) in tried:
-                    continue
-                tried.add((i, j))
-                wi = words.get(i) or words.setdefault(i, words_of(items[i].claims[0]))
-                wj = words.get(j) or words.setdefault(j, words_of(items[j].claims[0]))
-                short, total = min(len(wi), len(wj)), len(wi) + len(wj)
-                if short < min_words or 2 * short / total < threshold:
-                    continue
-                if similarity(wi, wj) >= threshold:
-                    union(i, j)
-
-    groups: dict[int, list[int]] = defaultdict(list)
-    for i in range(len(items)):
-        groups[find(i)].append(i)
-    quotes = []
-    for root, members in groups.items():
-        tagged = sorted(((c, m) for m in members for c in items[m].claims), key=lambda cm: _earliest(cm[0]))
-        first, first_item = tagged[0][0], items[tagged[0][1]]
-        speaker_id = owner[root] or speaker_of.get(first.claim_id)
-        qid = stable_id("quote", owner[root] or first_item.speaker_key, first_item.key)
-        quotes.append(Quote(qid, speaker_id, [c for c, _ in tagged], len({items[m].key for m in members})))
-    links = {c.claim_id: q.quote_id for q in quotes for c in q.claims}
-    return links, quotes
+def near_identical(a: Sequence[str], b: Sequence[str], threshold: float, min_words: int) -> bool:
+    """Whether two normalized wordings are the same quotation as edited by a copy desk."""
+    short, total = min(len(a), len(b)), len(a) + len(b)
+    if short < min_words or 2 * short / total < threshold:
+        return False
+    return similarity(a, b) >= threshold

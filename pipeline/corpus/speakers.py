@@ -1,6 +1,7 @@
 """One speaker across the corpus: merge the claims' speakers into identities, precision first.
 
-The rules, applied to ``ClaimRef`` records (pure functions, no I/O):
+The rules (pure functions over names and roles, applied to a whole claims table by
+``pipeline.corpus.link``):
 
 - A person with a full name merges across articles on that name, compared without titles,
   accents, case and possessives ("President Donald Trump's" = "Donald Trump"). A middle name or
@@ -22,15 +23,12 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
 
 from pipeline.corpus.evidence import is_surname_only, load_gender_lexicon
-from pipeline.corpus.records import ClaimRef, Speaker
-from pipeline.corpus.ids import stable_id
 from pipeline.nlp import MODELS_DIR
 
 ROLES_LEXICON = MODELS_DIR / "lexicon" / "roles.toml"
@@ -42,6 +40,12 @@ _TOKEN = re.compile(r"[^\s]+")
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 _NON_WORD = re.compile(r"[^\w\s&-]")
 _SPACE = re.compile(r"\s+")
+_DIGIT = re.compile(r"\d")
+# No person's name in the news has more words than this (titles included): longer is a phrase.
+MAX_NAME_WORDS = 8
+_ROLE_WORD = re.compile(r"[a-z]+(?:-[a-z]+)*")
+# Where a role's head noun phrase ends: "senator | from Ohio", "professor | of law", "aide |, who".
+_ROLE_TAIL = re.compile(r"[,;(]| (?:of|for|from|at|in|with|to|on|who|whose|that|since|during)\b")
 
 
 @dataclass(frozen=True)
@@ -51,14 +55,35 @@ class RoleFields:
     words: dict[str, frozenset[str]]
     compatible: frozenset[frozenset[str]]
 
-    def of(self, role: str | None) -> frozenset[str]:
-        """The fields a role string belongs to ("Republican presidential nominee" -> politics)."""
+    def __post_init__(self) -> None:
+        by_word: dict[str, set[str]] = defaultdict(set)
+        phrases: list[tuple[str, str]] = []
+        for f, ws in self.words.items():
+            for w in ws:
+                if " " in w:
+                    phrases.append((w, f))
+                else:
+                    by_word[w].add(f)
+        object.__setattr__(self, "_by_word", {w: frozenset(fs) for w, fs in by_word.items()})
+        object.__setattr__(self, "_phrases", tuple(phrases))
+        object.__setattr__(self, "of", lru_cache(maxsize=65536)(self._of))
+
+    def _of(self, role: str | None) -> frozenset[str]:
+        """The fields of a role's head nouns ("Republican presidential nominee" -> politics,
+        "professor of law" -> academia, "farmer and professor" -> public and academia); words
+        that only modify the head ("Student loans") say nothing."""
         if not role:
             return frozenset()
-        low = role.lower()
-        toks = set(re.findall(r"[a-z]+(?:-[a-z]+)*", low))
-        return frozenset(f for f, words in self.words.items()
-                         if any((w in toks) if " " not in w else (w in low) for w in words))
+        segment = _ROLE_TAIL.split(role.lower(), maxsplit=1)[0]
+        found: set[str] = set()
+        for conjunct in segment.split(" and "):
+            words = _ROLE_WORD.findall(conjunct)
+            if words:
+                found |= self._by_word.get(words[-1], frozenset())
+        for phrase, f in self._phrases:
+            if phrase in segment:
+                found.add(f)
+        return frozenset(found)
 
 
 @lru_cache(maxsize=4)
@@ -71,8 +96,11 @@ def load_role_fields(path: Path | str = ROLES_LEXICON) -> RoleFields:
     return RoleFields(words, pairs)
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Lower case without accents, curly apostrophes made straight."""
+    if text.isascii():
+        return text.casefold()
     text = unicodedata.normalize("NFKD", text.replace("’", "'"))
     return "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
 
@@ -82,23 +110,28 @@ def person_name(name: str) -> tuple[str, str, str, str] | None:
     """``(first, middle, last, suffix)`` of a full person name, folded, titles and possessive
     dropped ("Sen. Elizabeth A. Warren's" -> ("elizabeth", "a", "warren", "")); None when it
     is not a name of at least a first and a last word."""
+    if _DIGIT.search(name):
+        return None
+    words = _POSSESSIVE.sub("", name.strip()).replace(",", " ").split()
+    if len(words) > MAX_NAME_WORDS:
+        return None
     titles = load_gender_lexicon().titles
-    words = [w for w in _TOKEN.findall(_POSSESSIVE.sub("", name.strip()))]
-    while words and fold(words[0]).rstrip(".") in titles:
+    while words and words[0].lower().rstrip(".") in titles:
         words = words[1:]
-    words = [w.strip(",") for w in words if w.strip(",")]
     suffix = ""
-    if len(words) > 2 and fold(words[-1]).rstrip(".") in SUFFIXES:
-        suffix = fold(words.pop()).rstrip(".")
+    if len(words) > 2 and words[-1].lower().rstrip(".") in SUFFIXES:
+        suffix = words.pop().lower().rstrip(".")
     if len(words) < 2:
         return None
     for w in words:
-        if not (w[0].isupper() or fold(w) in PARTICLES) or any(ch.isdigit() for ch in w):
+        if not (w[0].isupper() or w.lower() in PARTICLES):
             return None
-    first, last = fold(words[0]).rstrip("."), fold(words[-1])
+    folded = [fold(w) for w in words]
+    first, last = folded[0].rstrip("."), folded[-1]
     # "Loretta E. Lynch": middle initials; "Hillary Rodham Clinton": a middle name, read by its initial
-    middle = "".join(fold(w)[0] for w in words[1:-1] if fold(w) not in PARTICLES)
-    particles = [fold(w) for w in words[1:-1] if fold(w) in PARTICLES]
+    inner = folded[1:-1]
+    middle = "".join(w[0] for w in inner if w not in PARTICLES)
+    particles = [w for w in inner if w in PARTICLES]
     if particles:  # "Ludwig van Beethoven": the particle belongs to the last name
         last = " ".join(particles + [last])
     if len(first) < 2 or len(last) < 2:
@@ -106,6 +139,7 @@ def person_name(name: str) -> tuple[str, str, str, str] | None:
     return first, middle, last, suffix
 
 
+@lru_cache(maxsize=65536)
 def organization_key(name: str) -> str:
     """The normalized name organizations and groups merge on ("The White House" -> "white house",
     "U.S. Senate's" -> "us senate")."""
@@ -125,83 +159,45 @@ def is_proper(name: str) -> bool:
     return any(w[:1].isupper() for w in words) and fold(name) not in PRONOUNS
 
 
-def _most_common(counter: Counter[str]) -> str:
-    return min(counter.items(), key=lambda kv: (-kv[1], len(kv[0]), kv[0]))[0]
+@dataclass(frozen=True)
+class SpeakerName:
+    """How one (speaker, type, full name) of a claim merges: ``kind`` is ``person`` (on ``base``,
+    with its ``middle``), ``org`` (a named organization or group, on ``base``), ``surname_org``
+    (one capitalized word typed an organization: a surname alone when a person of the corpus has
+    it as last name, else an organization) or ``article`` (kept to its article, on ``base``);
+    ``family`` is what its quotations are matched with surname-only speakers by."""
+
+    kind: str
+    base: str
+    middle: str = ""
+    family: str = ""
 
 
-def _person_display(claim: ClaimRef) -> str:
-    return claim.speaker_full_name or claim.speaker
+@lru_cache(maxsize=65536)
+def classify(speaker: str, speaker_type: str | None, full_name: str | None) -> SpeakerName | None:
+    """The merge class of a claim's speaker (None when the claim names no speaker)."""
+    speaker = (speaker or "").strip()
+    if not speaker:
+        return None
+    name = person_name(full_name) if full_name else None
+    if name is None and speaker_type == "person" and not is_surname_only(speaker):
+        name = person_name(speaker)
+    if name is not None:
+        first, middle, last, suffix = name
+        return SpeakerName("person", f"{first}|{last}|{suffix}", middle, last)
+    key = organization_key(speaker) or fold(speaker)
+    if speaker_type in ("organization", "group") and is_proper(speaker):
+        return SpeakerName("surname_org" if is_surname_only(speaker) else "org", key, "", key)
+    return SpeakerName("article", key, "", fold(speaker) if is_surname_only(speaker) else key)
 
 
-def link_speakers(claims: Iterable[ClaimRef], fields: RoleFields | None = None) -> tuple[dict[str, str], list[Speaker]]:
-    """Link every claim with a speaker to one ``Speaker``: returns ``claim_id -> speaker_id`` and
-    the speakers (each with its claims)."""
-    fields = fields or load_role_fields()
-    persons: dict[tuple[str, str, str], dict[str, list[ClaimRef]]] = defaultdict(lambda: defaultdict(list))
-    rest: list[ClaimRef] = []
-    for c in claims:
-        speaker = (c.speaker or "").strip()
-        if not speaker:
-            continue
-        name = person_name(c.speaker_full_name) if c.speaker_full_name else None
-        if name is None and c.speaker_type == "person" and not is_surname_only(speaker):
-            name = person_name(speaker)
-        if name is not None:
-            first, middle, last, suffix = name
-            persons[(first, last, suffix)][middle].append(c)
-        else:
-            rest.append(c)
-    surnames = {last for _, last, _ in persons}
-    others: dict[tuple[str, str, str | None], list[ClaimRef]] = defaultdict(list)
-    for c in rest:
-        speaker = c.speaker.strip()
-        # One capitalized word typed an organization may be a surname alone ("Trump" tagged ORG):
-        # when a person of the corpus has it as last name it stays in its article.
-        named = c.speaker_type in ("organization", "group") and is_proper(speaker) and not (
-            is_surname_only(speaker) and fold(speaker) in surnames)
-        if named:
-            others[("org", organization_key(speaker), None)].append(c)
-        else:
-            # a surname alone, an unnamed role, a generic group, an unresolved pronoun: this article only
-            others[("article", organization_key(speaker) or fold(speaker), c.article_id)].append(c)
-
-    speakers: list[Speaker] = []
-    for (first, last, suffix), by_middle in persons.items():
-        speakers.extend(_person_speakers(first, last, suffix, by_middle, fields))
-    for (scope, key, article_id), group in others.items():
-        speakers.append(_other_speaker(scope, key, article_id, group))
-    links = {c.claim_id: s.speaker_id for s in speakers for c in s.claims}
-    return links, speakers
-
-
-def _person_speakers(first: str, last: str, suffix: str, by_middle: dict[str, list[ClaimRef]],
-                     fields: RoleFields) -> list[Speaker]:
-    middles = [m for m in by_middle if m]
-    groups: list[tuple[tuple[str, ...], list[ClaimRef]]] = []
-    if len(middles) <= 1:
-        groups.append(((first, last, suffix), [c for cs in by_middle.values() for c in cs]))
-    else:
-        # two different middle names: each its own person; the bare name is ambiguous, kept apart
-        for m, cs in sorted(by_middle.items()):
-            groups.append(((first, m, last, suffix) if m else (first, last, suffix), cs))
-    out: list[Speaker] = []
-    for key, cs in groups:
-        for sub_key, sub in _split_by_role(cs, fields):
-            sid = stable_id("speaker", "person", *key, *sub_key)
-            out.append(Speaker(sid, _most_common(Counter(_person_display(c) for c in sub)), "person",
-                               "corpus", None, sub, family=last))
-    return out
-
-
-def _split_by_role(claims: list[ClaimRef], fields: RoleFields) -> list[tuple[tuple[str, ...], list[ClaimRef]]]:
-    """Namesakes told apart by the fields of their roles: ``[(id suffix, claims)]``; the namesake
-    with the most articles keeps the plain id (suffix ``()``)."""
-    by_article: dict[str, set[str]] = defaultdict(set)
-    for c in claims:
-        by_article[c.article_id] |= fields.of(c.speaker_role)
+def split_by_role(by_article: dict[str, frozenset[str]], fields: RoleFields) -> dict[str, str]:
+    """Namesakes told apart by the fields of their roles: for the articles of one full name (each
+    with the fields of its roles), ``article -> id suffix`` of the articles that go to another
+    namesake than the main one (the one in the most articles); empty when they are one person."""
     present = sorted({f for fs in by_article.values() for f in fs})
     if len(present) < 2:
-        return [((), claims)]
+        return {}
     parent = {f: f for f in present}
 
     def find(f: str) -> str:
@@ -216,9 +212,9 @@ def _split_by_role(claims: list[ClaimRef], fields: RoleFields) -> list[tuple[tup
             parent[max(ra, rb)] = min(ra, rb)
 
     for fs in by_article.values():
-        fs_sorted = sorted(fs)
-        for other in fs_sorted[1:]:
-            union(fs_sorted[0], other)
+        ordered = sorted(fs)
+        for other in ordered[1:]:
+            union(ordered[0], other)
     for i, a in enumerate(present):
         for b in present[i + 1:]:
             if frozenset((a, b)) in fields.compatible:
@@ -227,27 +223,11 @@ def _split_by_role(claims: list[ClaimRef], fields: RoleFields) -> list[tuple[tup
     for f in present:
         components[find(f)].add(f)
     if len(components) == 1:
-        return [((), claims)]
-    articles_of: dict[str, set[str]] = defaultdict(set)
-    for aid, fs in by_article.items():
+        return {}
+    articles_of: dict[str, int] = defaultdict(int)
+    for fs in by_article.values():
         if fs:
-            articles_of[find(next(iter(fs)))].add(aid)
-    ranked = sorted(components, key=lambda r: (-len(articles_of[r]), sorted(components[r])))
-    main = ranked[0]
-    assign = {aid: find(next(iter(fs))) if fs else main for aid, fs in by_article.items()}
-    out = []
-    for root in ranked:
-        sub = [c for c in claims if assign[c.article_id] == root]
-        out.append(((() if root == main else ("+".join(sorted(components[root])),)), sub))
-    return out
-
-
-def _other_speaker(scope: str, key: str, article_id: str | None, claims: list[ClaimRef]) -> Speaker:
-    kind = Counter(c.speaker_type for c in claims).most_common(1)[0][0]
-    name = _most_common(Counter(c.speaker.strip() for c in claims))
-    if scope == "org":
-        sid = stable_id("speaker", "org", key)
-        return Speaker(sid, name, kind, "corpus", None, claims, family=key)
-    sid = stable_id("speaker", "article", article_id, key)
-    family = fold(name) if is_surname_only(name) else key
-    return Speaker(sid, name, kind, "article", article_id, claims, family=family)
+            articles_of[find(min(fs))] += 1
+    main = min(components, key=lambda r: (-articles_of[r], sorted(components[r])))
+    return {aid: "+".join(sorted(components[find(min(fs))])) for aid, fs in by_article.items()
+            if fs and find(min(fs)) != main}

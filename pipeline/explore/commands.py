@@ -8,13 +8,15 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
 
+from pipeline.errors import ExitCode
+
 if TYPE_CHECKING:
     import duckdb
     from rich.table import Table
 
     from pipeline.explore.sql import Result
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = ExitCode.OK, ExitCode.FAILED, ExitCode.USAGE
 
 _EXITS = ("exit codes: 0 ok; 1 failed unexpectedly; 2 wrong usage: no dataset at DATASET (make one with "
           "`claims run INPUT --out DATASET`){}")

@@ -19,7 +19,8 @@ from pipeline.explore import charts
 from pipeline.explore.spans import Mark, context_window, cut_marks, segments
 from pipeline.explore.sql import Dataset, connect, open_dataset
 
-STEPS = ("counts", "speakers", "time", "sources", "figures", "dates and places", "sample", "page")
+STEPS = ("counts", "speakers", "quotations", "time", "sources", "figures", "dates and places", "sample", "page")
+GENDERS = ("female", "male", "unknown")
 
 Rows = list[tuple[Any, ...]]
 
@@ -68,6 +69,11 @@ class ReportData:
     places: Rows
     rejects: Rows
     samples: list[Sample]
+    most_quoted: Rows = field(default_factory=list)
+    gender_totals: dict[str, int] = field(default_factory=dict)
+    gender_granularity: str = "day"
+    gender_labels: list[str] = field(default_factory=list)
+    gender_counts: dict[str, list[int]] = field(default_factory=dict)
 
 
 # `rejects` keeps every run's rejects: the report shows those of the latest run (the input as it is now).
@@ -96,6 +102,8 @@ def _counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         "places": _one(con, "SELECT count(*) FROM places"),
         "rejects": _one(con, f"SELECT count(*) FROM rejects WHERE {_LAST_RUN}"),
         "runs": _one(con, "SELECT count(*) FROM runs"),
+        "linked_speakers": _one(con, "SELECT count(*) FROM speakers"),
+        "quotations": _one(con, "SELECT count(*) FROM quotes"),
     }
 
 
@@ -132,6 +140,29 @@ def _over_time(con: duckdb.DuckDBPyConnection) -> tuple[str, list[str], list[int
     for period, kind, n in rows:
         (direct if kind == "direct" else indirect)[index[period]] += n
     return granularity, [_label(p, granularity) for p in periods], direct, indirect, undated
+
+
+# Distinct quotations by persons, with the gender of their speaker and the date they first appeared.
+_PERSON_QUOTES = ("SELECT q.quote_id, coalesce(s.gender, 'unknown') AS gender, q.first_published FROM quotes q "
+                  "JOIN speakers s ON s.speaker_id = q.speaker_id WHERE s.speaker_type = 'person'")
+
+
+def _gender_over_time(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, int], str, list[str], dict[str, list[int]]]:
+    """Quotations by persons per gender: totals, and counts per period of first appearance."""
+    totals = {g: 0 for g in GENDERS}
+    for gender, n in _all(con, f"SELECT gender, count(*) FROM ({_PERSON_QUOTES}) GROUP BY gender"):
+        totals[gender if gender in totals else "unknown"] += n
+    span = con.execute(f"SELECT min(first_published), max(first_published) FROM ({_PERSON_QUOTES})").fetchone()
+    if span[0] is None:
+        return totals, "day", [], {g: [] for g in GENDERS}
+    granularity, periods = _periods(span[0], span[1])
+    index = {p: i for i, p in enumerate(periods)}
+    counts = {g: [0] * len(periods) for g in GENDERS}
+    for period, gender, n in _all(con, f"SELECT CAST(date_trunc('{granularity}', first_published) AS DATE), gender, "
+                                       f"count(*) FROM ({_PERSON_QUOTES}) WHERE first_published IS NOT NULL "
+                                       "GROUP BY ALL"):
+        counts[gender if gender in counts else "unknown"][index[period]] += n
+    return totals, granularity, [_label(p, granularity) for p in periods], counts
 
 
 def _date_years(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
@@ -242,6 +273,11 @@ def collect(con: duckdb.DuckDBPyConnection, dataset: Dataset, top: int = 15, sam
                               "GROUP BY t ORDER BY n DESC")
     cues = _all(con, "SELECT coalesce(cue, '(none)') AS c, count(*) AS n FROM claims GROUP BY c ORDER BY n DESC, c "
                      "LIMIT ?", [top])
+    on_step("quotations")
+    most_quoted = _all(con, "SELECT name, n_quotes, n_claims, n_articles, coalesce(gender, ''), speaker_type, "
+                            "speaker_id FROM speakers WHERE scope = 'corpus' ORDER BY n_quotes DESC, n_claims DESC, "
+                            "speaker_id LIMIT ?", [top])
+    gender_totals, gender_granularity, gender_labels, gender_counts = _gender_over_time(con)
     on_step("time")
     granularity, labels, direct, indirect, undated = _over_time(con)
     on_step("sources")
@@ -269,7 +305,9 @@ def collect(con: duckdb.DuckDBPyConnection, dataset: Dataset, top: int = 15, sam
         speakers=speakers, organizations=organizations, speaker_types=speaker_types, cues=cues,
         time_granularity=granularity, time_labels=labels, time_direct=direct, time_indirect=indirect,
         undated_claims=undated, sources=sources, units=units, dimensions=dimensions, currencies=currencies,
-        date_years=years, places=places, rejects=rejects, samples=samples)
+        date_years=years, places=places, rejects=rejects, samples=samples, most_quoted=most_quoted,
+        gender_totals=gender_totals, gender_granularity=gender_granularity, gender_labels=gender_labels,
+        gender_counts=gender_counts)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -372,6 +410,42 @@ def _sample_html(s: Sample) -> str:
             f"<blockquote>{body}</blockquote>{figs}</div>")
 
 
+def _share(n: int, total: int) -> float:
+    return round(100.0 * n / total, 1) if total else 0.0
+
+
+def _quotations_html(data: ReportData) -> str:
+    """Most quoted speakers (by speaker_id) and the share of quotations by gender over time."""
+    top = _bars("Most quoted speakers", [(r[0], r[1]) for r in data.most_quoted], ["speaker", "quotations"],
+                note="Distinct quotations per speaker across the corpus (<code>speakers.n_quotes</code>): a "
+                     "quotation printed by several articles counts once.", color=charts.PALETTE[1])
+    if data.most_quoted:
+        top += _numbers(["speaker", "quotations", "claims", "articles", "gender", "type", "speaker_id"],
+                        data.most_quoted, summary="the speakers and their ids")
+    totals = data.gender_totals or {g: 0 for g in GENDERS}
+    all_quotes = sum(totals.values())
+    known = totals.get("female", 0) + totals.get("male", 0)
+    cards = "".join(_card(totals.get(g, 0), f"quotations by {g} speakers ({_share(totals.get(g, 0), all_quotes)} %)")
+                    for g in GENDERS)
+    shares = {g: [_share(n, sum(data.gender_counts[h][i] for h in GENDERS))
+                  for i, n in enumerate(data.gender_counts.get(g, []))] for g in GENDERS}
+    chart = charts.column_chart(data.gender_labels, [(g, shares[g]) for g in GENDERS],
+                                aria="share of quotations by gender over time")
+    rows = [[label, *(data.gender_counts[g][i] for g in GENDERS),
+             *(shares[g][i] for g in GENDERS)] for i, label in enumerate(data.gender_labels)
+            if any(data.gender_counts[g][i] for g in GENDERS)]
+    female_share = _share(totals.get("female", 0), known)
+    return ('<section id="quotations"><h2>Quotations and gender</h2>'
+            f'<div class="cards">{cards}</div>'
+            f'<p class="note">Among quotations whose speaker\'s gender is known, {female_share} % are by women. '
+            'Gender comes from the text first (pronouns, titles and role nouns referring to the speaker), then from '
+            'the first name (offline resource); <code>unknown</code> when the evidence is weak or conflicting '
+            '(see the README).</p>'
+            f'<h3>Share of quotations by gender, per {data.gender_granularity} they first appeared (%)</h3>'
+            + chart + _numbers([data.gender_granularity, *GENDERS, *(f"% {g}" for g in GENDERS)], rows)
+            + f'<div class="grid">{top}</div></section>')
+
+
 def render(data: ReportData) -> str:
     """The report page as one HTML string."""
     c = data.counts
@@ -380,7 +454,8 @@ def render(data: ReportData) -> str:
         _card(c["indirect"], "reported speech"), _card(c["speakers"], "distinct speakers"),
         _card(c["figures"], "figures"), _card(c["figures_in_claims"], "figures inside claims"),
         _card(c["dates"], "dates"), _card(c["places"], "places"), _card(c["words"], "words analysed"),
-        _card(c["rejects"], "rejected inputs")])
+        _card(c["rejects"], "rejected inputs"), _card(c.get("linked_speakers", 0), "speakers across articles"),
+        _card(c.get("quotations", 0), "distinct quotations")])
     per_article = c["claims"] / c["articles"] if c["articles"] else 0.0
     overview = (f'<section id="overview"><h2>Overview</h2><div class="cards">{cards}</div>'
                 f'<p class="note">{per_article:.1f} claims per article; {c["articles_with_claims"]:,} of '
@@ -398,6 +473,8 @@ def render(data: ReportData) -> str:
                 + _bars("Speaker types", data.speaker_types, ["type", "claims"], color=charts.PALETTE[5])
                 + _bars("Reporting cues", data.cues, ["cue", "claims"], color=charts.PALETTE[3])
                 + "</div></section>")
+
+    quotations = _quotations_html(data)
 
     undated = (f" {data.undated_claims:,} claims come from articles without a publication date and are left out."
                if data.undated_claims else "")
@@ -444,6 +521,7 @@ def render(data: ReportData) -> str:
                    + "</section>")
 
     nav = "".join(f'<a href="#{a}">{t}</a>' for a, t in (("overview", "Overview"), ("speakers", "Speakers"),
+                                                            ("quotations", "Quotations and gender"),
                                                             ("time", "Time and sources"), ("figures", "Figures"),
                                                             ("places", "Dates and places"), ("sample", "Sample")))
     name = Path(data.dataset).name or data.dataset
@@ -454,7 +532,7 @@ def render(data: ReportData) -> str:
             f"<title>Claims report: {_e(name)}</title><style>{_CSS}</style></head><body>"
             f'<header class="top"><h1>Claims report: {_e(name)}</h1><p>Dataset {_e(data.dataset)} · version '
             f"{_e(data.version)} · generated {_e(data.generated)}</p></header><nav>{nav}</nav><main>"
-            f"{overview}{speakers}{time_html}{figures}{places}{sample}{rejects}</main></body></html>\n")
+            f"{overview}{speakers}{quotations}{time_html}{figures}{places}{sample}{rejects}</main></body></html>\n")
 
 
 def write_report(dataset: str | Path, out: str | Path | None = None, top: int = 15, sample: int = 40, seed: int = 0,

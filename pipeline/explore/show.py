@@ -15,6 +15,7 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
+from pipeline.errors import UsageError
 from pipeline.explore.spans import Mark, segments
 
 STYLES: dict[str, Style] = {
@@ -31,7 +32,7 @@ ARTICLE_COLUMNS = ("article_id", "doc_id", "title", "published", "source", "auth
                    "input_path", "text")
 
 
-class ArticleNotFound(LookupError):
+class ArticleNotFound(UsageError, LookupError):
     """No article, or more than one, matches the id given (the message lists candidates)."""
 
 

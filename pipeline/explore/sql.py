@@ -18,6 +18,7 @@ from typing import Any
 
 import duckdb
 
+from pipeline.errors import UsageError
 from pipeline.export.dataset import CURRENT, VERSIONS
 from pipeline.schema import TABLES
 
@@ -35,8 +36,18 @@ JOIN_VIEWS: dict[str, str] = {
     for table, singular in _SPAN_TABLES.items()
 }
 
+JOIN_VIEWS["claim_speakers"] = ("One row per claim with its speaker across the corpus: the claim's columns, the "
+                                "article's published date and source, then the speaker's `speaker_id`, "
+                                "`speaker_name` (canonical), `gender`, `scope` and corpus-wide `speaker_claims`, "
+                                "`speaker_articles` (null speaker columns when the claim names no speaker).")
+JOIN_VIEWS["claim_quotes"] = ("One row per claim with its quotation across the corpus: the claim's columns, the "
+                              "article's published date and source, the speaker's `speaker_name` and `gender`, then "
+                              "the quote's `quote_id`, `quote_text` (earliest wording), `first_article_id`, "
+                              "`first_published`, `quote_articles`, `quote_sources` and `is_first` (this claim is "
+                              "the earliest copy).")
 
-class DatasetNotFound(FileNotFoundError):
+
+class DatasetNotFound(UsageError, FileNotFoundError):
     """The directory holds no dataset (the message says how to make one)."""
 
 
@@ -106,6 +117,17 @@ def connect(path: "str | Path | Dataset") -> duckdb.DuckDBPyConnection:
             con.execute(f'CREATE VIEW "{table}" AS SELECT * FROM "_empty_{table}"')
     for table in _SPAN_TABLES:
         con.execute(f"CREATE VIEW claim_{table} AS {_span_view(table)}")
+    claim = ", ".join(f"c.{n}" for n in _CLAIM_COLUMNS)
+    con.execute(f"CREATE VIEW claim_speakers AS SELECT {claim}, a.published, a.source, c.speaker_id, "
+                "s.name AS speaker_name, s.gender, s.scope, s.n_claims AS speaker_claims, "
+                "s.n_articles AS speaker_articles FROM claims c LEFT JOIN speakers s ON s.speaker_id = c.speaker_id "
+                "LEFT JOIN articles a ON a.article_id = c.article_id")
+    con.execute(f"CREATE VIEW claim_quotes AS SELECT {claim}, a.published, a.source, c.speaker_id, "
+                "s.name AS speaker_name, s.gender, c.quote_id, q.text AS quote_text, q.first_article_id, "
+                "q.first_published, q.n_articles AS quote_articles, q.n_sources AS quote_sources, "
+                "(q.first_claim_id = c.claim_id) AS is_first FROM claims c "
+                "LEFT JOIN quotes q ON q.quote_id = c.quote_id LEFT JOIN speakers s ON s.speaker_id = c.speaker_id "
+                "LEFT JOIN articles a ON a.article_id = c.article_id")
     return con
 
 

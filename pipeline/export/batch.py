@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
+from pipeline.errors import ClaimsError
 from pipeline.export import dataset
 from pipeline.export.incremental import article_fingerprint
 from pipeline.export.rows import Rows, article_rows, empty_rows
@@ -20,7 +21,7 @@ from pipeline.nlp.annotate import annotate, model_name
 STOP = threading.Event()
 
 
-class BatchInterrupted(RuntimeError):
+class BatchInterrupted(ClaimsError, RuntimeError):
     """A batch stopped early because the run was asked to stop (``STOP`` was set)."""
 
 

@@ -28,6 +28,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from pipeline.errors import ClaimsError
 from pipeline.export.lock import LOCK, DatasetLocked, locked  # noqa: F401 - part of this module's API
 from pipeline.schema import ARTICLE_TABLES, TABLES
 
@@ -40,11 +41,11 @@ KEEP_VERSIONS = 2
 MAX_PARTS = 64
 
 
-class DatasetDamaged(RuntimeError):
+class DatasetDamaged(ClaimsError, RuntimeError):
     """The output directory holds something that is not a dataset this pipeline can continue."""
 
 
-class DatasetWriteError(RuntimeError):
+class DatasetWriteError(ClaimsError, RuntimeError):
     """The output directory cannot be written (disk full, read-only, no permission).
 
     Raised before anything is published: the previous version stays current and whole.

@@ -13,11 +13,15 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+from pipeline.errors import ClaimsError, ExitCode
+
 LOCK = ".lock"
 
 
-class DatasetLocked(RuntimeError):
+class DatasetLocked(ClaimsError, RuntimeError):
     """Another run holds the output directory's lock."""
+
+    exit_code = ExitCode.LOCKED
 
 
 # Locks this process holds: pid:path -> [open lock file, depth]. ``locked`` is re-entrant within a

@@ -23,6 +23,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext
 
 from pipeline import __version__
+from pipeline.errors import ClaimsError
 from pipeline.export import batch as batch_mod
 from pipeline.export.corpus_tables import build_corpus_tables
 from pipeline.export.dataset import (DatasetWriteError, VersionWriter, clean_stale, current_version, locked,
@@ -33,8 +34,8 @@ from pipeline.flows.runners import RunnerSpec, make_task_runner, parse_runner
 from pipeline.ingest import read_corpus
 from pipeline.ingest.options import read_options
 from pipeline.ingest.records import Article
-from pipeline.schema import ARTICLE_TABLES
 from pipeline.nlp import load_config
+from pipeline.schema import ARTICLE_TABLES
 
 _TASK = dict(cache_policy=NO_CACHE, persist_result=False)
 # Errors that mean "the output cannot be written", reported as DatasetWriteError.
@@ -46,7 +47,7 @@ _WRITE_ERRNOS = {errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EPERM, errno.EDQ
 PUBLISHED: dict[str, "RunSummary"] = {}
 
 
-class InputVanished(RuntimeError):
+class InputVanished(ClaimsError, RuntimeError):
     """``--missing drop`` on an input that holds no record: most likely a feed mount that failed."""
 
 

@@ -31,6 +31,8 @@ from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any, ContextManager, Iterator
 
+from pipeline.errors import ClaimsError
+
 STARTUP_ENV = "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"
 PR_SET_PDEATHSIG = 1
 # How often the run checks that its server is alive, and how many times it restarts one.
@@ -38,7 +40,7 @@ WATCH_SECONDS = 0.5
 MAX_RESTARTS = 3
 
 
-class ServerStartError(RuntimeError):
+class ServerStartError(ClaimsError, RuntimeError):
     """The temporary Prefect server did not come up."""
 
 
@@ -272,7 +274,10 @@ class Handle:
         second per run). Without a server of ours, Prefect's settings are left as they are."""
         if self.server is None:
             return nullcontext()
-        from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+        from prefect.settings import (
+            PREFECT_FLOWS_HEARTBEAT_FREQUENCY,
+            temporary_settings,
+        )
 
         return temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None})
 

@@ -19,6 +19,7 @@ import re
 from pathlib import Path
 from typing import BinaryIO
 
+from pipeline.errors import InputError
 from pipeline.ingest.files import open_regular
 
 # Suffix -> compression, and each compression's magic bytes.
@@ -32,7 +33,7 @@ _CHUNK = 1 << 16
 _ZSTD_INPUT = 1 << 10
 
 
-class CompressedDataError(OSError):
+class CompressedDataError(InputError, OSError):
     """Compressed data that cannot be read to its end; ``lines`` complete lines were read before it."""
 
     def __init__(self, message: str, lines: int = 0, offset: int = 0) -> None:
@@ -44,7 +45,7 @@ class CompressedDataError(OSError):
         return self.args[0]
 
 
-class WrongCompression(OSError):
+class WrongCompression(InputError, OSError):
     """A file whose first bytes contradict the compression its name says."""
 
     def __str__(self) -> str:

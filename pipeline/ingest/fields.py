@@ -22,14 +22,17 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping
 
+from pipeline.errors import UsageError
+from pipeline.resources import model_file
+
 # Our fields of an article record, in the order the readers document them.
 ARTICLE_FIELDS = ("id", "title", "text", "published", "source", "url", "author")
 KNOWN_FIELDS = ARTICLE_FIELDS
-FIELD_NAMES_FILE = Path(__file__).resolve().parents[2] / "models" / "ingest" / "field_names.toml"
+FIELD_NAMES_FILE = model_file("ingest", "field_names.toml")
 _JOINED = ("author", "source")
 
 
-class FieldMappingError(ValueError):
+class FieldMappingError(UsageError, ValueError):
     """A ``--fields`` / ``[input] fields`` value that cannot be understood."""
 
 

@@ -12,8 +12,10 @@ import stat
 from pathlib import Path
 from typing import BinaryIO
 
+from pipeline.errors import InputError
 
-class NotRegularFile(OSError):
+
+class NotRegularFile(InputError, OSError):
     """The path is a named pipe, a device or a socket: opening or reading it could block or never end."""
 
 

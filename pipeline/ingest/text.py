@@ -8,6 +8,8 @@ import re
 from datetime import date, datetime, timezone
 from email.utils import parsedate_to_datetime
 
+from pipeline.errors import InputError
+
 log = logging.getLogger(__name__)
 
 # Lines that open a site's page furniture after the story (section rails, teasers, related links).
@@ -27,7 +29,7 @@ _BOM_ENCODINGS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"
                   (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
 
-class UndecodableInput(ValueError):
+class UndecodableInput(InputError, ValueError):
     """The bytes are not text in any encoding we accept."""
 
 

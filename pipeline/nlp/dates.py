@@ -29,8 +29,25 @@ EXTRA_PATTERNS = re.compile(
     r"(?:this|last|next) (?:week|month|year|quarter|weekend|summer|winter|spring|fall|autumn)|"
     r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|today|yesterday|tomorrow|tonight|"
     r"(?:first|second|third|fourth)[- ]quarter|the latest (?:quarter|period)|year-(?:earlier|ago|end)|"
-    r"(?:one|two|three|four|five|six|seven|eight|nine|ten|\d+)-(?:year|month|week|day)(?!-old))\b",
+    r"(?:one|two|three|four|five|six|seven|eight|nine|ten|single|\d+)-(?:year|month|week|day)(?!-old)|"
+    r"(?:two|three|four|five|six|seven|eight|nine|ten|\d+) (?:straight|consecutive|successive) "
+    r"(?:days|nights|weeks|weekends|months|quarters|years)|"
+    r"(?:each|every) (?:other )?(?:day|night|week|weekend|month|quarter|year|season)|"
+    r"the (?:(?:19|20)?\d0s|['\u2019]\d0s))\b",
     re.IGNORECASE)
+# Frequency words ("annual", "weekly"): taken as sets only with ``attributive_sets`` (TimeML, and
+# so TimeBank, leaves "its quarterly dividend" unmarked; other annotations mark it).
+FREQUENCY_PATTERN = re.compile(r"\b(?:annual|annually|biannual|semiannual|biennial|biweekly|fortnightly|"
+                               r"daily|weekly|monthly|quarterly|yearly|hourly|nightly)\b", re.IGNORECASE)
+# Clock times spaCy leaves untagged or cuts ("14:48 UTC", "3 p.m. Tuesday", "at noon").
+CLOCK_PATTERN = re.compile(
+    r"(?:\b(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+(?:at\s+)?)?"
+    r"(?:\b\d{1,2}:\d{2}(?::\d{2})?(?:\s?[ap]\.?\s?m\b\.?)?|\b\d{1,2}\s?[ap]\.\s?m\.|\b\d{1,2}\s?[ap]m\b|"
+    r"(?<=at )(?:noon|midnight)\b)"
+    r"(?:\s?\(?(?:UTC|GMT|[ECMP][SD]?T|BST|CET|CEST|local time)\b\)?)?"
+    r"(?:,?\s+(?:on\s+)?(?:mon|tues|wednes|thurs|fri|satur|sun)day\b)?", re.IGNORECASE)
+# Numeric dates ("7/8/07", "12/05/1998"), not fractions or scores.
+NUMERIC_DATE_PATTERN = re.compile(r"(?<![\d/.])\d{1,2}([/.-])\d{1,2}\1(?:\d{4}|\d{2})(?![\d/.]\d)")
 HOLIDAY_PATTERN = re.compile(  # spaCy often labels these EVENT
     r"\b(?:(?:Thanksgiving|Christmas|Labor|Labour|Memorial|Election|Independence|Veterans|Boxing|"
     r"Canada|Remembrance|Columbus|Presidents|Valentine's|New Year's) Day|Christmas Eve|New Year's Eve|"
@@ -112,12 +129,26 @@ def _deadline(span: Span) -> bool:
     return i < 2 or doc[i - 2].ent_type_ not in ("DATE", "TIME")
 
 
+def _open_until(span: Span) -> bool:
+    """True for a state that lasts "until Friday" as told ("closed until Friday", "was shut until
+    Monday"): the weekday is the coming one, unless a past perfect ("had been closed until
+    Friday") or a past-tense subject clause ties it to an earlier time."""
+    doc, i = span.doc, span.start
+    if i == 0 or doc[i - 1].lower_ not in ("until", "till"):
+        return False
+    head = doc[i - 1].head
+    return head.pos_ in ("VERB", "ADJ", "AUX") and not any(
+        c.lower_ in ("had", "'d") for c in head.children if c.dep_ in ("aux", "auxpass"))
+
+
 TIMEX_START = re.compile(r"(?:\d|(?:this|last|next|early|late|mid|the|a|an|several|few)\b|"
                          r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun))",
                          re.IGNORECASE)
 TITLE_UNIT = re.compile(r"\b(?:Minutes|Hours|Week|Weeks|Weekend|Months|Decade)\b")
 RELATIVE_TO_REF = re.compile(r"(?:the\s+)?(following|previous|prior|preceding)\s+(year|month)|"
-                             r"(?:(?:earlier|later)\s+)?(that|the\s+same)\s+(day|month|year)", re.IGNORECASE)
+                             r"(?:(?:the\s+)?(?:end|start|beginning|rest|middle)\s+of\s+|(?:earlier|later)\s+"
+                             r"(?:in\s+)?)?(that|the\s+same|the(?=\s+day))\s+(day|month|year)",
+                             re.IGNORECASE)
 GRAIN_RANK = {"day": 0, "month": 1, "year": 2}
 
 
@@ -148,11 +179,13 @@ CONNECTOR = re.compile(r"\s+(?:ended|ending|to|through|thru|until|till|and|-|–
 class DatesComponent:
     """Writes ``doc._.dates``; ``labels`` are the spaCy entity labels taken as candidates."""
 
-    def __init__(self, nlp: Language, name: str, labels: list[str], extra_patterns: bool) -> None:
+    def __init__(self, nlp: Language, name: str, labels: list[str], extra_patterns: bool,
+                 attributive_sets: bool = False) -> None:
         register_extensions()
         self.name = name
         self.labels = frozenset(labels)
         self.extra_patterns = extra_patterns
+        self.attributive_sets = attributive_sets
 
     def _candidates(self, doc: Doc, text: str) -> list[Span]:
         spans = [e for e in doc.ents if e.label_ in self.labels]
@@ -162,8 +195,10 @@ class DatesComponent:
         # too, so the ones a match overlaps are one run found by bisection (linear in the doc).
         starts = [e.start_char for e in spans]
         ends = [e.end_char for e in spans]
-        for m in [*EXTRA_PATTERNS.finditer(text), *HOLIDAY_PATTERN.finditer(text),
-                  *MONTH_DAY_PATTERN.finditer(text)]:
+        for m in [*CLOCK_PATTERN.finditer(text), *EXTRA_PATTERNS.finditer(text),
+                  *HOLIDAY_PATTERN.finditer(text), *MONTH_DAY_PATTERN.finditer(text),
+                  *NUMERIC_DATE_PATTERN.finditer(text),
+                  *(FREQUENCY_PATTERN.finditer(text) if self.attributive_sets else ())]:
             lo = bisect.bisect_right(ends, m.start())
             hi = bisect.bisect_left(starts, m.end())
             # a pattern that holds a shorter entity replaces it ("this year's" over spaCy's "year")
@@ -249,7 +284,8 @@ class DatesComponent:
             context = prev_sent + " " + text[max(sent_span.start_char, start - CONTEXT_CHARS):
                                              min(sent_span.end_char, end + CONTEXT_CHARS)]
             tense = tense_of(span, sent_span, sent_root)
-            if _deadline(span) and not (tense == "past" and WEEKDAY_ONLY.search(surface)):
+            if _deadline(span) and not (tense == "past" and WEEKDAY_ONLY.search(surface)
+                                        and not _open_until(span)):
                 tense = "future"  # "gave it until mid-November", "pay it down by February"
             elif span.start > 0 and doc[span.start - 1].lower_ == "since":
                 tense = "past"  # "the change is since year-end"
@@ -286,7 +322,8 @@ class DatesComponent:
                     continue
             if rec is None:
                 continue
-            if rec["timex_type"] == "set" and span.root.pos_ == "ADJ" and span.root.head.pos_ == "NOUN":
+            if rec["timex_type"] == "set" and not self.attributive_sets and span.root.pos_ == "ADJ" \
+                    and span.root.head.pos_ == "NOUN":
                 continue  # "its quarterly dividend": TimeML leaves attributive frequency adjectives out
             rec = {"start": start, "end": end, "surface": surface, **rec}
             if SAME_PREVIOUS.search(surface) and last_interval is not None:
@@ -361,8 +398,11 @@ class DatesComponent:
                 "granularity": "range", "duration": None}
 
 
-@Language.factory("claims_dates", default_config={"labels": ["DATE", "TIME"], "extra_patterns": True},
+@Language.factory("claims_dates", default_config={"labels": ["DATE", "TIME"], "extra_patterns": True,
+                                                  "attributive_sets": False},
                   requires=["doc.ents"], assigns=["doc._.dates"])
-def make_dates(nlp: Language, name: str, labels: list[str], extra_patterns: bool) -> DatesComponent:
-    """Build the ``claims_dates`` component."""
-    return DatesComponent(nlp, name, labels, extra_patterns)
+def make_dates(nlp: Language, name: str, labels: list[str], extra_patterns: bool,
+               attributive_sets: bool) -> DatesComponent:
+    """Build the ``claims_dates`` component (``attributive_sets``: also "annual", "weekly"
+    before a noun, as sets; TimeML leaves them out)."""
+    return DatesComponent(nlp, name, labels, extra_patterns, attributive_sets)

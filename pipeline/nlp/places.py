@@ -32,6 +32,7 @@ from spacy.tokens import Doc, Span
 from pipeline.nlp.extensions import register_extensions
 from pipeline.normalize.gazetteer import Gazetteer, is_generic, load_gazetteer, name_key
 from pipeline.normalize.places import article_country, resolve_all, split_compound
+from pipeline.normalize.units import currency_word
 
 LEADING_WORDS = {"the", "The", "THE"}
 TRAILING = ("'s", "\u2019s", "'", "\u2019")
@@ -44,6 +45,15 @@ PARTY_TOWN = re.compile(r"\b(?:D|R|I|DFL)-([A-Z][a-z]+(?: [A-Z][a-z]+)?)\b")
 # A person's age and home town ("Daniel Hufstetler, 29, of Roswell").
 RESIDENCE = re.compile(r", \d{1,3}, of ([A-Z][a-z]+(?: [A-Z][a-z]+)?)\b")
 LOCAL_FEATURES = ("city", "capital", "county")
+# The possessive of a place right before a facility ("Quebec's Roxham Road").
+POSSESSIVE_BEFORE = re.compile(r"(?:'s|\u2019s|'|\u2019) $")
+# Entity labels of names a place word can be part of ("Seattle Seahawks", "US dollars").
+NAME_LABELS = frozenset({"ORG", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "MONEY", "FAC"})
+# The word after a demonym that may name a kind of place ("French Quarter").
+PLACE_KIND_AFTER = re.compile(r" ([A-Z][a-z]+)\b")
+# The rest of a hyphenated name ("Miami-Dade") and of two joined by "and" ("Trinidad and Tobago").
+HYPHEN_TAIL = re.compile(r"[-\u2010\u2011]([A-Z][\w'\u2019]*)")
+CONJOINED_TAIL = re.compile(r" (and|&) ([A-Z][\w'\u2019-]*(?: [A-Z][\w'\u2019-]*){0,2})")
 # Last words of facility names: such a mention is not looked up by its parts ("Falcon Street"
 # is not the state of Falcon) and is placed in the article's main populated place.
 FACILITY_WORDS = {
@@ -53,6 +63,7 @@ FACILITY_WORDS = {
     "university", "museum", "park", "centre", "center", "hall", "building", "tower", "jail",
     "prison", "office", "stadium", "arena", "mall", "market", "hotel", "library", "castle",
     "palace", "embassy", "consulate", "base", "campus", "plaza", "terminal", "port", "harbour",
+    "quarter", "garden", "gardens", "village",
 }
 # Road words: a PERSON entity ending with one ("Roxham Road") is a mislabelled facility.
 ROAD_WORDS = {"road", "rd", "street", "st", "avenue", "ave", "boulevard", "blvd", "highway",
@@ -123,6 +134,8 @@ class PlacesComponent:
             for i in range(len(tokens) - n + 1):
                 part = text[tokens[i].idx:tokens[i + n - 1].idx + len(tokens[i + n - 1])]
                 key = name_key(part)
+                if key in gaz.demonyms:
+                    continue  # "French Quarter" is not in France
                 if part[:1].isupper() and (gaz.recognizable(key, self.min_population)
                                            or (n > 1 and is_county(gaz, key))):
                     return part
@@ -194,7 +207,7 @@ class PlacesComponent:
                         prefix = self._place_prefix(gaz, ent, m["start"], m["end"], text)
                         if prefix:
                             m["query"] = prefix
-                elif label != "NORP" and not self._known(gaz, m["surface"]):
+                elif label != "NORP" and "query" not in m and not self._known(gaz, m["surface"]):
                     query = self._query(gaz, ent, m["start"], m["end"], text)
                     if query:
                         m["query"] = query
@@ -288,8 +301,50 @@ class PlacesComponent:
         found.extend(m for m in self._scan(doc, gaz, found, text)
                      if not self._personal(text, m, person_words))
         found.sort(key=lambda m: m["start"])
+        found = self._join_conjoined(gaz, found, text)
+        found = [self._demonym_named_place(m, text) for m in found]
         self._qualify(found, text)
         return found
+
+    @staticmethod
+    def _demonym_named_place(m: dict[str, Any], text: str) -> dict[str, Any]:
+        """ "French Quarter", "Chinese Garden": a demonym before a word for a kind of place names
+        that place (a facility of the article's town), not the demonym's country."""
+        word = PLACE_KIND_AFTER.match(text, m["end"])
+        if m["label"] != "NORP" or word is None or word.group(1).lower() not in FACILITY_WORDS:
+            return m
+        end = word.end(1)
+        return {"start": m["start"], "end": end, "surface": text[m["start"]:end], "label": "FAC",
+                "facility": True}
+
+    @staticmethod
+    def _join_conjoined(gaz: Gazetteer, found: list[dict[str, Any]], text: str) -> list[dict[str, Any]]:
+        """Join "Trinidad" "and" "Tobago" into one mention when the whole is a country's or
+        subdivision's name ("Bosnia and Herzegovina"), not two places, and "Miami" "-Dade" when
+        the hyphenated whole is a county's or region's name."""
+        out: list[dict[str, Any]] = []
+        for m in found:
+            if out and m["start"] < out[-1]["end"]:
+                continue  # inside the name joined just before
+            hyphen = HYPHEN_TAIL.match(text, m["end"])
+            if hyphen and m["label"] != "NORP":
+                whole = text[m["start"]:hyphen.end()]
+                if is_county(gaz, name_key(whole) + " county"):  # "Miami-Dade": not Miami
+                    m = {"start": m["start"], "end": hyphen.end(), "surface": whole, "label": "GPE",
+                         "query": whole + " County"}
+                elif any(e["feature"] != "city" for e in gaz.lookup(whole)):
+                    m = {"start": m["start"], "end": hyphen.end(), "surface": whole, "label": "GPE"}
+            tail = CONJOINED_TAIL.match(text, m["end"])
+            if tail and m["label"] != "NORP":
+                words = tail.group(2).split(" ")
+                for n in range(len(words), 0, -1):
+                    end = tail.start(2) + len(" ".join(words[:n]))
+                    whole = text[m["start"]:end]
+                    if any(e["feature"] in ("country", "subdivision", "region") for e in gaz.lookup(whole)):
+                        m = {"start": m["start"], "end": end, "surface": whole, "label": "GPE"}
+                        break
+            out.append(m)
+        return out
 
     def _keep(self, gaz: Gazetteer, m: dict[str, Any]) -> bool:
         if is_generic(name_key(m["surface"])):
@@ -314,6 +369,12 @@ class PlacesComponent:
                          "label": label},
                         {"start": cut, "end": end, "surface": tail, "label": label}]
         parts = split_compound(surface)
+        if len(parts) > 1 and is_county(gaz, name_key(surface) + " county"):
+            # "Miami-Dade schools": the county's short name, not Miami and Dade
+            return [{"start": start, "end": end, "surface": surface, "label": label,
+                     "query": surface + " County"}]
+        if self._known(gaz, surface):
+            return [{"start": start, "end": end, "surface": surface, "label": label}]
         if len(parts) > 1 and all(self._known(gaz, surface[a:b]) for a, b in parts):
             return [{"start": start + a, "end": start + b, "surface": surface[a:b],
                      "label": "NORP" if gaz.demonym(surface[a:b]) else label} for a, b in parts]
@@ -326,17 +387,66 @@ class PlacesComponent:
             if text[a["end"]:b["start"]] == ", " and b["label"] != "NORP":
                 a["qualifier"] = b.get("query") or b["surface"]
 
+    @staticmethod
+    def _mention_kinds(doc: Doc, places: list[dict[str, Any]]) -> None:
+        """Set ``mention_kind``: "demonym" ("Canadian"), "in_name" for a place word that is part
+        of another name ("Seattle" of "Seattle Seahawks", "US" of "US dollars", "Canadian" of
+        "Canadian Forces"), else "name"."""
+        starts = {p["start"] for p in places}
+        person_starts = {e.start for e in doc.ents if e.label_ == "PERSON"}
+        for p in places:
+            kind = "demonym" if p["label"] == "NORP" else "name"
+            span = doc.char_span(p["start"], p["end"], alignment_mode="expand")
+            if span is not None:
+                first, after = span[0], doc[span.end] if span.end < len(doc) else None
+                # inside a longer entity of another kind: it starts before the mention or goes on
+                if first.ent_type_ in NAME_LABELS and (first.ent_iob_ == "I" or (
+                        after is not None and after.ent_iob_ == "I" and after.ent_type_ == first.ent_type_)):
+                    kind = "in_name"
+                elif (nxt := after) is not None and nxt.idx == span.end_char + 1 and nxt.idx not in starts:
+                    # a title before a person ("Quebec Premier François Legault") is no name
+                    titled = nxt.i in person_starts or nxt.i + 1 in person_starts
+                    if currency_word(nxt.text) is not None or (
+                            nxt.pos_ == "PROPN" and nxt.text[:1].isupper() and not titled
+                            and nxt.ent_type_ not in ("GPE", "LOC", "PERSON", "DATE", "TIME")):
+                        kind = "in_name"
+            p["mention_kind"] = kind
+
+    @staticmethod
+    def _possessed_facilities(text: str, places: list[dict[str, Any]]) -> None:
+        """A facility right after a place's possessive ("Quebec's Roxham Road") is in that place."""
+        by_end = {p["end"]: p for p in places if p.get("lat") is not None and p.get("feature") != "facility"}
+        for p in places:
+            if p["label"] != "FAC" and not is_facility(p["surface"]):
+                continue
+            gap = POSSESSIVE_BEFORE.search(text, max(0, p["start"] - 4), p["start"])
+            owner = by_end.get(gap.start()) if gap else None
+            if owner is not None and owner is not p:
+                p.update({k: owner[k] for k in ("country_code", "subdivision_code", "lat", "lon")})
+                p.update(name=p["surface"], feature="facility", geonameid=None)
+
     # ------------------------------------------------------------------ component
     def __call__(self, doc: Doc) -> Doc:
         gaz = load_gazetteer()
         mentions = self.mentions(doc, gaz)
         resolved = resolve_all(gaz, mentions, doc._.country, doc._.source)
+        doc._.places = self.finish(doc, mentions, resolved)
+        if doc._.country is None:
+            doc._.country = article_country(doc._.source, doc._.places)
+        return doc
+
+    def finish(self, doc: Doc, mentions: list[dict[str, Any]],
+               resolved: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The place records of ``doc`` from its mentions and their resolutions: mention kinds,
+        facilities placed in their possessor or the article's main populated place."""
         places = []
         for m, place in zip(mentions, resolved):
             record = {"start": m["start"], "end": m["end"], "surface": m["surface"],
                       "label": m["label"]}
             record.update(place)
             places.append(record)
+        self._mention_kinds(doc, places)
+        self._possessed_facilities(doc.text, places)
         locality = main_locality(places)
         if locality is not None:
             for p, m in zip(places, mentions):
@@ -344,10 +454,7 @@ class PlacesComponent:
                     p.update({k: locality[k] for k in ("country_code", "subdivision_code",
                                                        "lat", "lon")})
                     p.update(name=m["surface"], feature="facility")
-        doc._.places = places
-        if doc._.country is None:
-            doc._.country = article_country(doc._.source, places)
-        return doc
+        return places
 
 
 @Language.factory(

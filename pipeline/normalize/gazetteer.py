@@ -42,6 +42,7 @@ _PUNCT = re.compile(r"[.\u2019'`]")
 _SPACE = re.compile(r"[\s\-\u2010-\u2015]+")
 
 
+@lru_cache(maxsize=1 << 16)
 def name_key(text: str) -> str:
     """Normalize a place name for lookup: 'the U.S.' -> 'us', 'Québec' -> 'quebec'."""
     text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
@@ -71,6 +72,8 @@ class Gazetteer:
     demonyms: dict[str, tuple[str, str | None]] = field(default_factory=dict)
     countries: dict[str, int] = field(default_factory=dict)
     subdivisions: dict[str, int] = field(default_factory=dict)
+    # Entries already looked up, by key (read-only for callers; not saved in the cache file).
+    _found: dict[str, list[dict[str, Any]]] = field(default_factory=dict, repr=False)
 
     def recognizable(self, key: str, min_population: int) -> bool:
         """Whether a normalized name is safe to tag on its own: a country, subdivision,
@@ -92,8 +95,14 @@ class Gazetteer:
         return dict(zip(ENTRY_KEYS, self.entries[i]))
 
     def lookup(self, text: str) -> list[dict[str, Any]]:
-        """All entries whose name or alias normalizes like ``text``."""
-        return [self.entry(i) for i in self.index.get(name_key(text), [])]
+        """All entries whose name or alias normalizes like ``text`` (a shared list: do not change it)."""
+        key = name_key(text)
+        found = self._found.get(key)
+        if found is None:
+            if len(self._found) > 100_000:
+                self._found.clear()
+            found = self._found[key] = [self.entry(i) for i in self.index.get(key, [])]
+        return found
 
     def country(self, code: str | None) -> dict[str, Any] | None:
         """The country entry for an ISO alpha-2 code."""

@@ -5,40 +5,67 @@ population, a prior by feature (countries, continents and regions before subdivi
 populated places), and context: the article's country, the countries and subdivisions already
 resolved in the article, an explicit qualifier ("Paris, Texas", "London, Ont.") and local
 coherence: a town or county whose state also holds a sense of the article's other names
-("Paris" with "Henry County": Paris, Tennessee). Demonyms ("Canadian", "Quebecers") resolve to their country or subdivision, and compounds
-("Canada-U.S.", "Turkish-Russian") are split into their parts by the caller (``split_compound``).
+("Paris" with "Henry County": Paris, Tennessee), which pulls only towards a country the text
+gives evidence of. Demonyms ("Canadian", "Quebecers") resolve to their country or subdivision,
+and compounds ("Canada-U.S.", "Turkish-Russian") are split into their parts by the caller
+(``split_compound``). The weights are one document-level scoring model kept as data in
+``models/gazetteer/resolution.toml`` and fitted by ``pipeline.evaluate.places_fit``.
 """
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
+import tomllib
 from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Iterable
 
 from pipeline.normalize.gazetteer import Gazetteer, name_key
+from pipeline.resources import model_file
 
-FEATURE_PRIOR: dict[str, float] = {
-    "country": 6.0, "continent": 6.0, "region": 6.0, "subdivision": 3.5, "capital": 5.0,
-    "city": 0.0, "county": 0.0,
-}
-SAME_COUNTRY_BONUS = 2.5
-MENTIONED_COUNTRY_BONUS = 2.0
-MENTIONED_SUBDIVISION_BONUS = 2.5
-FOREIGN_PENALTY = 3.0
-QUALIFIER_BONUS = 20.0
-ALIAS_PENALTY = 1.0
-# Local coherence: a candidate whose subdivision also holds a candidate of other names in the
-# article ("Paris" with "Henry County": Paris, Tennessee) gains this much per supporting name.
-COHERENCE_BONUS = 8.0
-COHERENCE_CAP = 2.0
-COHERENCE_SPREAD = 0.5
-# A town yields to a namesake of the same country this much bigger and at least this big.
-PROMINENT_POPULATION = 100000
-PROMINENT_RATIO = 10.0
-PROMINENT_FACTOR = 0.5
-# Contextual passes after the first, context-free one: the second lets a county follow the
-# state its town was put in by the first.
-CONTEXT_PASSES = 2
+WEIGHTS_FILE = model_file("gazetteer", "resolution.toml")
+
+
+@dataclass(frozen=True)
+class Weights:
+    """The weights of the scoring model (see ``models/gazetteer/resolution.toml``)."""
+
+    feature_prior: dict[str, float]
+    same_country_bonus: float
+    mentioned_country_bonus: float
+    mentioned_subdivision_bonus: float
+    foreign_penalty: float
+    qualifier_bonus: float
+    alias_penalty: float
+    coherence_bonus: float
+    coherence_cap: float
+    coherence_spread: float
+    unevidenced_coherence: float
+    prominent_population: float
+    prominent_ratio: float
+    prominent_factor: float
+    context_passes: int
+
+    def replace(self, **changes: Any) -> "Weights":
+        """A copy with some weights changed (``feature_prior`` entries as ``prior_<feature>``)."""
+        prior = dict(self.feature_prior)
+        for key in [k for k in changes if k.startswith("prior_")]:
+            prior[key[len("prior_"):]] = changes.pop(key)
+        return dataclasses.replace(self, feature_prior=prior, **changes)
+
+
+def load_weights(path: Path | str = WEIGHTS_FILE) -> Weights:
+    """The weights in ``path`` (the shipped file by default)."""
+    with open(path, "rb") as fh:
+        data = tomllib.load(fh)
+    w = data["weights"]
+    w["context_passes"] = int(w["context_passes"])
+    return Weights(feature_prior={k: float(v) for k, v in data["feature_prior"].items()}, **w)
+
+
+DEFAULT_WEIGHTS = load_weights()
 LOCAL_FEATURES = ("city", "capital", "county", "subdivision")
 
 # Wire services and outlets whose home country is a strong prior for the article.
@@ -90,42 +117,46 @@ def score_entry(entry: dict[str, Any], surface: str, context: dict[str, Any]) ->
     ``subdivisions`` (Counters of codes resolved in the article), ``qualifier`` (a resolved
     place record that qualifies this mention, as in "Paris, Texas"), ``support`` and
     ``own_support`` (local-coherence weight per subdivision: of all the article's names, and
-    of this one) and ``senses`` (see ``_coherence``).
+    of this one), ``senses`` (see ``_coherence``) and ``evidence`` (the countries local
+    coherence may pull towards; any when absent).
     """
+    w: Weights = context.get("weights") or DEFAULT_WEIGHTS
     score = math.log10((entry.get("population") or 0) + 1)
-    score += FEATURE_PRIOR.get(entry["feature"], 0.0)
+    score += w.feature_prior.get(entry["feature"], 0.0)
     if name_key(entry["name"]) != name_key(surface):
-        score -= ALIAS_PENALTY
+        score -= w.alias_penalty
     cc, sub = entry.get("country_code"), entry.get("subdivision_code")
     if cc and cc == context.get("country"):
-        score += SAME_COUNTRY_BONUS
+        score += w.same_country_bonus
     countries: Counter = context.get("countries") or Counter()
     subdivisions: Counter = context.get("subdivisions") or Counter()
     if entry["feature"] not in ("country", "continent", "region"):
         if cc and countries.get(cc):
-            score += MENTIONED_COUNTRY_BONUS
+            score += w.mentioned_country_bonus
         elif cc and context.get("country") and cc != context["country"]:
-            score -= FOREIGN_PENALTY
+            score -= w.foreign_penalty
         if sub and subdivisions.get(sub) and entry["feature"] != "subdivision":
-            score += MENTIONED_SUBDIVISION_BONUS
+            score += w.mentioned_subdivision_bonus
     if sub and context.get("support"):
         # Support from the other names of the article: the total less this name's own.
         own = context.get("own_support") or {}
         other = context["support"].get(sub, 0.0) - own.get(sub, 0.0)
-        if other > 1e-9:
-            score += _coherence(entry, surface, context.get("senses") or {}) * \
-                min(COHERENCE_CAP, other)
+        evidence = context.get("evidence")
+        share = 1.0 if evidence is None or cc in evidence else w.unevidenced_coherence
+        if other > 1e-9 and share > 0:
+            score += share * _coherence(entry, surface, context.get("senses") or {}, w) * \
+                min(w.coherence_cap, other)
     qualifier = context.get("qualifier")
     if qualifier:
         qsub, qcc = qualifier.get("subdivision_code"), qualifier.get("country_code")
         if qualifier.get("feature") == "subdivision" and sub == qsub:
-            score += QUALIFIER_BONUS
+            score += w.qualifier_bonus
         elif qualifier.get("feature") == "country" and cc == qcc:
-            score += QUALIFIER_BONUS
+            score += w.qualifier_bonus
     return score
 
 
-def _coherence(entry: dict[str, Any], surface: str, senses: dict[str, int]) -> float:
+def _coherence(entry: dict[str, Any], surface: str, senses: dict[str, int], w: Weights) -> float:
     """The bonus per unit of support that local coherence gives ``entry``: full for a local
     sense under its own name, none for a town sharing a country's name ("Russia", Ohio),
     reduced for a town sharing the name of a much bigger place of the same country
@@ -134,14 +165,14 @@ def _coherence(entry: dict[str, Any], surface: str, senses: dict[str, int]) -> f
     if entry["feature"] not in LOCAL_FEATURES or name_key(entry["name"]) != name_key(surface):
         return 0.0
     if entry["feature"] == "subdivision":
-        return COHERENCE_BONUS
+        return w.coherence_bonus
     if senses.get("*country"):
         return 0.0
     top = senses.get(entry.get("country_code") or "", 0)
     pop = entry.get("population") or 0
-    if top >= PROMINENT_POPULATION and top > PROMINENT_RATIO * pop:
-        return COHERENCE_BONUS * PROMINENT_FACTOR
-    return COHERENCE_BONUS
+    if top >= w.prominent_population and top > w.prominent_ratio * pop:
+        return w.coherence_bonus * w.prominent_factor
+    return w.coherence_bonus
 
 
 def resolve(gaz: Gazetteer, surface: str, context: dict[str, Any] | None = None,
@@ -159,14 +190,15 @@ def resolve(gaz: Gazetteer, surface: str, context: dict[str, Any] | None = None,
 
 
 def resolve_all(gaz: Gazetteer, mentions: list[dict[str, Any]], country: str | None = None,
-                source: str | None = None) -> list[dict[str, Any]]:
+                source: str | None = None, weights: Weights | None = None) -> list[dict[str, Any]]:
     """Resolve an article's mentions together: one sense per surface, in passes.
 
     Each mention is a dict with ``surface``, ``label`` and optionally ``query`` (the part of
     the surface to look up, when not all of it) and ``qualifier`` (the surface of a following
     qualifying place). The first pass resolves without article context to collect the
     countries and subdivisions mentioned (and counties vote for the article's country); the
-    ``CONTEXT_PASSES`` later ones use them and local coherence.
+    ``weights.context_passes`` later ones use them and local coherence (``weights``: the
+    shipped ones by default).
     Returns one place record per mention, in order.
     """
     def pass_(ctx: dict[str, Any]) -> list[dict[str, Any]]:
@@ -179,12 +211,21 @@ def resolve_all(gaz: Gazetteer, mentions: list[dict[str, Any]], country: str | N
         return [cache[(name_key(m.get("query") or m["surface"]), m.get("label") == "NORP")]
                 for m in mentions]
 
-    first = pass_({"country": country})
-    base = {"country": country or article_country(source, _country_votes(gaz, mentions, first))}
-    support = _subdivision_support(gaz, mentions)
+    w = weights or DEFAULT_WEIGHTS
+    first = pass_({"country": country, "weights": w})
+    votes = _country_votes(gaz, mentions, first)
+    base = {"country": country or article_country(source, votes), "weights": w}
+    # Local coherence pulls only towards a country the text gives evidence of: the article's own
+    # country, a country, subdivision or county named unambiguously, or the country of a name's
+    # context-free reading ("Columbus" is Ohio's). Three towns that share a state abroad
+    # ("London", "Paris", "Brussels": all in Ontario) are no evidence of Canada.
+    base["evidence"] = {p["country_code"] for p in votes} | {
+        p["country_code"] for m, p in zip(mentions, first) if p.get("country_code") and m.get("label") != "NORP"} | (
+        {base["country"]} if base["country"] else set())
+    support = _subdivision_support(gaz, mentions, w.coherence_spread)
     senses = {key: _senses(gaz, key) for key in support}
     out = first
-    for _ in range(CONTEXT_PASSES):
+    for _ in range(w.context_passes):
         out = _contextual_pass(gaz, mentions, out, base, support, senses)
     return out
 
@@ -236,8 +277,8 @@ def _local_subdivisions(gaz: Gazetteer, key: str) -> set[str]:
             if e["feature"] in LOCAL_FEATURES and e.get("subdivision_code")}
 
 
-def _subdivision_support(gaz: Gazetteer,
-                         mentions: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
+def _subdivision_support(gaz: Gazetteer, mentions: list[dict[str, Any]],
+                         spread: float) -> dict[str, dict[str, float]]:
     """For each distinct (non-demonym) name of the article, the subdivisions of its local
     senses, each weighted by how few subdivisions the name could be in."""
     out: dict[str, dict[str, float]] = {}
@@ -246,7 +287,7 @@ def _subdivision_support(gaz: Gazetteer,
         if m.get("label") == "NORP" or key in out or gaz.demonym(key) is not None:
             continue
         subs = _local_subdivisions(gaz, key)
-        out[key] = {s: 1.0 / len(subs) ** COHERENCE_SPREAD for s in subs}
+        out[key] = {s: 1.0 / len(subs) ** spread for s in subs}
     return out
 
 

@@ -21,15 +21,35 @@ from __future__ import annotations
 
 import bisect
 import re
+import tomllib
+from functools import lru_cache
 from typing import Any
 
 from pipeline.normalize.units import (
     DOLLAR_UNIT,
+    currency_code,
     currency_prefix,
     currency_word,
     dollar_currency,
     lookup_unit,
 )
+from pipeline.resources import model_file
+
+LEXICON_FILE = model_file("lexicon", "figures.toml")
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> dict[str, Any]:
+    """The figures lexicon (``models/lexicon/figures.toml``), read once."""
+    with open(LEXICON_FILE, "rb") as fh:
+        data = tomllib.load(fh)
+    words = data["words"]
+    return {"scales": {k: float(v) for k, v in data["scales"].items()},
+            "measure_adjectives": tuple(sorted(words["measure_adjectives"], key=len, reverse=True)),
+            "temperature_words": frozenset(words["temperature_words"]),
+            "fahrenheit_countries": frozenset(words["fahrenheit_countries"]),
+            "minor_units": {k: (v[0], float(v[1])) for k, v in data["minor_units"].items()}}
+
 
 ONES = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -46,6 +66,8 @@ SCALES = {
     "k": 1e3, "m": 1e6, "mn": 1e6, "mln": 1e6, "mil": 1e6, "b": 1e9, "bn": 1e9, "tn": 1e12,
     "trn": 1e12, "dozen": 12,
 }
+# Scale words of the lexicon ("lakh", "crore"), written after a number like "million".
+SCALES.update(lexicon()["scales"])
 # "dozens of people": NewsQuant reads a plural scale word as one order of magnitude.
 PLURAL_SCALES = {"dozens": (12, 120), "hundreds": (100, 1000), "thousands": (1e3, 1e4),
                  "millions": (1e6, 1e7), "billions": (1e9, 1e10)}
@@ -65,9 +87,10 @@ _ONES_RE = "|".join(sorted(ONES, key=len, reverse=True))
 _TENS_RE = "|".join(TENS)
 _WORDNUM = rf"(?:(?:{_TENS_RE})(?:[-\s](?:{_ONES_RE}))?|{_ONES_RE})"
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
-_SCALE_WORD = r"hundred|thousand|million|billion|trillion|dozen"
+_SCALE_WORD = "|".join(["hundred", "thousand", "million", "billion", "trillion", "dozen",
+                        *sorted(lexicon()["scales"], key=len, reverse=True)])
 _SCALE_ABBR = r"bn|mn|mln|mil|tn|trn|[kKmMbB]"
-_CUR = (r"(?:\b(?:US|C|CA|A|AU|NZ|HK|S|SG|R)\s?\$|\$\s?(?:US|A|AU|NZ|C|CA|HK|S)(?=\s?[\d.])|\$|€|£|¥|₹|\bY="
+_CUR = (r"(?:\b(?i:usd|cad|aud|nzd|hkd|sgd)\s?\$|\b(?:US|C|CA|A|AU|NZ|HK|S|SG|R)\s?\$|\$\s?(?:US|A|AU|NZ|C|CA|HK|S)(?=\s?[\d.])|\$|€|£|¥|₹|\bY="
         r"|\b(?:USD|CAD|AUD|EUR|GBP|JPY|CNY|HKD|RMB|INR)\s?|\bRM|\bRs\.?\s?|\bPS(?=\d))")
 
 FIGURE_RE = re.compile(
@@ -211,6 +234,14 @@ def _unit_after(text: str, pos: int) -> tuple[str, str, int, str | None] | None:
     m = _AGE_AFTER_RE.match(text, pos)
     if m:
         return f"{m.group('u').lower()} of age", "age", m.end(), None
+    m = _BRACKETED_UNIT_RE.match(text, pos)
+    if m:  # "20 (kg)": the unit in brackets right after the number
+        inner = _unit_after(m.group(1), 0)
+        if inner is not None and inner[2] == len(m.group(1)):
+            return inner[0], inner[1], m.end(), inner[3]
+    if pos > 0 and text[pos - 1].isdigit() and pos < len(text) and text[pos] in _PRIME_UNITS:
+        unit, dimension = _PRIME_UNITS[text[pos]]
+        return unit, dimension, pos + 1, None
     m = _PERCENT_RE.match(text, pos)
     if m:
         return ("percentage point" if m.group("pp") else "percentage"), "percentage", m.end(), None
@@ -233,6 +264,18 @@ def _unit_after(text: str, pos: int) -> tuple[str, str, int, str | None] | None:
         if found:
             return found[0], found[1], end, None
     return None
+
+
+_BRACKETED_UNIT_RE = re.compile(r"\s?\(\s?([^()\s\d][^()]{0,15}?)\s?\)")
+# Marks written right after a number: 10" (inches), 6′ (feet).
+_PRIME_UNITS = {'"': ("inch", "length"), "\u2033": ("inch", "length"), "\u201d": ("inch", "length"),
+                "\u2032": ("foot", "length")}
+_MEASURE_AFTER_RE = re.compile(r"\s+(?:" + "|".join(re.escape(w) for w in lexicon()["measure_adjectives"])
+                               + r")\b", re.IGNORECASE)
+# "30 MUSD", "2.5bnEUR": a scale letter glued to an ISO 4217 code after the number.
+_SCALED_CODE_RE = re.compile(r"\s?(K|k|M|MM|MN|Mn|B|BN|Bn|bn)\s?([A-Z]{3})\b")
+_CODE_SCALES = {"k": 1e3, "m": 1e6, "mm": 1e6, "mn": 1e6, "b": 1e9, "bn": 1e9}
+_WORD_RE = re.compile(r"[a-z]+")
 
 
 # "aged 21", "over the age of 21", "turns 35", "life expectancy ... is around 73".
@@ -383,6 +426,8 @@ def _raw_candidates(text: str) -> list[dict]:
             after = text[m.end():m.end() + 2]
             if not (cur or scale in ("k", "K", "bn") or re.match(r"\s[a-z]", after)):
                 scale = None
+            elif scale == "m" and not cur and _MEASURE_AFTER_RE.match(text, m.end()):
+                scale = None  # "1.8m tall": a metre, read as the unit after the number
         end = m.end() if scale else m.end("num") if num is not None else m.end("word")
         value *= _scale_value(scale)
         num_start = m.start("num") if num is not None else m.start("word")
@@ -530,7 +575,7 @@ def normalize_sentence(
             and (fig["value"] == 1 or bool(re.match(r"-[A-Za-z]", text[c["end"]:c["end"] + 2]))
                  or bool(_RANK_BEFORE_RE.search(text, max(0, c["start"] - 20), c["start"])))
         figures.append(fig)
-    figures = _share_units(text, _link_ranges(text, figures))
+    figures = _elided_units(text, _share_units(text, _link_ranges(text, _composite(text, figures))))
     # A lone "six-speed" or "three-bed" is a spec, not a figure; "four-, five- and six-cylinder"
     # lists quantities.
     figures = [f for f in figures
@@ -605,6 +650,12 @@ def _describe(text: str, c: dict, tokens: list[dict], context: dict[str, Any]) -
         m = re.match(r"\s+of\s+(?:an?\s+)?(?:US\s+|U\.S\.\s+|imperial\s+)?", text[end:])
         if m and _unit_after(text, end + m.end()):
             end += m.end() - 1
+    scaled_code = _SCALED_CODE_RE.match(text, end) if not c["cur"] and not c["scaled"] else None
+    code = currency_code(scaled_code.group(2)) if scaled_code else None
+    if code is not None:
+        c = dict(c, value=c["value"] * _CODE_SCALES[scaled_code.group(1).lower()], scaled=True)
+        unit, dimension, currency = code[0], "currency", code[1]
+        end = scaled_code.end()
     after = _unit_after(text, end) if not c.get("fraction") else None
     if c.get("fraction") or c.get("value_max") is not None:
         m = re.match(r"\s+of\s+(?:the\s+|those\s+|its\s+|their\s+)?", text[end:])
@@ -662,6 +713,10 @@ def _describe(text: str, c: dict, tokens: list[dict], context: dict[str, Any]) -
                 per_unit = found[0] if found else single
                 end = m_end
                 unit = f"{unit} per {per_unit}"
+    if unit == "degree" and lexicon()["temperature_words"] & set(_WORD_RE.findall(text.lower())):
+        # "temperatures reached 30 degrees": a temperature, on the scale of the article's country
+        fahrenheit = (context.get("country") or "").upper() in lexicon()["fahrenheit_countries"]
+        unit, dimension = ("fahrenheit" if fahrenheit else "celsius"), "temperature"
     approx, cue_start = _approx(text, c["start"])
     change = _change(text, cue_start)
     if change is None and c.get("sign") and dimension in ("percentage", "index"):
@@ -671,6 +726,48 @@ def _describe(text: str, c: dict, tokens: list[dict], context: dict[str, Any]) -
             "unit": unit, "unit_dimension": dimension, "currency": currency, "approx": approx,
             "change": change, "per_unit": per_unit, "_scaled": c["scaled"], "_cue_start": cue_start,
             "_compound": compound}
+
+
+_COMPOSITE_GAP_RE = re.compile(r"\s*(?:,|and|,\s*and)\s*")
+
+
+def _composite(text: str, figs: list[dict]) -> list[dict]:
+    """ "thirteen dollars and forty-five cents", "$4 and 50 cents": one amount in the major unit."""
+    out: list[dict] = []
+    for f in figs:
+        prev = out[-1] if out else None
+        minor = lexicon()["minor_units"].get(prev["unit"]) if prev is not None else None
+        if minor is not None and f["unit"] in (minor[0], "cent", "penny") and f["value_max"] is None \
+                and prev["value_max"] is None and 0 < f["value"] < minor[1] \
+                and _COMPOSITE_GAP_RE.fullmatch(text[prev["end"]:f["start"]]):
+            prev["value"] = prev["value"] + f["value"] / minor[1]
+            prev["end"] = f["end"]
+            continue
+        out.append(f)
+    return out
+
+
+# A bare number that repeats the noun of an earlier figure by leaving it out ("68,784 encounters
+# ..., including 13,053 in the last month"): the words that link the two.
+_ELLIPSIS_LINK_RE = re.compile(r"(?i)(?:,\s*|\s)(?:including|of which|of whom|among them|with|and|or|"
+                               r"compared with|compared to|up from|down from|from|versus|vs\.?|against|"
+                               r"than|to|while|but)\s+(?:(?:about|around|nearly|almost|some|roughly|"
+                               r"more than|less than|fewer than|over|under|just|only)\s+)?$")
+
+
+def _elided_units(text: str, figs: list[dict]) -> list[dict]:
+    """A count with no noun after it takes the noun of the count it follows in the sentence when
+    a linking word joins them (NP ellipsis); no unit is guessed across other numbers."""
+    for a, b in zip(figs, figs[1:]):
+        if b["unit"] is not None or a["unit"] is None or a["unit_dimension"] != "count" \
+                or b.get("_pronoun") or b["end"] - b["start"] > 40:
+            continue
+        between = text[a["end"]:b["start"]]
+        if len(between) <= 80 and _ELLIPSIS_LINK_RE.search(between) and not re.search(r"[;:]", between) \
+                and not _unit_after(text, b["end"]):
+            for k in ("unit", "unit_dimension", "currency", "per_unit"):
+                b[k] = a[k]
+    return figs
 
 
 _GAPPED_BY_RE = re.compile(r",\s+(?:and\s+)?[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*)*\s+by\s+$")

@@ -240,7 +240,26 @@ def _q3_dimension(name: str) -> str:
 def currency_prefix(symbol: str) -> tuple[str, str | None] | None:
     """(unit name, ISO code or None for a bare "$") of a currency written before a number."""
     key = symbol.lower().replace(" ", "").rstrip(".")
+    if key not in CURRENCY_PREFIXES and key.endswith("$") and CURRENCY_PREFIXES.get(key[:-1], (None, None))[1]:
+        return CURRENCY_PREFIXES[key[:-1]]  # "cad$ 15": a code written with the dollar sign
     return CURRENCY_PREFIXES.get(key)
+
+
+def currency_code(code: str) -> tuple[str, str] | None:
+    """(unit name, ISO code) of an ISO 4217 code ("USD", "SEK"), from our prefixes or pycountry."""
+    known = CURRENCY_PREFIXES.get(code.lower())
+    if known is not None and known[1]:
+        return known[0], known[1]
+    found = _iso_currency(code.upper())
+    return (found, code.upper()) if found else None
+
+
+@lru_cache(maxsize=512)
+def _iso_currency(code: str) -> str | None:
+    import pycountry
+
+    entry = pycountry.currencies.get(alpha_3=code)
+    return entry.name.lower() if entry is not None else None
 
 
 def currency_word(word: str) -> tuple[str, str | None] | None:

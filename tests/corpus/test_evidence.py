@@ -4,8 +4,7 @@ import pytest
 
 from pipeline.corpus.evidence import is_surname_only, link_claims, load_gender_lexicon, role_cues
 from pipeline.export.batch import extract_rows
-from pipeline.export.corpus_tables import claim_refs, link_corpus
-from pipeline.export.dataset import to_table
+from pipeline.corpus.link import link_table, records_table
 from pipeline.ingest.records import Article, article_id_for, content_hash_for
 
 TEXTS = {
@@ -82,18 +81,18 @@ def test_every_claim_has_a_quotation_signature(rows):
 
 
 def test_the_corpus_links_two_trumps_apart_and_gives_genders(rows):
-    table = to_table(rows["claims"], "claims")
     published = {a["article_id"]: a["published"] for a in rows["articles"]}
-    refs = claim_refs(table, published, {})
-    speaker_of, quote_of, speakers, quotes = link_corpus(refs)
-    by_name = {s["name"]: s for s in speakers}
+    records = [{**c, "published": published[c["article_id"]], "source": "Wire"} for c in rows["claims"]]
+    linked = link_table(records_table(records))
+    by_name = {s["name"]: s for s in linked.speakers.to_pylist()}
     assert {"Donald Trump", "Melania Trump", "Kirsten Hillman", "Hillary Clinton"} <= set(by_name)
     assert by_name["Donald Trump"]["speaker_id"] != by_name["Melania Trump"]["speaker_id"]
     assert by_name["Kirsten Hillman"]["gender"] == "female"
     assert by_name["Melania Trump"]["gender"] == "female"
     assert by_name["Donald Trump"]["gender"] == "male"
-    assert all(quote_of[c.claim_id] for c in refs)
-    assert len(quotes) == len(refs)  # four different articles: no quotation repeats
+    assert by_name["Kirsten Hillman"]["gender_source"] == "text"
+    assert all(linked.quote_id.to_pylist())
+    assert linked.quotes.num_rows == len(records)  # four different articles: no quotation repeats
 
 
 def test_small_helpers():

@@ -41,3 +41,15 @@ def test_the_offline_resource_reads_common_first_names(tmp_path):
     assert "zzyzxq" not in found
     assert list(tmp_path.glob("first-names-*.sqlite"))  # cached for the next run
     assert FirstNames(tmp_path).lookup(["Mary"])["mary"][0] > 0.9
+
+
+def test_the_resource_answers_from_any_thread(tmp_path):
+    import threading
+
+    names = FirstNames(tmp_path)
+    assert "hillary" in names.lookup(["Hillary"])  # opened in this thread
+    found = {}
+    worker = threading.Thread(target=lambda: found.update(names.lookup(["Donald", "Hillary"])))
+    worker.start()
+    worker.join()
+    assert set(found) == {"donald", "hillary"}

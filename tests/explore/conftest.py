@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.export.corpus_tables import build_corpus_tables
 from pipeline.export.dataset import VersionWriter
 
 SEED_TEXT = (
@@ -103,5 +104,6 @@ def dataset(tmp_path: Path) -> Path:
     out = tmp_path / "dataset"
     writer = VersionWriter(out, "r1")
     writer.write(dataset_rows(), "0001")
+    build_corpus_tables(writer.staging)
     writer.publish()
     return out

@@ -102,3 +102,16 @@ def test_date_years_pool_rare_years_at_the_ends():
     years = [1850] + [2020] * 50 + [2021] * 40 + [2023] * 8 + [2090]
     con.execute("CREATE TABLE dates AS SELECT make_date(y, 1, 1) AS date_start FROM unnest(?) AS t(y)", [years])
     assert _date_years(con) == [("<2020", 1), ("2020", 50), ("2021", 40), ("2022", 0), ("2023", 8), (">2023", 1)]
+
+
+def test_most_quoted_speakers_and_quotations_by_gender(dataset):
+    ds = open_dataset(dataset)
+    data = collect(connect(ds), ds, top=5, sample=10)
+    name, quotes, claims, articles, gender, kind, speaker_id = data.most_quoted[0]
+    assert (name, quotes, claims, articles, gender, kind) == ("Kirsten Hillman", 2, 2, 1, "female", "person")
+    assert len(speaker_id) == 16
+    # by persons only: the organizations' quotations are not in the gender share
+    assert data.gender_totals == {"female": 2, "male": 0, "unknown": 0}
+    assert data.gender_labels == ["2023-03-22"] and data.gender_counts["female"] == [2]
+    page = write_report(dataset).read_text(encoding="utf-8")
+    assert "Quotations and gender" in page and "Most quoted speakers" in page and speaker_id in page

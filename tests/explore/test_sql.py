@@ -13,10 +13,11 @@ from pipeline.explore.sql import DatasetNotFound, connect, format_csv, format_js
 def test_every_table_and_join_view_reads(dataset):
     con = connect(dataset)
     counts = {v: con.execute(f"SELECT count(*) FROM {v}").fetchone()[0]
-              for v in ("articles", "claims", "figures", "dates", "places", "rejects", "runs",
-                        "claim_figures", "claim_dates", "claim_places")}
+              for v in ("articles", "claims", "figures", "dates", "places", "rejects", "runs", "speakers", "quotes",
+                        "claim_figures", "claim_dates", "claim_places", "claim_speakers", "claim_quotes")}
     assert counts == {"articles": 2, "claims": 4, "figures": 2, "dates": 2, "places": 3, "rejects": 1, "runs": 1,
-                      "claim_figures": 2, "claim_dates": 1, "claim_places": 2}
+                      "speakers": 3, "quotes": 4, "claim_figures": 2, "claim_dates": 1, "claim_places": 2,
+                      "claim_speakers": 4, "claim_quotes": 4}
 
 
 def test_claim_figures_carries_the_claim_speaker_and_article_date(dataset):
@@ -34,6 +35,20 @@ def test_claim_dates_keeps_the_date_interval_columns(dataset):
     con = connect(dataset)
     row = con.execute("SELECT speaker, surface, date_start, date_end, granularity FROM claim_dates").fetchone()
     assert row[0] == "Canada" and row[1] == "2022" and str(row[2]) == "2022-01-01" and row[4] == "year"
+
+
+def test_claims_join_their_speakers_and_quotes(dataset):
+    con = connect(dataset)
+    rows = con.execute("SELECT speaker, speaker_name, scope, speaker_claims, speaker_articles FROM claim_speakers "
+                       "WHERE speaker = 'Kirsten Hillman'").fetchall()
+    assert rows == [("Kirsten Hillman", "Kirsten Hillman", "corpus", 2, 1)] * 2
+    assert con.execute("SELECT count(*) FROM claim_speakers").fetchone()[0] == 4
+    quotes = con.execute("SELECT quote_id, quote_text, quote_articles, is_first, speaker_name FROM claim_quotes "
+                         "ORDER BY claim_index, article_id").fetchall()
+    assert len(quotes) == 4 and len({q[0] for q in quotes}) == 4 and all(q[2] == 1 and q[3] for q in quotes)
+    top = con.execute("SELECT s.name, count(DISTINCT c.quote_id) FROM claims c JOIN speakers s USING (speaker_id) "
+                      "GROUP BY 1 ORDER BY 2 DESC LIMIT 1").fetchone()
+    assert top == ("Kirsten Hillman", 2)
 
 
 def test_several_statements_give_the_last_result(dataset):

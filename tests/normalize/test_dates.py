@@ -1,4 +1,6 @@
 """The pure date normalizer: intervals, granularity, fiscal years, tense and durations."""
+from datetime import date
+
 import pytest
 
 from pipeline.normalize.dates import fiscal_system, normalize_timex, shift_years
@@ -217,3 +219,29 @@ def test_duration_phrasings(surface: str, value: str) -> None:
 def test_relative_centuries_are_centuries_not_days() -> None:
     assert span("this century", anchor="1989-11-01") == ("1900-01-01", "1999-12-31")
     assert span("last century", anchor="2023-03-22") == ("1900-01-01", "1999-12-31")
+
+
+def test_clock_time_grammar() -> None:
+    from pipeline.normalize.dates import clock_time
+
+    anchor = date(2024, 6, 3)  # a Monday
+    assert clock_time("3:30 p.m.", anchor, None)["value"] == "2024-06-03T15:30"
+    assert clock_time("12 a.m.", anchor, None)["value"] == "2024-06-03T00:00"
+    assert clock_time("midnight", anchor, None)["value"] == "2024-06-03T00:00"
+    assert clock_time("friday at 9 a.m.", anchor, "future")["value"] == "2024-06-07T09:00"
+    assert clock_time("friday at 9 a.m.", anchor, "past")["value"] == "2024-05-31T09:00"
+    assert clock_time("10 a.m. local time", anchor, None)["value"] == "2024-06-03T10:00"
+    for not_a_time in ("7", "25:00", "13 p.m.", "3:75"):
+        assert clock_time(not_a_time, anchor, None) is None, not_a_time
+
+
+def test_numeric_dates_by_country_and_two_digit_years() -> None:
+    from pipeline.normalize.dates import numeric_date
+
+    anchor = date(2024, 6, 3)
+    assert numeric_date("7/8/07", anchor, "US")["date_start"] == "2007-07-08"
+    assert numeric_date("7/8/07", anchor, "DMY")["date_start"] == "2007-08-07"
+    assert numeric_date("25/12/99", anchor, "US")["date_start"] == "1999-12-25"  # only one order fits
+    assert numeric_date("1/2/40", anchor, "US")["date_start"] == "1940-01-02"  # not 16 years ahead
+    assert numeric_date("1/2/30", anchor, "US")["date_start"] == "2030-01-02"  # six years ahead is fine
+    assert numeric_date("2/30/2020", anchor, "US") is None

@@ -62,3 +62,26 @@ def test_an_unwritable_cache_directory_still_loads(tmp_path):
     blocker.write_text("x")
     gaz = cached_gazetteer(src, blocker / "cache")
     assert gaz.country("CA")["name"] == "Canada"
+
+
+def test_compass_named_subdivisions_name_their_region():
+    from pipeline.normalize.build_gazetteer import stem_regions
+
+    subs = [("SD", ["North Darfur", "Northern Darfur"], (16.0, 25.0)), ("SD", ["South Darfur"], (11.0, 25.0)),
+            ("US", ["North Dakota"], (47.0, -100.0)), ("ZA", ["Western Cape"], (-33.0, 20.0)),
+            ("ZA", ["Eastern Cape"], (-32.0, 27.0)), ("XX", ["West Lone"], (0.0, 0.0))]
+    regions = stem_regions(subs, taken=set())
+    assert regions["Darfur"] == ("SD", (13.5, 25.0))
+    assert "Dakota" not in regions and "Lone" not in regions  # one subdivision is not a region
+    assert "Cape" not in regions  # a kind of division, not a name
+    assert "Darfur" not in stem_regions(subs, taken={"darfur"})
+
+
+def test_shipped_gazetteer_has_admin1_ids_and_short_names():
+    from pipeline.normalize.gazetteer import load_gazetteer
+
+    gaz = load_gazetteer()
+    quebec = [e for e in gaz.lookup("Quebec") if e["feature"] == "subdivision"]
+    assert quebec and quebec[0]["geonameid"] == 6115047
+    assert any(e["subdivision_code"] == "CN-AH" for e in gaz.lookup("Anhui"))
+    assert any(e["feature"] == "region" and e["country_code"] == "ID" for e in gaz.lookup("Java"))

@@ -1,0 +1,5 @@
+"""The corpus tests share their record helpers (``helpers.py`` beside this file)."""
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))

