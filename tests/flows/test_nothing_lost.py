@@ -211,3 +211,23 @@ def test_corrected_fields_and_a_new_config_are_processed_again_and_moved_files_r
     with open(other, "a", encoding="utf-8") as fh:
         fh.write("\n# same components, another setting\n[components.extra_setting]\nvalue = 1\n")
     assert extract_corpus(str(src), str(out), config_path=str(other)).processed == 1
+
+
+def test_a_failure_after_the_switch_still_reports_the_published_run(tmp_path, prefect_harness, monkeypatch):
+    import logging
+
+    from pipeline.flows import extract as extract_mod
+
+    class AfterPublish(logging.LoggerAdapter):
+        def info(self, msg, *args, **kwargs):  # the run's last step, after publishing: fails as a dead API would
+            if str(msg).startswith("run %s"):
+                raise ConnectionError("the Prefect API went away")
+            return super().info(msg, *args, **kwargs)
+
+    real = extract_mod.get_run_logger
+    monkeypatch.setattr(extract_mod, "get_run_logger", lambda: AfterPublish(real().logger, {}))
+    src = _corpus(tmp_path)
+    out = tmp_path / "out"
+    summary = extract_corpus(str(src), str(out), config_path=CONFIG)
+    assert summary.processed == 3 and _docs(out) == ["a", "b", "c"]
+    assert current_version(out).name == summary.run_id
