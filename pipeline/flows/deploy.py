@@ -8,12 +8,7 @@ as it serves.
 """
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
@@ -22,6 +17,7 @@ from prefect.schedules import Cron
 
 from pipeline.flows.extract import extract_corpus_flow
 from pipeline.flows.runners import make_task_runner, parse_runner
+from pipeline.flows.server import TemporaryServer
 
 DEFAULT_CRON = "0 2 * * *"
 DEFAULT_NAME = "nightly"
@@ -52,42 +48,20 @@ def build_deployment(input_path: str, out_dir: str, cron: str = DEFAULT_CRON, ti
         description=f"Extract claims from {parameters['input_path']} into {parameters['out_dir']} ({cron}).")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextmanager
 def local_server(port: int | None = None, timeout: float = 120.0) -> Iterator[str]:
-    """Start ``prefect server start`` on localhost for the duration; yields its API URL."""
-    port = port or _free_port()
-    url = f"http://127.0.0.1:{port}/api"
-    env = {**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_UI_ENABLED": "false"}
-    proc = subprocess.Popen([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
-                             "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            start_new_session=True)  # Ctrl-C stops serving first, then the server
+    """A local Prefect server with its scheduler, on localhost for the duration; yields its API URL.
+
+    The same launcher as a single run's temporary server (:class:`TemporaryServer`), running the
+    whole server: it stops with this process however that ends.
+    """
+    server = TemporaryServer(port, scheduling=True)
+    server.start()
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"the local Prefect server did not start: {proc.stderr.read().decode()[-2000:]}")
-            try:
-                with urllib.request.urlopen(f"{url}/health", timeout=2) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"the local Prefect server did not answer on {url} within {timeout:.0f} s")
-            time.sleep(0.5)
-        yield url
+        server.wait(timeout)
+        yield server.api_url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        server.stop()
 
 
 def serve_deployment(deployment: Any, port: int | None = None) -> None:

@@ -87,8 +87,12 @@ def _die_with_parent(parent: int):
 class TemporaryServer:
     """Prefect's API app in a uvicorn subprocess on a free local port."""
 
-    def __init__(self, port: int | None = None) -> None:
+    def __init__(self, port: int | None = None, scheduling: bool = False) -> None:
+        """A server on ``port`` (default: a free one). ``scheduling`` runs the whole Prefect
+        server (``prefect server start``: scheduler and other services, for ``claims serve``)
+        instead of the API app alone, which is all a single run needs."""
         self.port = port or free_port()
+        self.scheduling = scheduling
         self.process: subprocess.Popen | None = None
         self.log_path: Path | None = None
         self.restarts = 0
@@ -130,12 +134,18 @@ class TemporaryServer:
         log = self._open_log()
         # As Prefect's own temporary server, plus: block types are not re-registered at each
         # start (no flow of ours uses blocks; a full Prefect server registers them itself).
-        env = {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
-               "PREFECT__SERVER_FINAL": "1", "PREFECT_API_BLOCKS_REGISTER_ON_START": "false"}
+        if self.scheduling:
+            env = {**os.environ, "PREFECT_UI_ENABLED": "false", "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+            command = [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
+                       "--port", str(self.port)]
+        else:
+            env = {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
+                   "PREFECT__SERVER_FINAL": "1", "PREFECT_API_BLOCKS_REGISTER_ON_START": "false"}
+            command = [sys.executable, "-m", "uvicorn", "--app-dir", app_dir, "--factory",
+                       "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(self.port),
+                       "--log-level", "error", "--lifespan", "on"]
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "--app-dir", app_dir, "--factory",
-             "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(self.port),
-             "--log-level", "error", "--lifespan", "on"],
+            command,
             env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
             preexec_fn=_die_with_parent(os.getpid()))
         if log is not subprocess.DEVNULL:

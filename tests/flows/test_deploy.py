@@ -79,3 +79,25 @@ def test_prefect_yaml_deploys_the_flow_nightly():
     flow = load_flow_from_entrypoint(str(root / dep["entrypoint"]))
     assert flow.name == "extract_corpus"
     assert set(dep["parameters"]) <= set(flow.parameters.properties)
+
+
+def test_the_serve_server_is_the_run_launcher_with_its_scheduler_and_goes_at_exit(tmp_path, monkeypatch):
+    import urllib.request
+
+    from pipeline.flows.server import TemporaryServer
+
+    monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "home"))
+    started = []
+    real = TemporaryServer.start
+
+    def spy(self):
+        started.append(self.scheduling)
+        real(self)
+
+    monkeypatch.setattr(TemporaryServer, "start", spy)
+    with deploy.local_server(timeout=180) as url:
+        with urllib.request.urlopen(f"{url}/health", timeout=10) as resp:
+            assert resp.status == 200
+    assert started == [True]
+    with pytest.raises(OSError):
+        urllib.request.urlopen(f"{url}/health", timeout=2)
