@@ -18,8 +18,7 @@ from typing import Any
 
 import duckdb
 
-from pipeline.errors import UsageError
-from pipeline.export.dataset import CURRENT, VERSIONS
+from pipeline.export.dataset import Dataset, DatasetNotFound, open_dataset  # noqa: F401 - the explore API
 from pipeline.schema import TABLES
 
 FORMATS = ("table", "csv", "json", "jsonl")
@@ -45,47 +44,6 @@ JOIN_VIEWS["claim_quotes"] = ("One row per claim with its quotation across the c
                               "the quote's `quote_id`, `quote_text` (earliest wording), `first_article_id`, "
                               "`first_published`, `quote_articles`, `quote_sources` and `is_first` (this claim is "
                               "the earliest copy).")
-
-
-class DatasetNotFound(UsageError, FileNotFoundError):
-    """The directory holds no dataset (the message says how to make one)."""
-
-
-@dataclass(frozen=True)
-class Dataset:
-    """A dataset directory and the folder its tables are read from (its current version)."""
-
-    root: Path
-    version: Path
-
-    @property
-    def version_name(self) -> str:
-        return self.version.name if self.version != self.root else "-"
-
-    def table_dir(self, table: str) -> Path:
-        return self.version / table
-
-
-def open_dataset(path: str | Path) -> Dataset:
-    """Locate the dataset in ``path``; raise DatasetNotFound with a hint when there is none."""
-    root = Path(path)
-    hint = f"run `claims run INPUT --out {root}` first to make one"
-    if not root.exists():
-        raise DatasetNotFound(f"no dataset at {root}: the directory does not exist; {hint}")
-    if not root.is_dir():
-        raise DatasetNotFound(f"no dataset at {root}: it is a file, not a dataset directory; {hint}")
-    current = root / CURRENT
-    if current.is_symlink() or current.is_dir():
-        if current.is_dir():
-            return Dataset(root, current.resolve())
-        raise DatasetNotFound(f"the dataset at {root} is broken: {current} points nowhere; {hint}")
-    # A plain folder of table directories (a copied dataset) works too.
-    if any((root / t).is_dir() for t in ("articles", "claims")):
-        return Dataset(root, root)
-    if any((root / VERSIONS).glob("*.tmp")):
-        raise DatasetNotFound(f"no dataset at {root} yet: its first run has not finished (or died); wait for it, "
-                              f"or {hint}")
-    raise DatasetNotFound(f"no dataset at {root}: no {CURRENT}/, articles/ or claims/ in it; {hint}")
 
 
 def _quote(path: Path) -> str:

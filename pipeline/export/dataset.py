@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from pipeline.errors import ClaimsError
+from pipeline.errors import ClaimsError, UsageError
 from pipeline.export.lock import LOCK, DatasetLocked, locked  # noqa: F401 - part of this module's API
 from pipeline.schema import ARTICLE_TABLES, TABLES
 
@@ -79,17 +80,54 @@ def current_version(out: Path) -> Path | None:
     return link.resolve() if link.is_symlink() and link.resolve().is_dir() else None
 
 
+class DatasetNotFound(UsageError, FileNotFoundError):
+    """The directory holds no dataset (the message says how to make one)."""
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A dataset directory and the folder its tables are read from (its current version)."""
+
+    root: Path
+    version: Path
+
+    @property
+    def version_name(self) -> str:
+        return self.version.name if self.version != self.root else "-"
+
+    def table_dir(self, table: str) -> Path:
+        return self.version / table
+
+
+def open_dataset(path: str | Path) -> Dataset:
+    """Locate the dataset in ``path``; raise DatasetNotFound with a hint when there is none."""
+    root = Path(path)
+    hint = f"run `claims run INPUT --out {root}` first to make one"
+    if not root.exists():
+        raise DatasetNotFound(f"no dataset at {root}: the directory does not exist; {hint}")
+    if not root.is_dir():
+        raise DatasetNotFound(f"no dataset at {root}: it is a file, not a dataset directory; {hint}")
+    current = root / CURRENT
+    if current.is_symlink() or current.is_dir():
+        if current.is_dir():
+            return Dataset(root, current.resolve())
+        raise DatasetNotFound(f"the dataset at {root} is broken: {current} points nowhere; {hint}")
+    # A plain folder of table directories (a copied dataset) works too.
+    if any((root / t).is_dir() for t in ("articles", "claims")):
+        return Dataset(root, root)
+    if any((root / VERSIONS).glob("*.tmp")):
+        raise DatasetNotFound(f"no dataset at {root} yet: its first run has not finished (or died); wait for it, "
+                              f"or {hint}")
+    raise DatasetNotFound(f"no dataset at {root}: no {CURRENT}/, articles/ or claims/ in it; {hint}")
+
+
 def snapshot(out: Path | str) -> Path:
     """The folder of the current version, resolved once: read every table from it
     (``snapshot(out) / "claims"``) to see one consistent version while a run publishes.
 
     The folder stays on disk until a second later run publishes (two versions are kept).
     """
-    version = current_version(Path(out))
-    if version is None:
-        raise FileNotFoundError(f"no dataset version in {out}: {Path(out) / CURRENT} is missing; "
-                                f"run `claims run INPUT --out {out}` first")
-    return version
+    return open_dataset(out).version
 
 
 def read_tables(out: Path | str, tables: tuple[str, ...] | list[str] | None = None) -> dict[str, pa.Table]:
