@@ -69,6 +69,17 @@ SAME_PREVIOUS = re.compile(r"\bthe same\b.*\b(?:the )?(?:previous|prior|precedin
                            r"\bthe same\b.*\ba year (?:earlier|before)\b", re.IGNORECASE)
 
 
+CHILD_WINDOW = 8
+
+
+def _close_children(node: Token) -> list[Token]:
+    """The children of ``node`` within ``CHILD_WINDOW`` tokens of it: auxiliaries and adverbs sit
+    there, and a verb heading a list of thousands of numbers is not walked for each of them."""
+    doc = node.doc
+    return [t for t in doc[max(0, node.i - CHILD_WINDOW):node.i + CHILD_WINDOW + 1]
+            if t.head.i == node.i and t.i != node.i]
+
+
 def tense_of(span: Span, sent: Span | None = None, sent_root: Token | None = None) -> str | None:
     """"past", "present" or "future" for the verb governing ``span`` (future cues win).
 
@@ -79,7 +90,7 @@ def tense_of(span: Span, sent: Span | None = None, sent_root: Token | None = Non
     path = [root] + list(itertools.islice(root.ancestors, 6))
     verb = next((t for t in path if t.pos_ in ("VERB", "AUX")), None)
     upto = path[:path.index(verb) + 1] if verb is not None else path
-    near = {c.lower_ for node in upto for c in node.children
+    near = {c.lower_ for node in upto for c in _close_children(node)
             if c.dep_ in ("aux", "auxpass", "amod", "advmod", "xcomp", "prt")} | {t.lower_ for t in upto}
     sent = sent if sent is not None else span.sent
     doc = span.doc
@@ -91,7 +102,7 @@ def tense_of(span: Span, sent: Span | None = None, sent_root: Token | None = Non
         verb = next((t for t in path if t.dep_ == "ROOT"), None) or sent_root or sent.root
     if verb is None:
         return None
-    aux = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
+    aux = {c.lower_ for c in _close_children(verb) if c.dep_ in ("aux", "auxpass")}
     if aux & {"will", "'ll", "shall"} or (aux & {"would", "'d"} and not aux & {"have", "'ve"}) \
             or (aux & {"to"} and verb.head.lemma_ in
                                          ("expect", "plan", "hope", "intend", "aim", "prepare", "schedule", "set", "be", "due")):
@@ -101,7 +112,7 @@ def tense_of(span: Span, sent: Span | None = None, sent_root: Token | None = Non
     if verb.tag_ == "VBN" and not aux:
         return "past"
     if verb.tag_ == "VBP" and not aux and any(c.dep_ == "nsubj" and c.tag_ in ("NN", "NNP")
-                                              for c in verb.children):
+                                              for c in _close_children(verb)):
         return "past"  # "Weakness hurt the index Friday": a singular subject makes "hurt" a past form
     if verb.tag_ in ("VBZ", "VBP") and verb.lemma_ in REPORTING_VERBS:
         return "past"  # news present of reporting ("officials say Tuesday") tells of the past
@@ -117,7 +128,7 @@ def _simple_present_head(span: Span) -> bool:
         return False
     head = root.head.head if root.dep_ == "pobj" else root.head
     if head.tag_ == "VBG":  # "they are meeting Thursday": the present progressive of a plan
-        return any(c.dep_ == "aux" and c.lower_ in ("is", "are", "am", "'re", "'s") for c in head.children)
+        return any(c.dep_ == "aux" and c.lower_ in ("is", "are", "am", "'re", "'s") for c in _close_children(head))
     return head.tag_ in ("VBZ", "VBP")
 
 
@@ -138,7 +149,7 @@ def _open_until(span: Span) -> bool:
         return False
     head = doc[i - 1].head
     return head.pos_ in ("VERB", "ADJ", "AUX") and not any(
-        c.lower_ in ("had", "'d") for c in head.children if c.dep_ in ("aux", "auxpass"))
+        c.lower_ in ("had", "'d") for c in _close_children(head) if c.dep_ in ("aux", "auxpass"))
 
 
 TIMEX_START = re.compile(r"(?:\d|(?:this|last|next|early|late|mid|the|a|an|several|few)\b|"
@@ -172,6 +183,8 @@ def _from_reference(ref: dict, surface: str) -> dict | None:
 
 # Characters of sentence context either side of a time expression handed to the normalizer.
 CONTEXT_CHARS = 600
+# Candidates longer than this are not normalized (their patterns would cost the square of it).
+MAX_TIMEX_CHARS = 200
 CONNECTOR = re.compile(r"\s+(?:ended|ending|to|through|thru|until|till|and|-|–)\s+|(?<=\d)[-–](?=\d)",
                        re.IGNORECASE)
 
@@ -260,6 +273,8 @@ class DatesComponent:
         sent_starts = [sp.start for sp in sents]
         for span in self._candidates(doc, text):
             start, end = span.start_char, span.end_char
+            if end - start > MAX_TIMEX_CHARS:
+                continue  # a run of numbers the tagger took as one date: no time expression is this long
             # TimeML leaves out the prepositions and possessive spaCy sometimes includes
             surface = text[start:end]
             lead = re.match(r"(?:(?:from|in|on|at|during|since|by|until|of|for|about|around|as early as|"
