@@ -20,8 +20,12 @@ STORY = ("Trade minister says tariff deal near\n"
 
 def _plain(value) -> str:
     """A cell as text, whether pandas read it as a numpy array or it came as a list."""
-    if hasattr(value, "tolist"):
-        value = value.tolist()
+    def plain(v):
+        if hasattr(v, "tolist"):
+            v = v.tolist()
+        return [plain(x) for x in v] if isinstance(v, (list, tuple)) else v
+
+    value = plain(value)
     return "None" if value is None or (isinstance(value, float) and value != value) else str(value)
 
 

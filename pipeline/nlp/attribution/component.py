@@ -244,7 +244,8 @@ class Attribution:
 @Language.factory(
     "claims_attribution",
     assigns=["doc._.claims"],
-    requires=["token.dep", "token.lemma", "token.pos", "token.ent_type"],
+    # token.pos comes from the base model's attribute_ruler, which declares nothing; it maps token.tag.
+    requires=["token.dep", "token.lemma", "token.tag", "token.ent_type"],
     default_config={"lexicon": "", "model": "", "order": list(DEFAULT_ORDER), "batch_size": 32,
                     "min_quote_words": 4, "merge_continuations": True, "merge_paragraphs": False,
                     "max_merge_gap": 25, "strict_merge": True, "nested_in_quotes": False,

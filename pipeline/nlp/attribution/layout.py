@@ -6,6 +6,7 @@
 """
 from __future__ import annotations
 
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -78,11 +79,17 @@ def mark_paragraphs(doc: Doc) -> Doc:
     """Start a sentence after every line break. Placed before the parser, this keeps the
     parser from joining a headline or a paragraph to the next one (it respects preset
     sentence starts)."""
+    # Written as one array: setting ``Token.is_sent_start`` checks the whole doc each time.
+    starts = doc.to_array([SENT_START]).astype("int64")
+    changed = False
     for tok in doc[1:]:
         prev = doc[tok.i - 1]
         if not tok.is_space and ("\n" in prev.whitespace_ or (prev.is_space and "\n" in prev.text)):
-            tok.is_sent_start = True
+            starts[tok.i] = 1
             # Without this the small parser tends to split off the first word ("President").
             if tok.i + 1 < len(doc):
-                doc[tok.i + 1].is_sent_start = False
+                starts[tok.i + 1] = -1
+            changed = True
+    if changed:
+        doc.from_array([SENT_START], starts.astype("uint64"))
     return doc
