@@ -47,3 +47,16 @@ def test_readme_data_dictionary_is_current():
 
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     assert readme == with_data_dictionary(readme), "run: python -m pipeline.schema --update-readme"
+
+
+def test_readme_architecture_table_names_every_part_of_pipeline():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    table = readme.split("## Architecture", 1)[1].split("\n## ", 1)[0]
+    parts = [f"`pipeline/{p.name}/`" if p.is_dir() else f"`pipeline/{p.name}`"
+             for p in sorted((root / "pipeline").iterdir())
+             if p.name != "__init__.py" and not p.name.startswith((".", "__pycache__"))]
+    missing = [p for p in parts if p not in table]
+    assert not missing, f"add to the README's architecture table: {missing}"
