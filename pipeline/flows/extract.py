@@ -83,6 +83,7 @@ class RunSummary:
     seconds: float = 0.0
     rows_written: dict[str, int] = field(default_factory=dict)
     rejects: list[dict[str, Any]] = field(default_factory=list)
+    worker_start_seconds: float = 0.0  # until the run's worker processes had loaded the pipeline (n_process > 1)
 
     @property
     def words_per_second(self) -> float:
@@ -285,9 +286,10 @@ def extract_corpus_flow(input_path: str, out_dir: str = "outputs/dataset", confi
 
     try:
         with locked(out, wait=wait), workers.worker_pool(summary.run_id, n_process, config_path,
-                                                         local=spec.kind == "local"):
+                                                         local=spec.kind == "local") as pool:
             summary = _run_locked(input_path, out, config_path, batch_size, n_process, task_batch, missing,
                                   progress, in_flight, summary, started, t0, logger, follow_links, fields)
+            summary.worker_start_seconds = pool.start_seconds if pool else 0.0
     except OSError as exc:
         clear = _write_error(exc, out)
         if clear is None:

@@ -50,13 +50,16 @@ def _watch(stop: Any, parent: int) -> None:
     batch_mod.STOP.set()
 
 
-def _start_worker(config_path: str | None, stop: Any, parent: int) -> None:
-    """(Worker initializer.) Ignore Ctrl-C, watch for the run's stop, load the pipeline once."""
+def _start_worker(config_path: str | None, stop: Any, parent: int, loaded: Any) -> None:
+    """(Worker initializer.) Ignore Ctrl-C, watch for the run's stop, load the pipeline once and
+    note when it was loaded (``loaded``: the latest time any worker was ready)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_watch, args=(stop, parent), name="claims-stop-watch", daemon=True).start()
     from pipeline.nlp import warm_up
 
     warm_up(config_path)
+    with loaded.get_lock():
+        loaded.value = max(loaded.value, time.time())
 
 
 def slices(articles: Sequence[Article], n: int) -> list[list[Article]]:
@@ -110,6 +113,8 @@ class BatchPool:
         self.processes: list[Any] = []  # the last executor's worker processes, once closed
         self._context = multiprocessing.get_context("spawn")
         self._stop = self._context.Event()
+        self._loaded = self._context.Value("d", 0.0)
+        self._created = time.time()
         self._lock = threading.Lock()
         self._retry_lock = threading.Lock()
         self._executor = self._start()
@@ -117,7 +122,12 @@ class BatchPool:
     def _start(self) -> ProcessPoolExecutor:
         self.starts += 1
         return ProcessPoolExecutor(max_workers=self.n_process, mp_context=self._context,
-                                   initializer=_start_worker, initargs=(self.config_path, self._stop, os.getpid()))
+                                   initializer=_start_worker, initargs=(self.config_path, self._stop, os.getpid(), self._loaded))
+
+    @property
+    def start_seconds(self) -> float:
+        """Seconds from the pool's creation until its last worker had loaded the pipeline (0 before)."""
+        return max(0.0, self._loaded.value - self._created) if self._loaded.value else 0.0
 
     def _replace(self, broken: ProcessPoolExecutor) -> ProcessPoolExecutor:
         """A working executor in place of ``broken`` (replaced once, whichever slice sees it first)."""
