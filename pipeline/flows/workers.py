@@ -2,7 +2,7 @@
 
 :class:`BatchPool` is a ``ProcessPoolExecutor`` (``spawn`` context) whose workers load the
 configured pipeline when they start. Each batch task hands its articles to the pool cut into
-``n_process`` contiguous slices of about equal length; a worker annotates its slice, builds the
+contiguous slices of about equal length (a few per worker); a worker annotates its slice, builds the
 rows and writes the parquet parts itself (:func:`pipeline.export.batch.process_batch`), so only
 counts (a ``BatchResult``) come back to the main process.
 
@@ -18,6 +18,7 @@ Guarantees kept from the in-process path:
 """
 from __future__ import annotations
 
+import math
 import multiprocessing
 import os
 import signal
@@ -184,9 +185,12 @@ class BatchPool:
 
     def run_batch(self, articles: Sequence[Article], staging: str, part: str, batch_size: int,
                   run_fingerprint: str) -> batch_mod.BatchResult:
-        """Process one batch in the workers, one slice per worker; its merged counts."""
+        """Process one batch in the workers, in slices written as parts ``{part}-{j}``; its merged counts."""
         jobs = []
-        for j, chunk in enumerate(slices(articles, self.n_process)):
+        # Up to four slices per worker (none under ``batch_size`` articles), so that a worker left
+        # without work at the end of a batch waits for one short slice, not half the batch.
+        n_slices = min(4 * self.n_process, max(self.n_process, math.ceil(len(articles) / batch_size)))
+        for j, chunk in enumerate(slices(articles, n_slices)):
             args = (Path(staging), f"{part}-{j}", self.config_path, batch_size, 1, run_fingerprint)
             executor = self._executor
             try:
