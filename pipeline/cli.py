@@ -153,7 +153,7 @@ def _run(args: argparse.Namespace, spec: "RunnerSpec") -> int:
     # The Prefect server boots in its own process while this one imports Prefect and, for a
     # local run, loads the pipeline in a thread: most of a small nightly run's start-up overlaps.
     with early_server(wait_on_stop=not _EXITING_AFTER) as server:
-        if spec.kind == "local":
+        if spec.kind == "local" and (args.n_process or 1) == 1:  # else the run's worker processes load it
             from pipeline.nlp import warm_up_in_background
 
             warm_up_in_background(args.config)

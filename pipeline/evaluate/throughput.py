@@ -1,9 +1,13 @@
 """``claims benchmark``: words per second of raw spaCy vs the whole pipeline, and peak memory.
 
-Speed: the configured base model alone (``nlp.pipe`` over the article texts, the same batch size
-and process count) and then a full ``extract_corpus`` run over the same articles, in this
-process tree, one after the other; the ratio of the two is what orchestration and our components
-cost. Model loading and the Prefect server start are excluded from both (a warm-up run first).
+Speed: for each process count (``--n-process 1,2``), the configured base model alone
+(``nlp.pipe`` over the article texts, the same batch size and process count) and then a full
+``extract_corpus`` run over the same articles, in this process tree, one after the other; the
+ratio of the two is what orchestration and our components cost, the speed-up over the first count
+is compared with raw spaCy's own, and the main process's share of the run's CPU time is the serial
+share an Amdahl projection for 16 cores is made from. Model loading and the Prefect server start
+are excluded from both (a warm-up run first; the run's worker processes' start is reported
+apart). ``--task-runner dask:N`` runs the pipeline on a local Dask cluster of N workers instead.
 
 Nightly: a full ``claims run`` over the articles and then, with a fraction of new articles
 added (1 % by default), a second ``claims run`` that processes only those, each timed from
@@ -78,22 +82,112 @@ def raw_spacy(articles: list[Article], config_path: str | None, batch_size: int,
     return {"words": words, "seconds": seconds, "words_per_second": words / seconds}
 
 
+def cpu_seconds() -> tuple[float, float]:
+    """CPU seconds (user + system) of this process and of its finished, waited-for children."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime, kids.ru_utime + kids.ru_stime
+
+
 def whole_pipeline(jsonl: Path, config_path: str | None, batch_size: int, n_process: int,
-                   workdir: Path) -> dict[str, float]:
-    """Words/s of a full ``extract_corpus`` run over ``jsonl`` (after a warm-up run of one article)."""
+                   workdir: Path, task_runner: str | None = None, task_batch: int | None = None) -> dict[str, float]:
+    """Words/s of a full ``extract_corpus`` run over ``jsonl`` (after a warm-up run of one article),
+    and the main process's share of the run's CPU time.
+
+    ``seconds`` leaves out the start of the run's worker processes (``worker_start_seconds``,
+    their pipeline loading, as model loading is left out at one process); ``seconds_with_start``
+    keeps it. CPU time counts this process and the worker processes (finished by the end of the
+    run), not the Prefect server started by the warm-up run.
+    """
     from pipeline.flows.extract import extract_corpus
 
     warm = workdir / "warm.jsonl"
     with open(jsonl, encoding="utf-8") as src:
         warm.write_text(src.readline(), encoding="utf-8")
-    extract_corpus(str(warm), str(workdir / "warm-out"), config_path=config_path, batch_size=batch_size,
-                   n_process=n_process)
+    out = workdir / f"out-{task_runner or 'local'}-{n_process}".replace(":", "_")
+    extract_corpus(str(warm), str(out) + "-warm", config_path=config_path, batch_size=batch_size,
+                   n_process=n_process, task_runner=task_runner)
+    cpu0 = cpu_seconds()
     t0 = time.perf_counter()
-    summary = extract_corpus(str(jsonl), str(workdir / "out"), config_path=config_path, batch_size=batch_size,
-                             n_process=n_process)
-    seconds = time.perf_counter() - t0
+    summary = extract_corpus(str(jsonl), str(out), config_path=config_path, batch_size=batch_size,
+                             n_process=n_process, task_runner=task_runner, task_batch=task_batch)
+    wall = time.perf_counter() - t0
+    main_cpu, child_cpu = (b - a for a, b in zip(cpu0, cpu_seconds()))
+    seconds = wall - summary.worker_start_seconds
     return {"words": summary.words, "seconds": seconds, "words_per_second": summary.words / seconds,
-            "flow_seconds": summary.seconds, "articles": summary.processed}
+            "seconds_with_start": wall, "worker_start_seconds": summary.worker_start_seconds,
+            "flow_seconds": summary.seconds, "articles": summary.processed,
+            "main_cpu_seconds": main_cpu, "worker_cpu_seconds": child_cpu,
+            "main_cpu_share": main_cpu / (main_cpu + child_cpu) if main_cpu + child_cpu else 1.0}
+
+
+def amdahl(serial_share: float, cores: int) -> float:
+    """Amdahl's projected speed-up on ``cores`` when ``serial_share`` of the work does not parallelize."""
+    return 1.0 / (serial_share + (1.0 - serial_share) / cores)
+
+
+def parse_counts(text: str | int) -> list[int]:
+    """``"1,2"`` -> ``[1, 2]`` (process counts for the benchmark; each at least 1)."""
+    counts = [int(x) for x in str(text).split(",") if x.strip()]
+    if not counts or any(c < 1 for c in counts):
+        raise ValueError(f"--n-process takes process counts of at least 1, e.g. 1,2; not {text!r}")
+    return counts
+
+
+def measure_speed(articles: list[Article], jsonl: Path, config_path: str | None, batch_size: int,
+                  counts: list[int], workdir: Path, task_runner: str | None = None,
+                  project_cores: int = 16) -> dict[str, Any]:
+    """Raw spaCy and pipeline words/s at each process count; ratio, speed-up over the first count,
+    main-process CPU share, and an Amdahl projection for ``project_cores`` from the share measured
+    at the largest count (a projection, not a measurement).
+
+    With a Dask ``task_runner`` (``dask:N``, N added to the counts), each count means that many
+    Dask workers of one process each on this machine, and the articles are cut into enough batch tasks to keep every worker busy.
+    """
+    from pipeline.flows.runners import parse_runner
+
+    spec = parse_runner(task_runner)
+    if spec.kind == "dask" and spec.workers and spec.workers not in counts:
+        counts = sorted({*counts, spec.workers})
+    runs = []
+    for n in counts:
+        runner, n_process, task_batch = None, n, None
+        if spec.kind == "dask":
+            runner = task_runner if spec.address else f"dask:{n}"
+            n_process, task_batch = 1, max(1, math.ceil(len(articles) / (4 * n)))
+        raw = raw_spacy(articles, config_path, batch_size, n)
+        full = whole_pipeline(jsonl, config_path, batch_size, n_process, workdir, runner, task_batch)
+        runs.append({"n_process": n, "task_runner": runner or "local",
+                     "raw_spacy": {k: round(v, 1) for k, v in raw.items()},
+                     "pipeline": {k: round(v, 4 if k == "main_cpu_share" else 1) for k, v in full.items()},
+                     "ratio": round(full["words_per_second"] / raw["words_per_second"], 3)})
+    base = runs[0]
+    for r in runs:
+        raw_up = r["raw_spacy"]["words_per_second"] / base["raw_spacy"]["words_per_second"]
+        pipe_up = r["pipeline"]["words_per_second"] / base["pipeline"]["words_per_second"]
+        r["raw_speedup"], r["pipeline_speedup"] = round(raw_up, 3), round(pipe_up, 3)
+        r["speedup_vs_raw"] = round(pipe_up / raw_up, 3)
+    report: dict[str, Any] = {"runs": runs}
+    parallel = [r for r in runs if r["n_process"] > 1]
+    if parallel:
+        share = parallel[-1]["pipeline"]["main_cpu_share"]
+        report["projection"] = {"cores": project_cores, "serial_share": share,
+                                "amdahl_speedup": round(amdahl(share, project_cores), 2)}
+    return report
+
+
+def print_speed(report: dict[str, Any]) -> None:
+    """The speed report as a table."""
+    print(f"{'processes':>9} {'runner':>8} {'raw words/s':>12} {'pipeline':>10} {'ratio':>6} "
+          f"{'raw x':>6} {'pipe x':>6} {'main CPU':>8} {'start s':>7}")
+    for r in report["runs"]:
+        p = r["pipeline"]
+        print(f"{r['n_process']:>9} {r['task_runner']:>8} {r['raw_spacy']['words_per_second']:>12,.0f} "
+              f"{p['words_per_second']:>10,.0f} {r['ratio']:>6.2f} {r['raw_speedup']:>6.2f} "
+              f"{r['pipeline_speedup']:>6.2f} {100 * p['main_cpu_share']:>7.1f}% {p['worker_start_seconds']:>7.1f}")
+    if "projection" in report:
+        pr = report["projection"]
+        print(f"projection (Amdahl, not measured): {pr['cores']} cores -> {pr['amdahl_speedup']:.1f}x "
+              f"from a serial (main-process) share of {100 * pr['serial_share']:.1f}%")
 
 
 def memory_child(jsonl: str, size: int, config_path: str | None, n_process: int, max_chars: int | None) -> dict:
@@ -182,7 +276,13 @@ def main_benchmark(args: argparse.Namespace) -> int:
     if not articles:
         print(f"claims benchmark: no articles in {args.input}", file=sys.stderr)
         return 2
-    report: dict[str, Any] = {"input": args.input, "articles": len(articles), "n_process": args.n_process,
+    try:
+        counts = parse_counts(args.n_process)
+    except ValueError as exc:
+        print(f"claims benchmark: {exc}", file=sys.stderr)
+        return 2
+    n_process = counts[0]  # for the nightly, reader and memory measurements
+    report: dict[str, Any] = {"input": args.input, "articles": len(articles), "n_process": counts,
                               "batch_size": batch_size}
     if getattr(args, "scaling", False):
         from pipeline.evaluate.scaling import measure_scaling, print_scaling
@@ -201,32 +301,28 @@ def main_benchmark(args: argparse.Namespace) -> int:
         if args.nightly:
             every = load_articles(args.input) if args.limit else articles  # --limit is for the speed test
             report["nightly"] = measure_nightly(every, Path(tmp), args.nightly_fraction, args.config,
-                                                args.n_process)
+                                                n_process)
         if not args.skip_speed:
-            raw = raw_spacy(articles, args.config, batch_size, args.n_process)
-            full = whole_pipeline(jsonl, args.config, batch_size, args.n_process, Path(tmp))
-            report["raw_spacy"] = {k: round(v, 1) for k, v in raw.items()}
-            report["pipeline"] = {k: round(v, 1) for k, v in full.items()}
-            report["ratio"] = round(full["words_per_second"] / raw["words_per_second"], 3)
+            speed = measure_speed(articles, jsonl, args.config, batch_size, counts, Path(tmp),
+                                  getattr(args, "task_runner", None))
+            report.update({k: speed["runs"][0][k] for k in ("raw_spacy", "pipeline", "ratio")})
+            report["speed"] = speed
         if getattr(args, "readers", False):
             from pipeline.evaluate.reader_speed import measure_readers
 
-            report["readers"] = measure_readers(articles, args.config, batch_size, args.n_process, Path(tmp))
+            report["readers"] = measure_readers(articles, args.config, batch_size, n_process, Path(tmp))
         sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
         if sizes:
             mem = measure_memory(Path(args.input).resolve() if args.limit is None else jsonl, sizes, args.config,
-                                 args.n_process, args.memory_chars)
+                                 n_process, args.memory_chars)
             report["memory"] = mem
             report["memory_growth"] = round(mem[-1]["peak_rss_mb"] / mem[0]["peak_rss_mb"], 3)
     if args.json:
         print(json.dumps(report))
         return 0
-    print(f"{report['articles']} articles, n_process={args.n_process}, batch_size={batch_size}")
-    if "ratio" in report:
-        r, p = report["raw_spacy"], report["pipeline"]
-        print(f"raw nlp.pipe     {r['words_per_second']:>9,.0f} words/s  ({r['words']:,.0f} words in {r['seconds']:.1f} s)")
-        print(f"whole pipeline   {p['words_per_second']:>9,.0f} words/s  ({p['words']:,.0f} words in {p['seconds']:.1f} s)")
-        print(f"ratio            {report['ratio']:.2f}")
+    print(f"{report['articles']} articles, n_process={','.join(map(str, counts))}, batch_size={batch_size}")
+    if "speed" in report:
+        print_speed(report["speed"])
     if "readers" in report:
         from pipeline.evaluate.reader_speed import print_readers
 

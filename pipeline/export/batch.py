@@ -1,4 +1,9 @@
-"""Turn one batch of articles into dataset parts: annotate with spaCy, build rows, write parquet."""
+"""Turn one batch of articles into dataset parts: annotate with spaCy, build rows, write parquet.
+
+Runs wherever the batch runs: in the flow's process, in a worker of a local run's
+:class:`pipeline.flows.workers.BatchPool`, or on a Dask worker; only a :class:`BatchResult` of
+counts goes back to the flow.
+"""
 from __future__ import annotations
 
 import importlib.util
@@ -52,7 +57,13 @@ def extract_rows(articles: Sequence[Article], config_path: str | None = None, ba
         if doc is None:
             result.rejects.append(Reject(article.input_path, article.record, article.doc_id, error or "NLP failed"))
             continue
-        for table, table_rows in article_rows(article, doc, model).items():
+        try:
+            built = article_rows(article, doc, model)
+        except Exception as exc:  # noqa: BLE001 - the article is rejected, the batch goes on
+            result.rejects.append(Reject(article.input_path, article.record, article.doc_id,
+                                         f"building its rows failed: {type(exc).__name__}: {exc}"))
+            continue
+        for table, table_rows in built.items():
             rows[table].extend(table_rows)
         rows["articles"][-1]["fingerprint"] = article_fingerprint(article, run_fingerprint)
         result.article_ids.append(article.article_id)

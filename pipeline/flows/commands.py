@@ -69,7 +69,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     "of a full run at each --sizes (articles repeated to reach the size).")
     bench.add_argument("input", help="file or folder of articles (e.g. a benchmark .input.jsonl)")
     bench.add_argument("--config", default=None, help="pipeline config TOML (default: models/pipeline.toml)")
-    bench.add_argument("--n-process", type=int, default=1, help="spaCy processes, for both measurements (default 1)")
+    bench.add_argument("--n-process", default="1",
+                       help="process counts to measure, comma-separated, e.g. 1,2 (default 1); the nightly, "
+                            "reader and memory tests use the first")
+    bench.add_argument("--task-runner", default=None,
+                       help="dask:N to time the pipeline on a local Dask cluster (as many one-process workers as "
+                            "each --n-process count; N is added to the counts); default: local worker processes")
     bench.add_argument("--batch-size", type=int, default=None, help="nlp.pipe batch size (default: config)")
     bench.add_argument("--limit", type=int, default=None, help="use only the first N articles for the speed test")
     bench.add_argument("--sizes", default="1000,10000",

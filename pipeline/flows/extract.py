@@ -3,7 +3,8 @@
 The flow only orchestrates: every step is a task wrapping a library function from ingest, nlp or
 export. Articles go through ``nlp.pipe`` a batch at a time (one task per batch, not per article).
 Batch tasks write their own parquet parts and return only counts, so the same flow runs on one
-machine or on a Dask cluster (``task_runner="dask..."``, see ``pipeline.flows.runners``); at
+machine (with ``n_process > 1``, in worker processes started once per run: ``pipeline.flows.workers``)
+or on a Dask cluster (``task_runner="dask..."``, see ``pipeline.flows.runners``); at
 most a few batches are in flight at once, so memory stays flat however large the corpus.
 """
 from __future__ import annotations
@@ -29,6 +30,7 @@ from pipeline.export.corpus_tables import build_corpus_tables
 from pipeline.export.dataset import (DatasetWriteError, VersionWriter, clean_stale, current_version, locked,
                                      new_run_id, quarantine, read_table, recover_current)
 from pipeline.export.incremental import Intake, RunPlan, batched, load_plan, relocated_rows, select_articles
+from pipeline.flows import workers
 from pipeline.flows.progress import progress_bar
 from pipeline.flows.runners import RunnerSpec, make_task_runner, parse_runner
 from pipeline.ingest import read_corpus
@@ -82,6 +84,7 @@ class RunSummary:
     seconds: float = 0.0
     rows_written: dict[str, int] = field(default_factory=dict)
     rejects: list[dict[str, Any]] = field(default_factory=list)
+    worker_start_seconds: float = 0.0  # until the run's worker processes had loaded the pipeline (n_process > 1)
 
     @property
     def words_per_second(self) -> float:
@@ -102,8 +105,12 @@ def plan_run(out: str, model: str, config_path: str | None) -> RunPlan:
 
 @task(name="extract-batch", retries=0, **_TASK)
 def extract_batch(articles: Sequence[Article], staging: str, part: str, config_path: str | None,
-                  batch_size: int, n_process: int, run_fingerprint: str) -> batch_mod.BatchResult:
-    """Annotate one batch of articles and write its parquet parts (runs wherever the runner puts it)."""
+                  batch_size: int, n_process: int, run_fingerprint: str, run_id: str = "") -> batch_mod.BatchResult:
+    """Annotate one batch of articles and write its parquet parts: in the run's worker processes
+    when it has them (a local run with ``n_process > 1``), else where the runner puts the task."""
+    pool = workers.RUNNING.get(run_id)
+    if pool is not None:
+        return pool.run_batch(articles, staging, part, batch_size, run_fingerprint)
     return batch_mod.process_batch(articles, Path(staging), part, config_path, batch_size, n_process,
                                    run_fingerprint)
 
@@ -143,8 +150,11 @@ def publish(writer: VersionWriter, summary: RunSummary, started: datetime, model
     return str(writer.publish())
 
 
-def _in_flight(spec: RunnerSpec) -> int:
-    """Batches to keep submitted at once: two per Dask worker thread when the cluster says how many."""
+def _in_flight(spec: RunnerSpec, n_process: int) -> int:
+    """Batches to keep submitted at once: two per Dask worker thread when the cluster says how many;
+    two on one machine with worker processes (one being collected while the next keeps them busy)."""
+    if spec.kind == "local":
+        return 2 if n_process > 1 else 1
     client = getattr(getattr(FlowRunContext.get(), "task_runner", None), "_client", None)
     if spec.kind == "dask" and client is not None:
         try:
@@ -207,7 +217,8 @@ def _run_locked(input_path: str, out: Path, config_path: str | None, batch_size:
                                        plan, intake)
             for i, chunk in enumerate(batched(articles, task_batch)):
                 pending.append((len(chunk), extract_batch.submit(
-                    chunk, str(writer.staging), f"{i:05d}", config_path, batch_size, n_process, plan.fingerprint)))
+                    chunk, str(writer.staging), f"{i:05d}", config_path, batch_size, n_process, plan.fingerprint,
+                    summary.run_id)))
                 while len(pending) >= in_flight:
                     collect(advance)
             while pending:
@@ -267,16 +278,19 @@ def extract_corpus_flow(input_path: str, out_dir: str = "outputs/dataset", confi
     for name, value in (("batch_size", batch_size), ("n_process", n_process), ("task_batch", task_batch)):
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
             raise ValueError(f"{name} must be a whole number of at least 1, not {value!r}")
-    in_flight = _in_flight(parse_runner(task_runner))
+    spec = parse_runner(task_runner)
+    in_flight = _in_flight(spec, n_process)
     out = Path(out_dir)
     started = datetime.now(timezone.utc)
     t0 = time.monotonic()
     summary = RunSummary(run_id=new_run_id(), input=str(input_path), out=str(out))
 
     try:
-        with locked(out, wait=wait):
+        with locked(out, wait=wait), workers.worker_pool(summary.run_id, n_process, config_path,
+                                                         local=spec.kind == "local") as pool:
             summary = _run_locked(input_path, out, config_path, batch_size, n_process, task_batch, missing,
                                   progress, in_flight, summary, started, t0, logger, follow_links, fields)
+            summary.worker_start_seconds = pool.start_seconds if pool else 0.0
     except OSError as exc:
         clear = _write_error(exc, out)
         if clear is None:

@@ -26,7 +26,7 @@ class RunnerSpec:
     def in_flight(self) -> int:
         """How many batch tasks to keep submitted at once (memory stays bounded by this)."""
         if self.kind == "local":
-            return 1
+            return 1  # 2 with worker processes, see pipeline.flows.extract._in_flight
         return 2 * (self.workers or 2)
 
 
@@ -50,7 +50,8 @@ def make_task_runner(spec: RunnerSpec) -> Any:
     from prefect.task_runners import ThreadPoolTaskRunner
 
     if spec.kind == "local":
-        return ThreadPoolTaskRunner(max_workers=1)
+        # Two threads: with worker processes, one batch is collected while the next keeps them busy.
+        return ThreadPoolTaskRunner(max_workers=2)
     from prefect_dask import DaskTaskRunner
 
     if spec.address:

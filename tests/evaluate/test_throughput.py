@@ -60,3 +60,41 @@ def test_nightly_measurement_times_full_unchanged_and_new_runs(tmp_path):
     assert report["new_articles"] == 1
     assert report["nightly"]["processed"] == 1 and report["nightly"]["unchanged"] == 2
     assert 0 < report["nightly_share"] == round(report["nightly"]["seconds"] / report["full"]["seconds"], 4)
+
+
+def test_amdahl_projection_and_process_counts():
+    from pipeline.evaluate.throughput import amdahl, parse_counts
+
+    assert amdahl(0.0, 16) == 16 and amdahl(1.0, 16) == 1
+    assert round(amdahl(0.03, 16), 2) == 11.03
+    assert parse_counts("1,2") == [1, 2] and parse_counts(2) == [2]
+    for bad in ("", "0,2", "x"):
+        try:
+            parse_counts(bad)
+        except ValueError:
+            continue
+        raise AssertionError(f"{bad!r} was accepted")
+
+
+def test_benchmark_on_one_and_two_processes_reports_speed_up_and_main_share(tmp_path, prefect_harness, capsys):
+    args = build_parser().parse_args(["benchmark", str(_input(tmp_path)), "--config", BASE_ONLY, "--sizes", "",
+                                      "--n-process", "1,2", "--json"])
+    assert args.func(args) == 0
+    report = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    one, two = report["speed"]["runs"]
+    assert (one["n_process"], two["n_process"]) == (1, 2)
+    assert one["raw_speedup"] == one["pipeline_speedup"] == 1.0
+    for run in (one, two):
+        p = run["pipeline"]
+        assert run["raw_spacy"]["words"] == p["words"] > 10
+        assert run["ratio"] == round(p["words_per_second"] / run["raw_spacy"]["words_per_second"], 3)
+        assert 0 < p["main_cpu_share"] <= 1
+    # one process: all the work is in the main process; two: the workers' CPU time is counted
+    assert one["pipeline"]["worker_cpu_seconds"] < 0.5 * one["pipeline"]["main_cpu_seconds"]
+    assert two["pipeline"]["worker_cpu_seconds"] > 0 and two["pipeline"]["worker_start_seconds"] > 0
+    assert two["pipeline"]["main_cpu_share"] < one["pipeline"]["main_cpu_share"]
+    assert abs(two["speedup_vs_raw"] - two["pipeline_speedup"] / two["raw_speedup"]) < 0.01 * two["speedup_vs_raw"]
+    projection = report["speed"]["projection"]
+    assert projection["serial_share"] == two["pipeline"]["main_cpu_share"]
+    assert projection["amdahl_speedup"] == round(1 / (projection["serial_share"]
+                                                      + (1 - projection["serial_share"]) / 16), 2)

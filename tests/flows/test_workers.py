@@ -1,0 +1,130 @@
+"""A local run on several processes: workers started once per run, same rows, failures cost only their articles."""
+import os
+from dataclasses import replace
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.export import batch as batch_mod
+from pipeline.flows import workers
+from pipeline.flows.extract import extract_corpus
+from pipeline.ingest import read_corpus
+from pipeline.ingest.records import Article
+from pipeline.schema import ARTICLE_TABLES, TABLES
+from tests.flows.test_extract import BASE_ONLY, _corpus
+
+TEXTS = {
+    "a": "Budget vote delayed\nThe vote was delayed until Thursday, officials said.\n",
+    "b": "Rail strike ends\nThe strike ended after 12 days, the union said.\n",
+    "c": "Harbour reopens\nThe harbour reopened on Monday after a storm closed it.\n",
+    "d": "School opens\nA new school opened in the north of the city, the council said.\n",
+    "e": "Bridge repaired\nThe bridge was repaired in three weeks.\n",
+}
+FAIL_MARK = "storm"
+
+
+def failing_job(articles, staging, part, *args):
+    """(Runs in a worker.) Raise for a slice holding the marked article, else process it."""
+    if any(FAIL_MARK in a.text for a in articles):
+        raise RuntimeError("the component broke")
+    return batch_mod.process_batch(articles, staging, part, *args)
+
+
+def dying_job(articles, staging, part, *args):
+    """(Runs in a worker.) Write a part, then kill the worker for the marked slice."""
+    result = batch_mod.process_batch(articles, staging, part, *args)
+    if any(FAIL_MARK in a.text for a in articles):
+        os._exit(9)
+    return result
+
+
+def _articles(tmp_path: Path, n: int = 4) -> list[Article]:
+    src = _corpus(tmp_path, dict(list(TEXTS.items())[:n]))
+    return sorted((a for a in read_corpus(str(src)) if isinstance(a, Article)), key=lambda a: a.doc_id)
+
+
+def _sorted(frame: pd.DataFrame, key: str) -> pd.DataFrame:
+    return frame.sort_values(key).reset_index(drop=True)
+
+
+def test_slices_are_contiguous_and_balanced_by_length(tmp_path):
+    first = _articles(tmp_path, 1)[0]
+    arts = [replace(first, doc_id=str(i), text="x" * n) for i, n in enumerate([100, 100, 100, 100, 400])]
+    parts = workers.slices(arts, 2)
+    assert [a for p in parts for a in p] == arts
+    assert [len(p) for p in parts] == [4, 1]
+    assert workers.slices(arts[:1], 4) == [arts[:1]]
+
+
+def test_two_processes_give_the_rows_of_one_and_start_once_per_run(tmp_path, prefect_harness, monkeypatch):
+    src = _corpus(tmp_path, TEXTS)
+    one = extract_corpus(str(src), str(tmp_path / "one"), config_path=BASE_ONLY, n_process=1)
+    pools = []
+    real = workers.BatchPool.__init__
+
+    def counting(self, *args, **kwargs):
+        real(self, *args, **kwargs)
+        pools.append(self)
+
+    monkeypatch.setattr(workers.BatchPool, "__init__", counting)
+    # task_batch=2: three batch tasks, all served by the same two worker processes
+    two = extract_corpus(str(src), str(tmp_path / "two"), config_path=BASE_ONLY, n_process=2, task_batch=2)
+    assert len(pools) == 1 and pools[0].starts == 1
+    assert not workers.RUNNING
+    assert len(pools[0].processes) == 2 and all(not p.is_alive() for p in pools[0].processes)
+    assert (two.processed, two.words, two.rows_written) == (one.processed, one.words, one.rows_written)
+    for table in ARTICLE_TABLES:
+        key = TABLES[table].names[0]
+        a = pd.read_parquet(tmp_path / "one" / table)
+        b = pd.read_parquet(tmp_path / "two" / table)
+        pd.testing.assert_frame_equal(_sorted(a, key), _sorted(b, key))
+
+
+def test_a_slice_failing_in_a_worker_rejects_only_its_articles(tmp_path):
+    staging = tmp_path / "staging"
+    staging.mkdir()
+    pool = workers.BatchPool(2, BASE_ONLY, job=failing_job)
+    try:
+        arts = _articles(tmp_path, 4)
+        result = pool.run_batch(arts, str(staging), "00000", 8, "")
+    finally:
+        pool.close()
+    # slices by length: [a, b, c] hold the failing article, [d] does not
+    rejected = sorted(r.doc_id for r in result.rejects)
+    assert rejected == ["a", "b", "c"] and result.article_ids == [arts[3].article_id]
+    assert all("batch failed in a worker process: RuntimeError: the component broke" in r.reason
+               for r in result.rejects)
+    assert sorted(p.name for p in (staging / "articles").iterdir()) == ["part-00000-1.parquet"]
+
+
+def test_a_worker_that_dies_is_replaced_and_only_its_slice_is_lost(tmp_path):
+    staging = tmp_path / "staging"
+    staging.mkdir()
+    pool = workers.BatchPool(2, BASE_ONLY, job=dying_job)
+    try:
+        arts = _articles(tmp_path, 4)
+        result = pool.run_batch(arts, str(staging), "00000", 8, "")
+        assert pool.starts >= 2
+        after = pool.run_batch(arts[:2], str(staging), "00001", 8, "")  # the replaced pool still works
+    finally:
+        pool.close()
+    assert sorted(r.doc_id for r in result.rejects) == ["a", "b", "c"]
+    assert result.article_ids == [arts[3].article_id] and "worker process died" in result.rejects[0].reason
+    assert after.article_ids == [arts[0].article_id, arts[1].article_id] and not after.rejects
+    # what the dying slice wrote before it died is gone
+    assert sorted(p.name for p in (staging / "articles").iterdir()) == [
+        "part-00000-1.parquet", "part-00001-0.parquet", "part-00001-1.parquet"]
+
+
+def test_a_stop_reaches_the_workers(tmp_path, monkeypatch):
+    staging = tmp_path / "staging"
+    staging.mkdir()
+    pool = workers.BatchPool(2, BASE_ONLY)
+    monkeypatch.setattr(batch_mod, "STOP", batch_mod.threading.Event())
+    try:
+        batch_mod.STOP.set()
+        result = pool.run_batch(_articles(tmp_path, 4), str(staging), "00000", 8, "")
+    finally:
+        pool.close()
+    assert result.interrupted and not result.article_ids
+    assert not any(Path(staging).rglob("*.parquet"))
