@@ -10,11 +10,8 @@ changed with them (a quotation whose earliest copy is new, namesakes newly told 
 """
 from __future__ import annotations
 
-import gc
 import os
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -22,6 +19,7 @@ import pyarrow.parquet as pq
 
 from pipeline.corpus.link import CLAIM_COLUMNS, Linked, link_table
 from pipeline.corpus.quotes import quote_signature
+from pipeline.normalize.gazetteer import gc_paused
 from pipeline.schema import CORPUS_TABLES, TABLES
 
 LINK_COLUMNS = ["speaker_id", "quote_id"]
@@ -60,19 +58,6 @@ def _with_signatures(claims: pa.Table) -> pa.Table:
                              pa.array(sketches, pa.list_(pa.int64())))
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while the links are computed: in a process holding a
-    spaCy pipeline every collection would walk all of its objects."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def link_version(version: Path) -> tuple[Linked, list[Path], list[pa.Table]]:
     """The links of the claims of the dataset version in ``version``, its claims parts and the
     link columns each part holds now."""
@@ -95,7 +80,7 @@ def build_corpus_tables(version: Path) -> dict[str, int]:
     ``speaker_id``/``quote_id`` on its claims (rewriting only the parts whose links changed).
     Returns the rows written per table and the number of claims parts rewritten."""
     version = Path(version)
-    with _gc_paused():
+    with gc_paused():
         linked, parts, tables = link_version(version)
     rewritten, offset = 0, 0
     for part, t in zip(parts, tables):

@@ -129,7 +129,7 @@ class Gazetteer:
 
 def read_gazetteer(path: Path | str = GAZETTEER_FILE) -> Gazetteer:
     """Parse the gazetteer file into a ``Gazetteer``."""
-    with _gc_paused():
+    with gc_paused():
         return _parse(path)
 
 
@@ -163,9 +163,9 @@ def _parse(path: Path | str) -> Gazetteer:
 
 
 @contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while hundreds of thousands of tuples are built
-    (each allocation would otherwise count towards a full collection)."""
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while many objects are built (the gazetteer's tuples,
+    a publish's links): in a process holding a spaCy pipeline each collection walks all of it."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -201,7 +201,7 @@ def cached_gazetteer(path: Path | str = GAZETTEER_FILE, directory: Path | str | 
     path = Path(path)
     target = _cache_file(path, Path(directory) if directory else cache_dir())
     try:
-        with open(target, "rb") as fh, _gc_paused():
+        with open(target, "rb") as fh, gc_paused():
             tables = pickle.load(fh)
         return Gazetteer(*tables)
     except (OSError, EOFError, pickle.UnpicklingError, TypeError, ValueError, AttributeError):
