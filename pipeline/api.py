@@ -65,7 +65,7 @@ def extract(text: str, *, doc_id: str | None = None, title: str | None = None,
     if isinstance(article, Reject):
         raise ExtractError(f"text {article.doc_id!r} cannot be analysed: {article.reason}")
     nlp = load(config)
-    [(_, doc, error)] = list(annotate(nlp, [article]))
+    [(_, doc, error)] = list(annotate(nlp, [article], batch_size=1))
     if doc is None:
         raise ExtractError(f"text {article.doc_id!r}: {error}")
     return link_rows(article_rows(article, doc, model_name(nlp)))

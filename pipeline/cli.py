@@ -20,9 +20,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
 if TYPE_CHECKING:
+    from pipeline.config import RunOptions
     from pipeline.flows.runners import RunnerSpec
 
-from pipeline.errors import ClaimsError, ExitCode, UsageError
+from pipeline.arguments import positive_int
+from pipeline.errors import ClaimsError, ExitCode
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_REJECTS, EXIT_LOCKED = (ExitCode.OK, ExitCode.FAILED, ExitCode.USAGE,
                                                              ExitCode.REJECTS, ExitCode.LOCKED)
@@ -31,6 +33,7 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_REJECTS, EXIT_LOCKED = (ExitCode.OK, Exit
 # ``func`` on its parser (a callable taking the parsed args and returning an exit code).
 COMMAND_MODULES: tuple[str, ...] = (
     "pipeline.flows.commands",
+    "pipeline.evaluate.commands",
     "pipeline.explore.commands",
 )
 
@@ -42,17 +45,6 @@ def _prefect_defaults() -> None:
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO")
     # A loaded machine can take longer than the default 20 s to start the temporary server.
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
-
-
-def positive_int(text: str) -> int:
-    """An argparse type: a whole number of at least 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
-    return value
 
 
 def out_problem(out: Path) -> str | None:
@@ -80,7 +72,7 @@ def stop_on_signals() -> Iterator[None]:
     """SIGINT and SIGTERM stop the run: running batches stop after the article in hand and a
     ``Stopped`` is raised in the main thread (once; a second signal only waits for it)."""
     def handler(signum: int, frame: object) -> None:
-        batch = sys.modules.get("pipeline.export.batch")
+        batch = sys.modules.get("pipeline.stage.batch")
         if batch is not None:
             batch.STOP.set()
         if not getattr(handler, "fired", False):
@@ -114,12 +106,12 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"claims run: input {args.input!r} does not exist (give a file or folder of .txt, .html, .jsonl, .csv, "
               ".json, .parquet or .warc, any of them compressed)", file=sys.stderr)
         return EXIT_USAGE
-    from pipeline.ingest.fields import FieldMappingError, parse_fields
+    from pipeline.config import run_options
 
-    try:
-        parse_fields(args.fields)
-    except FieldMappingError as exc:
-        raise UsageError(f"--fields: {exc}") from exc
+    # Read once here, to refuse a bad config before anything slow; the flow reads it from the cache.
+    options = run_options(args.config, batch_size=args.batch_size, n_process=args.n_process,
+                          task_batch=args.task_batch, missing=args.missing, follow_links=args.follow_links,
+                          fields=args.fields)
     out = Path(args.out)
     problem = out_problem(out)
     if problem:
@@ -136,7 +128,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     try:
         with stop_on_signals(), locked(out, wait=args.wait):  # refuse a locked output before anything slow
-            return _run(args, spec)
+            return _run(args, spec, options)
     except PermissionError as exc:
         print(f"claims run: cannot write the dataset in {out}: {exc.strerror} ({exc.filename})", file=sys.stderr)
         return EXIT_FAILED
@@ -145,32 +137,28 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 128 + stop.signum
 
 
-def _run(args: argparse.Namespace, spec: "RunnerSpec") -> int:
+def _run(args: argparse.Namespace, spec: "RunnerSpec", options: "RunOptions") -> int:
     """``claims run`` once the output's lock is held."""
     from pipeline.flows.server import early_server
-    from pipeline.ingest.fields import FieldMappingError
 
     # The Prefect server boots in its own process while this one imports Prefect and, for a
     # local run, loads the pipeline in a thread: most of a small nightly run's start-up overlaps.
     with early_server(wait_on_stop=not _EXITING_AFTER) as server:
-        if spec.kind == "local" and (args.n_process or 1) == 1:  # else the run's worker processes load it
+        if spec.kind == "local" and options.n_process == 1:  # else the run's worker processes load it
             from pipeline.nlp import warm_up_in_background
 
             warm_up_in_background(args.config)
         from pipeline.flows.extract import extract_corpus, preload, summary_json
 
         preload()
-        try:
-            server.ready()
-            with server.run_settings():
-                summary = extract_corpus(
-                    input_path=str(args.input), out_dir=str(args.out), config_path=args.config,
-                    batch_size=args.batch_size, n_process=args.n_process, task_batch=args.task_batch,
-                    missing=args.missing, wait=args.wait, progress=not args.no_progress,
-                    task_runner=args.task_runner, follow_links=args.follow_links,
-                    fields=args.fields)
-        except FieldMappingError as exc:
-            raise UsageError(f"[input] fields in the config: {exc}") from exc
+        server.ready()
+        with server.run_settings():
+            summary = extract_corpus(
+                input_path=str(args.input), out_dir=str(args.out), config_path=args.config,
+                batch_size=args.batch_size, n_process=args.n_process, task_batch=args.task_batch,
+                missing=args.missing, wait=args.wait, progress=not args.no_progress,
+                task_runner=args.task_runner, follow_links=args.follow_links,
+                fields=args.fields)
     print(summary_json(summary))
     return EXIT_REJECTS if summary.rejected else EXIT_OK
 

@@ -30,10 +30,10 @@ from typing import Any
 from spacy.tokens import Doc, Token
 
 from pipeline.corpus.quotes import quote_signature
-from pipeline.nlp import MODELS_DIR
+from pipeline.resources import model_file
 
-GENDER_LEXICON = MODELS_DIR / "lexicon" / "gender.toml"
-SPEAKER_LEXICON = MODELS_DIR / "lexicon" / "speakers.toml"
+GENDER_LEXICON = model_file("lexicon", "gender.toml")
+SPEAKER_LEXICON = model_file("lexicon", "speakers.toml")
 SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
 _INITIAL = re.compile(r"^[A-Z]\.$")
 _WORD = re.compile(r"[a-z]+(?:-[a-z]+)*")

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from pipeline.nlp import MODELS_DIR
+from pipeline.resources import model_file
 
-CORPUS_CONFIG = MODELS_DIR / "corpus.toml"
+CORPUS_CONFIG = model_file("corpus.toml")
 
 
 @dataclass(frozen=True)

@@ -29,9 +29,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from pipeline.corpus.evidence import is_surname_only, load_gender_lexicon
-from pipeline.nlp import MODELS_DIR
+from pipeline.resources import model_file
 
-ROLES_LEXICON = MODELS_DIR / "lexicon" / "roles.toml"
+ROLES_LEXICON = model_file("lexicon", "roles.toml")
 PARTICLES = frozenset({"de", "da", "di", "del", "della", "der", "den", "van", "von", "bin", "ibn", "al",
                        "el", "la", "le", "du", "dos", "das", "st.", "mac", "ter", "y"})
 SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})

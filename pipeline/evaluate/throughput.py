@@ -269,9 +269,9 @@ def main_benchmark(args: argparse.Namespace) -> int:
     """The ``claims benchmark`` command."""
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    from pipeline.nlp import load_config
+    from pipeline.config import run_options
 
-    batch_size = args.batch_size or load_config(args.config).get("run", {}).get("batch_size", 32)
+    batch_size = run_options(args.config, batch_size=args.batch_size).batch_size
     articles = load_articles(args.input, args.limit)
     if not articles:
         print(f"claims benchmark: no articles in {args.input}", file=sys.stderr)

@@ -15,7 +15,7 @@ from spacy.tokens import Doc
 
 from pipeline import __version__
 from pipeline.corpus.evidence import link_claims
-from pipeline.ingest.records import Article
+from pipeline.ingest.records import Article, Reject
 from pipeline.schema import TABLES
 
 Rows = dict[str, list[dict[str, Any]]]
@@ -106,3 +106,9 @@ def article_rows(article: Article, doc: Doc, model: str) -> Rows:
                 rec["date_end"] = _iso_date(r.get("date_end"))
             rows[table].append(_pick(rec, table))
     return rows
+
+
+def reject_rows(rejects: Iterable[Reject], run_id: str) -> list[dict[str, Any]]:
+    """Rows of the ``rejects`` table."""
+    return [{"input_path": r.input_path, "record": r.record, "doc_id": r.doc_id,
+             "reason": r.reason, "run_id": run_id} for r in rejects]

@@ -24,20 +24,21 @@ from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext
 
 from pipeline import __version__
+from pipeline.config import RunOptions, run_options
 from pipeline.errors import ClaimsError
-from pipeline.export import batch as batch_mod
 from pipeline.export.corpus_tables import build_corpus_tables
 from pipeline.export.dataset import (DatasetWriteError, VersionWriter, clean_stale, current_version, locked,
                                      new_run_id, quarantine, read_table, recover_current)
 from pipeline.export.incremental import Intake, RunPlan, batched, load_plan, relocated_rows, select_articles
+from pipeline.export.rows import reject_rows
 from pipeline.flows import workers
 from pipeline.flows.progress import progress_bar
 from pipeline.flows.runners import RunnerSpec, make_task_runner, parse_runner
 from pipeline.ingest import read_corpus
-from pipeline.ingest.options import read_options
 from pipeline.ingest.records import Article
-from pipeline.nlp import load_config
+from pipeline.nlp.annotate import model_identity
 from pipeline.schema import ARTICLE_TABLES
+from pipeline.stage import batch as batch_mod
 
 _TASK = dict(cache_policy=NO_CACHE, persist_result=False)
 # Errors that mean "the output cannot be written", reported as DatasetWriteError.
@@ -92,27 +93,26 @@ class RunSummary:
 
 
 @task(name="describe-model", **_TASK)
-def describe_model(config_path: str | None) -> str:
+def describe_model(options: RunOptions) -> str:
     """Name the configured model (read from its metadata; the pipeline is not loaded)."""
-    return batch_mod.model_identity(config_path)
+    return model_identity(options.config)
 
 
 @task(name="plan-run", **_TASK)
-def plan_run(out: str, model: str, config_path: str | None) -> RunPlan:
+def plan_run(out: str, model: str, options: RunOptions) -> RunPlan:
     """Read the previous dataset's article hashes to decide what is new or changed."""
-    return load_plan(Path(out), model, load_config(config_path))
+    return load_plan(Path(out), model, options.config)
 
 
 @task(name="extract-batch", retries=0, **_TASK)
-def extract_batch(articles: Sequence[Article], staging: str, part: str, config_path: str | None,
-                  batch_size: int, n_process: int, run_fingerprint: str, run_id: str = "") -> batch_mod.BatchResult:
+def extract_batch(articles: Sequence[Article], staging: str, part: str, options: RunOptions,
+                  run_fingerprint: str, run_id: str = "") -> batch_mod.BatchResult:
     """Annotate one batch of articles and write its parquet parts: in the run's worker processes
     when it has them (a local run with ``n_process > 1``), else where the runner puts the task."""
     pool = workers.RUNNING.get(run_id)
     if pool is not None:
-        return pool.run_batch(articles, staging, part, batch_size, run_fingerprint)
-    return batch_mod.process_batch(articles, Path(staging), part, config_path, batch_size, n_process,
-                                   run_fingerprint)
+        return pool.run_batch(articles, staging, part, run_fingerprint)
+    return batch_mod.process_batch(articles, Path(staging), part, options, run_fingerprint)
 
 
 @task(name="carry-over", **_TASK)
@@ -173,10 +173,8 @@ def _write_error(exc: BaseException, out: Path) -> DatasetWriteError | None:
     return None
 
 
-def _run_locked(input_path: str, out: Path, config_path: str | None, batch_size: int, n_process: int,
-                task_batch: int, missing: str, progress: bool, in_flight: int, summary: RunSummary,
-                started: datetime, t0: float, logger: Any, follow_links: bool = False,
-                fields: str | None = None) -> RunSummary:
+def _run_locked(input_path: str, out: Path, options: RunOptions, progress: bool, in_flight: int,
+                summary: RunSummary, started: datetime, t0: float, logger: Any) -> RunSummary:
     """The body of a run, with the output's lock held: stage a new version, then publish it."""
     lost, restored = recover_current(out)
     if restored is not None:
@@ -184,8 +182,8 @@ def _run_locked(input_path: str, out: Path, config_path: str | None, batch_size:
                        "newest complete version, %s", out, lost, restored.name)
     for stale in clean_stale(out):
         logger.info("removed the unfinished version %s left by an interrupted run", stale.name)
-    model = describe_model(config_path)
-    plan = plan_run(str(out), model, config_path)
+    model = describe_model(options)
+    plan = plan_run(str(out), model, options)
     if plan.damaged:
         quarantine(out, plan.damaged)
         for part, why in plan.damaged.items():
@@ -212,19 +210,18 @@ def _run_locked(input_path: str, out: Path, config_path: str | None, batch_size:
 
     try:
         with progress_bar(progress) as advance:
-            articles = select_articles(read_corpus(input_path, read_options(load_config(config_path), fields),
-                                                   exclude=[out], follow_links=follow_links),
+            articles = select_articles(read_corpus(input_path, options.read, exclude=[out],
+                                                   follow_links=options.follow_links),
                                        plan, intake)
-            for i, chunk in enumerate(batched(articles, task_batch)):
+            for i, chunk in enumerate(batched(articles, options.task_batch)):
                 pending.append((len(chunk), extract_batch.submit(
-                    chunk, str(writer.staging), f"{i:05d}", config_path, batch_size, n_process, plan.fingerprint,
-                    summary.run_id)))
+                    chunk, str(writer.staging), f"{i:05d}", options, plan.fingerprint, summary.run_id)))
                 while len(pending) >= in_flight:
                     collect(advance)
             while pending:
                 collect(advance)
         removed: set[str] = set()
-        if missing == "drop":
+        if options.missing == "drop":
             if intake.seen == 0 and plan.previous:
                 raise InputVanished(
                     f"the input {input_path} holds no record this time; with --missing drop that would remove all "
@@ -237,7 +234,7 @@ def _run_locked(input_path: str, out: Path, config_path: str | None, batch_size:
         carry_over(writer, written | removed, plan)
         summary.seen, summary.unchanged, summary.skipped = intake.seen, intake.unchanged, intake.skipped
         summary.rejected, summary.removed = len(intake.rejects), len(removed)
-        summary.rejects = batch_mod.reject_rows(intake.rejects, summary.run_id)
+        summary.rejects = reject_rows(intake.rejects, summary.run_id)
         summary.seconds = time.monotonic() - t0
         publish(writer, summary, started, model, plan.damaged)
     except BaseException:
@@ -269,27 +266,19 @@ def extract_corpus_flow(input_path: str, out_dir: str = "outputs/dataset", confi
     ``[input] fields``.
     """
     logger = get_run_logger()
-    if missing not in ("keep", "drop"):
-        raise ValueError(f"missing must be 'keep' or 'drop', not {missing!r}")
-    run_cfg = load_config(config_path).get("run", {})
-    batch_size = batch_size or run_cfg.get("batch_size", 32)
-    n_process = n_process or run_cfg.get("n_process", 1)
-    task_batch = task_batch or run_cfg.get("task_batch", 256)
-    for name, value in (("batch_size", batch_size), ("n_process", n_process), ("task_batch", task_batch)):
-        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            raise ValueError(f"{name} must be a whole number of at least 1, not {value!r}")
+    options = run_options(config_path, batch_size=batch_size, n_process=n_process, task_batch=task_batch,
+                          missing=missing, follow_links=follow_links, fields=fields)
     spec = parse_runner(task_runner)
-    in_flight = _in_flight(spec, n_process)
+    in_flight = _in_flight(spec, options.n_process)
     out = Path(out_dir)
     started = datetime.now(timezone.utc)
     t0 = time.monotonic()
     summary = RunSummary(run_id=new_run_id(), input=str(input_path), out=str(out))
 
     try:
-        with locked(out, wait=wait), workers.worker_pool(summary.run_id, n_process, config_path,
+        with locked(out, wait=wait), workers.worker_pool(summary.run_id, options,
                                                          local=spec.kind == "local") as pool:
-            summary = _run_locked(input_path, out, config_path, batch_size, n_process, task_batch, missing,
-                                  progress, in_flight, summary, started, t0, logger, follow_links, fields)
+            summary = _run_locked(input_path, out, options, progress, in_flight, summary, started, t0, logger)
             summary.worker_start_seconds = pool.start_seconds if pool else 0.0
     except OSError as exc:
         clear = _write_error(exc, out)

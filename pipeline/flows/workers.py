@@ -3,7 +3,7 @@
 :class:`BatchPool` is a ``ProcessPoolExecutor`` (``spawn`` context) whose workers load the
 configured pipeline when they start. Each batch task hands its articles to the pool cut into
 contiguous slices of about equal length (a few per worker); a worker annotates its slice, builds the
-rows and writes the parquet parts itself (:func:`pipeline.export.batch.process_batch`), so only
+rows and writes the parquet parts itself (:func:`pipeline.stage.batch.process_batch`), so only
 counts (a ``BatchResult``) come back to the main process.
 
 Guarantees kept from the in-process path:
@@ -18,10 +18,12 @@ Guarantees kept from the in-process path:
 """
 from __future__ import annotations
 
+import atexit
 import math
 import multiprocessing
 import os
 import signal
+import sys
 import threading
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -30,9 +32,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
-from pipeline.export import batch as batch_mod
+from pipeline.config import RunOptions
 from pipeline.ingest.records import Article, Reject
 from pipeline.schema import TABLES
+from pipeline.stage import batch as batch_mod
 
 # Pools of the runs in this process, by run id: the batch task finds its run's pool here (on a Dask
 # worker there is none and the batch runs in that worker's own process).
@@ -51,9 +54,22 @@ def _watch(stop: Any, parent: int) -> None:
     batch_mod.STOP.set()
 
 
+def _exit_now() -> None:
+    """(Worker, last at exit.) Leave without tearing the interpreter down: freeing the loaded
+    pipeline object by object takes seconds, and nothing is left to do (every slice's parts
+    are written and its result sent; multiprocessing has flushed its queues before ``atexit``)."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (AttributeError, OSError, ValueError):
+            pass
+    os._exit(0)
+
+
 def _start_worker(config_path: str | None, stop: Any, parent: int, loaded: Any) -> None:
-    """(Worker initializer.) Ignore Ctrl-C, watch for the run's stop, load the pipeline once and
-    note when it was loaded (``loaded``: the latest time any worker was ready)."""
+    """(Worker initializer.) Exit without teardown, ignore Ctrl-C, watch for the run's stop, load
+    the pipeline once and note when it was loaded (``loaded``: the latest time any worker was ready)."""
+    atexit.register(_exit_now)  # first registered, so it runs after every other exit handler
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_watch, args=(stop, parent), name="claims-stop-watch", daemon=True).start()
     from pipeline.nlp import warm_up
@@ -99,16 +115,16 @@ def merge(results: Sequence[batch_mod.BatchResult]) -> batch_mod.BatchResult:
 
 
 class BatchPool:
-    """Worker processes for one run: ``n_process`` of them, each loading ``config_path``'s pipeline once.
+    """Worker processes for one run: ``options.n_process`` of them, each loading the run's pipeline once.
 
     ``job`` is what a worker runs per slice (``process_batch``'s signature); ``starts`` counts the
     process pools started (one, unless a worker died and the pool was replaced).
     """
 
-    def __init__(self, n_process: int, config_path: str | None,
+    def __init__(self, options: RunOptions,
                  job: Callable[..., batch_mod.BatchResult] = batch_mod.process_batch) -> None:
-        self.n_process = n_process
-        self.config_path = config_path
+        self.n_process = options.n_process
+        self.options = options
         self.job = job
         self.starts = 0
         self.processes: list[Any] = []  # the last executor's worker processes, once closed
@@ -123,7 +139,7 @@ class BatchPool:
     def _start(self) -> ProcessPoolExecutor:
         self.starts += 1
         return ProcessPoolExecutor(max_workers=self.n_process, mp_context=self._context,
-                                   initializer=_start_worker, initargs=(self.config_path, self._stop, os.getpid(), self._loaded))
+                                   initializer=_start_worker, initargs=(self.options.config_path, self._stop, os.getpid(), self._loaded))
 
     @property
     def start_seconds(self) -> float:
@@ -148,50 +164,51 @@ class BatchPool:
             except TimeoutError:
                 continue
 
-    def _run_slice(self, executor: ProcessPoolExecutor, future: Future, chunk: list[Article],
-                   args: tuple) -> batch_mod.BatchResult:
-        staging, part = Path(args[0]), args[1]
+    def _outcome(self, future: Future, chunk: list[Article], staging: Path, part: str) -> batch_mod.BatchResult:
+        """The slice's result; its articles rejected when it failed in the worker (its parts removed).
+
+        ``BrokenProcessPool`` (a worker died) and ``OSError`` (the disk) are left to the caller.
+        """
         try:
             return self._wait(future)
-        except BrokenProcessPool:
-            discard_parts(staging, part)
-            if batch_mod.STOP.is_set():
-                return batch_mod.BatchResult(interrupted=True)
-            with self._retry_lock:  # alone, so that only the slice that kills a worker is rejected
-                executor = self._replace(executor)
-                try:
-                    return self._wait(executor.submit(self.job, chunk, *args))
-                except BrokenProcessPool:
-                    discard_parts(staging, part)
-                    self._replace(executor)
-                    return self._rejected(chunk, "a worker process died while processing this batch "
-                                                 f"of {len(chunk)} articles (twice); check the articles' size")
-                except OSError:
-                    discard_parts(staging, part)
-                    raise
-                except Exception as exc:  # noqa: BLE001 - the slice's articles are rejected, the run goes on
-                    discard_parts(staging, part)
-                    return self._rejected(chunk, f"batch failed in a worker process: {type(exc).__name__}: {exc}")
-        except OSError:
+        except (BrokenProcessPool, OSError):
             discard_parts(staging, part)
             raise
         except Exception as exc:  # noqa: BLE001 - the slice's articles are rejected, the run goes on
             discard_parts(staging, part)
             return self._rejected(chunk, f"batch failed in a worker process: {type(exc).__name__}: {exc}")
 
+    def _run_slice(self, executor: ProcessPoolExecutor, future: Future, chunk: list[Article],
+                   args: tuple) -> batch_mod.BatchResult:
+        staging, part = Path(args[0]), args[1]
+        try:
+            return self._outcome(future, chunk, staging, part)
+        except BrokenProcessPool:
+            if batch_mod.STOP.is_set():
+                return batch_mod.BatchResult(interrupted=True)
+        with self._retry_lock:  # alone, so that only the slice that kills a worker is rejected
+            executor = self._replace(executor)
+            try:
+                return self._outcome(executor.submit(self.job, chunk, *args), chunk, staging, part)
+            except BrokenProcessPool:
+                self._replace(executor)
+                return self._rejected(chunk, "a worker process died while processing this batch "
+                                             f"of {len(chunk)} articles (twice); check the articles' size")
+
     @staticmethod
     def _rejected(chunk: Sequence[Article], reason: str) -> batch_mod.BatchResult:
         return batch_mod.BatchResult(rejects=[Reject(a.input_path, a.record, a.doc_id, reason) for a in chunk])
 
-    def run_batch(self, articles: Sequence[Article], staging: str, part: str, batch_size: int,
+    def run_batch(self, articles: Sequence[Article], staging: str, part: str,
                   run_fingerprint: str) -> batch_mod.BatchResult:
         """Process one batch in the workers, in slices written as parts ``{part}-{j}``; its merged counts."""
         jobs = []
         # Up to four slices per worker (none under ``batch_size`` articles), so that a worker left
         # without work at the end of a batch waits for one short slice, not half the batch.
-        n_slices = min(4 * self.n_process, max(self.n_process, math.ceil(len(articles) / batch_size)))
+        n_slices = min(4 * self.n_process, max(self.n_process, math.ceil(len(articles) / self.options.batch_size)))
+        in_worker = self.options.single_process()
         for j, chunk in enumerate(slices(articles, n_slices)):
-            args = (Path(staging), f"{part}-{j}", self.config_path, batch_size, 1, run_fingerprint)
+            args = (Path(staging), f"{part}-{j}", in_worker, run_fingerprint)
             executor = self._executor
             try:
                 future = executor.submit(self.job, chunk, *args)
@@ -227,12 +244,12 @@ class BatchPool:
 
 
 @contextmanager
-def worker_pool(run_id: str, n_process: int, config_path: str | None, local: bool) -> Iterator[BatchPool | None]:
+def worker_pool(run_id: str, options: RunOptions, local: bool) -> Iterator[BatchPool | None]:
     """A :class:`BatchPool` for the run ``run_id`` when it runs locally on several processes, else None."""
-    if not local or n_process < 2:
+    if not local or options.n_process < 2:
         yield None
         return
-    pool = BatchPool(n_process, config_path)
+    pool = BatchPool(options)
     RUNNING[run_id] = pool
     try:
         yield pool

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import importlib
 import threading
-import tomllib
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -11,33 +10,13 @@ from typing import Any
 import spacy
 from spacy.language import Language
 
+from pipeline.config import load_config
 from pipeline.nlp.extensions import make_doc, register_extensions
 from pipeline.resources import models_dir
 
 MODELS_DIR = models_dir()
-DEFAULT_CONFIG = MODELS_DIR / "pipeline.toml"
 
 __all__ = ["load_config", "load_pipeline", "make_doc", "register_extensions", "MODELS_DIR"]
-
-
-def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
-    out = dict(base)
-    for key, value in override.items():
-        out[key] = _merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
-    return out
-
-
-def load_config(path: Path | str | None = None) -> dict[str, Any]:
-    """Read the pipeline config (TOML); defaults to ``models/pipeline.toml``.
-
-    A config may name another with ``extends = "file.toml"`` (relative to itself): its tables
-    are read first and this file's values override theirs.
-    """
-    path = Path(path or DEFAULT_CONFIG)
-    with open(path, "rb") as fh:
-        config = tomllib.load(fh)
-    parent = config.pop("extends", None)
-    return _merge(load_config(path.parent / parent), config) if parent else config
 
 
 def _load_base_model(name: str, disable: list[str] | None = None) -> Language:

@@ -1,8 +1,11 @@
 """Run the spaCy pipeline over a batch of articles, isolating the ones that make it fail."""
 from __future__ import annotations
 
+import importlib.util
+import json
 import logging
-from typing import Iterator, Sequence
+from pathlib import Path
+from typing import Any, Iterator, Mapping, Sequence
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -19,12 +22,32 @@ def model_name(nlp: Language) -> str:
     return f"{meta.get('lang', 'xx')}_{meta.get('name', 'pipeline')}-{meta.get('version', '0')}"
 
 
+def model_identity(config: Mapping[str, Any]) -> str:
+    """The name :func:`model_name` gives the model ``config`` names, read from its ``meta.json``.
+
+    Avoids loading spaCy (seconds) just to decide that nothing changed; falls back to loading
+    the model when its metadata cannot be found.
+    """
+    name = config["model"]["name"]
+    meta_path = Path(name) / "meta.json"
+    if not meta_path.is_file():
+        spec = importlib.util.find_spec(name) if not Path(name).exists() else None
+        locations = list(spec.submodule_search_locations or []) if spec else []
+        meta_path = Path(locations[0]) / "meta.json" if locations else meta_path
+    if meta_path.is_file():
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        return f"{meta.get('lang', 'xx')}_{meta.get('name', 'pipeline')}-{meta.get('version', '0')}"
+    from pipeline.nlp import _load_base_model
+
+    return model_name(_load_base_model(name, config["model"].get("exclude")))
+
+
 def _doc_for(nlp: Language, article: Article) -> Doc:
     return make_doc(nlp, article.text, article_id=article.article_id,
                     published=article.published, source=article.source)
 
 
-def annotate(nlp: Language, articles: Sequence[Article], batch_size: int = 32,
+def annotate(nlp: Language, articles: Sequence[Article], *, batch_size: int,
              n_process: int = 1) -> Iterator[tuple[Article, Doc | None, str | None]]:
     """Yield ``(article, doc, None)`` per article, or ``(article, None, reason)`` when it failed.
 

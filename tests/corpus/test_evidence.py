@@ -3,7 +3,7 @@ count the words that refer to the speaker, and the whole chain merges speakers a
 import pytest
 
 from pipeline.corpus.evidence import is_surname_only, link_claims, load_gender_lexicon, role_cues
-from pipeline.export.batch import extract_rows
+from pipeline.stage.batch import extract_rows
 from pipeline.corpus.link import link_table, records_table
 from pipeline.ingest.records import Article, article_id_for, content_hash_for
 

@@ -50,7 +50,7 @@ def _assert_same_data(left: Path, right: Path) -> None:
 
 KILLED_RUN = textwrap.dedent("""
     import sys, time
-    import pipeline.export.batch as batch
+    import pipeline.stage.batch as batch
 
     original = batch.process_batch
 

@@ -10,7 +10,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline.export import batch as batch_mod
+from pipeline.stage import batch as batch_mod
 from pipeline.export.dataset import current_version
 from pipeline.flows.extract import InputVanished, extract_corpus
 

@@ -5,12 +5,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.export import batch as batch_mod
+from pipeline.config import run_options
 from pipeline.flows import workers
 from pipeline.flows.extract import extract_corpus
 from pipeline.ingest import read_corpus
 from pipeline.ingest.records import Article
 from pipeline.schema import ARTICLE_TABLES, TABLES
+from pipeline.stage import batch as batch_mod
 from tests.flows.test_extract import BASE_ONLY, _corpus
 
 TEXTS = {
@@ -36,6 +37,11 @@ def dying_job(articles, staging, part, *args):
     if any(FAIL_MARK in a.text for a in articles):
         os._exit(9)
     return result
+
+
+def _options():
+    """Two worker processes, batches of 8, the base-only config of the flow tests."""
+    return run_options(BASE_ONLY, n_process=2, batch_size=8)
 
 
 def _articles(tmp_path: Path, n: int = 4) -> list[Article]:
@@ -83,10 +89,10 @@ def test_two_processes_give_the_rows_of_one_and_start_once_per_run(tmp_path, pre
 def test_a_slice_failing_in_a_worker_rejects_only_its_articles(tmp_path):
     staging = tmp_path / "staging"
     staging.mkdir()
-    pool = workers.BatchPool(2, BASE_ONLY, job=failing_job)
+    pool = workers.BatchPool(_options(), job=failing_job)
     try:
         arts = _articles(tmp_path, 4)
-        result = pool.run_batch(arts, str(staging), "00000", 8, "")
+        result = pool.run_batch(arts, str(staging), "00000", "")
     finally:
         pool.close()
     # slices by length: [a, b, c] hold the failing article, [d] does not
@@ -100,12 +106,12 @@ def test_a_slice_failing_in_a_worker_rejects_only_its_articles(tmp_path):
 def test_a_worker_that_dies_is_replaced_and_only_its_slice_is_lost(tmp_path):
     staging = tmp_path / "staging"
     staging.mkdir()
-    pool = workers.BatchPool(2, BASE_ONLY, job=dying_job)
+    pool = workers.BatchPool(_options(), job=dying_job)
     try:
         arts = _articles(tmp_path, 4)
-        result = pool.run_batch(arts, str(staging), "00000", 8, "")
+        result = pool.run_batch(arts, str(staging), "00000", "")
         assert pool.starts >= 2
-        after = pool.run_batch(arts[:2], str(staging), "00001", 8, "")  # the replaced pool still works
+        after = pool.run_batch(arts[:2], str(staging), "00001", "")  # the replaced pool still works
     finally:
         pool.close()
     assert sorted(r.doc_id for r in result.rejects) == ["a", "b", "c"]
@@ -119,11 +125,11 @@ def test_a_worker_that_dies_is_replaced_and_only_its_slice_is_lost(tmp_path):
 def test_a_stop_reaches_the_workers(tmp_path, monkeypatch):
     staging = tmp_path / "staging"
     staging.mkdir()
-    pool = workers.BatchPool(2, BASE_ONLY)
+    pool = workers.BatchPool(_options())
     monkeypatch.setattr(batch_mod, "STOP", batch_mod.threading.Event())
     try:
         batch_mod.STOP.set()
-        result = pool.run_batch(_articles(tmp_path, 4), str(staging), "00000", 8, "")
+        result = pool.run_batch(_articles(tmp_path, 4), str(staging), "00000", "")
     finally:
         pool.close()
     assert result.interrupted and not result.article_ids

@@ -1,7 +1,7 @@
 """A batch through the whole NLP pipeline: hostile texts come out as rows (or a reject), never a crash."""
 import random
 
-from pipeline.export.batch import extract_rows
+from pipeline.stage.batch import extract_rows
 from pipeline.ingest.records import Article, article_id_for, content_hash_for
 
 
