@@ -93,6 +93,18 @@ def slices(articles: Sequence[Article], n: int) -> list[list[Article]]:
     return out
 
 
+def slice_count(n_articles: int, n_process: int, batch_size: int) -> int:
+    """How many slices a batch of ``n_articles`` is cut into for ``n_process`` workers.
+
+    The same number for every worker (a multiple of ``n_process``: with 7 slices for 2 workers
+    one would do 4 while the other waits through the last), up to four each so that a worker left
+    without work at the end of a batch waits for one short slice, and none under ``batch_size``
+    articles unless the batch is too small to give every worker one.
+    """
+    per_worker = min(4, max(1, math.ceil(n_articles / (batch_size * n_process))))
+    return n_process * per_worker
+
+
 def discard_parts(staging: Path, part: str) -> None:
     """Remove whatever a failed slice wrote under ``staging`` as ``part`` (finished or not)."""
     for table in TABLES:
@@ -203,9 +215,7 @@ class BatchPool:
                   run_fingerprint: str) -> batch_mod.BatchResult:
         """Process one batch in the workers, in slices written as parts ``{part}-{j}``; its merged counts."""
         jobs = []
-        # Up to four slices per worker (none under ``batch_size`` articles), so that a worker left
-        # without work at the end of a batch waits for one short slice, not half the batch.
-        n_slices = min(4 * self.n_process, max(self.n_process, math.ceil(len(articles) / self.options.batch_size)))
+        n_slices = slice_count(len(articles), self.n_process, self.options.batch_size)
         in_worker = self.options.single_process()
         for j, chunk in enumerate(slices(articles, n_slices)):
             args = (Path(staging), f"{part}-{j}", in_worker, run_fingerprint)

@@ -62,6 +62,14 @@ def test_slices_are_contiguous_and_balanced_by_length(tmp_path):
     assert workers.slices(arts[:1], 4) == [arts[:1]]
 
 
+def test_every_worker_gets_the_same_number_of_slices():
+    assert workers.slice_count(200, 2, 32) == 8  # not 7: one worker would do 4 while the other waits
+    assert workers.slice_count(72, 2, 32) == 4
+    assert workers.slice_count(10, 2, 32) == 2
+    assert workers.slice_count(5000, 3, 32) == 12
+    assert all(workers.slice_count(n, p, 32) % p == 0 for n in range(1, 600, 7) for p in (1, 2, 3, 4))
+
+
 def test_two_processes_give_the_rows_of_one_and_start_once_per_run(tmp_path, prefect_harness, monkeypatch):
     src = _corpus(tmp_path, TEXTS)
     one = extract_corpus(str(src), str(tmp_path / "one"), config_path=BASE_ONLY, n_process=1)
