@@ -169,6 +169,20 @@ def test_out_of_range_numbers_are_usage_errors(tmp_path, args):
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize("config, says", [
+    ("[run]\nbatch_size = 0\n", "batch_size must be a whole number of at least 1, not 0 (from the config"),
+    ("[run\n", "is not valid TOML"),
+    (None, "does not exist"),
+])
+def test_a_bad_config_is_a_usage_error_naming_the_file(tmp_path, config, says):
+    path = tmp_path / "own.toml"
+    if config is not None:
+        path.write_text(config, encoding="utf-8")
+    proc = _claims(["run", str(tmp_path), "--out", str(tmp_path / "out"), "--config", str(path)], tmp_path / "home")
+    assert proc.returncode == 2 and says in proc.stderr and str(path) in proc.stderr, proc.stderr
+    assert "Traceback" not in proc.stderr and not (tmp_path / "out").exists()
+
+
 def test_a_locked_output_is_refused_before_anything_slow(tmp_path):
     src = tmp_path / "in"
     src.mkdir()
