@@ -220,14 +220,17 @@ def link_claims(doc: Doc, claims: list[dict[str, Any]], lex: GenderLexicon | Non
 
     sents = list(doc.sents)
     starts = [s.start for s in sents]
+    # (start, end, last word) of each PERSON entity, read once: ``Span.ents`` walks the whole Doc's entities
+    persons_at = [(e.start, e.end, e.text.split()[-1].casefold()) for e in doc.ents if e.label_ == "PERSON"]
     for person, pclaims in persons.items():
-        female, male = _gender_cues(doc, person, pclaims, names, sents, starts, lex)
+        female, male = _gender_cues(doc, person, pclaims, names, sents, starts, persons_at, lex)
         for c in pclaims:
             c["speaker_female_cues"], c["speaker_male_cues"] = female, male
 
 
 def _gender_cues(doc: Doc, person: str, claims: list[dict[str, Any]], names: _ArticleNames,
-                 sents: list, starts: list[int], lex: GenderLexicon) -> tuple[int, int]:
+                 sents: list, starts: list[int], persons_at: list[tuple[int, int, str]],
+                 lex: GenderLexicon) -> tuple[int, int]:
     female = male = 0
     words = person.split()
     for role in {c.get("speaker_role") for c in claims}:
@@ -262,8 +265,8 @@ def _gender_cues(doc: Doc, person: str, claims: list[dict[str, Any]], names: _Ar
                                         and doc[i].head.ent_type_ == "PERSON"):
             k = bisect.bisect_right(starts, i) - 1
             sent = sents[k]
-            others = [e for e in sent.ents if e.label_ == "PERSON" and not (e.start <= i < e.end)
-                      and e.text.split()[-1].casefold() != surname]
+            others = [1 for start, end, last in persons_at if sent.start <= start and end <= sent.end
+                      and not (start <= i < end) and last != surname]
             if not others:
                 mention_sents.add(k)
     for k in mention_sents:

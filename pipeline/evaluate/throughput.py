@@ -33,6 +33,7 @@ import time
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
+from pipeline.export.rows import word_count
 from pipeline.ingest import read_corpus
 from pipeline.ingest.records import Article
 
@@ -41,11 +42,6 @@ def load_articles(input_path: str, limit: int | None = None) -> list[Article]:
     """The articles under ``input_path`` (rejects skipped), at most ``limit`` of them."""
     arts = (a for a in read_corpus(input_path) if isinstance(a, Article))
     return list(itertools.islice(arts, limit) if limit else arts)
-
-
-def word_count(doc: Any) -> int:
-    """Words as the dataset counts them (``articles.n_words``): tokens that are not punctuation or space."""
-    return sum(1 for t in doc if not (t.is_punct or t.is_space))
 
 
 def write_jsonl(articles: Iterable[Article], path: Path) -> int:

@@ -11,6 +11,7 @@ import json
 from datetime import date
 from typing import Any, Iterable
 
+from spacy.attrs import IS_PUNCT, IS_SPACE
 from spacy.tokens import Doc
 
 from pipeline import __version__
@@ -25,6 +26,14 @@ def stable_id(*parts: object) -> str:
     """A 16-hex-digit id derived from its parts: the same inputs give the same id on every run."""
     raw = "\x1f".join("" if p is None else str(p) for p in parts)
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:16]
+
+
+def word_count(doc: Doc) -> int:
+    """Words as ``articles.n_words`` counts them: tokens that are neither punctuation nor space."""
+    if not len(doc):
+        return 0
+    flags = doc.to_array([IS_PUNCT, IS_SPACE])
+    return int((flags.sum(axis=1) == 0).sum())
 
 
 def empty_rows() -> Rows:
@@ -78,7 +87,7 @@ def article_rows(article: Article, doc: Doc, model: str) -> Rows:
         **article.__dict__,
         "published": _iso_date(article.published),
         "country": doc._.country,
-        "n_words": sum(1 for t in doc if not (t.is_punct or t.is_space)),
+        "n_words": word_count(doc),
         "extra": json.dumps(article.extra, ensure_ascii=False, default=str) if article.extra else None,
         "pipeline_version": __version__,
         "model": model,
