@@ -47,7 +47,7 @@ CONTEXT_LEXICON = model_file("lexicon", "places.toml")
 
 LEADING_WORDS = {"the", "The", "THE"}
 TRAILING = ("'s", "\u2019s", "'", "\u2019")
-MAX_SCAN_TOKENS = 4
+MAX_SCAN_TOKENS = 7  # "Port-au-Prince" is five tokens, "Saint-Jean-sur-Richelieu" seven
 # A dateline ("WINONA -- ", "ST. PARIS — ") at the start of the text or of a sentence, and a
 # legislator's party and home town ("Rep. Jerry McNerney, D-Pleasanton").
 DATELINE = re.compile(r"(?:^|(?<=[.!?\n] ))([A-Z][A-Z.'\u2019]+(?: [A-Z][A-Z.'\u2019]+){0,2})"

@@ -36,6 +36,9 @@ def test_compound_names_stay_whole(nlp) -> None:
     assert got["Miami-Dade"]["feature"] == "county" and got["Miami-Dade"]["subdivision_code"] == "US-FL"
     assert got["Trinidad and Tobago"]["country_code"] == "TT"
     assert "Dade" not in got and "Tobago" not in got
+    # a hyphenated name of five tokens the base model leaves untagged
+    got = places(nlp, "Residents of Port-au-Prince fled the fighting.")
+    assert got["Port-au-Prince"]["country_code"] == "HT"
 
 
 def test_a_demonym_naming_a_place_is_not_its_country(nlp) -> None:
