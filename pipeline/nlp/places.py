@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections import Counter
 from functools import lru_cache
 from typing import Any
 
@@ -347,8 +348,7 @@ class PlacesComponent:
         covered = set()
         for m in found:
             covered.update(range(m["start"], m["end"]))
-        # a name read as a place from its context elsewhere is no evidence for this occurrence
-        seen = {name_key(m["surface"]) for m in found if not m.get("via")}
+        seen = {name_key(m["surface"]) for m in found}
         extra: list[dict[str, Any]] = []
         i, n_tok = 0, len(doc)
         while i < n_tok:
@@ -434,29 +434,35 @@ class PlacesComponent:
         person_words = self._person_words(doc)
         found = [m for m in self._from_entities(doc, gaz, text) if self._keep(gaz, m)
                  and not self._personal(text, m, person_words)]
+        found = self._drop_mostly_other(doc, found, text)
         found.extend(self._local_patterns(gaz, found, text))
         found.extend(m for m in self._scan(doc, gaz, found, text)
                      if not self._personal(text, m, person_words))
         found.sort(key=lambda m: m["start"])
-        found = self._drop_mostly_other(found, text)
+        found = self._drop_mostly_other(doc, found, text)
         found = self._join_conjoined(gaz, found, text)
         found = [self._demonym_named_place(m, text) for m in found]
         self._qualify(found, text)
         return found
 
     @staticmethod
-    def _drop_mostly_other(found: list[dict[str, Any]], text: str) -> list[dict[str, Any]]:
-        """Drop the names read as places from their context ("via") that the article mostly
-        uses otherwise: "Hamas" once after "between Israel and", a dozen times as a group."""
-        via = {m["surface"] for m in found if m.get("via")}
+    def _drop_mostly_other(doc: Doc, found: list[dict[str, Any]], text: str) -> list[dict[str, Any]]:
+        """Drop the names read as places from their context ("via") that the article uses more
+        often as the subject of a verb, as a group or a person is: "Hamas" once after "between
+        Israel and", then "Hamas said", "Hamas rejected"."""
+        via = Counter(m["surface"] for m in found if m.get("via"))
         if not via:
             return found
-        kept = {}
-        for surface in via:
-            uses = len(re.findall(r"(?<!\w)" + re.escape(surface) + r"(?!\w)", text))
-            places = sum(1 for m in found if m["surface"] == surface)
-            kept[surface] = 2 * places >= uses
-        return [m for m in found if not m.get("via") or kept[m["surface"]]]
+        dropped = set()
+        for surface, n_place in via.items():
+            subjects = 0
+            for match in re.finditer(r"(?<!\w)" + re.escape(surface) + r"(?!\w)", text):
+                span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+                if span is not None and span.root.dep_ in ("nsubj", "nsubjpass"):
+                    subjects += 1
+            if subjects > n_place:
+                dropped.add(surface)
+        return [m for m in found if not (m.get("via") and m["surface"] in dropped)]
 
     @staticmethod
     def _demonym_named_place(m: dict[str, Any], text: str) -> dict[str, Any]:
