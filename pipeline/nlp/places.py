@@ -87,14 +87,18 @@ HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "prof", "sen", "rep", "gov", "gen
 @lru_cache(maxsize=4)
 def context_words(path: str = str(CONTEXT_LEXICON)) -> dict[str, frozenset[str]]:
     """The words that make a name a place by its use in the sentence (``[context]`` of
-    ``models/lexicon/places.toml``): ``locative_prepositions``, ``path_prepositions``,
-    ``place_nouns``, ``features``, ``determiners``, ``plural_counties``."""
+    ``models/lexicon/places.toml``: ``locative_prepositions``, ``path_prepositions``,
+    ``place_nouns``, ``features``, ``determiners``, ``plural_counties``) and that make a name a
+    natural feature rather than the place it contains (``[partial]``: ``natural_words``,
+    ``natural_prefixes``)."""
     try:
         with open(path, "rb") as fh:
-            data = tomllib.load(fh)["context"]
+            raw = tomllib.load(fh)
+        data = dict(raw["context"], **raw["partial"])
         return {k: frozenset(data[k]) for k in ("locative_prepositions", "path_prepositions",
                                                 "place_nouns", "features", "determiners",
-                                                "plural_counties")}
+                                                "plural_counties", "natural_words",
+                                                "natural_prefixes")}
     except (OSError, KeyError, tomllib.TOMLDecodeError) as exc:
         raise RuntimeError(f"cannot read the place context words in {path}: {exc!r}; restore the "
                            "file from the repository") from exc
@@ -179,6 +183,28 @@ class PlacesComponent:
     # ------------------------------------------------------------------ recognition
     def _known(self, gaz: Gazetteer, text: str) -> bool:
         return gaz.demonym(text) is not None or bool(gaz.lookup(text))
+
+    def _natural(self, surface: str) -> bool:
+        """Whether a name is a natural feature's: it opens with a word like "Lake" or "Mount"
+        ("Lake Ontario", "Gulf of Mexico") or closes with one like "River" ("Ottawa River")."""
+        words = surface.split()
+        first, last = words[0].lower().rstrip("."), words[-1]
+        return len(words) > 1 and (first in self.words["natural_prefixes"] or (
+            last[:1].isupper() and last.lower().rstrip(".") in self.words["natural_words"]))
+
+    def _beside_natural_word(self, doc: Doc, span: Span) -> bool:
+        """Whether a name is part of a natural feature's name around it ("Lake" before
+        "Ontario", "River" closing "Ottawa River"; not "Coast" of "Canadian Coast Guard")."""
+        before = doc[span.start - 1] if span.start > 0 else None
+        if before is not None and before.text[:1].isupper() and \
+                before.lower_.rstrip(".") in self.words["natural_prefixes"]:
+            return True
+        after = doc[span.end] if span.end < len(doc) else None
+        if after is None or not after.text[:1].isupper() or \
+                after.lower_.rstrip(".") not in self.words["natural_words"]:
+            return False
+        following = doc[span.end + 1] if span.end + 1 < len(doc) else None
+        return following is None or not following.text[:1].isupper()
 
     def _placeable(self, gaz: Gazetteer, key: str) -> bool:
         """Whether a name read as a place from its context is one the gazetteer knows: a place
@@ -337,9 +363,12 @@ class PlacesComponent:
                         if prefix:
                             m["query"] = prefix
                 elif label != "NORP" and "query" not in m and not self._known(gaz, m["surface"]):
-                    query = self._query(gaz, ent, m["start"], m["end"], text)
-                    if query:
-                        m["query"] = query
+                    if self._natural(m["surface"]):
+                        m["label"] = "LOC"  # "Lake Ontario": a place of its own, not Ontario
+                    else:
+                        query = self._query(gaz, ent, m["start"], m["end"], text)
+                        if query:
+                            m["query"] = query
                 found.append(m)
         return found
 
@@ -378,7 +407,7 @@ class PlacesComponent:
                         via := self._context_place(gaz, doc, span, "untagged", text)) is not None:
                     hit = span
                     break
-            if hit is None:
+            if hit is None or (key not in seen and self._beside_natural_word(doc, hit)):
                 i += 1
                 continue
             if via is not None:

@@ -105,3 +105,14 @@ def test_names_used_otherwise_are_not_read_as_places(nlp) -> None:
 def test_a_coordination_ending_in_counties_names_counties(nlp) -> None:
     got = places(nlp, "She served as clerk in Muscogee and Harris counties in Georgia for years.")
     assert got["Harris"]["feature"] == "county" and got["Harris"]["subdivision_code"] == "US-GA"
+
+
+def test_natural_features_are_not_the_place_they_contain(nlp) -> None:
+    got = places(nlp, "A ferry sank on Lake Ontario, and climbers were lost on Mount Kenya.")
+    assert got["Lake Ontario"]["subdivision_code"] is None and got["Lake Ontario"]["lat"] is None
+    assert got["Mount Kenya"]["country_code"] is None
+    got = places(nlp, "Ice jammed the Ottawa River, east of Ottawa.")
+    assert got["Ottawa River"]["geonameid"] is None and got["Ottawa"]["country_code"] == "CA"
+    # inside a longer name the word makes no natural feature: "Canadian" of the Coast Guard
+    got = places(nlp, "The Canadian Coast Guard searched the bay.")
+    assert got["Canadian"]["country_code"] == "CA"
