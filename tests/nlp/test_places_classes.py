@@ -116,3 +116,9 @@ def test_natural_features_are_not_the_place_they_contain(nlp) -> None:
     # inside a longer name the word makes no natural feature: "Canadian" of the Coast Guard
     got = places(nlp, "The Canadian Coast Guard searched the bay.")
     assert got["Canadian"]["country_code"] == "CA"
+
+
+def test_a_direction_and_a_border_name_no_province(nlp) -> None:
+    # "Northern Borders" is a Saudi province; "the Northern Border Security Caucus" names none
+    got = places(nlp, "Lawmakers launched the Northern Border Security Caucus in Washington.")
+    assert "Northern Border" not in got and all(p["country_code"] != "SA" for p in got.values())
