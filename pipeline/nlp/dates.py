@@ -32,7 +32,8 @@ EXTRA_PATTERNS = re.compile(
     r"(?:one|two|three|four|five|six|seven|eight|nine|ten|single|\d+)-(?:year|month|week|day)(?!-old)|"
     r"(?:two|three|four|five|six|seven|eight|nine|ten|\d+) (?:straight|consecutive|successive) "
     r"(?:days|nights|weeks|weekends|months|quarters|years)|"
-    r"(?:each|every) (?:other )?(?:day|night|week|weekend|month|quarter|year|season)|"
+    r"(?:each|every) (?:other )?(?:day|night|week|weekend|month|quarter|year|season|spring|summer|"
+    r"fall|autumn|winter|morning|afternoon|evening|(?:mon|tues|wednes|thurs|fri|satur|sun)day)|"
     r"the (?:(?:19|20)?\d0s|['\u2019]\d0s))\b",
     re.IGNORECASE)
 # Frequency words ("annual", "weekly"): taken as sets only with ``attributive_sets`` (TimeML, and
@@ -43,7 +44,8 @@ FREQUENCY_PATTERN = re.compile(r"\b(?:annual|annually|biannual|semiannual|bienni
 CLOCK_PATTERN = re.compile(
     r"(?:\b(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+(?:at\s+)?)?"
     r"(?:\b\d{1,2}:\d{2}(?::\d{2})?(?:\s?[ap]\.?\s?m\b\.?)?|\b\d{1,2}\s?[ap]\.\s?m\.|\b\d{1,2}\s?[ap]m\b|"
-    r"(?<=at )(?:noon|midnight)\b)"
+    r"(?<=at )(?:noon|midnight)\b|\b(?:[1-9]|1[0-2])\s+o['\u2019]clock\b)"
+    r"(?:\s+(?:in\s+the\s+)?(?:morning|afternoon|evening)\b|\s+(?:tonight|today|tomorrow)\b|\s+at\s+night\b)?"
     r"(?:\s?\(?(?:UTC|GMT|[ECMP][SD]?T|BST|CET|CEST|local time)\b\)?)?"
     r"(?:,?\s+(?:on\s+)?(?:mon|tues|wednes|thurs|fri|satur|sun)day\b)?", re.IGNORECASE)
 # Numeric dates ("7/8/07", "12/05/1998"), not fractions or scores.
@@ -158,7 +160,7 @@ TIMEX_START = re.compile(r"(?:\d|(?:this|last|next|early|late|mid|the|a|an|sever
 TITLE_UNIT = re.compile(r"\b(?:Minutes|Hours|Week|Weeks|Weekend|Months|Decade)\b")
 RELATIVE_TO_REF = re.compile(r"(?:the\s+)?(following|previous|prior|preceding)\s+(year|month)|"
                              r"(?:(?:the\s+)?(?:end|start|beginning|rest|middle)\s+of\s+|(?:earlier|later)\s+"
-                             r"(?:in\s+)?)?(that|the\s+same|the(?=\s+day))\s+(day|month|year)",
+                             r"(?:in\s+)?)?(that(?:\s+same)?|the\s+same|the(?=\s+day))\s+(day|month|year)",
                              re.IGNORECASE)
 GRAIN_RANK = {"day": 0, "month": 1, "year": 2}
 

@@ -12,7 +12,13 @@ Recognition has three sources:
    ``min_population``, county names ("Madison County Health Department"), and any name
    already recognized elsewhere in the same article;
 4. local patterns naming towns of any size: datelines ("WINONA --"), legislators' home towns
-   ("D-Pleasanton") and residents' ("Daniel Hufstetler, 29, of Roswell").
+   ("D-Pleasanton") and residents' ("Daniel Hufstetler, 29, of Roswell");
+5. the grammar of the sentence: a name of any size that the base model tagged as another kind
+   of thing (``context_labels``: "Soledar" as PERSON, "Cebu" as PRODUCT) or left untagged is a
+   place when the sentence uses it as one: the object of a locative preposition ("floods in
+   Cebu"), of "of" after a noun for a kind of place ("the village of Soledar", "north of
+   Kramatorsk"), or a conjunct of a place ("Luzon and Mindanao"), and the gazetteer has a place
+   of that name (the words are data in ``models/lexicon/places.toml``).
 
 A facility is placed in the county or recognizable place its name starts with ("Henderson
 County Jail"), else in the article's main populated place.
@@ -24,6 +30,9 @@ None.
 from __future__ import annotations
 
 import re
+import tomllib
+from collections import Counter
+from functools import lru_cache
 from typing import Any
 
 from spacy.language import Language
@@ -33,10 +42,13 @@ from pipeline.nlp.extensions import register_extensions
 from pipeline.normalize.gazetteer import Gazetteer, is_generic, load_gazetteer, name_key
 from pipeline.normalize.places import article_country, resolve_all, split_compound
 from pipeline.normalize.units import currency_word
+from pipeline.resources import model_file
+
+CONTEXT_LEXICON = model_file("lexicon", "places.toml")
 
 LEADING_WORDS = {"the", "The", "THE"}
 TRAILING = ("'s", "\u2019s", "'", "\u2019")
-MAX_SCAN_TOKENS = 4
+MAX_SCAN_TOKENS = 7  # "Port-au-Prince" is five tokens, "Saint-Jean-sur-Richelieu" seven
 # A dateline ("WINONA -- ", "ST. PARIS — ") at the start of the text or of a sentence, and a
 # legislator's party and home town ("Rep. Jerry McNerney, D-Pleasanton").
 DATELINE = re.compile(r"(?:^|(?<=[.!?\n] ))([A-Z][A-Z.'\u2019]+(?: [A-Z][A-Z.'\u2019]+){0,2})"
@@ -72,6 +84,59 @@ HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "prof", "sen", "rep", "gov", "gen
               "capt", "const", "cpl", "det", "insp", "supt", "rev", "sir", "lady", "lord"}
 
 
+@lru_cache(maxsize=4)
+def context_words(path: str = str(CONTEXT_LEXICON)) -> dict[str, frozenset[str]]:
+    """The words that make a name a place by its use in the sentence (``[context]`` of
+    ``models/lexicon/places.toml``: ``locative_prepositions``, ``path_prepositions``,
+    ``place_nouns``, ``features``, ``determiners``, ``plural_counties``) and that make a name a
+    natural feature rather than the place it contains (``[partial]``: ``natural_words``,
+    ``natural_prefixes``)."""
+    try:
+        with open(path, "rb") as fh:
+            raw = tomllib.load(fh)
+        data = dict(raw["context"], **raw["partial"])
+        return {k: frozenset(data[k]) for k in ("locative_prepositions", "path_prepositions",
+                                                "place_nouns", "features", "determiners",
+                                                "plural_counties", "natural_words",
+                                                "natural_prefixes")}
+    except (OSError, KeyError, tomllib.TOMLDecodeError) as exc:
+        raise RuntimeError(f"cannot read the place context words in {path}: {exc!r}; restore the "
+                           "file from the repository") from exc
+
+
+def used_as_place(token: Any, place_labels: set[str], words: dict[str, frozenset[str]],
+                  pairs: bool = True) -> str | None:
+    """Whether the sentence uses ``token`` (the head of a name) as a place: the object of a
+    locative preposition ("in Cebu"), of "of" after a noun for a kind of place ("the village of
+    Soledar", "north of Kramatorsk"), a conjunct of a name tagged with ``place_labels``, of a
+    noun for a kind of place or of a name used as a place ("Luzon and Mindanao", "the island of
+    Lesbos and then Lampedusa"), or one end of a "from X to Y" whose other end is a place
+    ("from Dover to Calais"). Returns the kind of use ("conjunct", "locative", "place_noun",
+    "path"), or None."""
+    if token.dep_ == "conj":
+        head = token.head
+        if head.ent_type_ in place_labels or head.lower_ in words["place_nouns"]:
+            return "conjunct"
+        token = head
+    if token.dep_ != "pobj":
+        return None
+    prep = token.head
+    if prep.lower_ in words["locative_prepositions"]:
+        return "locative"
+    if prep.lower_ == "of":
+        return "place_noun" if prep.head.lower_ in words["place_nouns"] else None
+    if not pairs or prep.lower_ not in words["path_prepositions"]:
+        return None
+    for other in prep.head.children:
+        if other is not prep and other.dep_ == "prep" and other.lower_ in words["path_prepositions"]:
+            for obj in other.children:
+                if obj.dep_ == "pobj" and (obj.ent_type_ in place_labels
+                                           or obj.lower_ in words["place_nouns"] or used_as_place(
+                        obj, place_labels, words, pairs=False)):
+                    return "path"
+    return None
+
+
 def is_facility(surface: str) -> bool:
     """Whether a name ends with a facility word ("Mont-Royal Avenue", "Pearson Airport")."""
     words = surface.rstrip(".").split()
@@ -103,11 +168,14 @@ class PlacesComponent:
     """Finds and resolves the places of a doc."""
 
     def __init__(self, nlp: Language, name: str, labels: list[str], rescue_labels: list[str],
-                 scan_labels: list[str], keep_unresolved: list[str], min_population: int) -> None:
+                 scan_labels: list[str], keep_unresolved: list[str], min_population: int,
+                 context_labels: list[str] | None = None) -> None:
         register_extensions()
         self.name = name
         self.labels = set(labels)
         self.rescue_labels = set(rescue_labels)
+        self.context_labels = set(context_labels or ())
+        self.words = context_words()
         self.scan_labels = set(scan_labels)
         self.keep_unresolved = set(keep_unresolved)
         self.min_population = min_population
@@ -115,6 +183,85 @@ class PlacesComponent:
     # ------------------------------------------------------------------ recognition
     def _known(self, gaz: Gazetteer, text: str) -> bool:
         return gaz.demonym(text) is not None or bool(gaz.lookup(text))
+
+    def _natural(self, surface: str) -> bool:
+        """Whether a name is a natural feature's: it opens with a word like "Lake" or "Mount"
+        ("Lake Ontario", "Gulf of Mexico") or closes with one like "River" ("Ottawa River")."""
+        words = surface.split()
+        first, last = words[0].lower().rstrip("."), words[-1]
+        return len(words) > 1 and (first in self.words["natural_prefixes"] or (
+            last[:1].isupper() and last.lower().rstrip(".") in self.words["natural_words"]))
+
+    def _beside_natural_word(self, doc: Doc, span: Span) -> bool:
+        """Whether a name is part of a natural feature's name around it ("Lake" before
+        "Ontario", "River" closing "Ottawa River"; not "Coast" of "Canadian Coast Guard")."""
+        before = doc[span.start - 1] if span.start > 0 else None
+        if before is not None and before.text[:1].isupper() and \
+                before.lower_.rstrip(".") in self.words["natural_prefixes"]:
+            return True
+        after = doc[span.end] if span.end < len(doc) else None
+        if after is None or not after.text[:1].isupper() or \
+                after.lower_.rstrip(".") not in self.words["natural_words"]:
+            return False
+        following = doc[span.end + 1] if span.end + 1 < len(doc) else None
+        return following is None or not following.text[:1].isupper()
+
+    def _placeable(self, gaz: Gazetteer, key: str) -> bool:
+        """Whether a name read as a place from its context is one the gazetteer knows: a place
+        of one of the context ``features``, not a generic word or a demonym."""
+        if is_generic(key) or key in gaz.demonyms:
+            return False
+        return any(e["feature"] in self.words["features"] for e in gaz.lookup(key))
+
+    def _context_place(self, gaz: Gazetteer, doc: Doc, span: Span, label: str,
+                       text: str) -> dict[str, Any] | None:
+        """A mention for a name tagged ``label`` (or untagged) that the sentence uses as a place
+        (``used_as_place``), when it is a whole name the gazetteer knows: not after a
+        determiner ("in the White House"), a name or a number ("23rd Street"), nor before one
+        or a hyphen; a coordination ending in a plural kind of facility names streets ("Lakeview
+        and Harrison streets"), one ending in "counties" names counties ("Muscogee and Harris
+        counties": Harris County)."""
+        start, end = self._trim(text, span.start_char, span.end_char)
+        key = name_key(text[start:end])
+        if not self._placeable(gaz, key):
+            return None
+        before = doc[span.start - 1] if span.start > 0 else None
+        after = doc[span.end] if span.end < len(doc) else None
+        if span[0].lower_ in self.words["determiners"] or (before is not None and (
+                before.lower_ in self.words["determiners"] or before.pos_ in ("PROPN", "NUM")
+                or before.text[:1].isdigit())):
+            return None
+        if after is not None and (after.pos_ in ("PROPN", "NUM") or (
+                after.idx == span.end_char and after.text[:1] in "-\u2010\u2011")):
+            return None
+        use = used_as_place(span.root, self.labels & {"GPE", "LOC"}, self.words)
+        if use is None:
+            return None
+        m = {"start": start, "end": end, "surface": text[start:end], "label": "GPE",
+             "via": f"{label}:{use}"}
+        kind = self._coordination_kind(doc, span.end)
+        if kind is not None:
+            if kind not in self.words["plural_counties"]:
+                return None
+            if not is_county(gaz, key + " county"):
+                return None
+            m["query"] = text[start:end] + " County"
+        return m
+
+    @staticmethod
+    def _coordination_kind(doc: Doc, i: int) -> str | None:
+        """The plural kind word that ends a coordination of names starting at token ``i``
+        ("... and Harris counties" -> "counties"), if any."""
+        for tok in doc[i:i + 16]:
+            if tok.pos_ == "PROPN" or tok.lower_ in (",", "and", "or", "&") or (
+                    tok.dep_ in ("amod", "compound") and tok.pos_ in ("ADJ", "NOUN")):
+                continue
+            # the tagger may read a plural after names as a verb ("Harris roads": VBZ)
+            if tok.lower_.endswith("s") and (tok.lemma_.lower() in FACILITY_WORDS
+                                             or tok.lower_ in ("counties", "parishes")):
+                return tok.lower_
+            return None
+        return None
 
     def _trim(self, text: str, start: int, end: int) -> tuple[int, int]:
         words = text[start:end].split(" ", 1)
@@ -181,6 +328,10 @@ class PlacesComponent:
         for ent in doc.ents:
             label = ent.label_
             if label not in self.labels and label not in self.rescue_labels:
+                if label in self.context_labels:
+                    m = self._context_place(gaz, doc, ent, label, text)
+                    if m is not None:
+                        found.append(m)
                 continue
             start, end = self._trim(text, ent.start_char, ent.end_char)
             surface = text[start:end]
@@ -190,8 +341,12 @@ class PlacesComponent:
                               "facility": True})
                 continue
             if label not in self.labels:
-                if gaz.recognizable(name_key(surface), self.min_population):
+                key = name_key(surface)
+                if gaz.recognizable(key, self.min_population):
                     found.append({"start": start, "end": end, "surface": surface, "label": "GPE"})
+                elif label in self.context_labels and (
+                        m := self._context_place(gaz, doc, ent, label, text)) is not None:
+                    found.append(m)
                 continue
             if label == "NORP" and gaz.demonym(surface) is None and gaz.recognizable(
                     name_key(surface), self.min_population):
@@ -208,9 +363,12 @@ class PlacesComponent:
                         if prefix:
                             m["query"] = prefix
                 elif label != "NORP" and "query" not in m and not self._known(gaz, m["surface"]):
-                    query = self._query(gaz, ent, m["start"], m["end"], text)
-                    if query:
-                        m["query"] = query
+                    if self._natural(m["surface"]):
+                        m["label"] = "LOC"  # "Lake Ontario": a place of its own, not Ontario
+                    else:
+                        query = self._query(gaz, ent, m["start"], m["end"], text)
+                        if query:
+                            m["query"] = query
                 found.append(m)
         return found
 
@@ -232,7 +390,7 @@ class PlacesComponent:
                 extra.extend(self._hyphen_parts(gaz, tok, seen))
                 i += 1
                 continue
-            hit = None
+            hit, via = None, None
             for n in range(min(MAX_SCAN_TOKENS, n_tok - i), 0, -1):
                 span = doc[i:i + n]
                 if any(t.idx in covered or (t.ent_type_ and t.ent_type_ not in self.scan_labels)
@@ -245,8 +403,16 @@ class PlacesComponent:
                         n > 1 and is_county(gaz, key)):
                     hit = span
                     break
-            if hit is None:
+                if all(t.pos_ == "PROPN" and not t.ent_type_ for t in span) and (
+                        via := self._context_place(gaz, doc, span, "untagged", text)) is not None:
+                    hit = span
+                    break
+            if hit is None or (key not in seen and self._beside_natural_word(doc, hit)):
                 i += 1
+                continue
+            if via is not None:
+                extra.append(via)
+                i += len(hit)
                 continue
             start, end = self._trim(text, hit.start_char, hit.end_char)
             surface = text[start:end]
@@ -297,14 +463,35 @@ class PlacesComponent:
         person_words = self._person_words(doc)
         found = [m for m in self._from_entities(doc, gaz, text) if self._keep(gaz, m)
                  and not self._personal(text, m, person_words)]
+        found = self._drop_mostly_other(doc, found, text)
         found.extend(self._local_patterns(gaz, found, text))
         found.extend(m for m in self._scan(doc, gaz, found, text)
                      if not self._personal(text, m, person_words))
         found.sort(key=lambda m: m["start"])
+        found = self._drop_mostly_other(doc, found, text)
         found = self._join_conjoined(gaz, found, text)
         found = [self._demonym_named_place(m, text) for m in found]
         self._qualify(found, text)
         return found
+
+    @staticmethod
+    def _drop_mostly_other(doc: Doc, found: list[dict[str, Any]], text: str) -> list[dict[str, Any]]:
+        """Drop the names read as places from their context ("via") that the article uses more
+        often as the subject of a verb, as a group or a person is: "Hamas" once after "between
+        Israel and", then "Hamas said", "Hamas rejected"."""
+        via = Counter(m["surface"] for m in found if m.get("via"))
+        if not via:
+            return found
+        dropped = set()
+        for surface, n_place in via.items():
+            subjects = 0
+            for match in re.finditer(r"(?<!\w)" + re.escape(surface) + r"(?!\w)", text):
+                span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+                if span is not None and span.root.dep_ in ("nsubj", "nsubjpass"):
+                    subjects += 1
+            if subjects > n_place:
+                dropped.add(surface)
+        return [m for m in found if not (m.get("via") and m["surface"] in dropped)]
 
     @staticmethod
     def _demonym_named_place(m: dict[str, Any], text: str) -> dict[str, Any]:
@@ -465,13 +652,14 @@ class PlacesComponent:
         "scan_labels": ["ORG"],
         "keep_unresolved": ["LOC", "FAC"],
         "min_population": 100000,
+        "context_labels": ["ORG", "PERSON", "PRODUCT", "WORK_OF_ART"],
     },
     requires=["doc.ents"],
     assigns=["doc._.places", "doc._.country"],
 )
 def make_places(nlp: Language, name: str, labels: list[str], rescue_labels: list[str],
                 scan_labels: list[str], keep_unresolved: list[str],
-                min_population: int) -> PlacesComponent:
+                min_population: int, context_labels: list[str]) -> PlacesComponent:
     """Build the ``claims_places`` component."""
     return PlacesComponent(nlp, name, labels, rescue_labels, scan_labels, keep_unresolved,
-                           min_population)
+                           min_population, context_labels)

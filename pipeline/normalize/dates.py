@@ -694,6 +694,15 @@ def normalize_timex(surface: str, anchor: str | None, tense: str | None = None,
     m = re.fullmatch(r"(?:every|each)\s+(season|game|match|race|round)", s)
     if m:  # "each season": a recurring stretch of no fixed length
         return _rec("set", "PX", None, None, None, None)
+    m = re.fullmatch(r"(?:every|each)\s+(spring|summer|fall|autumn|winter)", s)
+    if m:  # "every summer": that season of each year (TIMEX3 XXXX-SU)
+        return _rec("set", f"XXXX-{SEASONS[m.group(1)][0]}", None, None, "season", "P1Y")
+    m = re.fullmatch(r"(?:every|each)\s+" + WEEKDAY_RE, s)
+    if m:  # "every Monday": that day of each week (TIMEX3 XXXX-WXX-1)
+        return _rec("set", f"XXXX-WXX-{WEEKDAYS[m.group(1)[:3]] + 1}", None, None, "day", "P1W")
+    m = re.fullmatch(r"(?:every|each)\s+(morning|afternoon|evening)", s)
+    if m:  # "every morning": that part of each day (TIMEX3 TMO)
+        return _rec("set", f"T{PARTS_OF_DAY[m.group(1)]}", None, None, "time", "P1D")
 
     # "the last half of 1989": the first or last six months of a year
     m = re.fullmatch(r"(?:the\s+)?(first|second|last|latter)\s+half\s+of\s+(.+)", s)
@@ -780,9 +789,12 @@ CLOCK_RE = re.compile(
     r"(?:" + _DAY_WORD + r",?\s+(?:at\s+)?)?"
     r"(?:(noon|midday|midnight)|(\d{1,2})(?::(\d{2}))?(?::\d{2})?\s*(a\.?\s?m\.?|p\.?\s?m\.?)?"
     r"|(\d{1,2}):(\d{2})(?::\d{2})?)"
-    r"(?:\s+(?:(?:in\s+the\s+)?(?:morning|afternoon|evening|night)|o'clock))?"
+    r"(?:\s+(o['\u2019]clock))?"
+    r"(?:\s+(?:in\s+the\s+|at\s+)?(morning|afternoon|evening|night))?"
     r"(?:\s*\(?(utc|gmt|[ecmp][sd]?t|bst|cet|cest|local time)\)?)?"
     r"(?:,?\s+(?:on\s+)?" + _DAY_WORD + r")?")
+# Parts of the day that put a bare hour ("8 o'clock", "7 in the evening") after noon.
+_AFTERNOON = ("afternoon", "evening", "night", "tonight")
 
 
 def clock_time(s: str, anchor: date | None, tense: str | None) -> dict[str, Any] | None:
@@ -793,21 +805,24 @@ def clock_time(s: str, anchor: date | None, tense: str | None) -> dict[str, Any]
         return None
     word, hour, minute, meridiem, hour24, minute24 = m.group(2), m.group(3), m.group(4), m.group(5), \
         m.group(6), m.group(7)
+    oclock, part = m.group(8), m.group(9)
+    day_word = m.group(1) or m.group(11)
     if word:
         h, mi = (0 if word == "midnight" else 12), 0
     elif hour24 is not None:
         h, mi = int(hour24), int(minute24)
     else:
-        if meridiem is None and minute is None:
+        if meridiem is None and minute is None and oclock is None and part is None:
             return None  # a bare number is no time
         h, mi = int(hour), int(minute or 0)
         if meridiem is not None:
             if not 1 <= h <= 12:
                 return None
             h = h % 12 + (12 if meridiem.startswith("p") else 0)
+        elif 1 <= h < 12 and (part in _AFTERNOON or (day_word or "").rstrip(".") == "tonight"):
+            h += 12  # "8 o'clock tonight", "7 in the evening"
     if h > 23 or mi > 59:
         return None
-    day_word = m.group(1) or m.group(9)
     if anchor is None:
         return _rec("time", None, None, None, "time")
     d = anchor

@@ -36,7 +36,7 @@ GENERIC_WORDS = frozenset(
     "far upper lower greater inner outer lakes lake coast coastal islands island mountains "
     "valley river district county city state province region capital federal national "
     "commonwealth metro downtown midtown uptown new old great grand little saint st "
-    "northeast northwest southeast southwest the of and".split())
+    "northeast northwest southeast southwest border borders frontier the of and".split())
 
 _PUNCT = re.compile(r"[.\u2019'`]")
 _SPACE = re.compile(r"[\s\-\u2010-\u2015]+")

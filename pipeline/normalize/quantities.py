@@ -47,8 +47,10 @@ def lexicon() -> dict[str, Any]:
     return {"scales": {k: float(v) for k, v in data["scales"].items()},
             "measure_adjectives": tuple(sorted(words["measure_adjectives"], key=len, reverse=True)),
             "temperature_words": frozenset(words["temperature_words"]),
+            "angle_words": frozenset(words["angle_words"]),
             "fahrenheit_countries": frozenset(words["fahrenheit_countries"]),
-            "minor_units": {k: (v[0], float(v[1])) for k, v in data["minor_units"].items()}}
+            "minor_units": {k: (v[0], float(v[1])) for k, v in data["minor_units"].items()},
+            "currency_readings": {k: (v[0], v[1]) for k, v in data["currency_readings"].items()}}
 
 
 ONES = {
@@ -242,6 +244,11 @@ def _unit_after(text: str, pos: int) -> tuple[str, str, int, str | None] | None:
     if pos > 0 and text[pos - 1].isdigit() and pos < len(text) and text[pos] in _PRIME_UNITS:
         unit, dimension = _PRIME_UNITS[text[pos]]
         return unit, dimension, pos + 1, None
+    if pos > 0 and text[pos - 1].isdigit() and text[pos:pos + 1] in ("'", "\u2019") and (
+            text[pos + 1:pos + 2].isdigit() or _MEASURE_AFTER_RE.match(text, pos + 1)):
+        # 6'2", 3' long: an apostrophe is a foot mark before inches or a measure adjective
+        # (elsewhere it may close a quotation)
+        return "foot", "length", pos + 1, None
     m = _PERCENT_RE.match(text, pos)
     if m:
         return ("percentage point" if m.group("pp") else "percentage"), "percentage", m.end(), None
@@ -713,8 +720,12 @@ def _describe(text: str, c: dict, tokens: list[dict], context: dict[str, Any]) -
                 per_unit = found[0] if found else single
                 end = m_end
                 unit = f"{unit} per {per_unit}"
-    if unit == "degree" and lexicon()["temperature_words"] & set(_WORD_RE.findall(text.lower())):
-        # "temperatures reached 30 degrees": a temperature, on the scale of the article's country
+    sentence_words = set(_WORD_RE.findall(text.lower())) if unit == "degree" else set()
+    if unit == "degree" and (re.match(r"\s+below\s+zero\b", text[end:]) or (
+            c["value"] < 0 and not lexicon()["angle_words"] & sentence_words)
+            or lexicon()["temperature_words"] & sentence_words):
+        # "temperatures reached 30 degrees", "minus 5 degrees" (not of an angle), "10 degrees
+        # below zero": a temperature, on the scale of the article's country
         fahrenheit = (context.get("country") or "").upper() in lexicon()["fahrenheit_countries"]
         unit, dimension = ("fahrenheit" if fahrenheit else "celsius"), "temperature"
     approx, cue_start = _approx(text, c["start"])
@@ -736,6 +747,12 @@ def _composite(text: str, figs: list[dict]) -> list[dict]:
     out: list[dict] = []
     for f in figs:
         prev = out[-1] if out else None
+        reading = lexicon()["currency_readings"].get(prev["unit"]) if prev is not None else None
+        if reading is not None and f["unit_dimension"] == "currency" and \
+                lexicon()["minor_units"].get(reading[0], ("",))[0] == f["unit"] and \
+                _COMPOSITE_GAP_RE.fullmatch(text[prev["end"]:f["start"]]):
+            # "five pounds and twenty pence": the pounds are money when their pence follow
+            prev.update(unit=reading[0], unit_dimension="currency", currency=reading[1])
         minor = lexicon()["minor_units"].get(prev["unit"]) if prev is not None else None
         if minor is not None and f["unit"] in (minor[0], "cent", "penny") and f["value_max"] is None \
                 and prev["value_max"] is None and 0 < f["value"] < minor[1] \

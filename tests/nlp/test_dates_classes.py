@@ -75,3 +75,21 @@ def test_decades_numeric_dates_and_month_days(nlp) -> None:
     assert got["June 17"]["date_start"] == "2024-06-17"
     # day first outside the countries that write the month first
     assert dates(nlp, "The contract was signed 7/8/07.", country="GB")["7/8/07"]["date_start"] == "2007-08-07"
+
+
+def test_oclock_and_parts_of_the_day(nlp) -> None:
+    got = dates(nlp, "Polls close at 8 o'clock tonight, and the count starts at 7 in the morning.")
+    assert got["8 o'clock tonight"]["value"] == "2024-06-03T20:00"
+
+
+def test_sets_of_seasons_weekdays_and_parts_of_day(nlp) -> None:
+    got = dates(nlp, "The market opens every summer, the club meets every Tuesday and the bells ring "
+                     "each evening.")
+    assert (got["every summer"]["timex_type"], got["every summer"]["value"]) == ("set", "XXXX-SU")
+    assert got["every Tuesday"]["value"] == "XXXX-WXX-2"
+    assert got["each evening"]["value"] == "TEV"
+
+
+def test_that_same_year_follows_the_story_time(nlp) -> None:
+    got = dates(nlp, "The mill closed in 1972. That same year, the railway left town.")
+    assert got["That same year"]["value"] == "1972"

@@ -63,3 +63,18 @@ def test_an_elided_unit_comes_from_the_count_it_repeats(nlp) -> None:
     assert got["13,053"]["unit"] == "encounter"
     # no noun to repeat: still a bare number
     assert figures(nlp, "The score was 13,053 in the last month.")["13,053"]["unit"] == "dimensionless"
+
+
+def test_foot_marks_negative_degrees_and_pounds_with_pence(nlp) -> None:
+    got = figures(nlp, "The pole is 3' long and the player is 6'2\" tall.")
+    assert (got["3'"]["value"], got["3'"]["unit"]) == (3, "foot")
+    assert figures(nlp, "It fell to minus 12 degrees overnight.")["minus 12 degrees"]["unit"] == "celsius"
+    assert figures(nlp, "It was 10 degrees below zero.")["10 degrees"]["unit"] == "celsius"
+    assert figures(nlp, "The wing sat at a minus 3 degrees angle.")["minus 3 degrees"]["unit"] == "degree"
+    got = figures(nlp, "A pint cost four pounds and fifty pence.", country="GB")
+    fig = got["four pounds and fifty pence"]
+    assert (fig["value"], fig["currency"]) == (pytest.approx(4.5), "GBP")
+    # pounds alone stay a weight
+    assert figures(nlp, "The baby weighed seven pounds.")["seven pounds"]["unit"] == "pound-mass"
+    # a closing quote after a number is no foot mark
+    assert figures(nlp, "He said 'we won 3'.")["3"]["unit"] == "dimensionless"

@@ -115,3 +115,14 @@ def test_age_and_home_town_and_wire_dateline(nlp):
     assert by_surface(doc)["Elkhart"]["country_code"] == "US"
     doc = run(nlp, "CARTHAGE, N.C. (AP) - Investigators are looking into the shooting.")
     assert "CARTHAGE" in [p["surface"] for p in doc._.places]
+
+
+def test_context_words_come_from_the_lexicon_and_a_broken_file_is_named(tmp_path) -> None:
+    from pipeline.nlp.places import context_words
+
+    words = context_words()
+    assert "in" in words["locative_prepositions"] and "village" in words["place_nouns"]
+    bad = tmp_path / "places.toml"
+    bad.write_text("[context]\nlocative_prepositions = [\n", encoding="utf-8")
+    with pytest.raises(RuntimeError, match="places.toml"):
+        context_words(str(bad))

@@ -85,3 +85,32 @@ def test_shipped_gazetteer_has_admin1_ids_and_short_names():
     assert quebec and quebec[0]["geonameid"] == 6115047
     assert any(e["subdivision_code"] == "CN-AH" for e in gaz.lookup("Anhui"))
     assert any(e["feature"] == "region" and e["country_code"] == "ID" for e in gaz.lookup("Java"))
+
+
+def test_demonyms_from_country_files_name_one_country(tmp_path):
+    import json
+
+    from pipeline.normalize.build_gazetteer import read_demonyms
+
+    files = {"mali": ("ML", "Malian"), "senegal": ("SN", "Senegalese"), "congo": ("CG", "Congolese"),
+             "drc": ("CD", "Congolese"), "bosnia": ("BA", "Bosnian, Herzegovinian"),
+             "gibraltar": ("GI", "Gibraltar"), "nowhere": ("XX", "Nowherian")}
+    for name, (cc, dem) in files.items():
+        (tmp_path / f"{name}.json").write_text(json.dumps({"ISO": {"alpha2": cc}, "demonym": dem}))
+    names = {"ML": {"mali"}, "SN": {"senegal"}, "CG": {"congo"}, "CD": {"dr congo"},
+             "BA": {"bosnia and herzegovina"}, "GI": {"gibraltar"}}
+    got = read_demonyms(names, tmp_path)
+    assert got["ML"] == ["Malian", "Malians"] and got["SN"] == ["Senegalese"]
+    assert got["BA"] == ["Bosnian", "Bosnians", "Herzegovinian", "Herzegovinians"]
+    assert "CG" not in got and "CD" not in got  # one word for two countries
+    assert "GI" not in got  # the country's own name is no demonym
+    assert "XX" not in got  # no such country in the gazetteer
+
+
+def test_shipped_gazetteer_has_demonyms_of_smaller_countries():
+    from pipeline.normalize.gazetteer import load_gazetteer
+
+    gaz = load_gazetteer()
+    assert gaz.demonym("Malians")["country_code"] == "ML"
+    assert gaz.demonym("Burkinabe")["country_code"] == "BF"
+    assert gaz.demonym("Congolese") is None
