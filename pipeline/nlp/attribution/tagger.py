@@ -9,7 +9,7 @@ neither read nor overwritten.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 import numpy
 import spacy
@@ -22,6 +22,9 @@ from spacy.vocab import Vocab
 from pipeline.nlp.attribution.features import (  # (registers the network)
     N_SYNTAX_FEATURES, QUOTE_KEY, SYNTAX_KEY, quote_features,
 )
+
+if TYPE_CHECKING:
+    from pipeline.nlp.attribution.lexicon import Lexicon
 
 RoleSpan = tuple[str, int, int]  # (label, start token, end token)
 VERB_ID, AUX_ID, NOUN_ID = int(VERB), int(AUX), int(NOUN)
@@ -75,18 +78,34 @@ def syntax_features(doc: Doc, cue_lemmas: frozenset[str]) -> numpy.ndarray:
     return out
 
 
-@lru_cache(maxsize=1)
-def _cue_lemmas() -> frozenset[str]:
+CUE_LEMMAS_META = "claims_cue_lemmas"  # the tagger's meta.json entry: the cue words it was trained with
+
+
+def lexicon_cue_lemmas(lex: "Lexicon | None" = None) -> frozenset[str]:
+    """Every cue lemma of the lexicon (the shipped one by default): the words the parse
+    features mark as cues."""
     from pipeline.nlp.attribution.lexicon import load_lexicon
 
-    lex = load_lexicon()
+    lex = lex or load_lexicon()
     return lex.clause_verbs | lex.complement_verbs | lex.object_verbs | lex.nominal_cues
 
 
-def tagger_doc(vocab: Vocab, doc: Doc, text: str | None = None) -> Doc:
+@lru_cache(maxsize=1)
+def _cue_lemmas() -> frozenset[str]:
+    return lexicon_cue_lemmas()
+
+
+def tagger_cue_lemmas(tagger: Language) -> frozenset[str]:
+    """The cue lemmas ``tagger`` was trained with (kept in its meta.json, so that words added
+    to the lexicon later do not change what the trained network reads), else the lexicon's."""
+    words = tagger.meta.get(CUE_LEMMAS_META)
+    return frozenset(words) if words else _cue_lemmas()
+
+
+def tagger_doc(vocab: Vocab, doc: Doc, text: str | None = None, cue_lemmas: frozenset[str] | None = None) -> Doc:
     """A copy of ``doc`` in ``vocab``: same tokens, tags and tensor, no entities, no sentences,
     with the parse and quotation features the network reads (``text``: ``doc.text``, when the
-    caller has it).
+    caller has it; ``cue_lemmas``: the cue words of those features, by default the lexicon's).
 
     The dependency label of each token travels in the copy's LEMMA slot: a copied parse would
     set sentence boundaries, and spaCy's ``ner`` never lets a span cross one, while a content
@@ -100,7 +119,7 @@ def tagger_doc(vocab: Vocab, doc: Doc, text: str | None = None) -> Doc:
         copy.from_array([TAG, LEMMA], values)
         if doc.tensor is not None and getattr(doc.tensor, "shape", (0,))[0] == len(doc):
             copy.tensor = doc.tensor
-        copy.user_data[SYNTAX_KEY] = syntax_features(doc, _cue_lemmas())
+        copy.user_data[SYNTAX_KEY] = syntax_features(doc, cue_lemmas if cue_lemmas is not None else _cue_lemmas())
         copy.user_data[QUOTE_KEY] = quote_features(doc, text)
     return copy
 
@@ -111,7 +130,8 @@ def role_spans(tagger: Language, docs: Iterable[Doc], batch_size: int = 32,
     ``doc.text``, when the caller has them)."""
     docs = list(docs)
     texts = list(texts) if texts is not None else [None] * len(docs)
-    copies = [tagger_doc(tagger.vocab, d, t) for d, t in zip(docs, texts)]
+    cues = tagger_cue_lemmas(tagger)
+    copies = [tagger_doc(tagger.vocab, d, t, cues) for d, t in zip(docs, texts)]
     out = []
     for sub in tagger.pipe(copies, batch_size=batch_size):
         out.append([(e.label_, e.start, e.end) for e in sub.ents])
