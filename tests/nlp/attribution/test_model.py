@@ -192,3 +192,10 @@ def test_tagger_shares_the_pipeline_vocab_and_gives_the_same_spans(nlp) -> None:
     assert shared.vocab is nlp.vocab
     doc = nlp(make_doc(nlp, TEXT))
     assert role_spans(shared, [doc]) == role_spans(load_tagger(str(DEFAULT_MODEL)), [doc])
+
+
+def test_source_loses_a_leading_dateline() -> None:
+    doc = spacy.blank("en")("OTTAWA - Kirsten Hillman said the talks went well. Jean-Paul Roy - a farmer - said no.")
+    assert am.without_dateline(doc, 0, 4) == (2, 4)
+    roy = [t.text for t in doc].index("Jean")
+    assert am.without_dateline(doc, roy, roy + 7) == (roy, roy + 7)  # an apposition between dashes stays
