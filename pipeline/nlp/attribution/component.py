@@ -60,9 +60,10 @@ def parse_order(order: Iterable[str]) -> list[tuple[str, str]]:
     return out
 
 
-def rule_claims(doc: Doc, lex: Lexicon, opts: RuleOptions) -> list[Claim]:
-    """All rule claims of one document (the three rule families, deduplicated among them)."""
-    ctx = DocContext.build(doc)
+def rule_claims(doc: Doc, lex: Lexicon, opts: RuleOptions, text: str | None = None) -> list[Claim]:
+    """All rule claims of one document (the three rule families, deduplicated among them;
+    ``text``: ``doc.text``, when the caller has it)."""
+    ctx = DocContext.build(doc, text)
     direct = DirectQuotes(ctx, lex, opts)
     reported = ReportedSpeech(ctx, lex, opts)
     layout = LayoutRules(ctx, lex, opts)
@@ -162,6 +163,7 @@ class Attribution:
         self.rule_options = rules or RuleOptions()
         self.link_options = link or LinkOptions()
         self.batch_size = batch_size
+        self.vocab = nlp.vocab
         self.lex: Lexicon | None = None
         self.initialize()
 
@@ -169,6 +171,11 @@ class Attribution:
     def uses_model(self) -> bool:
         """True when ``order`` takes any claim from the trained model."""
         return any(source == "model" for source, _ in self.order)
+
+    @property
+    def tagger(self) -> Language:
+        """The trained tagger, sharing the pipeline's vocab (loaded once per process)."""
+        return load_tagger(str(self.model_path), self.vocab)
 
     @property
     def uses_rules(self) -> bool:
@@ -183,18 +190,19 @@ class Attribution:
                 raise FileNotFoundError(
                     f"claims_attribution: no trained model at {self.model_path}; retrain it with "
                     f"`python -m pipeline.nlp.attribution.train` or drop the model: entries of `order`")
-            load_tagger(str(self.model_path))
+            self.tagger  # noqa: B018 - loads it
 
-    def claims(self, doc: Doc, spans: list[RoleSpan] | None = None) -> list[Claim]:
-        """All claims of one parsed doc (``spans``: the tagger's output, when the model is used)."""
+    def claims(self, doc: Doc, spans: list[RoleSpan] | None = None, text: str | None = None) -> list[Claim]:
+        """All claims of one parsed doc (``spans``: the tagger's output, when the model is used;
+        ``text``: ``doc.text``, when the caller has it)."""
         assert self.lex is not None
-        text = doc.text
+        text = doc.text if text is None else text
         found: dict[str, list[Claim]] = {}
         if self.uses_rules:
-            found["rules"] = [without_own_attribution(c, text) for c in rule_claims(doc, self.lex, self.rule_options)]
+            found["rules"] = [without_own_attribution(c, text) for c in rule_claims(doc, self.lex, self.rule_options, text)]
         if self.uses_model:
             if spans is None:
-                spans = role_spans(load_tagger(str(self.model_path)), [doc])[0]
+                spans = role_spans(self.tagger, [doc], texts=[text])[0]
             found["model"] = model_claims(doc, text, spans, self.lex, self.link_options)
         claims = merge_sources(found, self.order)
         claims.sort(key=lambda c: (c.start, c.claim_type != "direct"))
@@ -208,11 +216,12 @@ class Attribution:
         """Process a stream of docs, running the tagger a batch at a time."""
         size = batch_size or self.batch_size
         for batch in minibatch(docs, size=size):
+            texts = [doc.text for doc in batch]
             spans: list[list[RoleSpan] | None] = [None] * len(batch)
             if self.uses_model:
-                spans = list(role_spans(load_tagger(str(self.model_path)), batch, size))
-            for doc, doc_spans in zip(batch, spans):
-                doc._.claims = [c.as_dict() for c in self.claims(doc, doc_spans)]
+                spans = list(role_spans(self.tagger, batch, size, texts))
+            for doc, doc_spans, text in zip(batch, spans, texts):
+                doc._.claims = [c.as_dict() for c in self.claims(doc, doc_spans, text)]
                 yield doc
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
@@ -224,7 +233,7 @@ class Attribution:
                     "rules": self.rule_options.__dict__, "link": self.link_options.__dict__}
         (path / "settings.json").write_text(json.dumps(settings, indent=2), encoding="utf-8")
         if self.uses_model:
-            load_tagger(str(self.model_path)).to_disk(path / "model")
+            self.tagger.to_disk(path / "model")
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> "Attribution":
         """Read what :meth:`to_disk` wrote."""

@@ -31,9 +31,9 @@ class DocContext:
     used_cues: set[int] = field(default_factory=set)
 
     @classmethod
-    def build(cls, doc: Doc) -> "DocContext":
-        """Read the quotations and paragraphs of ``doc``."""
-        text = doc.text
+    def build(cls, doc: Doc, text: str | None = None) -> "DocContext":
+        """Read the quotations and paragraphs of ``doc`` (``text``: ``doc.text``, when known)."""
+        text = doc.text if text is None else text
         quotes = find_quotes(text)
         in_quote = [0] * len(doc)
         for q in quotes:

@@ -277,7 +277,6 @@ class DirectQuotes(RuleSet):
                     nxt += 1
                 if nxt < len(spans):
                     q2, span2 = spans[nxt]
-                    between = doc[window_end:span2.start]
                     after_cue = doc[cue_tok.i + 1:span2.start]
                     q2_end_para = para_tok_bounds[para_of_tok[span2.end - 1]][1]
                     stands_alone = span2.end >= q2_end_para or q2.inner(text)[-1:] in (".", "?", "!") \

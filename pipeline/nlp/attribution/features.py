@@ -35,14 +35,17 @@ N_QUOTE_FEATURES = 3
 _NEWLINE = re.compile("\n")
 N_SYNTAX_FEATURES = 8
 SYNTAX_KEY = "claims_syntax_features"  # where ``tagger.tagger_doc`` leaves the parse features
+QUOTE_KEY = "claims_quote_features"  # where it leaves the quotation features, read off the source Doc
 
 
-def quote_features(doc: Doc) -> numpy.ndarray:
-    """Per token: inside a closed quotation, is a quotation mark, opens a paragraph (0/1)."""
+def quote_features(doc: Doc, text: str | None = None) -> numpy.ndarray:
+    """Per token: inside a closed quotation, is a quotation mark, opens a paragraph (0/1).
+
+    ``text``: ``doc.text`` when the caller already has it (building it walks every token)."""
     out = numpy.zeros((len(doc), N_QUOTE_FEATURES), dtype="float32")
     if not len(doc):
         return out
-    text = doc.text
+    text = doc.text if text is None else text
     starts = doc.to_array(IDX).astype("int64")
     for q in find_quotes(text):
         if q.closed:
@@ -72,7 +75,10 @@ def base_features(width: int, syntax: bool = False) -> Model[list[Doc], list[Flo
             tensor = doc.tensor
             if tensor is None or tensor.shape != (len(doc), width):
                 tensor = numpy.zeros((len(doc), width), dtype="float32")
-            parts = [tensor, quote_features(doc)]
+            quotes = doc.user_data.get(QUOTE_KEY)
+            if quotes is None or numpy.shape(quotes) != (len(doc), N_QUOTE_FEATURES):
+                quotes = quote_features(doc)
+            parts = [tensor, quotes]
             if syntax:
                 feats = doc.user_data.get(SYNTAX_KEY)
                 if feats is None or numpy.shape(feats) != (len(doc), n_syntax):

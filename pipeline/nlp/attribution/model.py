@@ -14,7 +14,7 @@ from spacy.tokens import Doc, Span, Token
 
 from pipeline.nlp.attribution.lexicon import Lexicon
 from pipeline.nlp.attribution.records import Claim
-from pipeline.nlp.attribution.syntax import mention_bounds, subject_of
+from pipeline.nlp.attribution.syntax import DASHES, mention_bounds, subject_of
 from pipeline.nlp.attribution.tagger import RoleSpan
 from pipeline.nlp.quotes import ALL_MARKS
 
@@ -97,6 +97,19 @@ def group(spans: list[RoleSpan], para: list[int], opts: LinkOptions,
     return out
 
 
+def without_dateline(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """Token span ``[start, end)`` without a leading dateline: ``OTTAWA - Kirsten Hillman``
+    gives ``Kirsten Hillman`` (upper-case words, then a dash, then the mention)."""
+    for k in range(start, end - 1):
+        if doc[k].text in DASHES:
+            head = doc[start:k]
+            if len(head) and any(t.is_alpha for t in head) \
+                    and all(t.is_punct or (t.is_alpha and t.is_upper) for t in head):
+                return k + 1, end
+            break
+    return start, end
+
+
 def model_claims(doc: Doc, text: str, spans: list[RoleSpan], lex: Lexicon, opts: LinkOptions) -> list[Claim]:
     """The claims of one parsed doc from its tagger spans."""
     if not len(doc):
@@ -119,6 +132,8 @@ def model_claims(doc: Doc, text: str, spans: list[RoleSpan], lex: Lexicon, opts:
                 source = (m_start, m_end)
         if source is None and opts.require_source:
             continue
+        if source is not None:
+            source = without_dateline(doc, *source)
         pieces = [(doc[s].idx, doc[e - 1].idx + len(doc[e - 1])) for s, e in contents]
         cue_span = doc[cue[0]:cue[1]]
         head = cue_head(cue_span)

@@ -2,13 +2,14 @@
 
 The tagger is a spaCy ``ner`` of its own (``models/attribution/model``), whose network
 (``features.py``) reads the base model's ``doc.tensor``, TAG and DEP, and a few features of
-the base parse (:func:`syntax_features`). It runs on a copy of the Doc in its own vocab, so
-the base model's entities are neither read nor overwritten.
+the base parse (:func:`syntax_features`). It runs on a copy of the Doc (in the base model's
+vocab when loaded with it, so no word is looked up twice), so the base model's entities are
+neither read nor overwritten.
 """
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 import numpy
 import spacy
@@ -16,17 +17,26 @@ from spacy.attrs import DEP, HEAD, IDX, LEMMA, LENGTH, POS, SENT_START, SPACY, T
 from spacy.parts_of_speech import AUX, NOUN, VERB
 from spacy.language import Language
 from spacy.tokens import Doc
+from spacy.vocab import Vocab
 
-from pipeline.nlp.attribution.features import N_SYNTAX_FEATURES, SYNTAX_KEY  # (registers the network)
+from pipeline.nlp.attribution.features import (  # (registers the network)
+    N_SYNTAX_FEATURES, QUOTE_KEY, SYNTAX_KEY, quote_features,
+)
+
+if TYPE_CHECKING:
+    from pipeline.nlp.attribution.lexicon import Lexicon
 
 RoleSpan = tuple[str, int, int]  # (label, start token, end token)
 VERB_ID, AUX_ID, NOUN_ID = int(VERB), int(AUX), int(NOUN)
 
 
-@lru_cache(maxsize=2)
-def load_tagger(path: str) -> Language:
-    """The trained tagger at ``path`` (loaded once per process)."""
-    return spacy.load(path)
+@lru_cache(maxsize=4)
+def load_tagger(path: str, vocab: Vocab | None = None) -> Language:
+    """The trained tagger at ``path``, loaded once per process and ``vocab``.
+
+    With ``vocab`` (the base pipeline's) the tagger shares its strings and lexemes: copies of
+    the base model's Docs then reuse its lexemes instead of creating them again."""
+    return spacy.load(path, vocab=vocab) if vocab is not None else spacy.load(path)
 
 
 def syntax_features(doc: Doc, cue_lemmas: frozenset[str]) -> numpy.ndarray:
@@ -68,22 +78,40 @@ def syntax_features(doc: Doc, cue_lemmas: frozenset[str]) -> numpy.ndarray:
     return out
 
 
-@lru_cache(maxsize=1)
-def _cue_lemmas() -> frozenset[str]:
+CUE_LEMMAS_META = "claims_cue_lemmas"  # the tagger's meta.json entry: the cue words it was trained with
+
+
+def lexicon_cue_lemmas(lex: "Lexicon | None" = None) -> frozenset[str]:
+    """Every cue lemma of the lexicon (the shipped one by default): the words the parse
+    features mark as cues."""
     from pipeline.nlp.attribution.lexicon import load_lexicon
 
-    lex = load_lexicon()
+    lex = lex or load_lexicon()
     return lex.clause_verbs | lex.complement_verbs | lex.object_verbs | lex.nominal_cues
 
 
-def tagger_doc(vocab, doc: Doc) -> Doc:  # noqa: ANN001 - a spacy Vocab
-    """A copy of ``doc`` in ``vocab``: same tokens, tags and tensor, no entities, no sentences.
+@lru_cache(maxsize=1)
+def _cue_lemmas() -> frozenset[str]:
+    return lexicon_cue_lemmas()
+
+
+def tagger_cue_lemmas(tagger: Language) -> frozenset[str]:
+    """The cue lemmas ``tagger`` was trained with (kept in its meta.json, so that words added
+    to the lexicon later do not change what the trained network reads), else the lexicon's."""
+    words = tagger.meta.get(CUE_LEMMAS_META)
+    return frozenset(words) if words else _cue_lemmas()
+
+
+def tagger_doc(vocab: Vocab, doc: Doc, text: str | None = None, cue_lemmas: frozenset[str] | None = None) -> Doc:
+    """A copy of ``doc`` in ``vocab``: same tokens, tags and tensor, no entities, no sentences,
+    with the parse and quotation features the network reads (``text``: ``doc.text``, when the
+    caller has it; ``cue_lemmas``: the cue words of those features, by default the lexicon's).
 
     The dependency label of each token travels in the copy's LEMMA slot: a copied parse would
     set sentence boundaries, and spaCy's ``ner`` never lets a span cross one, while a content
     often runs over several sentences.
     """
-    text = doc.text
+    text = doc.text if text is None else text
     bounds = doc.to_array([IDX, LENGTH, SPACY]).astype("int64")
     copy = Doc(vocab, words=[text[s:s + n] for s, n, _ in bounds.tolist()], spaces=bounds[:, 2].astype(bool).tolist())
     if len(doc):
@@ -91,13 +119,19 @@ def tagger_doc(vocab, doc: Doc) -> Doc:  # noqa: ANN001 - a spacy Vocab
         copy.from_array([TAG, LEMMA], values)
         if doc.tensor is not None and getattr(doc.tensor, "shape", (0,))[0] == len(doc):
             copy.tensor = doc.tensor
-        copy.user_data[SYNTAX_KEY] = syntax_features(doc, _cue_lemmas())
+        copy.user_data[SYNTAX_KEY] = syntax_features(doc, cue_lemmas if cue_lemmas is not None else _cue_lemmas())
+        copy.user_data[QUOTE_KEY] = quote_features(doc, text)
     return copy
 
 
-def role_spans(tagger: Language, docs: Iterable[Doc], batch_size: int = 32) -> list[list[RoleSpan]]:
-    """The tagger's (label, start, end) token spans for each parsed doc."""
-    copies = [tagger_doc(tagger.vocab, d) for d in docs]
+def role_spans(tagger: Language, docs: Iterable[Doc], batch_size: int = 32,
+               texts: Iterable[str] | None = None) -> list[list[RoleSpan]]:
+    """The tagger's (label, start, end) token spans for each parsed doc (``texts``: their
+    ``doc.text``, when the caller has them)."""
+    docs = list(docs)
+    texts = list(texts) if texts is not None else [None] * len(docs)
+    cues = tagger_cue_lemmas(tagger)
+    copies = [tagger_doc(tagger.vocab, d, t, cues) for d, t in zip(docs, texts)]
     out = []
     for sub in tagger.pipe(copies, batch_size=batch_size):
         out.append([(e.label_, e.start, e.end) for e in sub.ents])

@@ -30,7 +30,7 @@ from spacy.training.batchers import minibatch_by_words
 from spacy.util import load_config, load_model_from_config
 
 from pipeline.nlp import MODELS_DIR, load_config as load_pipeline_config
-from pipeline.nlp.attribution.tagger import tagger_doc
+from pipeline.nlp.attribution.tagger import CUE_LEMMAS_META, lexicon_cue_lemmas, tagger_cue_lemmas, tagger_doc
 
 LABELS: tuple[str, ...] = ("SOURCE", "CUE", "CONTENT")
 ROLE_LABEL: dict[str, str] = {"source": "SOURCE", "cue": "CUE", "content": "CONTENT"}
@@ -96,8 +96,10 @@ def base_pipeline() -> Language:
 
 
 def parsed_split(base: Language, vocab, bench_dir: Path, split: str,  # noqa: ANN001
-                 cache: Path | None) -> list[Example]:
-    """Examples of one split: the base model's parse (as the tagger sees it) and the gold roles."""
+                 cache: Path | None, cue_lemmas: frozenset[str] | None = None) -> list[Example]:
+    """Examples of one split: the base model's parse (as the tagger sees it, with ``cue_lemmas``
+    as its cue words) and the gold roles. A cache holds the features of the cue words it was
+    made with."""
     path = cache / f"{split}.msgpack" if cache else None
     if path is not None and path.exists():
         blobs = srsly.read_msgpack(path)
@@ -105,7 +107,8 @@ def parsed_split(base: Language, vocab, bench_dir: Path, split: str,  # noqa: AN
         golds = blobs["gold"]
     else:
         pairs = list(read_split(bench_dir, split))
-        preds = [tagger_doc(vocab, d) for d in base.pipe((r["text"] for r, _ in pairs), batch_size=16)]
+        preds = [tagger_doc(vocab, d, cue_lemmas=cue_lemmas)
+                 for d in base.pipe((r["text"] for r, _ in pairs), batch_size=16)]
         golds = [role_spans(g) for _, g in pairs]
         if path is not None:
             srsly.write_msgpack(path, {"pred": [d.to_bytes() for d in preds], "gold": golds})
@@ -142,8 +145,11 @@ def train(bench_dir: Path = BENCH_DIR, out_dir: Path = MODEL_DIR, config_path: P
                 nlp.vocab.strings.add(label)
     if cache is not None:
         cache.mkdir(parents=True, exist_ok=True)
-    train_ex = parsed_split(base, nlp.vocab, bench_dir, "train", cache)
-    dev_ex = parsed_split(base, nlp.vocab, bench_dir, "dev", cache)
+    # the cue words of the parse features go with the model (see tagger.tagger_cue_lemmas)
+    cues = tagger_cue_lemmas(nlp) if init_model is not None else lexicon_cue_lemmas()
+    nlp.meta[CUE_LEMMAS_META] = sorted(cues)
+    train_ex = parsed_split(base, nlp.vocab, bench_dir, "train", cache, cues)
+    dev_ex = parsed_split(base, nlp.vocab, bench_dir, "dev", cache, cues)
     parse_seconds = time.time() - t0
     optimizer = nlp.resume_training() if init_model is not None else nlp.initialize(lambda: train_ex)
     if init_model is not None:

@@ -158,3 +158,44 @@ def test_syntax_features_mark_the_complement_of_a_listed_cue() -> None:
     assert feats[mayor.i, 7] == 1 and feats[mayor.i, 3] == 0  # the cue's subject
     copy = tagger_doc(spacy.blank("en").vocab, doc)
     assert copy.user_data[SYNTAX_KEY].shape == (len(doc), feats.shape[1])
+
+
+def test_tagger_doc_carries_the_quotation_features_of_the_source_doc() -> None:
+    import numpy
+
+    from pipeline.nlp.attribution.features import QUOTE_KEY
+
+    doc = spacy.blank("en")('He said "we will win" today.\nThen he left.')
+    copy = tagger_doc(spacy.blank("en").vocab, doc, doc.text)
+    assert numpy.array_equal(copy.user_data[QUOTE_KEY], quote_features(doc))
+    assert numpy.array_equal(quote_features(copy), quote_features(doc))
+
+
+def test_the_shipped_tagger_keeps_the_cue_words_it_was_trained_with() -> None:
+    from pipeline.nlp.attribution.component import DEFAULT_MODEL
+    from pipeline.nlp.attribution.tagger import lexicon_cue_lemmas, load_tagger, tagger_cue_lemmas
+
+    tagger = load_tagger(str(DEFAULT_MODEL))
+    cues = tagger_cue_lemmas(tagger)
+    assert {"say", "believe", "criticize", "claim"} <= cues
+    # "vote" joined the lexicon after training: the network's input does not change with it
+    assert "vote" in lexicon_cue_lemmas() and "vote" not in cues
+    blank = spacy.blank("en")
+    assert tagger_cue_lemmas(blank) == lexicon_cue_lemmas()
+
+
+def test_tagger_shares_the_pipeline_vocab_and_gives_the_same_spans(nlp) -> None:
+    from pipeline.nlp.attribution.component import DEFAULT_MODEL
+    from pipeline.nlp.attribution.tagger import load_tagger, role_spans
+
+    shared = load_tagger(str(DEFAULT_MODEL), nlp.vocab)
+    assert shared.vocab is nlp.vocab
+    doc = nlp(make_doc(nlp, TEXT))
+    assert role_spans(shared, [doc]) == role_spans(load_tagger(str(DEFAULT_MODEL)), [doc])
+
+
+def test_source_loses_a_leading_dateline() -> None:
+    doc = spacy.blank("en")("OTTAWA - Kirsten Hillman said the talks went well. Jean-Paul Roy - a farmer - said no.")
+    assert am.without_dateline(doc, 0, 4) == (2, 4)
+    roy = [t.text for t in doc].index("Jean")
+    assert am.without_dateline(doc, roy, roy + 7) == (roy, roy + 7)  # an apposition between dashes stays

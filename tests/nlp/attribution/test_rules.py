@@ -353,3 +353,19 @@ def test_colon_paragraph_cue_prefers_the_verb_of_saying(nlp: Language) -> None:
     claim = next(c for c in claims(nlp, text) if "Crews will work" in c["content"])
     assert claim["cue"] == "report"
     assert "office" in claim["speaker_mention"]
+
+
+@pytest.mark.parametrize("text, cue, mention, content", [
+    ("The senator voted to extend the farm subsidies for another decade.", "vote", "The senator",
+     "to extend the farm subsidies"),
+    ("Most council members voted against the new parking levy last spring.", "vote", "Most council members",
+     "the new parking levy"),
+    ("The coach shared his worries about the young goalkeeper with the board.", "share", "The coach",
+     "his worries about the young goalkeeper"),
+    ("The judge ruled that the harbour contract had been awarded unlawfully.", "rule", "The judge",
+     "the harbour contract had been awarded unlawfully"),
+])
+def test_stance_and_ruling_verbs(nlp: Language, text: str, cue: str, mention: str, content: str) -> None:
+    claim = next(c for c in claims(nlp, text) if c["cue"] == cue)
+    assert mention in claim["speaker_mention"] and content in claim["content"]
+    assert claim["cue_class"] == ("speech" if cue == "rule" else "stance")
