@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import argparse
 
+from pipeline.arguments import positive_int
+
 
 def cmd_benchmark(args: argparse.Namespace) -> int:
     """Measure words per second (raw spaCy vs the whole pipeline) and peak memory per corpus size."""
@@ -26,6 +28,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     bench.add_argument("--task-runner", default=None,
                        help="dask:N to time the pipeline on a local Dask cluster (as many one-process workers as "
                             "each --n-process count; N is added to the counts); default: local worker processes")
+    bench.add_argument("--repeat", type=positive_int, default=1,
+                       help="time raw spaCy and the pipeline this many times each, in turn, and keep the fastest "
+                            "of each (default 1; 3 on a machine that is not quiet)")
     bench.add_argument("--batch-size", type=int, default=None, help="nlp.pipe batch size (default: config)")
     bench.add_argument("--limit", type=int, default=None, help="use only the first N articles for the speed test")
     bench.add_argument("--sizes", default="1000,10000",

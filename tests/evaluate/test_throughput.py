@@ -78,6 +78,19 @@ def test_amdahl_projection_and_process_counts():
         raise AssertionError(f"{bad!r} was accepted")
 
 
+def test_repeat_times_each_side_that_often_and_keeps_the_fastest(tmp_path, prefect_harness, capsys):
+    args = build_parser().parse_args(["benchmark", str(_input(tmp_path)), "--config", BASE_ONLY, "--sizes", "",
+                                      "--repeat", "2", "--json"])
+    assert args.func(args) == 0
+    [run] = json.loads(capsys.readouterr().out.strip().splitlines()[-1])["speed"]["runs"]
+    tried = run["attempts"]
+    assert len(tried["raw_spacy"]) == len(tried["pipeline"]) == 2
+    assert min(tried["pipeline"]) > 0  # each attempt writes a new dataset: none finds its articles unchanged
+    assert run["raw_spacy"]["words_per_second"] == pytest.approx(max(tried["raw_spacy"]), abs=0.1)
+    assert run["pipeline"]["words_per_second"] == pytest.approx(max(tried["pipeline"]), abs=0.1)
+    assert run["pipeline"]["articles"] == len(TEXTS)  # the fastest attempt processed every article, none skipped as unchanged
+
+
 def test_benchmark_on_one_and_two_processes_reports_speed_up_and_main_share(tmp_path, prefect_harness, capsys):
     args = build_parser().parse_args(["benchmark", str(_input(tmp_path)), "--config", BASE_ONLY, "--sizes", "",
                                       "--n-process", "1,2", "--json"])
