@@ -80,13 +80,19 @@ def _start_worker(config_path: str | None, stop: Any, parent: int, loaded: Any) 
 
 
 def slices(articles: Sequence[Article], n: int) -> list[list[Article]]:
-    """``articles`` cut into at most ``n`` contiguous slices of about equal total text length."""
+    """``articles`` cut into at most ``n`` contiguous slices of about equal total text length.
+
+    Each cut falls at the article boundary nearest to its share of the text (before an article
+    that would carry the slice further past it than the slice stops short of it), so a long
+    article does not make its slice the one every other worker waits for.
+    """
     n = max(1, min(n, len(articles)))
     total = sum(len(a.text) for a in articles) or 1
     out: list[list[Article]] = [[]]
     done = 0
     for a in articles:
-        if out[-1] and len(out) < n and done >= total * len(out) / n:
+        boundary = total * len(out) / n
+        if out[-1] and len(out) < n and (done >= boundary or boundary - done < done + len(a.text) - boundary):
             out.append([])
         out[-1].append(a)
         done += len(a.text)

@@ -60,6 +60,12 @@ def test_slices_are_contiguous_and_balanced_by_length(tmp_path):
     assert [a for p in parts for a in p] == arts
     assert [len(p) for p in parts] == [4, 1]
     assert workers.slices(arts[:1], 4) == [arts[:1]]
+    # a cut falls at the nearest article boundary: after 100 + 100 the slice stops 125 short of the
+    # middle (325), the 450 would carry it 325 past, so the long article starts the second slice
+    cut = [replace(first, doc_id=str(i), text="x" * n) for i, n in enumerate([100, 100, 450])]
+    assert [len(p) for p in workers.slices(cut, 2)] == [2, 1]
+    uneven = [replace(first, doc_id=str(i), text="x" * n) for i, n in enumerate([300, 30, 30, 300, 30, 30])]
+    assert [sum(len(a.text) for a in p) for p in workers.slices(uneven, 2)] == [360, 360]
 
 
 def test_every_worker_gets_the_same_number_of_slices():
@@ -103,12 +109,12 @@ def test_a_slice_failing_in_a_worker_rejects_only_its_articles(tmp_path):
         result = pool.run_batch(arts, str(staging), "00000", "")
     finally:
         pool.close()
-    # slices by length: [a, b, c] hold the failing article, [d] does not
+    # slices by length: [a, b] and [c, d]; the second holds the failing article
     rejected = sorted(r.doc_id for r in result.rejects)
-    assert rejected == ["a", "b", "c"] and result.article_ids == [arts[3].article_id]
+    assert rejected == ["c", "d"] and result.article_ids == [arts[0].article_id, arts[1].article_id]
     assert all("batch failed in a worker process: RuntimeError: the component broke" in r.reason
                for r in result.rejects)
-    assert sorted(p.name for p in (staging / "articles").iterdir()) == ["part-00000-1.parquet"]
+    assert sorted(p.name for p in (staging / "articles").iterdir()) == ["part-00000-0.parquet"]
 
 
 def test_a_worker_that_dies_is_replaced_and_only_its_slice_is_lost(tmp_path):
@@ -122,12 +128,13 @@ def test_a_worker_that_dies_is_replaced_and_only_its_slice_is_lost(tmp_path):
         after = pool.run_batch(arts[:2], str(staging), "00001", "")  # the replaced pool still works
     finally:
         pool.close()
-    assert sorted(r.doc_id for r in result.rejects) == ["a", "b", "c"]
-    assert result.article_ids == [arts[3].article_id] and "worker process died" in result.rejects[0].reason
+    assert sorted(r.doc_id for r in result.rejects) == ["c", "d"]
+    assert result.article_ids == [arts[0].article_id, arts[1].article_id]
+    assert "worker process died" in result.rejects[0].reason
     assert after.article_ids == [arts[0].article_id, arts[1].article_id] and not after.rejects
     # what the dying slice wrote before it died is gone
     assert sorted(p.name for p in (staging / "articles").iterdir()) == [
-        "part-00000-1.parquet", "part-00001-0.parquet", "part-00001-1.parquet"]
+        "part-00000-0.parquet", "part-00001-0.parquet", "part-00001-1.parquet"]
 
 
 def test_a_stop_reaches_the_workers(tmp_path, monkeypatch):
