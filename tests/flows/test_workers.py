@@ -1,7 +1,9 @@
 """A local run on several processes: workers started once per run, same rows, failures cost only their articles."""
 import os
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
+from typing import Iterator
 
 import pandas as pd
 
@@ -100,15 +102,22 @@ def test_two_processes_give_the_rows_of_one_and_start_once_per_run(tmp_path, pre
         pd.testing.assert_frame_equal(_sorted(a, key), _sorted(b, key))
 
 
-def test_a_slice_failing_in_a_worker_rejects_only_its_articles(tmp_path):
+@contextmanager
+def _pool(tmp_path: Path, **kwargs) -> Iterator[tuple[workers.BatchPool, Path]]:
+    """A two-worker pool (closed afterwards) and an empty staging folder for its parts."""
     staging = tmp_path / "staging"
     staging.mkdir()
-    pool = workers.BatchPool(_options(), job=failing_job)
+    pool = workers.BatchPool(_options(), **kwargs)
     try:
-        arts = _articles(tmp_path, 4)
-        result = pool.run_batch(arts, str(staging), "00000", "")
+        yield pool, staging
     finally:
         pool.close()
+
+
+def test_a_slice_failing_in_a_worker_rejects_only_its_articles(tmp_path):
+    with _pool(tmp_path, job=failing_job) as (pool, staging):
+        arts = _articles(tmp_path, 4)
+        result = pool.run_batch(arts, str(staging), "00000", "")
     # slices by length: [a, b] and [c, d]; the second holds the failing article
     rejected = sorted(r.doc_id for r in result.rejects)
     assert rejected == ["c", "d"] and result.article_ids == [arts[0].article_id, arts[1].article_id]
@@ -118,16 +127,11 @@ def test_a_slice_failing_in_a_worker_rejects_only_its_articles(tmp_path):
 
 
 def test_a_worker_that_dies_is_replaced_and_only_its_slice_is_lost(tmp_path):
-    staging = tmp_path / "staging"
-    staging.mkdir()
-    pool = workers.BatchPool(_options(), job=dying_job)
-    try:
+    with _pool(tmp_path, job=dying_job) as (pool, staging):
         arts = _articles(tmp_path, 4)
         result = pool.run_batch(arts, str(staging), "00000", "")
         assert pool.starts >= 2
         after = pool.run_batch(arts[:2], str(staging), "00001", "")  # the replaced pool still works
-    finally:
-        pool.close()
     assert sorted(r.doc_id for r in result.rejects) == ["c", "d"]
     assert result.article_ids == [arts[0].article_id, arts[1].article_id]
     assert "worker process died" in result.rejects[0].reason
@@ -138,14 +142,9 @@ def test_a_worker_that_dies_is_replaced_and_only_its_slice_is_lost(tmp_path):
 
 
 def test_a_stop_reaches_the_workers(tmp_path, monkeypatch):
-    staging = tmp_path / "staging"
-    staging.mkdir()
-    pool = workers.BatchPool(_options())
     monkeypatch.setattr(batch_mod, "STOP", batch_mod.threading.Event())
-    try:
+    with _pool(tmp_path) as (pool, staging):
         batch_mod.STOP.set()
         result = pool.run_batch(_articles(tmp_path, 4), str(staging), "00000", "")
-    finally:
-        pool.close()
     assert result.interrupted and not result.article_ids
     assert not any(Path(staging).rglob("*.parquet"))
