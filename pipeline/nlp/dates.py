@@ -16,6 +16,7 @@ from datetime import date
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from pipeline.nlp.docview import doc_ents, doc_text
 from pipeline.nlp.extensions import register_extensions
 from pipeline.normalize.dates import MONTH_RE, normalize_timex, shift_years
 
@@ -203,7 +204,7 @@ class DatesComponent:
         self.attributive_sets = attributive_sets
 
     def _candidates(self, doc: Doc, text: str) -> list[Span]:
-        spans = [e for e in doc.ents if e.label_ in self.labels]
+        spans = doc_ents(doc, *self.labels)
         if not self.extra_patterns:
             return spans
         # The candidates never overlap one another: kept sorted by start, their ends are sorted
@@ -231,10 +232,10 @@ class DatesComponent:
         return spans
 
     @staticmethod
-    def _parts(doc_text: str, start: int, end: int, anchor: str | None, tense: str | None,
+    def _parts(full_text: str, start: int, end: int, anchor: str | None, tense: str | None,
                country: str | None, sent: str, label: str) -> list[dict]:
         """The time expressions on either side of a connector ("to", "ended", "through")."""
-        text = doc_text[start:end]
+        text = full_text[start:end]
         cuts = list(CONNECTOR.finditer(text))
         if not cuts:
             return []
@@ -266,7 +267,7 @@ class DatesComponent:
         anchor = str(published)[:10] if published else None
         country = doc._.country
         dates: list[dict] = []
-        text = doc.text  # spaCy rebuilds doc.text from the tokens on every access
+        text = doc_text(doc)
         last_interval: dict | None = None
         last_date: dict | None = None  # the reference time of "that day", "the following year"
         prev_sent = ""

@@ -12,6 +12,7 @@ import bisect
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from pipeline.nlp.docview import doc_ents, doc_text
 from pipeline.nlp.extensions import register_extensions
 from pipeline.normalize.quantities import has_number, normalize_sentence
 
@@ -30,20 +31,20 @@ class FiguresComponent:
     def __call__(self, doc: Doc) -> Doc:
         context = {"country": doc._.country, "source": doc._.source}
         figures: list[dict] = []
-        # doc.text and sent.ents are rebuilt on every access in spaCy: read them once per doc.
-        doc_text = doc.text
-        doc_ents = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
-        ent_starts = [s for s, _, _ in doc_ents]
+        # sent.ents is rebuilt on every access in spaCy: the doc's entities are read once.
+        full_text = doc_text(doc)
+        entities = [(e.start_char, e.end_char, e.label_) for e in doc_ents(doc)]
+        ent_starts = [s for s, _, _ in entities]
         for sent in doc.sents:
             base, stop = sent.start_char, sent.end_char
-            text = doc_text[base:stop]
+            text = full_text[base:stop]
             if not has_number(text):
                 continue
             tokens = [{"start": t.idx - base, "end": t.idx - base + len(t.text), "text": t.text,
                        "lemma": t.lemma_, "pos": t.pos_} for t in sent]
             # doc.ents are sorted and never overlap: the sentence's are one run of them
             ents = [{"start": s - base, "end": e - base, "label": label}
-                    for s, e, label in doc_ents[bisect.bisect_left(ent_starts, base):
+                    for s, e, label in entities[bisect.bisect_left(ent_starts, base):
                                                 bisect.bisect_left(ent_starts, stop)] if e <= stop]
             skip = [(e["start"], e["end"]) for e in ents if e["label"] in self.skip_labels]
             for fig in normalize_sentence(text, tokens, ents, context):
@@ -51,7 +52,7 @@ class FiguresComponent:
                     continue
                 fig["start"] += base
                 fig["end"] += base
-                fig["surface"] = doc_text[fig["start"]:fig["end"]]
+                fig["surface"] = full_text[fig["start"]:fig["end"]]
                 if fig["unit"] is None:
                     fig["unit"], fig["unit_dimension"] = BARE_NUMBER, BARE_NUMBER
                 figures.append(fig)

@@ -38,6 +38,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from pipeline.nlp.docview import doc_ents, doc_text
 from pipeline.nlp.extensions import register_extensions
 from pipeline.normalize.gazetteer import Gazetteer, is_generic, load_gazetteer, name_key
 from pipeline.normalize.places import article_country, resolve_all, split_compound
@@ -308,7 +309,7 @@ class PlacesComponent:
     def _person_words(doc: Doc) -> set[str]:
         """Words of multi-word PERSON entities ("Georgia Simmerling" -> Georgia, Simmerling),
         made only of proper nouns (not a headline's "Rethinking Egypt")."""
-        return {t.text for ent in doc.ents if ent.label_ == "PERSON" and 1 < len(ent) <= 3
+        return {t.text for ent in doc_ents(doc, "PERSON") if 1 < len(ent) <= 3
                 and all(t.is_alpha and t.is_title and t.pos_ == "PROPN" for t in ent)
                 for t in ent}
 
@@ -325,7 +326,7 @@ class PlacesComponent:
 
     def _from_entities(self, doc: Doc, gaz: Gazetteer, text: str) -> list[dict[str, Any]]:
         found: list[dict[str, Any]] = []
-        for ent in doc.ents:
+        for ent in doc_ents(doc):
             label = ent.label_
             if label not in self.labels and label not in self.rescue_labels:
                 if label in self.context_labels:
@@ -379,33 +380,47 @@ class PlacesComponent:
             covered.update(range(m["start"], m["end"]))
         seen = {name_key(m["surface"]) for m in found}
         extra: list[dict[str, Any]] = []
-        i, n_tok = 0, len(doc)
+        # per-token values read once (each doc[i] or Span iteration makes new Token objects)
+        tokens = list(doc)
+        n_tok = len(tokens)
+        words = [t.text for t in tokens]
+        starts = [t.idx for t in tokens]
+        ent_types = [t.ent_type_ for t in tokens]
+        capital = [w[:1].isupper() for w in words]
+        blocked = [starts[k] in covered or bool(ent_types[k] and ent_types[k] not in self.scan_labels)
+                   for k in range(n_tok)]
+        plain_propn = [t.pos_ == "PROPN" and not t.ent_type_ for t in tokens]
+        # next_blocked[k]: the first blocked token at or after k; next_other[k]: the first one
+        # at or after k that is not a proper noun outside every entity
+        next_blocked, next_other = [n_tok] * (n_tok + 1), [n_tok] * (n_tok + 1)
+        for k in range(n_tok - 1, -1, -1):
+            next_blocked[k] = k if blocked[k] else next_blocked[k + 1]
+            next_other[k] = next_other[k + 1] if plain_propn[k] else k
+        i = 0
         while i < n_tok:
-            tok = doc[i]
-            if tok.idx in covered or not tok.text[:1].isupper() or (
-                    tok.ent_type_ and tok.ent_type_ not in self.scan_labels):
+            if blocked[i] or not capital[i]:
                 i += 1
                 continue
-            if "-" in tok.text[1:-1]:
+            tok = tokens[i]
+            if "-" in words[i][1:-1]:
                 extra.extend(self._hyphen_parts(gaz, tok, seen))
                 i += 1
                 continue
             hit, via = None, None
             for n in range(min(MAX_SCAN_TOKENS, n_tok - i), 0, -1):
-                span = doc[i:i + n]
-                if any(t.idx in covered or (t.ent_type_ and t.ent_type_ not in self.scan_labels)
-                       for t in span) or not span[-1].text[:1].isupper():
+                end = i + n
+                if next_blocked[i] < end or not capital[end - 1]:
                     continue
-                key = name_key(span.text)
+                key = name_key(text[starts[i]:starts[end - 1] + len(words[end - 1])])
                 if key in seen or key in gaz.demonyms or (
                         gaz.recognizable(key, self.min_population)
                         and (n > 1 or tok.pos_ == "PROPN" or tok.is_upper)) or (
                         n > 1 and is_county(gaz, key)):
-                    hit = span
+                    hit = doc[i:end]
                     break
-                if all(t.pos_ == "PROPN" and not t.ent_type_ for t in span) and (
-                        via := self._context_place(gaz, doc, span, "untagged", text)) is not None:
-                    hit = span
+                if next_other[i] >= end and (
+                        via := self._context_place(gaz, doc, doc[i:end], "untagged", text)) is not None:
+                    hit = doc[i:end]
                     break
             if hit is None or (key not in seen and self._beside_natural_word(doc, hit)):
                 i += 1
@@ -459,7 +474,7 @@ class PlacesComponent:
     def mentions(self, doc: Doc, gaz: Gazetteer) -> list[dict[str, Any]]:
         """Candidate mentions: dicts with ``start, end, surface, label`` (and ``query``,
         ``qualifier``), in text order."""
-        text = doc.text  # spaCy rebuilds doc.text from the tokens on every access
+        text = doc_text(doc)
         person_words = self._person_words(doc)
         found = [m for m in self._from_entities(doc, gaz, text) if self._keep(gaz, m)
                  and not self._personal(text, m, person_words)]
@@ -580,7 +595,7 @@ class PlacesComponent:
         of another name ("Seattle" of "Seattle Seahawks", "US" of "US dollars", "Canadian" of
         "Canadian Forces"), else "name"."""
         starts = {p["start"] for p in places}
-        person_starts = {e.start for e in doc.ents if e.label_ == "PERSON"}
+        person_starts = {e.start for e in doc_ents(doc, "PERSON")}
         for p in places:
             kind = "demonym" if p["label"] == "NORP" else "name"
             span = doc.char_span(p["start"], p["end"], alignment_mode="expand")
@@ -633,7 +648,7 @@ class PlacesComponent:
             record.update(place)
             places.append(record)
         self._mention_kinds(doc, places)
-        self._possessed_facilities(doc.text, places)
+        self._possessed_facilities(doc_text(doc), places)
         locality = main_locality(places)
         if locality is not None:
             for p, m in zip(places, mentions):

@@ -20,6 +20,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.nlp.attribution.syntax import entity_around, mention_bounds
+from pipeline.nlp.docview import doc_ents, doc_text
 from pipeline.nlp.extensions import register_extensions
 from pipeline.resources import model_file
 
@@ -93,7 +94,7 @@ class ArticleIndex:
 
     def __init__(self, doc: Doc, lex: dict[str, Any]) -> None:
         self.doc = doc
-        self.text = doc.text
+        self.text = doc_text(doc)
         self.lex = lex
         self.persons: dict[str, Person] = {}
         self.by_surname: dict[str, list[str]] = {}
@@ -119,7 +120,7 @@ class ArticleIndex:
 
     def _build(self) -> None:
         doc = self.doc
-        ents = [e for e in doc.ents if e.label_ == "PERSON"]
+        ents = doc_ents(doc, "PERSON")
         cleaned: list[tuple[Span, list[Token]]] = []
         for ent in ents:
             toks = self.name_tokens(ent)

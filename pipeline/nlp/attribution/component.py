@@ -38,6 +38,7 @@ from pipeline.nlp.attribution.model import LinkOptions, model_claims
 from pipeline.nlp.attribution.records import Claim
 from pipeline.nlp.attribution.reported import ReportedSpeech
 from pipeline.nlp.attribution.tagger import RoleSpan, load_tagger, role_spans
+from pipeline.nlp.docview import doc_text
 from pipeline.nlp.extensions import register_extensions
 from pipeline.nlp.quotes import ALL_MARKS
 
@@ -196,7 +197,7 @@ class Attribution:
         """All claims of one parsed doc (``spans``: the tagger's output, when the model is used;
         ``text``: ``doc.text``, when the caller has it)."""
         assert self.lex is not None
-        text = doc.text if text is None else text
+        text = doc_text(doc) if text is None else text
         found: dict[str, list[Claim]] = {}
         if self.uses_rules:
             found["rules"] = [without_own_attribution(c, text) for c in rule_claims(doc, self.lex, self.rule_options, text)]
@@ -216,7 +217,7 @@ class Attribution:
         """Process a stream of docs, running the tagger a batch at a time."""
         size = batch_size or self.batch_size
         for batch in minibatch(docs, size=size):
-            texts = [doc.text for doc in batch]
+            texts = [doc_text(doc) for doc in batch]
             spans: list[list[RoleSpan] | None] = [None] * len(batch)
             if self.uses_model:
                 spans = list(role_spans(self.tagger, batch, size, texts))
