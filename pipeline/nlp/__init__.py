@@ -47,9 +47,11 @@ def build_pipeline(config: dict[str, Any]) -> Language:
 
 
 _LOAD_LOCK = threading.Lock()
-# One short sentence that reaches every lazily loaded resource (gazetteer, unit lexicon, date parser).
+# One short sentence, of an article with a publication date, that reaches every lazily loaded
+# resource (gazetteer, unit lexicon, the date parser and its time-zone patterns).
 WARM_UP_TEXT = ("Prime Minister Justin Trudeau said on Tuesday that more than 39,000 claims, "
-                "up 5 per cent, were filed in Toronto.")
+                "up 5 per cent, were filed in Toronto since Oct. 5, 2019.")
+WARM_UP_PUBLISHED = "2020-03-01"
 
 
 def load_pipeline(config_path: Path | str | None = None) -> Language:
@@ -60,7 +62,8 @@ def load_pipeline(config_path: Path | str | None = None) -> Language:
 
 def warm_up(config_path: Path | str | None = None) -> None:
     """Load the pipeline and everything its components load on first use."""
-    load_pipeline(config_path)(WARM_UP_TEXT)
+    nlp = load_pipeline(config_path)
+    nlp(make_doc(nlp, WARM_UP_TEXT, published=WARM_UP_PUBLISHED))
 
 
 def warm_up_in_background(config_path: Path | str | None = None) -> threading.Thread:

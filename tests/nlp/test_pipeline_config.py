@@ -43,3 +43,21 @@ def test_a_placement_anchor_the_base_model_lacks_puts_the_component_at_the_end()
     config["model"]["exclude"] = ["parser"]
     nlp = build_pipeline(config)
     assert "parser" not in nlp.pipe_names and "claims_paragraphs" in nlp.pipe_names
+
+
+def test_warm_up_reaches_the_date_parser(monkeypatch):
+    """A worker's warm-up loads what the first dated article would (dateparser and its
+    time-zone patterns), so that its first slice of articles does not pay for it."""
+    import pipeline.normalize.dates as dates
+    from pipeline.nlp import warm_up
+
+    parsed = []
+    original = dates._dateparser_day
+
+    def spy(text, anchor, tense):
+        parsed.append((text, anchor))
+        return original(text, anchor, tense)
+
+    monkeypatch.setattr(dates, "_dateparser_day", spy)
+    warm_up()
+    assert parsed and all(anchor is not None for _, anchor in parsed)
