@@ -61,7 +61,8 @@ def new_run_id() -> str:
 def to_table(rows: list[dict[str, Any]], table: str) -> pa.Table:
     """An arrow table of ``rows`` with exactly the schema of ``table``."""
     schema = TABLES[table]
-    return pa.Table.from_pylist([{n: r.get(n) for n in schema.names} for r in rows], schema=schema)
+    # column by column: about twice as fast as arrow's row-by-row from_pylist
+    return pa.Table.from_pydict({n: [r.get(n) for r in rows] for n in schema.names}, schema=schema)
 
 
 def write_part(directory: Path, table: str, rows: list[dict[str, Any]], part: str) -> int:
