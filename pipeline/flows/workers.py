@@ -2,7 +2,7 @@
 
 :class:`BatchPool` is a ``ProcessPoolExecutor`` (``spawn`` context) whose workers load the
 configured pipeline when they start. Each batch task hands its articles to the pool cut into
-contiguous slices of about equal length (a few per worker); a worker annotates its slice, builds the
+contiguous slices, a few per worker, largest first (:func:`slice_shares`); a worker annotates its slice, builds the
 rows and writes the parquet parts itself (:func:`pipeline.stage.batch.process_batch`), so only
 counts (a ``BatchResult``) come back to the main process.
 
@@ -19,6 +19,7 @@ Guarantees kept from the in-process path:
 from __future__ import annotations
 
 import atexit
+import itertools
 import math
 import multiprocessing
 import os
@@ -79,19 +80,40 @@ def _start_worker(config_path: str | None, stop: Any, parent: int, loaded: Any) 
         loaded.value = max(loaded.value, time.time())
 
 
-def slices(articles: Sequence[Article], n: int) -> list[list[Article]]:
-    """``articles`` cut into at most ``n`` contiguous slices of about equal total text length.
+def slice_shares(n_slices: int, n_process: int) -> list[float]:
+    """The share of a batch's text each of its ``n_slices`` slices gets, largest first.
+
+    Cut by factoring: round after round, each of the ``n_process`` workers gets a slice of half
+    the text left divided among them, and the last round shares out the rest (2 workers, 8
+    slices: 1/4, 1/4, 1/8, 1/8, 1/16 four times). The workers take the next slice as they become
+    free, so the one left without work at the end waits for one of the smallest slices only.
+    """
+    n_process = max(1, n_process)
+    rounds = max(1, math.ceil(n_slices / n_process))
+    shares, left = [], 1.0
+    for r in range(rounds):
+        share = left / (n_process if r == rounds - 1 else 2 * n_process)
+        shares.extend([share] * n_process)
+        left -= share * n_process
+    return shares[:n_slices] if n_slices >= n_process else [1.0 / n_slices] * n_slices
+
+
+def slices(articles: Sequence[Article], shares: Sequence[float]) -> list[list[Article]]:
+    """``articles`` cut into at most ``len(shares)`` contiguous slices holding about those
+    shares of the total text length (``[0.5, 0.5]``: two halves).
 
     Each cut falls at the article boundary nearest to its share of the text (before an article
     that would carry the slice further past it than the slice stops short of it), so a long
     article does not make its slice the one every other worker waits for.
     """
-    n = max(1, min(n, len(articles)))
+    n = max(1, min(len(shares), len(articles)))
     total = sum(len(a.text) for a in articles) or 1
+    scale = sum(shares[:n]) or 1.0
+    bounds = list(itertools.accumulate(total * s / scale for s in shares[:n]))
     out: list[list[Article]] = [[]]
     done = 0
     for a in articles:
-        boundary = total * len(out) / n
+        boundary = bounds[len(out) - 1]
         if out[-1] and len(out) < n and (done >= boundary or boundary - done < done + len(a.text) - boundary):
             out.append([])
         out[-1].append(a)
@@ -102,10 +124,9 @@ def slices(articles: Sequence[Article], n: int) -> list[list[Article]]:
 def slice_count(n_articles: int, n_process: int, batch_size: int) -> int:
     """How many slices a batch of ``n_articles`` is cut into for ``n_process`` workers.
 
-    The same number for every worker (a multiple of ``n_process``: with 7 slices for 2 workers
-    one would do 4 while the other waits through the last), up to four each so that a worker left
-    without work at the end of a batch waits for one short slice, and none under ``batch_size``
-    articles unless the batch is too small to give every worker one.
+    The same number for every worker (a multiple of ``n_process``), up to four each (rounds of
+    :func:`slice_shares`), and none under ``batch_size`` articles unless the batch is too small to
+    give every worker one.
     """
     per_worker = min(4, max(1, math.ceil(n_articles / (batch_size * n_process))))
     return n_process * per_worker
@@ -223,7 +244,7 @@ class BatchPool:
         jobs = []
         n_slices = slice_count(len(articles), self.n_process, self.options.batch_size)
         in_worker = self.options.single_process()
-        for j, chunk in enumerate(slices(articles, n_slices)):
+        for j, chunk in enumerate(slices(articles, slice_shares(n_slices, self.n_process))):
             args = (Path(staging), f"{part}-{j}", in_worker, run_fingerprint)
             executor = self._executor
             try:

@@ -57,17 +57,32 @@ def _sorted(frame: pd.DataFrame, key: str) -> pd.DataFrame:
 
 def test_slices_are_contiguous_and_balanced_by_length(tmp_path):
     first = _articles(tmp_path, 1)[0]
+    halves = [0.5, 0.5]
     arts = [replace(first, doc_id=str(i), text="x" * n) for i, n in enumerate([100, 100, 100, 100, 400])]
-    parts = workers.slices(arts, 2)
+    parts = workers.slices(arts, halves)
     assert [a for p in parts for a in p] == arts
     assert [len(p) for p in parts] == [4, 1]
-    assert workers.slices(arts[:1], 4) == [arts[:1]]
+    assert workers.slices(arts[:1], [0.25] * 4) == [arts[:1]]
     # a cut falls at the nearest article boundary: after 100 + 100 the slice stops 125 short of the
     # middle (325), the 450 would carry it 325 past, so the long article starts the second slice
     cut = [replace(first, doc_id=str(i), text="x" * n) for i, n in enumerate([100, 100, 450])]
-    assert [len(p) for p in workers.slices(cut, 2)] == [2, 1]
+    assert [len(p) for p in workers.slices(cut, halves)] == [2, 1]
     uneven = [replace(first, doc_id=str(i), text="x" * n) for i, n in enumerate([300, 30, 30, 300, 30, 30])]
-    assert [sum(len(a.text) for a in p) for p in workers.slices(uneven, 2)] == [360, 360]
+    assert [sum(len(a.text) for a in p) for p in workers.slices(uneven, halves)] == [360, 360]
+    # shares, not counts: sixteen articles of 100 cut as 1/4, 1/4, 1/8, 1/8, 1/16 x 4
+    even = [replace(first, doc_id=str(i), text="x" * 100) for i in range(16)]
+    assert [len(p) for p in workers.slices(even, workers.slice_shares(8, 2))] == [4, 4, 2, 2, 1, 1, 1, 1]
+
+
+def test_slices_shrink_round_by_round_so_the_last_wait_is_short():
+    assert workers.slice_shares(8, 2) == [0.25, 0.25, 0.125, 0.125, 0.0625, 0.0625, 0.0625, 0.0625]
+    assert workers.slice_shares(2, 2) == [0.5, 0.5]
+    assert workers.slice_shares(4, 2) == [0.25] * 4  # two rounds: the last shares out the rest
+    for n_slices, n_process in ((8, 2), (12, 3), (4, 1), (16, 4)):
+        shares = workers.slice_shares(n_slices, n_process)
+        assert len(shares) == n_slices and abs(sum(shares) - 1) < 1e-9
+        assert shares == sorted(shares, reverse=True)
+        assert shares[-1] <= shares[0] / 2 or n_slices <= 2 * n_process
 
 
 def test_every_worker_gets_the_same_number_of_slices():
