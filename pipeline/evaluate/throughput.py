@@ -87,8 +87,8 @@ def cpu_seconds() -> tuple[float, float]:
 def whole_pipeline(jsonl: Path, config_path: str | None, batch_size: int, n_process: int,
                    workdir: Path, task_runner: str | None = None, task_batch: int | None = None,
                    attempt: int = 0) -> dict[str, float]:
-    """Words/s of a full ``extract_corpus`` run over ``jsonl`` (after a warm-up run of one article),
-    and the main process's share of the run's CPU time.
+    """Words/s of a full ``extract_corpus`` run over ``jsonl`` (with a freshly loaded pipeline,
+    after a warm-up run of one article), and the main process's share of the run's CPU time.
 
     ``seconds`` leaves out the start of the run's worker processes (``worker_start_seconds``,
     their pipeline loading, as model loading is left out at one process); ``seconds_with_start``
@@ -96,7 +96,12 @@ def whole_pipeline(jsonl: Path, config_path: str | None, batch_size: int, n_proc
     run), not the Prefect server started by the warm-up run.
     """
     from pipeline.flows.extract import extract_corpus
+    from pipeline.nlp import unload_pipelines
 
+    # every attempt starts from a freshly loaded pipeline, as raw spaCy's does from a freshly
+    # loaded model: an attempt after another one would find the vocabulary and the lemmatizer's
+    # cache filled by it, which neither raw spaCy nor a new worker process has
+    unload_pipelines()
     warm = workdir / "warm.jsonl"
     with open(jsonl, encoding="utf-8") as src:
         warm.write_text(src.readline(), encoding="utf-8")

@@ -60,6 +60,13 @@ def load_pipeline(config_path: Path | str | None = None) -> Language:
         return _cached_pipeline(str(config_path) if config_path else None)
 
 
+def unload_pipelines() -> None:
+    """Forget the pipelines loaded in this process: the next :func:`load_pipeline` builds its
+    pipeline again, with an empty vocabulary and empty caches (as a new worker process has)."""
+    with _LOAD_LOCK:
+        _cached_pipeline.cache_clear()
+
+
 def warm_up(config_path: Path | str | None = None) -> None:
     """Load the pipeline and everything its components load on first use."""
     nlp = load_pipeline(config_path)

@@ -78,7 +78,12 @@ def test_amdahl_projection_and_process_counts():
         raise AssertionError(f"{bad!r} was accepted")
 
 
-def test_repeat_times_each_side_that_often_and_keeps_the_fastest(tmp_path, prefect_harness, capsys):
+def test_repeat_times_each_side_that_often_and_keeps_the_fastest(tmp_path, prefect_harness, capsys, monkeypatch):
+    import pipeline.nlp as nlp_module
+
+    built = []
+    real_build = nlp_module.build_pipeline
+    monkeypatch.setattr(nlp_module, "build_pipeline", lambda cfg: built.append(1) or real_build(cfg))
     args = build_parser().parse_args(["benchmark", str(_input(tmp_path)), "--config", BASE_ONLY, "--sizes", "",
                                       "--repeat", "2", "--json"])
     assert args.func(args) == 0
@@ -89,6 +94,8 @@ def test_repeat_times_each_side_that_often_and_keeps_the_fastest(tmp_path, prefe
     assert run["raw_spacy"]["words_per_second"] == pytest.approx(max(tried["raw_spacy"]), abs=0.1)
     assert run["pipeline"]["words_per_second"] == pytest.approx(max(tried["pipeline"]), abs=0.1)
     assert run["pipeline"]["articles"] == len(TEXTS)  # the fastest attempt processed every article, none skipped as unchanged
+    # each attempt loads the pipeline afresh (as raw spaCy loads its model), none reuses a warm one
+    assert len(built) == 2
 
 
 def test_benchmark_on_one_and_two_processes_reports_speed_up_and_main_share(tmp_path, prefect_harness, capsys):
