@@ -7,7 +7,8 @@ ratio of the two is what orchestration and our components cost, the speed-up ove
 is compared with raw spaCy's own, and the main process's share of the run's CPU time is the serial
 share an Amdahl projection for 16 cores is made from. Model loading and the Prefect server start
 are excluded from both (a warm-up run first; the run's worker processes' start is reported
-apart). ``--task-runner dask:N`` runs the pipeline on a local Dask cluster of N workers instead.
+apart). ``--task-runner dask:N`` runs the pipeline on a local Dask cluster of N workers instead
+(started, and the pipeline loaded in each worker, before the clock starts).
 
 Nightly: a full ``claims run`` over the articles and then, with a fraction of new articles
 added (1 % by default), a second ``claims run`` that processes only those, each timed from
@@ -30,8 +31,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from pipeline.export.rows import word_count
 from pipeline.ingest import read_corpus
@@ -86,13 +88,14 @@ def cpu_seconds() -> tuple[float, float]:
 
 def whole_pipeline(jsonl: Path, config_path: str | None, batch_size: int, n_process: int,
                    workdir: Path, task_runner: str | None = None, task_batch: int | None = None,
-                   attempt: int = 0) -> dict[str, float]:
+                   attempt: int = 0, worker_cpu: Callable[[], float] | None = None) -> dict[str, float]:
     """Words/s of a full ``extract_corpus`` run over ``jsonl`` (with a freshly loaded pipeline,
     after a warm-up run of one article), and the main process's share of the run's CPU time.
 
     ``seconds`` leaves out the start of the run's worker processes (``worker_start_seconds``,
     their pipeline loading, as model loading is left out at one process); ``seconds_with_start``
     keeps it. CPU time counts this process and the worker processes (finished by the end of the
+    run; or, with ``worker_cpu``, what that returns: the CPU seconds of workers that outlive the
     run), not the Prefect server started by the warm-up run.
     """
     from pipeline.flows.extract import extract_corpus
@@ -108,18 +111,47 @@ def whole_pipeline(jsonl: Path, config_path: str | None, batch_size: int, n_proc
     out = workdir / f"out-{task_runner or 'local'}-{n_process}-{attempt}".replace(":", "_")  # new: all articles processed
     extract_corpus(str(warm), str(out) + "-warm", config_path=config_path, batch_size=batch_size,
                    n_process=n_process, task_runner=task_runner)
+    w0 = worker_cpu() if worker_cpu else 0.0
     cpu0 = cpu_seconds()
     t0 = time.perf_counter()
     summary = extract_corpus(str(jsonl), str(out), config_path=config_path, batch_size=batch_size,
                              n_process=n_process, task_runner=task_runner, task_batch=task_batch)
     wall = time.perf_counter() - t0
     main_cpu, child_cpu = (b - a for a, b in zip(cpu0, cpu_seconds()))
+    if worker_cpu:
+        child_cpu += worker_cpu() - w0
     seconds = wall - summary.worker_start_seconds
     return {"words": summary.words, "seconds": seconds, "words_per_second": summary.words / seconds,
             "seconds_with_start": wall, "worker_start_seconds": summary.worker_start_seconds,
             "flow_seconds": summary.seconds, "articles": summary.processed,
             "main_cpu_seconds": main_cpu, "worker_cpu_seconds": child_cpu,
             "main_cpu_share": main_cpu / (main_cpu + child_cpu) if main_cpu + child_cpu else 1.0}
+
+
+def _process_cpu_seconds() -> float:
+    """CPU seconds (user + system) of the calling process (run in every Dask worker)."""
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    return me.ru_utime + me.ru_stime
+
+
+@contextmanager
+def warm_dask_cluster(n_workers: int, config_path: str | None) -> Iterator[tuple[str, Callable[[], float], float]]:
+    """A local Dask cluster of ``n_workers`` one-thread worker processes, each with the pipeline
+    loaded and warmed up (as the local worker processes are before their run is timed).
+
+    Yields its runner spec (``dask:ADDRESS``), a function giving the CPU seconds its workers have
+    used so far, and the seconds the cluster took to start and load the pipeline."""
+    from distributed import Client, LocalCluster
+
+    from pipeline.nlp import warm_up
+
+    t0 = time.perf_counter()
+    with LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
+                      dashboard_address=":0") as cluster, Client(cluster) as client:
+        client.run(warm_up, config_path)
+        start = time.perf_counter() - t0
+        yield (f"dask:{cluster.scheduler_address}", lambda: sum(client.run(_process_cpu_seconds).values()),
+               start)
 
 
 def amdahl(serial_share: float, cores: int) -> float:
@@ -147,7 +179,11 @@ def measure_speed(articles: list[Article], jsonl: Path, config_path: str | None,
     slower runs measure what else the machine was doing); ``attempts`` lists every run's words/s.
 
     With a Dask ``task_runner`` (``dask:N``, N added to the counts), each count means that many
-    Dask workers of one process each on this machine, and the articles are cut into enough batch tasks to keep every worker busy.
+    Dask workers of one process each on this machine, and the articles are cut into enough batch
+    tasks to keep every worker busy. Each attempt gets a new local cluster whose workers have
+    loaded the pipeline before the clock starts (:func:`warm_dask_cluster`; its start is reported
+    apart, as the local worker processes' is); with ``dask:ADDRESS`` the given cluster is used
+    as it is.
     """
     from pipeline.flows.runners import parse_runner
 
@@ -163,6 +199,13 @@ def measure_speed(articles: list[Article], jsonl: Path, config_path: str | None,
         raws, fulls = [], []
         for attempt in range(max(1, repeat)):
             raws.append(raw_spacy(articles, config_path, batch_size, n))
+            if spec.kind == "dask" and not spec.address:
+                with warm_dask_cluster(n, config_path) as (address, worker_cpu, start):
+                    full = whole_pipeline(jsonl, config_path, batch_size, n_process, workdir, address, task_batch,
+                                          attempt, worker_cpu)
+                full.update(worker_start_seconds=start, seconds_with_start=full["seconds"] + start)
+                fulls.append(full)
+                continue
             fulls.append(whole_pipeline(jsonl, config_path, batch_size, n_process, workdir, runner, task_batch,
                                         attempt))
         raw = max(raws, key=lambda r: r["words_per_second"])

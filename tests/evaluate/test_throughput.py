@@ -121,3 +121,16 @@ def test_benchmark_on_one_and_two_processes_reports_speed_up_and_main_share(tmp_
     assert projection["serial_share"] == two["pipeline"]["main_cpu_share"]
     assert projection["amdahl_speedup"] == round(1 / (projection["serial_share"]
                                                       + (1 - projection["serial_share"]) / 16), 2)
+
+
+def test_dask_benchmark_times_a_warm_cluster_and_counts_its_workers_cpu(tmp_path, prefect_harness, capsys):
+    args = build_parser().parse_args(["benchmark", str(_input(tmp_path)), "--config", BASE_ONLY, "--sizes", "",
+                                      "--n-process", "1", "--task-runner", "dask:1", "--json"])
+    assert args.func(args) == 0
+    [run] = json.loads(capsys.readouterr().out.strip().splitlines()[-1])["speed"]["runs"]
+    p = run["pipeline"]
+    assert run["task_runner"] == "dask:1" and p["articles"] == len(TEXTS) and p["words"] == run["raw_spacy"]["words"]
+    # the cluster's start and pipeline loading are reported apart, not timed
+    assert p["worker_start_seconds"] > 0 and p["seconds_with_start"] > p["seconds"]
+    # the batch ran in the Dask worker, which outlives the run: its CPU time is asked of it
+    assert p["worker_cpu_seconds"] > 0 and p["main_cpu_share"] < 1
