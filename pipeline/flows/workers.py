@@ -125,8 +125,8 @@ def slice_count(n_articles: int, n_process: int, batch_size: int) -> int:
     """How many slices a batch of ``n_articles`` is cut into for ``n_process`` workers.
 
     The same number for every worker (a multiple of ``n_process``), up to four each (rounds of
-    :func:`slice_shares`), and none under ``batch_size`` articles unless the batch is too small to
-    give every worker one.
+    :func:`slice_shares`), and no more than give a slice ``batch_size`` articles on average
+    unless the batch is too small to give every worker one.
     """
     per_worker = min(4, max(1, math.ceil(n_articles / (batch_size * n_process))))
     return n_process * per_worker
