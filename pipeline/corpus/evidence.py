@@ -27,6 +27,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import numpy
+from spacy.attrs import LOWER
 from spacy.tokens import Doc, Token
 
 from pipeline.corpus.quotes import quote_signature
@@ -100,11 +102,10 @@ class _ArticleNames:
     def __init__(self, doc: Doc, surnames: set[str], lex: GenderLexicon) -> None:
         self.doc = doc
         self.lex = lex
-        self.positions: dict[str, list[int]] = {s: [] for s in surnames}
-        for tok in doc:
-            low = tok.lower_
-            if low in self.positions:
-                self.positions[low].append(tok.i)
+        # token positions by the hash of their lower-case form: one array, no Token objects
+        lowers = doc.to_array(LOWER) if surnames and len(doc) else numpy.zeros(0, dtype="uint64")
+        self.positions: dict[str, list[int]] = {
+            s: numpy.flatnonzero(lowers == doc.vocab.strings[s]).tolist() for s in surnames}
         # surname -> first name (casefold) -> Counter of full forms; and first names seen in a PERSON entity
         self.forms: dict[str, dict[str, Counter[str]]] = {}
         self.person_firsts: dict[str, set[str]] = {}
