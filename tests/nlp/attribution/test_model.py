@@ -351,3 +351,19 @@ def test_merge_keeps_the_outer_attribution_of_a_nested_one() -> None:
                               cue="meet", cue_start=text.index("met"), cue_end=text.index("met") + 3)
     got = merge_sources({"model": [inner], "rules": [other]}, parse_order(["model:indirect", "rules:indirect"]))
     assert [c.cue for c in got] == ["fear"]
+
+
+def test_the_default_config_uses_the_role_tagger_and_the_accurate_one_the_ner() -> None:
+    from pipeline.nlp import MODELS_DIR, load_config
+    from pipeline.nlp.attribution.component import DEFAULT_MODEL, Attribution
+    from pipeline.nlp.attribution.tagger import ROLE_TAGGER
+
+    blank = spacy.blank("en")
+    found = {}
+    for name, path in (("default", None), ("accurate", MODELS_DIR / "pipeline-accurate.toml")):
+        settings = dict(load_config(path)["components"]["claims_attribution"])
+        comp = Attribution(blank, "claims_attribution", model=settings.get("model", ""), order=settings["order"])
+        assert comp.uses_model and comp.uses_rules
+        found[name] = (comp.model_path, comp.tagger.pipe_names)
+    assert found["default"] == (DEFAULT_MODEL, [ROLE_TAGGER])
+    assert found["accurate"] == (MODELS_DIR / "attribution_ner" / "model", ["ner"])
