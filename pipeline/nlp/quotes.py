@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 OPEN_MARKS = "“„«"
 CLOSE_MARKS = "”»"
@@ -136,7 +137,14 @@ def _scan(text: str, paragraphs: list[tuple[int, int]]) -> list[Quote]:
 def find_quotes(text: str) -> list[Quote]:
     """All double-quoted spans of ``text`` in order, multi-paragraph quotations merged.
     Quotations never closed are returned with ``closed=False``. Doubled apostrophes (``''``,
-    as some archives type quotation marks) count as straight marks."""
+    as some archives type quotation marks) count as straight marks.
+
+    The last texts' quotations are kept (the rules and the trained tagger both ask for them)."""
+    return list(_find_quotes(text))
+
+
+@lru_cache(maxsize=64)
+def _find_quotes(text: str) -> tuple[Quote, ...]:
     paragraphs = paragraph_spans(text)
     scan = text.replace("''", '"\x00') if "''" in text else text
     quotes = _scan(scan, paragraphs)
@@ -145,7 +153,7 @@ def find_quotes(text: str) -> list[Quote]:
         quotes = [Quote(q.start, q.end + 1, q.paragraphs, q.closed) if scan[q.end - 1:q.end + 1] == '"\x00' else q
                   for q in quotes]
     quotes.sort(key=lambda q: (q.start, -q.end))
-    return quotes
+    return tuple(quotes)
 
 
 def word_count(text: str) -> int:

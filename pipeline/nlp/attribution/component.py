@@ -138,12 +138,20 @@ def without_own_attribution(claim: Claim, text: str) -> Claim:
 
 def merge_sources(found: dict[str, list[Claim]], order: list[tuple[str, str]]) -> list[Claim]:
     """Claims taken source by source and type by type in ``order``; a claim overlapping one
-    already taken from another source is dropped."""
+    already taken from another source is dropped, unless every claim it overlaps is an
+    attribution it reports (:meth:`Claim.reports`): the outer attribution then takes their place."""
     taken: list[Claim] = []
     for source, kind in order:
         others = [c for c in taken if c.origin != source]
         for claim in found.get(source, ()):
-            if claim.claim_type == kind and not any(claim.overlaps(o) for o in others):
+            if claim.claim_type != kind:
+                continue
+            clashes = [o for o in others if claim.overlaps(o)]
+            if clashes and all(claim.reports(o) for o in clashes):
+                taken = [c for c in taken if not any(c is o for o in clashes)]
+                others = [c for c in others if not any(c is o for o in clashes)]
+                clashes = []
+            if not clashes:
                 taken.append(claim)
     return taken
 
@@ -155,11 +163,11 @@ class Attribution:
                  order: Iterable[str] = DEFAULT_ORDER, rules: RuleOptions | None = None,
                  link: LinkOptions | None = None, batch_size: int = 32) -> None:
         """``lexicon``/``model``: paths ("" = the shipped ``models/lexicon/attribution.toml``
-        and ``models/attribution/model``); ``order``: the source/type priority (see the module
+        and ``models/attribution/model``; a relative ``model`` lies under ``models/``); ``order``: the source/type priority (see the module
         docstring); ``rules``/``link``: options of the rules and of the model's linking."""
         self.name = name
         self.lexicon_path = Path(lexicon) if lexicon else DEFAULT_LEXICON
-        self.model_path = Path(model) if model else DEFAULT_MODEL
+        self.model_path = (Path(model) if Path(model).is_absolute() else MODELS_DIR / model) if model else DEFAULT_MODEL
         self.order = parse_order(order)
         self.rule_options = rules or RuleOptions()
         self.link_options = link or LinkOptions()
@@ -262,14 +270,14 @@ class Attribution:
                     "object_claims": True, "headline_claims": True, "content_first_sentence": True,
                     "trailing_clauses": True,
                     "max_cue_gap": 12, "max_source_gap": 8, "min_content_tokens": 2, "require_source": True,
-                    "syntax_source": True},
+                    "syntax_source": True, "max_piece_gap": 2},
 )
 def make_attribution(nlp: Language, name: str, lexicon: str, model: str, order: list[str], batch_size: int,
                      min_quote_words: int, merge_continuations: bool,
                      merge_paragraphs: bool, max_merge_gap: int, strict_merge: bool, nested_in_quotes: bool,
                      object_claims: bool, headline_claims: bool, content_first_sentence: bool,
                      trailing_clauses: bool, max_cue_gap: int, max_source_gap: int, min_content_tokens: int,
-                     require_source: bool, syntax_source: bool) -> Attribution:
+                     require_source: bool, syntax_source: bool, max_piece_gap: int) -> Attribution:
     """Build the attribution component (paths "" = the shipped lexicon and model).
 
     The rules read the parse: put ``claims_paragraphs`` before the parser (as
@@ -283,6 +291,6 @@ def make_attribution(nlp: Language, name: str, lexicon: str, model: str, order: 
                         trailing_clauses=trailing_clauses)
     link = LinkOptions(max_cue_gap=max_cue_gap, max_source_gap=max_source_gap,
                        min_content_tokens=min_content_tokens, require_source=require_source,
-                       syntax_source=syntax_source)
+                       syntax_source=syntax_source, max_piece_gap=max_piece_gap)
     return Attribution(nlp, name, lexicon=lexicon, model=model, order=order, rules=rules, link=link,
                        batch_size=batch_size)

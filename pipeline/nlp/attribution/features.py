@@ -13,8 +13,14 @@ pipeline already computed instead of embedding the words again from scratch:
 - small hash embeddings of the word (NORM, PREFIX, SUFFIX, SHAPE) and of the base model's
   TAG and dependency label, trained here;
 
-then a Maxout layer and a few residual window-CNN layers. Registered with spaCy's registry so
-that ``spacy.load`` of the shipped model finds it once this module is imported.
+then a Maxout layer and a few residual window-CNN layers (v1, v2: under a spaCy ``ner``).
+
+``claims.AttributionTok2Vec.v3`` (under the shipped per-token role tagger) reads the base
+model's Doc itself (DEP and the entity type directly, no copy), adds two parse features (first
+and last token of a cue's complement), concatenates the small per-attribute hash embeddings as
+they are, mixes everything with one Maxout layer and gives each token the whole document's
+context through a small BiLSTM. Registered with spaCy's registry so that ``spacy.load`` of the
+shipped model finds it once this module is imported.
 """
 from __future__ import annotations
 
@@ -22,18 +28,20 @@ import re
 from typing import Callable
 
 import numpy
+from spacy.ml.featureextractor import FeatureExtractor
 from spacy.ml.models.tok2vec import MaxoutWindowEncoder, MultiHashEmbed
 from spacy.attrs import IDX, ORTH
 from spacy.tokens import Doc
 from spacy.util import registry
-from thinc.api import Maxout, Model, chain, concatenate, with_array
+from thinc.api import LSTM, HashEmbed, Maxout, Model, chain, concatenate, expand_window, list2ragged, ragged2list, with_array, with_padded
 from thinc.types import Floats2d
 
 from pipeline.nlp.quotes import ALL_MARKS, find_quotes
 
 N_QUOTE_FEATURES = 3
 _NEWLINE = re.compile("\n")
-N_SYNTAX_FEATURES = 8
+N_SYNTAX_FEATURES = 10  # what ``tagger.syntax_features`` computes; version 2 reads the first 8
+V2_SYNTAX_FEATURES = 8
 SYNTAX_KEY = "claims_syntax_features"  # where ``tagger.tagger_doc`` leaves the parse features
 QUOTE_KEY = "claims_quote_features"  # where it leaves the quotation features, read off the source Doc
 
@@ -64,10 +72,10 @@ def _mark_hashes(doc: Doc) -> numpy.ndarray:
     return numpy.array([doc.vocab.strings.add(m) for m in ALL_MARKS], dtype="uint64")
 
 
-def base_features(width: int, syntax: bool = False) -> Model[list[Doc], list[Floats2d]]:
-    """``doc.tensor`` (``width`` columns, zeros when absent) plus the quotation features and,
-    with ``syntax``, the parse features of ``doc.user_data[SYNTAX_KEY]`` (zeros when absent)."""
-    n_syntax = N_SYNTAX_FEATURES if syntax else 0
+def base_features(width: int, n_syntax: int = 0) -> Model[list[Doc], list[Floats2d]]:
+    """``doc.tensor`` (``width`` columns, zeros when absent) plus the quotation features and
+    the first ``n_syntax`` parse features of ``doc.user_data[SYNTAX_KEY]`` (zeros when absent)."""
+    syntax = n_syntax > 0
 
     def forward(model: Model, docs: list[Doc], is_train: bool) -> tuple[list[Floats2d], Callable]:
         out = []
@@ -81,8 +89,9 @@ def base_features(width: int, syntax: bool = False) -> Model[list[Doc], list[Flo
             parts = [tensor, quotes]
             if syntax:
                 feats = doc.user_data.get(SYNTAX_KEY)
-                if feats is None or numpy.shape(feats) != (len(doc), n_syntax):
+                if feats is None or numpy.shape(feats)[0] != len(doc) or numpy.shape(feats)[1] < n_syntax:
                     feats = numpy.zeros((len(doc), n_syntax), dtype="float32")
+                feats = feats[:, :n_syntax]
                 parts.append(numpy.asarray(feats, dtype="float32"))
             out.append(model.ops.asarray2f(numpy.hstack(parts)))
         return out, lambda d_out: []
@@ -113,11 +122,44 @@ def _tok2vec(width: int, depth: int, embed_width: int, tensor_width: int, rows: 
     window-CNN layers."""
     embed = MultiHashEmbed(width=embed_width, attrs=["NORM", "PREFIX", "SUFFIX", "SHAPE", "TAG", "LEMMA"],
                            rows=rows, include_static_vectors=False)
-    n_in = tensor_width + N_QUOTE_FEATURES + (N_SYNTAX_FEATURES if syntax else 0) + embed_width
+    n_syntax = V2_SYNTAX_FEATURES if syntax else 0
+    n_in = tensor_width + N_QUOTE_FEATURES + n_syntax + embed_width
     mix = with_array(Maxout(width, n_in, nP=maxout_pieces, normalize=True, dropout=0.0))
-    model = chain(concatenate(base_features(tensor_width, syntax), embed), mix)
+    model = chain(concatenate(base_features(tensor_width, n_syntax), embed), mix)
     if depth:
         model = chain(model, MaxoutWindowEncoder(width=width, window_size=window_size,
                                                  maxout_pieces=maxout_pieces, depth=depth))
     model.set_dim("nO", width)
+    return model
+
+
+@registry.architectures("claims.AttributionTok2Vec.v3")
+def attribution_tok2vec_v3(width: int, embed_width: int, tensor_width: int, attrs: list[str], rows: list[int],
+                           maxout_pieces: int = 2, context: int = 1, depth: int = 0,
+                           window_size: int = 1, lstm_width: int = 0) -> Model[list[Doc], list[Floats2d]]:
+    """Token vectors for the per-token role tagger, read straight off the base model's Doc.
+
+    The base tensor, the quotation and parse features, and one small hash embedding per
+    attribute of ``attrs`` (e.g. NORM, SHAPE, TAG, DEP, ENT_TYPE: the base parse itself, no
+    copy of the Doc) are concatenated as they are and mixed by one Maxout layer of ``width``;
+    ``depth`` residual window-CNN layers (``window_size`` tokens each side) may follow (the
+    base tensor already carries the context of its own CNN); each token then sees the vectors
+    of its ``context`` neighbours on each side. The output is ``width * (2 * context + 1)`` wide."""
+    if len(rows) != len(attrs):
+        raise ValueError(f"claims.AttributionTok2Vec.v3: {len(attrs)} attrs but {len(rows)} rows; "
+                         f"give one row count per attribute")
+    embeddings = [HashEmbed(embed_width, n, column=i, seed=11 + i, dropout=0.0) for i, n in enumerate(rows)]
+    embed = chain(FeatureExtractor(attrs), list2ragged(), with_array(concatenate(*embeddings)), ragged2list())
+    n_in = tensor_width + N_QUOTE_FEATURES + N_SYNTAX_FEATURES + embed_width * len(attrs)
+    model = chain(concatenate(base_features(tensor_width, N_SYNTAX_FEATURES), embed),
+                  with_array(Maxout(width, n_in, nP=maxout_pieces, normalize=True, dropout=0.0)))
+    if depth:
+        model = chain(model, MaxoutWindowEncoder(width=width, window_size=window_size,
+                                                 maxout_pieces=maxout_pieces, depth=depth))
+    if lstm_width:
+        model = chain(model, with_padded(LSTM(lstm_width, width, bi=True)))
+        width = lstm_width
+    if context:
+        model = chain(model, with_array(expand_window(window_size=context), pad=context))
+    model.set_dim("nO", width * (2 * context + 1))
     return model

@@ -1,14 +1,20 @@
 """Claims from the trained tagger's SOURCE / CUE / CONTENT spans.
 
 Each content span is tied to the nearest cue in its paragraph, contents sharing a cue become
-one claim (its pieces in ``content_spans``), and the cue takes the source span holding its
+one claim (its pieces in ``content_spans``; pieces at most ``max_piece_gap`` tokens apart with
+no cue or source between them are one piece: PolNeAR's contents break only at their own
+attribution), and the cue takes the source span holding its
 grammatical subject, else the nearest source span, else (``syntax_source``) the subject's own
 noun phrase. A claim without a source is dropped unless ``require_source`` is off. The claim's cue is the lemma of
 the cue span's verb; its type is ``direct`` when every piece is a quotation.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+import numpy
+from spacy.attrs import IDX
 
 from spacy.tokens import Doc, Span, Token
 
@@ -19,6 +25,7 @@ from pipeline.nlp.attribution.tagger import RoleSpan
 from pipeline.nlp.quotes import ALL_MARKS
 
 VERB_POS = ("VERB", "AUX")
+_NEWLINE = re.compile("\n")
 Group = tuple[list[tuple[int, int]], tuple[int, int], "tuple[int, int] | None"]
 
 
@@ -31,16 +38,23 @@ class LinkOptions:
     min_content_tokens: int = 2
     require_source: bool = True
     syntax_source: bool = True
+    max_piece_gap: int = 2
 
 
-def paragraph_ids(doc: Doc) -> list[int]:
-    """Paragraph number of every token; a line break starts a paragraph."""
-    out, para = [], 0
-    for tok in doc:
-        out.append(para)
-        if "\n" in tok.whitespace_ or (tok.is_space and "\n" in tok.text):
-            para += 1
-    return out
+def paragraph_ids(doc: Doc, text: str | None = None) -> list[int]:
+    """Paragraph number of every token; a line break starts a paragraph (the token after a
+    token whose text or trailing whitespace holds one opens the next). ``text``: ``doc.text``,
+    when the caller has it."""
+    if not len(doc):
+        return []
+    text = doc.text if text is None else text
+    starts = doc.to_array(IDX).astype("int64")
+    breaks = numpy.array([m.start() for m in _NEWLINE.finditer(text)], dtype="int64")
+    if not len(breaks):
+        return [0] * len(doc)
+    ends = numpy.append(starts[1:], len(text))
+    has_break = numpy.searchsorted(breaks, ends) > numpy.searchsorted(breaks, starts)
+    return numpy.concatenate([[0], numpy.cumsum(has_break[:-1])]).tolist()
 
 
 def gap(a: tuple[int, int], b: tuple[int, int]) -> int:
@@ -97,6 +111,20 @@ def group(spans: list[RoleSpan], para: list[int], opts: LinkOptions,
     return out
 
 
+def close_gaps(contents: list[tuple[int, int]], marks: list[tuple[int, int]], max_gap: int) -> list[tuple[int, int]]:
+    """Content pieces of one cue, with the pieces that only ``max_gap`` tokens or fewer apart
+    and no cue or source span (``marks``) between them joined into one: a content is
+    interrupted by its attribution, not by a word the tagger left out."""
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(contents):
+        if out and start - out[-1][1] <= max_gap \
+                and not any(s < start and out[-1][1] < e for s, e in marks):
+            out[-1] = (out[-1][0], max(end, out[-1][1]))
+        else:
+            out.append((start, end))
+    return out
+
+
 def without_dateline(doc: Doc, start: int, end: int) -> tuple[int, int]:
     """Token span ``[start, end)`` without a leading dateline: ``OTTAWA - Kirsten Hillman``
     gives ``Kirsten Hillman`` (upper-case words, then a dash, then the mention)."""
@@ -121,7 +149,9 @@ def model_claims(doc: Doc, text: str, spans: list[RoleSpan], lex: Lexicon, opts:
             if subj is not None:
                 subjects[(s, e)] = subj.i
     out = []
-    for contents, cue, source in group(spans, paragraph_ids(doc), opts, subjects):
+    marks = [(s, e) for lab, s, e in spans if lab in ("CUE", "SOURCE")]
+    for contents, cue, source in group(spans, paragraph_ids(doc, text), opts, subjects):
+        contents = close_gaps(contents, marks, opts.max_piece_gap)
         if sum(e - s for s, e in contents) < opts.min_content_tokens:
             continue
         if source is None and opts.syntax_source and cue in subjects:

@@ -60,6 +60,15 @@ class Claim:
         """True when the two contents share a character."""
         return any(s < e2 and s2 < e for s, e in self.content_spans for s2, e2 in other.content_spans)
 
+    def reports(self, other: "Claim") -> bool:
+        """True when ``other`` is an attribution inside this one's content: its cue lies in this
+        content and this cue outside its content (``who say they fear a tide``: the fearing is
+        what was said)."""
+        if other.cue_start is None or self.cue_start is None:
+            return False
+        inside = any(s <= other.cue_start and other.cue_end <= e for s, e in self.content_spans)
+        return inside and not any(s < self.cue_end and self.cue_start < e for s, e in other.content_spans)
+
     def as_dict(self) -> dict[str, Any]:
         """The plain-dict form kept in ``doc._.claims`` (offsets as ints, spans as lists)."""
         out = asdict(self)

@@ -1,10 +1,16 @@
 """The trained SOURCE / CUE / CONTENT tagger: loading it and running it on a parsed Doc.
 
-The tagger is a spaCy ``ner`` of its own (``models/attribution/model``), whose network
-(``features.py``) reads the base model's ``doc.tensor``, TAG and DEP, and a few features of
-the base parse (:func:`syntax_features`). It runs on a copy of the Doc (in the base model's
-vocab when loaded with it, so no word is looked up twice), so the base model's entities are
-neither read nor overwritten.
+The tagger is a spaCy pipeline of its own (``models/attribution/model``) whose network
+(``features.py``) reads the base model's ``doc.tensor``, tags, parse and a few features of
+the parse (:func:`syntax_features`) and of the quotations. Two kinds are supported:
+
+- a per-token role tagger (pipe ``tagger``, the shipped one): one ``B-``/``I-``/``O`` tag of
+  SOURCE, CUE or CONTENT per token, read straight off the base model's Doc (its scores are
+  decoded into spans by :func:`tag_spans`; nothing on the Doc is changed);
+- a spaCy ``ner`` (the earlier architecture): it runs on a copy of the Doc (:func:`tagger_doc`)
+  so that sentence boundaries do not cut a content and the base entities stay as they are.
+
+Loaded with the base model's vocab, the tagger shares its strings (no word is looked up twice).
 """
 from __future__ import annotations
 
@@ -43,7 +49,8 @@ def syntax_features(doc: Doc, cue_lemmas: frozenset[str]) -> numpy.ndarray:
     """Per token, from the base parse (0/1): starts a sentence; its lemma is a listed cue;
     heads a complement clause (ccomp/xcomp); lies inside a ccomp, inside an xcomp, inside a
     complement of a listed cue, or inside a relative/adverbial clause; is the subject of a
-    listed cue."""
+    listed cue; is the first, or the last, token of the complement of a listed cue (the
+    nearest one above it: where a reported content begins and ends)."""
     n = len(doc)
     out = numpy.zeros((n, N_SYNTAX_FEATURES), dtype="float32")
     if not n or not doc.has_annotation("DEP"):
@@ -61,6 +68,7 @@ def syntax_features(doc: Doc, cue_lemmas: frozenset[str]) -> numpy.ndarray:
     out[:, 1] = is_cue
     out[:, 2] = (deps == dep["ccomp"]) | (deps == dep["xcomp"])
     node = numpy.arange(n)
+    complement_root = numpy.full(n, -1)  # the nearest complement of a listed cue holding the token
     for _ in range(12):
         d = deps[node]
         up = heads[node]
@@ -70,11 +78,21 @@ def syntax_features(doc: Doc, cue_lemmas: frozenset[str]) -> numpy.ndarray:
         complement = (d == dep["ccomp"]) | (d == dep["xcomp"]) | (d == dep["dobj"]) | (d == dep["prep"])
         subject = (d == dep["nsubj"]) | (d == dep["nsubjpass"])
         moving = up != node
-        out[:, 5] = numpy.maximum(out[:, 5], complement & is_cue[up] & moving)
+        in_complement = complement & is_cue[up] & moving
+        out[:, 5] = numpy.maximum(out[:, 5], in_complement)
+        complement_root = numpy.where((complement_root < 0) & in_complement, node, complement_root)
         out[:, 7] = numpy.maximum(out[:, 7], subject & is_cue[up] & moving)
         if not moving.any():
             break
         node = up
+    inside = numpy.flatnonzero(complement_root >= 0)
+    if len(inside):
+        first = numpy.full(n, n)
+        last = numpy.full(n, -1)
+        numpy.minimum.at(first, complement_root[inside], inside)
+        numpy.maximum.at(last, complement_root[inside], inside)
+        out[inside, 8] = first[complement_root[inside]] == inside
+        out[inside, 9] = last[complement_root[inside]] == inside
     return out
 
 
@@ -124,15 +142,117 @@ def tagger_doc(vocab: Vocab, doc: Doc, text: str | None = None, cue_lemmas: froz
     return copy
 
 
+ROLE_TAGGER = "tagger"  # the pipe of a per-token role tagger (else the model is a spaCy ``ner``)
+OUTSIDE = "O"
+
+
+def role_tags(n_tokens: int, spans: Iterable[RoleSpan]) -> list[str]:
+    """The per-token tags of role spans: ``B-<label>`` on a span's first token, ``I-<label>``
+    on the others, ``O`` outside every span."""
+    tags = [OUTSIDE] * n_tokens
+    for label, start, end in spans:
+        tags[start:end] = [f"B-{label}"] + [f"I-{label}"] * (end - start - 1)
+    return tags
+
+
+def tag_spans(tags: Iterable[str]) -> list[RoleSpan]:
+    """Role spans from per-token tags (the inverse of :func:`role_tags`). A span starts at a
+    ``B-`` tag or at an ``I-`` tag whose label differs from the previous token's, and runs
+    while ``I-`` tags of its label follow."""
+    out: list[RoleSpan] = []
+    label, start = None, 0
+    for i, tag in enumerate(tags):
+        prefix, _, lab = tag.partition("-")
+        if label is not None and (prefix != "I" or lab != label):
+            out.append((label, start, i))
+            label = None
+        if label is None and prefix in ("B", "I"):
+            label, start = lab, i
+    if label is not None:
+        out.append((label, start, i + 1))
+    return out
+
+
+def best_tags(log_probs: numpy.ndarray, labels: list[str]) -> list[str]:
+    """The tags of one doc from the tagger's per-token log-probabilities (rows: tokens,
+    columns: ``labels``).
+
+    Each token takes its best tag, except where an ``I-`` tag follows a token outside that
+    label's span, which BIO does not allow: of the two ways to repair it (the span starts at
+    this token, or one token earlier), the one more probable over the two tokens is taken."""
+    scores = log_probs
+    best = scores.argmax(axis=1)
+    tags = [labels[k] for k in best.tolist()]
+    index = {label: k for k, label in enumerate(labels)}
+    for i, tag in enumerate(tags):
+        if not tag.startswith("I-"):
+            continue
+        begin = f"B-{tag[2:]}"
+        if i and tags[i - 1] in (begin, tag):
+            continue
+        if i and begin in index:
+            b, prev = index[begin], index[tags[i - 1]]
+            if scores[i - 1, b] + scores[i, best[i]] > scores[i - 1, prev] + scores[i, b]:
+                tags[i - 1] = begin
+                continue
+        tags[i] = begin
+    return tags
+
+
+def _log_probs(scores: numpy.ndarray, normalized: bool) -> numpy.ndarray:
+    """Log-probabilities from a softmax layer's output: probabilities, or (``normalized``
+    off, as thinc gives them at inference) the logits before the softmax."""
+    if normalized:
+        return numpy.log(numpy.maximum(scores, 1e-12))
+    shifted = scores - scores.max(axis=1, keepdims=True)
+    return shifted - numpy.log(numpy.exp(shifted).sum(axis=1, keepdims=True))
+
+
+def with_features(doc: Doc, cue_lemmas: frozenset[str], text: str | None = None) -> list[str]:
+    """Put the parse and quotation features the network reads on ``doc.user_data`` (when
+    not there yet); return the keys it added, for the caller to remove afterwards."""
+    added = []
+    if SYNTAX_KEY not in doc.user_data:
+        doc.user_data[SYNTAX_KEY] = syntax_features(doc, cue_lemmas)
+        added.append(SYNTAX_KEY)
+    if QUOTE_KEY not in doc.user_data:
+        doc.user_data[QUOTE_KEY] = quote_features(doc, text)
+        added.append(QUOTE_KEY)
+    return added
+
+
 def role_spans(tagger: Language, docs: Iterable[Doc], batch_size: int = 32,
                texts: Iterable[str] | None = None) -> list[list[RoleSpan]]:
     """The tagger's (label, start, end) token spans for each parsed doc (``texts``: their
-    ``doc.text``, when the caller has them)."""
+    ``doc.text``, when the caller has them).
+
+    A per-token role tagger (pipe ``tagger``) reads the base model's Doc itself: its scores
+    are decoded into tags (:func:`best_tags`) and spans (:func:`tag_spans`) and the Doc is
+    left as it was. A ``ner``
+    tagger runs on copies (:func:`tagger_doc`)."""
     docs = list(docs)
     texts = list(texts) if texts is not None else [None] * len(docs)
     cues = tagger_cue_lemmas(tagger)
+    out: list[list[RoleSpan]] = []
+    if ROLE_TAGGER in tagger.pipe_names:
+        pipe = tagger.get_pipe(ROLE_TAGGER)
+        labels = list(pipe.labels)
+        normalized = pipe.model.get_ref("softmax").attrs.get("softmax_normalize", True)
+        for i in range(0, len(docs), batch_size):
+            batch = docs[i:i + batch_size]
+            added = [with_features(d, cues, t) for d, t in zip(batch, texts[i:i + batch_size])]
+            nonempty = [d for d in batch if len(d)]
+            scores = iter(pipe.model.predict(nonempty) if nonempty else [])
+            for doc, keys in zip(batch, added):
+                for key in keys:
+                    del doc.user_data[key]
+                if len(doc):
+                    log_probs = _log_probs(pipe.model.ops.to_numpy(next(scores)), normalized)
+                    out.append(tag_spans(best_tags(log_probs, labels)))
+                else:
+                    out.append([])
+        return out
     copies = [tagger_doc(tagger.vocab, d, t, cues) for d, t in zip(docs, texts)]
-    out = []
     for sub in tagger.pipe(copies, batch_size=batch_size):
         out.append([(e.label_, e.start, e.end) for e in sub.ents])
     return out

@@ -14,7 +14,9 @@ report (``models/attribution/training.json``).
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
+import os
 import random
 import shutil
 import time
@@ -30,13 +32,17 @@ from spacy.training.batchers import minibatch_by_words
 from spacy.util import load_config, load_model_from_config
 
 from pipeline.nlp import MODELS_DIR, load_config as load_pipeline_config
-from pipeline.nlp.attribution.tagger import CUE_LEMMAS_META, lexicon_cue_lemmas, tagger_cue_lemmas, tagger_doc
+from pipeline.nlp.attribution.tagger import (
+    CUE_LEMMAS_META, ROLE_TAGGER, lexicon_cue_lemmas, role_tags, tagger_cue_lemmas, tagger_doc, with_features,
+)
+from pipeline.nlp.attribution.tagger import role_spans as tagger_role_spans
 
 LABELS: tuple[str, ...] = ("SOURCE", "CUE", "CONTENT")
 ROLE_LABEL: dict[str, str] = {"source": "SOURCE", "cue": "CUE", "content": "CONTENT"}
 BENCH_DIR = Path(__file__).resolve().parents[4] / "shared" / "benchmarks" / "polnear"
 MODEL_DIR = MODELS_DIR / "attribution"
 CONFIG_PATH = MODEL_DIR / "config.cfg"
+CACHE_FORMAT = 1  # bump when what a cached parse holds changes
 
 
 def read_split(bench_dir: Path, split: str) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
@@ -95,42 +101,96 @@ def base_pipeline() -> Language:
     return nlp
 
 
-def parsed_split(base: Language, vocab, bench_dir: Path, split: str,  # noqa: ANN001
-                 cache: Path | None, cue_lemmas: frozenset[str] | None = None) -> list[Example]:
-    """Examples of one split: the base model's parse (as the tagger sees it, with ``cue_lemmas``
-    as its cue words) and the gold roles. A cache holds the features of the cue words it was
-    made with."""
-    path = cache / f"{split}.msgpack" if cache else None
+def default_cache_dir() -> Path:
+    """Where parsed corpora are kept between trainings: ``$XDG_CACHE_HOME/claims/attribution``
+    (``~/.cache/claims/attribution`` when unset), never inside the repository."""
+    root = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(root) / "claims" / "attribution"
+
+
+def corpus_key(base: Language, bench_dir: Path, split: str) -> str:
+    """What a cached parse of ``split`` depends on: the base model (name, version, components,
+    spaCy version) and the bytes of the split's input and gold files."""
+    digest = hashlib.sha256()
+    meta = {"model": f"{base.meta.get('lang')}_{base.meta.get('name')}", "version": base.meta.get("version"),
+            "pipes": base.pipe_names, "spacy": spacy.__version__, "cache_format": CACHE_FORMAT}
+    digest.update(json.dumps(meta, sort_keys=True).encode("utf-8"))
+    for name in (f"{split}.input.jsonl", f"{split}.gold.jsonl"):
+        with open(bench_dir / name, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()[:20]
+
+
+def parsed_split(base: Language, bench_dir: Path, split: str,
+                 cache: Path | None) -> tuple[list[Doc], list[list[tuple[int, int, str]]]]:
+    """The base model's parse of one split (with ``doc.tensor``) and its gold role spans.
+
+    With ``cache`` the parse is kept there, keyed by :func:`corpus_key`, and read back on the
+    next run instead of parsing the split again."""
+    path = cache / f"{split}-{corpus_key(base, bench_dir, split)}.msgpack" if cache else None
     if path is not None and path.exists():
         blobs = srsly.read_msgpack(path)
-        preds = [Doc(vocab).from_bytes(b) for b in blobs["pred"]]
-        golds = blobs["gold"]
-    else:
-        pairs = list(read_split(bench_dir, split))
-        preds = [tagger_doc(vocab, d, cue_lemmas=cue_lemmas)
-                 for d in base.pipe((r["text"] for r, _ in pairs), batch_size=16)]
-        golds = [role_spans(g) for _, g in pairs]
-        if path is not None:
-            srsly.write_msgpack(path, {"pred": [d.to_bytes() for d in preds], "gold": golds})
-    examples = []
-    for pred, spans in zip(preds, golds):
-        ref = annotate(Doc(vocab, words=[t.text for t in pred], spaces=[bool(t.whitespace_) for t in pred]),
-                       [tuple(s) for s in spans])
-        examples.append(Example(pred, ref))
-    return examples
+        return [Doc(base.vocab).from_bytes(b) for b in blobs["docs"]], [[tuple(s) for s in g] for g in blobs["gold"]]
+    pairs = list(read_split(bench_dir, split))
+    docs = list(base.pipe((r["text"] for r, _ in pairs), batch_size=16))
+    golds = [role_spans(g) for _, g in pairs]
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        srsly.write_msgpack(tmp, {"docs": [d.to_bytes(exclude=["user_data"]) for d in docs], "gold": golds})
+        tmp.replace(path)
+    return docs, golds
 
 
-def _scores(nlp: Language, examples: list[Example]) -> dict[str, Any]:
-    scores = nlp.evaluate(examples)
-    return {"ents_f": scores["ents_f"], "ents_p": scores["ents_p"], "ents_r": scores["ents_r"],
-            "per_type": scores["ents_per_type"]}
+def examples(nlp: Language, docs: list[Doc], golds: list[list[tuple[int, int, str]]],
+             cue_lemmas: frozenset[str]) -> list[Example]:
+    """Training examples: the base parse as the tagger reads it and the gold roles (as
+    entities, and for a per-token role tagger also as ``B-``/``I-``/``O`` tags)."""
+    per_token = ROLE_TAGGER in nlp.pipe_names
+    out = []
+    for doc, spans in zip(docs, golds):
+        if per_token:
+            with_features(doc, cue_lemmas)
+            pred = doc
+        else:
+            pred = tagger_doc(nlp.vocab, doc, cue_lemmas=cue_lemmas)
+        ref = annotate(Doc(nlp.vocab, words=[t.text for t in doc], spaces=[bool(t.whitespace_) for t in doc]), spans)
+        if per_token:
+            for tok, tag in zip(ref, role_tags(len(ref), [(e.label_, e.start, e.end) for e in ref.ents])):
+                tok.tag_ = tag
+        out.append(Example(pred, ref))
+    return out
+
+
+def span_scores(nlp: Language, examples: list[Example]) -> dict[str, Any]:
+    """Exact-match precision, recall and F1 of the tagger's role spans against the gold ones,
+    overall and per label (as spaCy scores entities)."""
+    found = tagger_role_spans(nlp, [eg.predicted for eg in examples])
+    counts: dict[str, list[int]] = {label: [0, 0, 0] for label in LABELS}  # true pos, predicted, gold
+    for eg, spans in zip(examples, found):
+        gold = {(e.label_, e.start, e.end) for e in eg.reference.ents}
+        for span in spans:
+            counts.setdefault(span[0], [0, 0, 0])[1] += 1
+            counts[span[0]][0] += span in gold
+        for label, _, _ in gold:
+            counts.setdefault(label, [0, 0, 0])[2] += 1
+
+    def prf(tp: int, n_pred: int, n_gold: int) -> dict[str, float]:
+        p, r = tp / n_pred if n_pred else 0.0, tp / n_gold if n_gold else 0.0
+        return {"p": p, "r": r, "f": 2 * p * r / (p + r) if p + r else 0.0}
+
+    total = prf(*(sum(c[k] for c in counts.values()) for k in range(3)))
+    return {"ents_f": total["f"], "ents_p": total["p"], "ents_r": total["r"],
+            "per_type": {label: prf(*c) for label, c in counts.items()}}
 
 
 def train(bench_dir: Path = BENCH_DIR, out_dir: Path = MODEL_DIR, config_path: Path = CONFIG_PATH,
           epochs: int = 30, max_minutes: float = 33.0, patience: int = 4, seed: int = 0,
           batch_words: int = 2000, cache: Path | None = None, init_model: Path | None = None) -> dict[str, Any]:
     """Train from scratch (or go on from ``init_model``, a model this function saved); keep
-    the best dev epoch in ``out_dir/model``; return the report."""
+    the best dev epoch in ``out_dir/model``; return the report. ``cache``: where the parsed
+    corpora are kept between runs (None: parse them every time)."""
     t0 = time.time()
     random.seed(seed)
     spacy.util.fix_random_seed(seed)
@@ -143,17 +203,16 @@ def train(bench_dir: Path = BENCH_DIR, out_dir: Path = MODEL_DIR, config_path: P
         if name in base.pipe_names:
             for label in base.get_pipe(name).labels:
                 nlp.vocab.strings.add(label)
-    if cache is not None:
-        cache.mkdir(parents=True, exist_ok=True)
     # the cue words of the parse features go with the model (see tagger.tagger_cue_lemmas)
     cues = tagger_cue_lemmas(nlp) if init_model is not None else lexicon_cue_lemmas()
     nlp.meta[CUE_LEMMAS_META] = sorted(cues)
-    train_ex = parsed_split(base, nlp.vocab, bench_dir, "train", cache, cues)
-    dev_ex = parsed_split(base, nlp.vocab, bench_dir, "dev", cache, cues)
+    train_ex = examples(nlp, *parsed_split(base, bench_dir, "train", cache), cues)
+    dev_ex = examples(nlp, *parsed_split(base, bench_dir, "dev", cache), cues)
     parse_seconds = time.time() - t0
     optimizer = nlp.resume_training() if init_model is not None else nlp.initialize(lambda: train_ex)
     if init_model is not None:
         optimizer.learn_rate = load_config(config_path)["training"]["optimizer"]["learn_rate"]
+    pipe_name = nlp.pipe_names[0]
     target = out_dir / "model"
     tmp_target = out_dir / "model.tmp"
     history: list[dict[str, Any]] = []
@@ -165,7 +224,7 @@ def train(bench_dir: Path = BENCH_DIR, out_dir: Path = MODEL_DIR, config_path: P
         for batch in minibatch_by_words(train_ex, size=batch_words):
             nlp.update(batch, drop=0.1, sgd=optimizer, losses=losses)
         with nlp.use_params(optimizer.averages) if optimizer.averages else _nullcontext():
-            scores = _scores(nlp, dev_ex)
+            scores = span_scores(nlp, dev_ex)
             if scores["ents_f"] > best:
                 best, best_epoch, stale = scores["ents_f"], epoch, 0
                 if tmp_target.exists():
@@ -174,7 +233,7 @@ def train(bench_dir: Path = BENCH_DIR, out_dir: Path = MODEL_DIR, config_path: P
             else:
                 stale += 1
         minutes = (time.time() - train_start) / 60
-        history.append({"epoch": epoch, "loss": round(float(losses.get("ner", 0.0)), 1), "minutes": round(minutes, 2),
+        history.append({"epoch": epoch, "loss": round(float(losses.get(pipe_name, 0.0)), 1), "minutes": round(minutes, 2),
                         "dev_ents_f": round(float(scores["ents_f"]), 4),
                         "dev_per_type": {k: round(float(v["f"]), 4) for k, v in scores["per_type"].items()}})
         print(json.dumps(history[-1], default=float), flush=True)
@@ -183,13 +242,14 @@ def train(bench_dir: Path = BENCH_DIR, out_dir: Path = MODEL_DIR, config_path: P
     if target.exists():
         shutil.rmtree(target)
     shutil.move(str(tmp_target), str(target))
-    best_scores = _scores(spacy.load(target), dev_ex)
+    best_scores = span_scores(spacy.load(target), dev_ex)
     report = {
         "data": {"train": f"{bench_dir}/train ({len(train_ex)} articles, "
                           f"{sum(len(e.reference) for e in train_ex)} tokens)",
                  "dev": f"{bench_dir}/dev ({len(dev_ex)} articles), used only to pick the epoch"},
-        "config": str(config_path.name), "seed": seed, "init_model": str(init_model) if init_model else None, "epochs_run": len(history), "best_epoch": best_epoch,
-        "parse_seconds": round(parse_seconds, 1),
+        "config": str(config_path.name), "component": pipe_name, "seed": seed,
+        "init_model": str(init_model) if init_model else None, "epochs_run": len(history), "best_epoch": best_epoch,
+        "parse_seconds": round(parse_seconds, 1), "parse_cache": str(cache) if cache is not None else None,
         "train_minutes": round((time.time() - train_start) / 60, 2),
         "dev_token_spans": {"f": round(best_scores["ents_f"], 4), "p": round(best_scores["ents_p"], 4),
                             "r": round(best_scores["ents_r"], 4),
@@ -219,12 +279,14 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--max-minutes", type=float, default=33.0, help="stop before this much training time")
     ap.add_argument("--patience", type=int, default=4, help="epochs without a better dev score before stopping")
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--cache", type=Path, default=None, help="keep the parsed corpora here for the next run")
+    ap.add_argument("--cache", type=Path, default=default_cache_dir(),
+                    help="keep the parsed corpora here for the next run (default: %(default)s)")
+    ap.add_argument("--no-cache", action="store_true", help="parse the corpora again and keep nothing")
     ap.add_argument("--init-model", type=Path, default=None,
                     help="go on training this model (one this command saved) instead of starting from scratch")
     args = ap.parse_args(argv)
     report = train(args.bench, args.out, args.config, args.epochs, args.max_minutes, args.patience,
-                   args.seed, cache=args.cache, init_model=args.init_model)
+                   args.seed, cache=None if args.no_cache else args.cache, init_model=args.init_model)
     print(json.dumps({k: report[k] for k in ("best_epoch", "train_minutes", "dev_token_spans")}, indent=2, default=float))
 
 

