@@ -206,9 +206,21 @@ def test_role_tags_and_tag_spans_round_trip() -> None:
     from pipeline.nlp.attribution.tagger import role_tags, tag_spans
 
     spans = [("SOURCE", 0, 2), ("CUE", 2, 3), ("CONTENT", 3, 7), ("CONTENT", 7, 9)]
-    tags = role_tags(10, spans)
-    assert tags[:4] == ["B-SOURCE", "I-SOURCE", "B-CUE", "B-CONTENT"] and tags[-1] == "O"
-    assert tag_spans(tags) == spans  # two touching contents stay two
+    tags = role_tags(10, spans, "BILUO")
+    assert tags[:4] == ["B-SOURCE", "L-SOURCE", "U-CUE", "B-CONTENT"] and tags[6:] == ["L-CONTENT", "B-CONTENT",
+                                                                                     "L-CONTENT", "O"]
+    bio = role_tags(10, spans)
+    assert bio[:4] == ["B-SOURCE", "I-SOURCE", "B-CUE", "B-CONTENT"] and bio[-1] == "O"
+    assert tag_spans(tags) == tag_spans(bio) == spans  # two touching contents stay two
+    with pytest.raises(ValueError, match="tag scheme"):
+        role_tags(3, spans[:1], "IOB2")
+
+
+def test_tag_spans_ends_a_span_at_its_last_tag() -> None:
+    from pipeline.nlp.attribution.tagger import tag_spans
+
+    assert tag_spans(["B-CONTENT", "L-CONTENT", "I-CONTENT", "U-CUE", "U-CUE"]) == [
+        ("CONTENT", 0, 2), ("CONTENT", 2, 3), ("CUE", 3, 4), ("CUE", 4, 5)]
 
 
 def test_tag_spans_starts_a_span_at_a_stray_inside_tag() -> None:
@@ -334,6 +346,12 @@ def test_best_tags_repairs_an_inside_tag_after_outside_by_the_likelier_start() -
     assert best_tags(late, labels) == ["O", "B-CONTENT", "I-CONTENT"]
     first = log(numpy.array([[0.1, 0.8, 0.1]]))
     assert best_tags(first, labels) == ["B-CONTENT"]
+    # BILUO: a last tag after outside becomes a one-token span, or a two-token one
+    labels = ["B-CUE", "I-CUE", "L-CUE", "U-CUE", "O"]
+    alone = log(numpy.array([[0.01, 0.01, 0.01, 0.02, 0.95], [0.05, 0.05, 0.5, 0.35, 0.05]]))
+    assert best_tags(alone, labels) == ["O", "U-CUE"]
+    pair = log(numpy.array([[0.4, 0.05, 0.05, 0.05, 0.45], [0.05, 0.05, 0.6, 0.25, 0.05]]))
+    assert best_tags(pair, labels) == ["B-CUE", "L-CUE"]
 
 
 def test_merge_keeps_the_outer_attribution_of_a_nested_one() -> None:
