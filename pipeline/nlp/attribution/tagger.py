@@ -144,30 +144,44 @@ def tagger_doc(vocab: Vocab, doc: Doc, text: str | None = None, cue_lemmas: froz
 
 ROLE_TAGGER = "tagger"  # the pipe of a per-token role tagger (else the model is a spaCy ``ner``)
 OUTSIDE = "O"
+TAG_SCHEMES = ("BIO", "BILUO")
 
 
-def role_tags(n_tokens: int, spans: Iterable[RoleSpan]) -> list[str]:
-    """The per-token tags of role spans: ``B-<label>`` on a span's first token, ``I-<label>``
-    on the others, ``O`` outside every span."""
+def role_tags(n_tokens: int, spans: Iterable[RoleSpan], scheme: str = "BIO") -> list[str]:
+    """The per-token tags of role spans. ``BILUO``: ``B-<label>`` on a span's first token,
+    ``I-<label>`` inside, ``L-<label>`` on its last, ``U-<label>`` on a one-token span; ``BIO``:
+    ``B-`` then ``I-`` only. ``O`` outside every span."""
+    if scheme not in TAG_SCHEMES:
+        raise ValueError(f"role_tags: unknown tag scheme {scheme!r}; use one of {TAG_SCHEMES}")
     tags = [OUTSIDE] * n_tokens
     for label, start, end in spans:
-        tags[start:end] = [f"B-{label}"] + [f"I-{label}"] * (end - start - 1)
+        if scheme == "BIO":
+            tags[start:end] = [f"B-{label}"] + [f"I-{label}"] * (end - start - 1)
+        elif end - start == 1:
+            tags[start] = f"U-{label}"
+        else:
+            tags[start:end] = [f"B-{label}"] + [f"I-{label}"] * (end - start - 2) + [f"L-{label}"]
     return tags
 
 
 def tag_spans(tags: Iterable[str]) -> list[RoleSpan]:
-    """Role spans from per-token tags (the inverse of :func:`role_tags`). A span starts at a
-    ``B-`` tag or at an ``I-`` tag whose label differs from the previous token's, and runs
-    while ``I-`` tags of its label follow."""
+    """Role spans from per-token tags of either scheme (the inverse of :func:`role_tags`). A
+    span starts at a ``B-`` or ``U-`` tag, or at an ``I-``/``L-`` tag whose label differs from
+    the open span's; it runs while ``I-``/``L-`` tags of its label follow and ends after an
+    ``L-`` or ``U-`` tag."""
     out: list[RoleSpan] = []
     label, start = None, 0
+    i = -1
     for i, tag in enumerate(tags):
         prefix, _, lab = tag.partition("-")
-        if label is not None and (prefix != "I" or lab != label):
+        if label is not None and (prefix not in ("I", "L") or lab != label):
             out.append((label, start, i))
             label = None
-        if label is None and prefix in ("B", "I"):
+        if label is None and prefix in ("B", "I", "L", "U"):
             label, start = lab, i
+        if label is not None and prefix in ("L", "U"):
+            out.append((label, start, i + 1))
+            label = None
     if label is not None:
         out.append((label, start, i + 1))
     return out
@@ -175,27 +189,30 @@ def tag_spans(tags: Iterable[str]) -> list[RoleSpan]:
 
 def best_tags(log_probs: numpy.ndarray, labels: list[str]) -> list[str]:
     """The tags of one doc from the tagger's per-token log-probabilities (rows: tokens,
-    columns: ``labels``).
+    columns: ``labels``, of either scheme).
 
-    Each token takes its best tag, except where an ``I-`` tag follows a token outside that
-    label's span, which BIO does not allow: of the two ways to repair it (the span starts at
-    this token, or one token earlier), the one more probable over the two tokens is taken."""
+    Each token takes its best tag, except where an ``I-`` or ``L-`` tag follows a token that
+    does not open or continue that label's span, which the scheme does not allow: of the two
+    ways to repair it (the span starts at this token, or one token earlier), the one more
+    probable over the two tokens is taken."""
     scores = log_probs
     best = scores.argmax(axis=1)
     tags = [labels[k] for k in best.tolist()]
     index = {label: k for k, label in enumerate(labels)}
     for i, tag in enumerate(tags):
-        if not tag.startswith("I-"):
+        prefix, _, lab = tag.partition("-")
+        if prefix not in ("I", "L"):
             continue
-        begin = f"B-{tag[2:]}"
-        if i and tags[i - 1] in (begin, tag):
+        begin, inside = f"B-{lab}", f"I-{lab}"
+        if i and tags[i - 1] in (begin, inside):
             continue
-        if i and begin in index:
+        here = begin if prefix == "I" or f"U-{lab}" not in index else f"U-{lab}"
+        if i and begin in index and here in index:
             b, prev = index[begin], index[tags[i - 1]]
-            if scores[i - 1, b] + scores[i, best[i]] > scores[i - 1, prev] + scores[i, b]:
+            if scores[i - 1, b] + scores[i, best[i]] > scores[i - 1, prev] + scores[i, index[here]]:
                 tags[i - 1] = begin
                 continue
-        tags[i] = begin
+        tags[i] = here if here in index else tag
     return tags
 
 

