@@ -232,12 +232,10 @@ def test_tag_spans_starts_a_span_at_a_stray_inside_tag() -> None:
 
 
 def test_the_cache_key_follows_the_data_and_the_base_model(tmp_path) -> None:
-    import shutil
+    from pipeline.nlp.attribution.train import corpus_key
 
-    from pipeline.nlp.attribution.train import BENCH_DIR, corpus_key
-
-    for name in ("dev.input.jsonl", "dev.gold.jsonl"):
-        shutil.copy(BENCH_DIR / name, tmp_path / name)
+    (tmp_path / "dev.input.jsonl").write_text('{"id": "a", "text": "The mayor said no."}\n', encoding="utf-8")
+    (tmp_path / "dev.gold.jsonl").write_text('{"id": "a", "attributions": []}\n', encoding="utf-8")
     base = spacy.blank("en")
     key = corpus_key(base, tmp_path, "dev")
     assert key == corpus_key(spacy.blank("en"), tmp_path, "dev")
