@@ -60,12 +60,19 @@ def quote_features(doc: Doc, text: str | None = None) -> numpy.ndarray:
             lo, hi = numpy.searchsorted(starts, [q.start, q.end])
             out[lo:hi, 0] = 1.0
     out[:, 1] = numpy.isin(doc.to_array(ORTH), _mark_hashes(doc))
-    # a token opens a paragraph when a line break lies between the previous token's start and its own
+    out[:, 2] = paragraph_openers(starts, text)
+    return out
+
+
+def paragraph_openers(starts: numpy.ndarray, text: str) -> numpy.ndarray:
+    """Per token (``starts``: the tokens' character offsets in ``text``), True when it opens a
+    paragraph: the first token, and every token with a line break between the previous token's
+    start and its own."""
     breaks = numpy.array([m.start() for m in _NEWLINE.finditer(text)], dtype="int64")
     before = numpy.searchsorted(breaks, starts)
-    out[0, 2] = 1.0
-    out[1:, 2] = before[1:] > before[:-1]
-    return out
+    opens = numpy.ones(len(starts), dtype=bool)
+    opens[1:] = before[1:] > before[:-1]
+    return opens
 
 
 def _mark_hashes(doc: Doc) -> numpy.ndarray:

@@ -10,14 +10,13 @@ the cue span's verb; its type is ``direct`` when every piece is a quotation.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import numpy
 from spacy.attrs import IDX
-
 from spacy.tokens import Doc, Span, Token
 
+from pipeline.nlp.attribution.features import paragraph_openers
 from pipeline.nlp.attribution.lexicon import Lexicon
 from pipeline.nlp.attribution.records import Claim
 from pipeline.nlp.attribution.syntax import DASHES, mention_bounds, subject_of
@@ -25,7 +24,6 @@ from pipeline.nlp.attribution.tagger import RoleSpan
 from pipeline.nlp.quotes import ALL_MARKS
 
 VERB_POS = ("VERB", "AUX")
-_NEWLINE = re.compile("\n")
 Group = tuple[list[tuple[int, int]], tuple[int, int], "tuple[int, int] | None"]
 
 
@@ -48,13 +46,7 @@ def paragraph_ids(doc: Doc, text: str | None = None) -> list[int]:
     if not len(doc):
         return []
     text = doc.text if text is None else text
-    starts = doc.to_array(IDX).astype("int64")
-    breaks = numpy.array([m.start() for m in _NEWLINE.finditer(text)], dtype="int64")
-    if not len(breaks):
-        return [0] * len(doc)
-    ends = numpy.append(starts[1:], len(text))
-    has_break = numpy.searchsorted(breaks, ends) > numpy.searchsorted(breaks, starts)
-    return numpy.concatenate([[0], numpy.cumsum(has_break[:-1])]).tolist()
+    return (numpy.cumsum(paragraph_openers(doc.to_array(IDX).astype("int64"), text)) - 1).tolist()
 
 
 def gap(a: tuple[int, int], b: tuple[int, int]) -> int:
