@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
 import random
 import shutil
 import time
@@ -36,6 +35,7 @@ from pipeline.nlp.attribution.tagger import (
     CUE_LEMMAS_META, ROLE_TAGGER, TAG_SCHEMES, lexicon_cue_lemmas, role_tags, tagger_cue_lemmas, tagger_doc, with_features,
 )
 from pipeline.nlp.attribution.tagger import role_spans as tagger_role_spans
+from pipeline.normalize.gazetteer import cache_dir
 
 LABELS: tuple[str, ...] = ("SOURCE", "CUE", "CONTENT")
 ROLE_LABEL: dict[str, str] = {"source": "SOURCE", "cue": "CUE", "content": "CONTENT"}
@@ -102,10 +102,9 @@ def base_pipeline() -> Language:
 
 
 def default_cache_dir() -> Path:
-    """Where parsed corpora are kept between trainings: ``$XDG_CACHE_HOME/claims/attribution``
-    (``~/.cache/claims/attribution`` when unset), never inside the repository."""
-    root = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(root) / "claims" / "attribution"
+    """Where parsed corpora are kept between trainings: ``attribution/`` in the project's cache
+    folder (``$CLAIMS_CACHE_DIR``, default ``~/.cache/claims-pipeline``), never in the repository."""
+    return cache_dir() / "attribution"
 
 
 def corpus_key(base: Language, bench_dir: Path, split: str) -> str:
