@@ -80,10 +80,14 @@ def raw_spacy(articles: list[Article], config_path: str | None, batch_size: int,
     return {"words": words, "seconds": seconds, "words_per_second": words / seconds}
 
 
+def _usage_seconds(who: int) -> float:
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
 def cpu_seconds() -> tuple[float, float]:
     """CPU seconds (user + system) of this process and of its finished, waited-for children."""
-    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return me.ru_utime + me.ru_stime, kids.ru_utime + kids.ru_stime
+    return _usage_seconds(resource.RUSAGE_SELF), _usage_seconds(resource.RUSAGE_CHILDREN)
 
 
 def whole_pipeline(jsonl: Path, config_path: str | None, batch_size: int, n_process: int,
@@ -130,8 +134,7 @@ def whole_pipeline(jsonl: Path, config_path: str | None, batch_size: int, n_proc
 
 def _process_cpu_seconds() -> float:
     """CPU seconds (user + system) of the calling process (run in every Dask worker)."""
-    me = resource.getrusage(resource.RUSAGE_SELF)
-    return me.ru_utime + me.ru_stime
+    return _usage_seconds(resource.RUSAGE_SELF)
 
 
 @contextmanager
