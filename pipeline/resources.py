@@ -1,10 +1,12 @@
-"""Where the shipped data lives: the ``claims_models`` package (``models/`` in the repository).
+"""Where the shipped data lives (the ``claims_models`` package, ``models/`` in the repository) and
+where derived files are cached.
 
 Every file the pipeline ships (configs, lexicons, gazetteer, trained models) is found here
 through :mod:`importlib.resources`, so an installed wheel works as well as a checkout.
 """
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -30,3 +32,13 @@ def models_dir() -> Path:
 def model_file(*parts: str) -> Path:
     """A path under the shipped ``models/`` folder, e.g. ``model_file("lexicon", "speakers.toml")``."""
     return models_dir().joinpath(*parts)
+
+
+def cache_dir() -> Path:
+    """Where derived files are cached: ``$CLAIMS_CACHE_DIR``, else ``$XDG_CACHE_HOME`` or
+    ``~/.cache``, under ``claims-pipeline``."""
+    env = os.environ.get("CLAIMS_CACHE_DIR")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "claims-pipeline"

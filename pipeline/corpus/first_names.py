@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
-from pipeline.normalize.gazetteer import cache_dir
+from pipeline.resources import cache_dir
 
 PACKAGE = "nomquamgender"
 CACHE_FORMAT = 1

@@ -26,7 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator
 
-from pipeline.resources import model_file
+from pipeline.resources import cache_dir, model_file
 
 GAZETTEER_FILE = model_file("gazetteer", "places.tsv.gz")
 
@@ -176,15 +176,6 @@ def gc_paused() -> Iterator[None]:
 
 
 CACHE_FORMAT = 1
-
-
-def cache_dir() -> Path:
-    """Where parsed model files are cached: ``$CLAIMS_CACHE_DIR`` or ``~/.cache/claims-pipeline``."""
-    env = os.environ.get("CLAIMS_CACHE_DIR")
-    if env:
-        return Path(env)
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "claims-pipeline"
 
 
 def _cache_file(path: Path, directory: Path) -> Path:
