@@ -16,11 +16,12 @@ from datetime import date
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from pipeline.nlp.caseless import caseless, lowercased
 from pipeline.nlp.docview import doc_ents, doc_text
 from pipeline.nlp.extensions import register_extensions
 from pipeline.normalize.dates import MONTH_RE, normalize_timex, shift_years
 
-EXTRA_PATTERNS = re.compile(
+EXTRA_PATTERNS = caseless(
     r"\b(?:now|currently|current|recent|recently|the (?:near )?future|the past(?=\s*[,.;]|\s(?:and|or|"
     r"decade|year|week|month|few|two|three|several|\w+ (?:days|weeks|months|years)|that|it|he|she|they|"
     r"we|the|a|an|when|as|but|because))|soon(?!\s+(?:after|as)\b)|as soon as possible|"
@@ -35,20 +36,19 @@ EXTRA_PATTERNS = re.compile(
     r"(?:days|nights|weeks|weekends|months|quarters|years)|"
     r"(?:each|every) (?:other )?(?:day|night|week|weekend|month|quarter|year|season|spring|summer|"
     r"fall|autumn|winter|morning|afternoon|evening|(?:mon|tues|wednes|thurs|fri|satur|sun)day)|"
-    r"the (?:(?:19|20)?\d0s|['\u2019]\d0s))\b",
-    re.IGNORECASE)
+    r"the (?:(?:19|20)?\d0s|['\u2019]\d0s))\b")
 # Frequency words ("annual", "weekly"): taken as sets only with ``attributive_sets`` (TimeML, and
 # so TimeBank, leaves "its quarterly dividend" unmarked; other annotations mark it).
-FREQUENCY_PATTERN = re.compile(r"\b(?:annual|annually|biannual|semiannual|biennial|biweekly|fortnightly|"
-                               r"daily|weekly|monthly|quarterly|yearly|hourly|nightly)\b", re.IGNORECASE)
+FREQUENCY_PATTERN = caseless(r"\b(?:annual|annually|biannual|semiannual|biennial|biweekly|fortnightly|"
+                             r"daily|weekly|monthly|quarterly|yearly|hourly|nightly)\b")
 # Clock times spaCy leaves untagged or cuts ("14:48 UTC", "3 p.m. Tuesday", "at noon").
-CLOCK_PATTERN = re.compile(
+CLOCK_PATTERN = caseless(
     r"(?:\b(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+(?:at\s+)?)?"
     r"(?:\b\d{1,2}:\d{2}(?::\d{2})?(?:\s?[ap]\.?\s?m\b\.?)?|\b\d{1,2}\s?[ap]\.\s?m\.|\b\d{1,2}\s?[ap]m\b|"
     r"(?<=at )(?:noon|midnight)\b|\b(?:[1-9]|1[0-2])\s+o['\u2019]clock\b)"
     r"(?:\s+(?:in\s+the\s+)?(?:morning|afternoon|evening)\b|\s+(?:tonight|today|tomorrow)\b|\s+at\s+night\b)?"
-    r"(?:\s?\(?(?:UTC|GMT|[ECMP][SD]?T|BST|CET|CEST|local time)\b\)?)?"
-    r"(?:,?\s+(?:on\s+)?(?:mon|tues|wednes|thurs|fri|satur|sun)day\b)?", re.IGNORECASE)
+    r"(?:\s?\(?(?:utc|gmt|[ecmp][sd]?t|bst|cet|cest|local time)\b\)?)?"
+    r"(?:,?\s+(?:on\s+)?(?:mon|tues|wednes|thurs|fri|satur|sun)day\b)?")
 # Numeric dates ("7/8/07", "12/05/1998"), not fractions or scores.
 NUMERIC_DATE_PATTERN = re.compile(r"(?<![\d/.])\d{1,2}([/.-])\d{1,2}\1(?:\d{4}|\d{2})(?![\d/.]\d)")
 HOLIDAY_PATTERN = re.compile(  # spaCy often labels these EVENT
@@ -211,10 +211,11 @@ class DatesComponent:
         # too, so the ones a match overlaps are one run found by bisection (linear in the doc).
         starts = [e.start_char for e in spans]
         ends = [e.end_char for e in spans]
-        for m in [*CLOCK_PATTERN.finditer(text), *EXTRA_PATTERNS.finditer(text),
+        folded = lowercased(text)
+        for m in [*CLOCK_PATTERN.finditer(text, folded), *EXTRA_PATTERNS.finditer(text, folded),
                   *HOLIDAY_PATTERN.finditer(text), *MONTH_DAY_PATTERN.finditer(text),
                   *NUMERIC_DATE_PATTERN.finditer(text),
-                  *(FREQUENCY_PATTERN.finditer(text) if self.attributive_sets else ())]:
+                  *(FREQUENCY_PATTERN.finditer(text, folded) if self.attributive_sets else ())]:
             lo = bisect.bisect_right(ends, m.start())
             hi = bisect.bisect_left(starts, m.end())
             # a pattern that holds a shorter entity replaces it ("this year's" over spaCy's "year")
