@@ -11,7 +11,6 @@ normalized name (``name_key``).
 """
 from __future__ import annotations
 
-import gc
 import gzip
 import hashlib
 import os
@@ -20,13 +19,13 @@ import re
 import sys
 import tempfile
 import unicodedata
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from pipeline.resources import cache_dir, model_file
+from pipeline.runtime import gc_paused
 
 GAZETTEER_FILE = model_file("gazetteer", "places.tsv.gz")
 
@@ -160,19 +159,6 @@ def _parse(path: Path | str) -> Gazetteer:
             elif feature == "subdivision":
                 gaz.subdivisions[sub] = i
     return gaz
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while many objects are built (the gazetteer's tuples,
-    a publish's links): in a process holding a spaCy pipeline each collection walks all of it."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 CACHE_FORMAT = 1
