@@ -1,24 +1,31 @@
-"""Process-wide settings scoped to one step are restored after it, also when it fails."""
+"""Process-wide settings: the garbage collector paused for one step, Arrow's allocator."""
 import gc
+import os
+import subprocess
+import sys
 
-import pyarrow as pa
 import pytest
 
-from pipeline.runtime import arrow_system_memory, gc_paused
+from pipeline.runtime import gc_paused
+
+POOL = "import pipeline, pyarrow; print(pyarrow.default_memory_pool().backend_name)"
 
 
-def test_arrow_allocates_from_the_system_pool_inside_the_block_only():
-    before = pa.default_memory_pool().backend_name
-    with arrow_system_memory():
-        assert pa.default_memory_pool().backend_name == "system"
-        table = pa.table({"n": list(range(1000))})
-    assert pa.default_memory_pool().backend_name == before
-    assert table["n"][999].as_py() == 999  # buffers made inside stay valid after it
-
-
-def test_settings_come_back_after_an_error():
-    before = pa.default_memory_pool().backend_name
-    with pytest.raises(RuntimeError), arrow_system_memory(), gc_paused():
+def test_the_collector_comes_back_after_an_error():
+    with pytest.raises(RuntimeError), gc_paused():
         assert not gc.isenabled()
         raise RuntimeError("a failed step")
-    assert gc.isenabled() and pa.default_memory_pool().backend_name == before
+    assert gc.isenabled()
+
+
+def _pool(env_pool: str | None) -> str:
+    env = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
+    if env_pool:
+        env["ARROW_DEFAULT_MEMORY_POOL"] = env_pool
+    return subprocess.run([sys.executable, "-c", POOL], env=env, capture_output=True, text=True,
+                          check=True).stdout.strip()
+
+
+def test_arrow_allocates_from_the_system_allocator_unless_the_environment_chooses():
+    assert _pool(None) == "system"
+    assert _pool("mimalloc") == "mimalloc"

@@ -19,7 +19,7 @@ import pyarrow.parquet as pq
 
 from pipeline.corpus.link import CLAIM_COLUMNS, Linked, link_table
 from pipeline.corpus.quotes import quote_signature
-from pipeline.runtime import arrow_system_memory, gc_paused
+from pipeline.runtime import gc_paused
 from pipeline.schema import CORPUS_TABLES, TABLES
 
 LINK_COLUMNS = ["speaker_id", "quote_id"]
@@ -80,11 +80,6 @@ def build_corpus_tables(version: Path) -> dict[str, int]:
     ``speaker_id``/``quote_id`` on its claims (rewriting only the parts whose links changed).
     Returns the rows written per table and the number of claims parts rewritten."""
     version = Path(version)
-    with arrow_system_memory():
-        return _build(version)
-
-
-def _build(version: Path) -> dict[str, int]:
     with gc_paused():
         linked, parts, tables = link_version(version)
     rewritten, offset = 0, 0
