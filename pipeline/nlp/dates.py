@@ -11,7 +11,10 @@ import bisect
 import calendar
 import itertools
 import re
+import tomllib
+from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
@@ -20,6 +23,7 @@ from pipeline.nlp.caseless import caseless, lowercased
 from pipeline.nlp.docview import doc_ents, doc_text
 from pipeline.nlp.extensions import register_extensions
 from pipeline.normalize.dates import MONTH_RE, normalize_timex, shift_years
+from pipeline.resources import model_file
 
 EXTRA_PATTERNS = caseless(
     r"\b(?:now|currently|current|recent|recently|the (?:near )?future|the past(?=\s*[,.;]|\s(?:and|or|"
@@ -59,15 +63,36 @@ MONTH_DAY_PATTERN = re.compile(  # "the Aug. 7 bombings": days spaCy leaves unta
     r"\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.\s\d{1,2}\b(?![,.]?\d)(?:,\s(?:1[5-9]|20)\d\d\b)?|"
     r"\b(?:January|February|March|April|June|July|August|September|October|November|December)"
     r"\s\d{1,2}\b(?![,.]?\d)(?:,\s(?:1[5-9]|20)\d\d\b)?")
-FUTURE_WORDS = frozenset({"will", "'ll", "shall", "going", "impending", "upcoming", "expected",
-                          "scheduled", "planned", "due", "next", "coming", "forthcoming", "prepare",
-                          "awaiting", "await", "ahead", "slated", "payable", "effective", "expire",
-                          "expires"})
-WEAK_FUTURE_WORDS = frozenset({"ahead", "next", "coming"})  # a simple past verb outweighs them
-REPORTING_VERBS = frozenset({"say", "tell", "report", "announce", "add", "claim", "confirm", "deny",
-                             "insist", "note", "quote", "cite", "disclose", "reveal"})
+LEXICON_FILE = model_file("lexicon", "dates.toml")
+
+
+@dataclass(frozen=True)
+class TenseWords:
+    """The words of ``models/lexicon/dates.toml``."""
+
+    future: frozenset[str]
+    weak_future: frozenset[str]
+    intention_verbs: frozenset[str]
+    reporting_verbs: frozenset[str]
+    deadline: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def tense_words(path: str = str(LEXICON_FILE)) -> TenseWords:
+    """The dates lexicon, read once."""
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+        tense = data["tense"]
+        return TenseWords(frozenset(tense["future_words"]), frozenset(tense["weak_future_words"]),
+                          frozenset(tense["intention_verbs"]), frozenset(tense["reporting_verbs"]),
+                          frozenset(data["deadline"]["words"]))
+    except (OSError, KeyError, tomllib.TOMLDecodeError) as exc:
+        raise RuntimeError(f"cannot read the dates lexicon in {path}: {exc!r}; restore the file "
+                           "from the repository") from exc
+
+
 WEEKDAY_ONLY = re.compile(r"(?:mon|tues|wednes|thurs|fri|satur|sun)day", re.IGNORECASE)
-DEADLINE_WORDS = frozenset({"until", "till", "through", "by", "before"})
 SAME_PREVIOUS = re.compile(r"\bthe same\b.*\b(?:the )?(?:previous|prior|preceding) year\b|"
                            r"\bthe same\b.*\ba year (?:earlier|before)\b", re.IGNORECASE)
 
@@ -98,8 +123,9 @@ def tense_of(span: Span, sent: Span | None = None, sent_root: Token | None = Non
     sent = sent if sent is not None else span.sent
     doc = span.doc
     left = [t.lower_ for t in doc[max(sent.start, span.start - 3):span.start]]
-    cues = (near | set(left)) & FUTURE_WORDS
-    if cues and not (verb is not None and verb.tag_ == "VBD" and cues <= WEAK_FUTURE_WORDS):
+    words = tense_words()
+    cues = (near | set(left)) & words.future
+    if cues and not (verb is not None and verb.tag_ == "VBD" and cues <= words.weak_future):
         return "future"
     if verb is None:
         verb = next((t for t in path if t.dep_ == "ROOT"), None) or sent_root or sent.root
@@ -107,8 +133,7 @@ def tense_of(span: Span, sent: Span | None = None, sent_root: Token | None = Non
         return None
     aux = {c.lower_ for c in _close_children(verb) if c.dep_ in ("aux", "auxpass")}
     if aux & {"will", "'ll", "shall"} or (aux & {"would", "'d"} and not aux & {"have", "'ve"}) \
-            or (aux & {"to"} and verb.head.lemma_ in
-                                         ("expect", "plan", "hope", "intend", "aim", "prepare", "schedule", "set", "be", "due")):
+            or (aux & {"to"} and verb.head.lemma_ in words.intention_verbs):
         return "future"
     if verb.tag_ == "VBD" or aux & {"was", "were", "had", "did", "has", "have", "'ve"}:
         return "past"
@@ -117,7 +142,7 @@ def tense_of(span: Span, sent: Span | None = None, sent_root: Token | None = Non
     if verb.tag_ == "VBP" and not aux and any(c.dep_ == "nsubj" and c.tag_ in ("NN", "NNP")
                                               for c in _close_children(verb)):
         return "past"  # "Weakness hurt the index Friday": a singular subject makes "hurt" a past form
-    if verb.tag_ in ("VBZ", "VBP") and verb.lemma_ in REPORTING_VERBS:
+    if verb.tag_ in ("VBZ", "VBP") and verb.lemma_ in words.reporting_verbs:
         return "past"  # news present of reporting ("officials say Tuesday") tells of the past
     if verb.tag_ in ("VBZ", "VBP", "VBG"):
         return "present"
@@ -138,7 +163,7 @@ def _simple_present_head(span: Span) -> bool:
 def _deadline(span: Span) -> bool:
     """True after "until", "by", "before"... unless it closes a range ("this year through August")."""
     doc, i = span.doc, span.start
-    if i == 0 or doc[i - 1].lower_ not in DEADLINE_WORDS or span.root.dep_ == "poss":
+    if i == 0 or doc[i - 1].lower_ not in tense_words().deadline or span.root.dep_ == "poss":
         return False
     return i < 2 or doc[i - 2].ent_type_ not in ("DATE", "TIME")
 

@@ -225,3 +225,15 @@ def test_several_months_is_cut_out_of_a_longer_entity(nlp) -> None:
     _, dates = run(nlp, "He spoke in an interview several months before he entered his position.",
                    published="1989-10-26")
     assert [(d["surface"], d["value"]) for d in dates] == [("several months", "PXM")]
+
+
+def test_the_tense_words_come_from_the_lexicon_and_a_broken_one_is_named(tmp_path):
+    from pipeline.nlp.dates import tense_words
+
+    words = tense_words()
+    assert "scheduled" in words.future and words.weak_future <= words.future
+    assert "say" in words.reporting_verbs and "until" in words.deadline
+    broken = tmp_path / "dates.toml"
+    broken.write_text("[tense]\nfuture_words = []\n", encoding="utf-8")
+    with pytest.raises(RuntimeError, match="dates.toml"):
+        tense_words(str(broken))
