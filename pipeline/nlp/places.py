@@ -32,6 +32,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections import Counter
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -67,22 +68,28 @@ PLACE_KIND_AFTER = re.compile(r" ([A-Z][a-z]+)\b")
 # The rest of a hyphenated name ("Miami-Dade") and of two joined by "and" ("Trinidad and Tobago").
 HYPHEN_TAIL = re.compile(r"[-\u2010\u2011]([A-Z][\w'\u2019]*)")
 CONJOINED_TAIL = re.compile(r" (and|&) ([A-Z][\w'\u2019-]*(?: [A-Z][\w'\u2019-]*){0,2})")
-# Last words of facility names: such a mention is not looked up by its parts ("Falcon Street"
-# is not the state of Falcon) and is placed in the article's main populated place.
-FACILITY_WORDS = {
-    "street", "st", "road", "rd", "avenue", "ave", "boulevard", "blvd", "drive", "lane", "way",
-    "highway", "close", "crescent", "place", "square", "court", "bridge", "tunnel", "airport",
-    "station", "hospital", "church", "cathedral", "mosque", "temple", "school", "college",
-    "university", "museum", "park", "centre", "center", "hall", "building", "tower", "jail",
-    "prison", "office", "stadium", "arena", "mall", "market", "hotel", "library", "castle",
-    "palace", "embassy", "consulate", "base", "campus", "plaza", "terminal", "port", "harbour",
-    "quarter", "garden", "gardens", "village",
-}
-# Road words: a PERSON entity ending with one ("Roxham Road") is a mislabelled facility.
-ROAD_WORDS = {"road", "rd", "street", "st", "avenue", "ave", "boulevard", "blvd", "highway",
-              "lane", "drive", "crescent", "close", "way"}
-HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "prof", "sen", "rep", "gov", "gen", "lt", "sgt",
-              "capt", "const", "cpl", "det", "insp", "supt", "rev", "sir", "lady", "lord"}
+
+
+@dataclass(frozen=True)
+class NameWords:
+    """The ``[names]`` words of ``models/lexicon/places.toml``."""
+
+    facility: frozenset[str]
+    road: frozenset[str]
+    honorifics: frozenset[str]
+
+
+@lru_cache(maxsize=4)
+def name_words(path: str = str(CONTEXT_LEXICON)) -> NameWords:
+    """The words that end facility and road names and that open a person's name."""
+    try:
+        with open(path, "rb") as fh:
+            names = tomllib.load(fh)["names"]
+        return NameWords(frozenset(names["facility_words"]), frozenset(names["road_words"]),
+                         frozenset(names["honorifics"]))
+    except (OSError, KeyError, tomllib.TOMLDecodeError) as exc:
+        raise RuntimeError(f"cannot read the place name words in {path}: {exc!r}; restore the "
+                           "file from the repository") from exc
 
 
 @lru_cache(maxsize=4)
@@ -141,7 +148,7 @@ def used_as_place(token: Any, place_labels: set[str], words: dict[str, frozenset
 def is_facility(surface: str) -> bool:
     """Whether a name ends with a facility word ("Mont-Royal Avenue", "Pearson Airport")."""
     words = surface.rstrip(".").split()
-    return len(words) > 1 and words[-1].lower().strip(".") in FACILITY_WORDS
+    return len(words) > 1 and words[-1].lower().strip(".") in name_words().facility
 
 
 def is_county(gaz: Gazetteer, key: str) -> bool:
@@ -258,7 +265,7 @@ class PlacesComponent:
                     tok.dep_ in ("amod", "compound") and tok.pos_ in ("ADJ", "NOUN")):
                 continue
             # the tagger may read a plural after names as a verb ("Harris roads": VBZ)
-            if tok.lower_.endswith("s") and (tok.lemma_.lower() in FACILITY_WORDS
+            if tok.lower_.endswith("s") and (tok.lemma_.lower() in name_words().facility
                                              or tok.lower_ in ("counties", "parishes")):
                 return tok.lower_
             return None
@@ -295,7 +302,7 @@ class PlacesComponent:
         recognizable place ("Henderson County Jail" -> "Henderson County"), unless the
         facility is a road ("Old Lexington Highway" is not in Lexington)."""
         tokens = [t for t in span if t.idx >= start and t.idx + len(t) <= end]
-        if not tokens or tokens[-1].text.lower().rstrip(".") in ROAD_WORDS:
+        if not tokens or tokens[-1].text.lower().rstrip(".") in name_words().road:
             return None
         for n in range(len(tokens) - 1, 0, -1):
             part = text[tokens[0].idx:tokens[n - 1].idx + len(tokens[n - 1])]
@@ -316,13 +323,13 @@ class PlacesComponent:
     @staticmethod
     def _after_honorific(text: str, start_char: int) -> bool:
         before = text[max(0, start_char - 6):start_char].rstrip(" .").split()
-        return bool(before) and before[-1].lower() in HONORIFICS
+        return bool(before) and before[-1].lower() in name_words().honorifics
 
     def _personal(self, text: str, m: dict[str, Any], person_words: set[str]) -> bool:
         """A one-word mention that is a person's name in this article."""
         first = m["surface"].split(" ", 1)[0].rstrip(".").lower()
         return (" " not in m["surface"] and m["surface"] in person_words) or \
-            self._after_honorific(text, m["start"]) or first in HONORIFICS
+            self._after_honorific(text, m["start"]) or first in name_words().honorifics
 
     def _from_entities(self, doc: Doc, gaz: Gazetteer, text: str) -> list[dict[str, Any]]:
         found: list[dict[str, Any]] = []
@@ -337,7 +344,7 @@ class PlacesComponent:
             start, end = self._trim(text, ent.start_char, ent.end_char)
             surface = text[start:end]
             if label in self.rescue_labels and len(ent) > 1 and \
-                    ent[-1].text.lower().rstrip(".") in ROAD_WORDS:
+                    ent[-1].text.lower().rstrip(".") in name_words().road:
                 found.append({"start": start, "end": end, "surface": surface, "label": "FAC",
                               "facility": True})
                 continue
@@ -513,7 +520,7 @@ class PlacesComponent:
         """ "French Quarter", "Chinese Garden": a demonym before a word for a kind of place names
         that place (a facility of the article's town), not the demonym's country."""
         word = PLACE_KIND_AFTER.match(text, m["end"])
-        if m["label"] != "NORP" or word is None or word.group(1).lower() not in FACILITY_WORDS:
+        if m["label"] != "NORP" or word is None or word.group(1).lower() not in name_words().facility:
             return m
         end = word.end(1)
         return {"start": m["start"], "end": end, "surface": text[m["start"]:end], "label": "FAC",

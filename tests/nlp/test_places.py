@@ -126,3 +126,15 @@ def test_context_words_come_from_the_lexicon_and_a_broken_file_is_named(tmp_path
     bad.write_text("[context]\nlocative_prepositions = [\n", encoding="utf-8")
     with pytest.raises(RuntimeError, match="places.toml"):
         context_words(str(bad))
+
+
+def test_name_words_come_from_the_lexicon_and_a_broken_one_is_named(tmp_path):
+    from pipeline.nlp.places import name_words
+
+    words = name_words()
+    assert "airport" in words.facility and words.road <= words.facility | {"rd", "st", "ave", "blvd"}
+    assert "sen" in words.honorifics
+    bad = tmp_path / "places.toml"
+    bad.write_text("[context]\n", encoding="utf-8")
+    with pytest.raises(RuntimeError, match="places.toml"):
+        name_words(str(bad))
