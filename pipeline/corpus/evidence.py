@@ -31,7 +31,7 @@ import numpy
 from spacy.attrs import LOWER
 from spacy.tokens import Doc, Token
 
-from pipeline.corpus.quotes import quote_signature
+from pipeline.corpus.quotes import quote_signatures
 from pipeline.resources import model_file
 
 GENDER_LEXICON = model_file("lexicon", "gender.toml")
@@ -192,10 +192,10 @@ def link_claims(doc: Doc, claims: list[dict[str, Any]], lex: GenderLexicon | Non
     and ``quote_sketch`` of ``claims`` (row dicts of one article, with ``content``, ``speaker``,
     ``speaker_type``, ``speaker_mention`` and ``speaker_role``) from the article's Doc."""
     lex = lex or load_gender_lexicon()
-    for c in claims:
+    for c, signature in zip(claims, quote_signatures([c.get("content") or "" for c in claims])):
         c["speaker_full_name"] = None
         c["speaker_female_cues"] = c["speaker_male_cues"] = None
-        c["quote_key"], c["quote_sketch"] = quote_signature(c.get("content") or "")
+        c["quote_key"], c["quote_sketch"] = signature
     if not claims:
         return
     surnames: set[str] = set()

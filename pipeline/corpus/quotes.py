@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Iterable, Sequence
 
+import numpy
+
 from pipeline.corpus.ids import stable_id
 
 _PUNCT = re.compile(r"[^\w\s']+")
@@ -32,6 +34,11 @@ _MERSENNE = (1 << 61) - 1
 BANDS, ROWS = 6, 2
 _rng = random.Random(20240917)  # fixed: sketches must be the same in every run and process
 _HASHES = [(_rng.randrange(1, _MERSENNE), _rng.randrange(0, _MERSENNE)) for _ in range(BANDS * ROWS)]
+_A_HI = numpy.array([a >> 32 for a, _ in _HASHES], dtype=numpy.uint64)
+_A_LO = numpy.array([a & 0xFFFFFFFF for a, _ in _HASHES], dtype=numpy.uint64)
+_B = numpy.array([b for _, b in _HASHES], dtype=numpy.uint64)
+_P, _LOW29 = numpy.uint64(_MERSENNE), numpy.uint64((1 << 29) - 1)
+_29, _32, _61 = numpy.uint64(29), numpy.uint64(32), numpy.uint64(61)
 
 
 def normalize_quote(text: str) -> str:
@@ -45,17 +52,48 @@ def quote_signature(content: str) -> tuple[str, list[int] | None]:
     """``(key, sketch)`` of a claim's content: ``key`` hashes its normalized words (equal keys =
     the same words); ``sketch`` holds ``BANDS`` MinHash band values of its word 3-grams (None
     under three words)."""
-    norm = normalize_quote(content)
-    key = stable_id("words", norm)
-    words = norm.split()
-    if len(words) < 3:
-        return key, None
-    bases = {zlib.crc32(" ".join(words[k:k + 3]).encode("utf-8")) for k in range(len(words) - 2)}
-    mins = [min((a * x + b) % _MERSENNE for x in bases) for a, b in _HASHES]
-    # each band's value carries its band number in its top bits: equal values = the same band
-    sketch = [(b << 59) | ((mins[i] * 0x9E3779B97F4A7C15 + mins[i + 1]) & ((1 << 59) - 1))
-              for b, i in enumerate(range(0, len(mins), ROWS))]
-    return key, sketch
+    return quote_signatures([content])[0]
+
+
+def quote_signatures(contents: Sequence[str]) -> list[tuple[str, list[int] | None]]:
+    """:func:`quote_signature` of each of ``contents`` (one article's claims), the MinHash
+    values of all their 3-grams computed together."""
+    keys, grams, counts = [], [], []
+    for content in contents:
+        norm = normalize_quote(content)
+        keys.append(stable_id("words", norm))
+        words = norm.split()
+        n = len(words) - 2 if len(words) >= 3 else 0
+        grams.extend(zlib.crc32(" ".join(words[k:k + 3]).encode("utf-8")) for k in range(n))
+        counts.append(n)
+    sketches: list[list[int] | None] = [None] * len(contents)
+    if grams:
+        hashed = _universal_hashes(numpy.array(grams, dtype=numpy.uint64))
+        sized = [i for i, n in enumerate(counts) if n]
+        starts = numpy.cumsum([0] + [counts[i] for i in sized[:-1]])
+        mins = numpy.minimum.reduceat(hashed, starts, axis=1)  # (hashes, claims)
+        # each band's value carries its band number in its top bits: equal values = the same band
+        bands = (mins[0::ROWS] * numpy.uint64(0x9E3779B97F4A7C15) + mins[1::ROWS]) & numpy.uint64((1 << 59) - 1)
+        bands |= (numpy.arange(BANDS, dtype=numpy.uint64) << numpy.uint64(59))[:, None]
+        for i, sketch in zip(sized, bands.T.tolist()):
+            sketches[i] = sketch
+    return list(zip(keys, sketches))
+
+
+def _mod_mersenne(y: numpy.ndarray) -> numpy.ndarray:
+    """``y`` (any uint64) modulo 2**61 - 1."""
+    y = (y & _P) + (y >> _61)
+    return numpy.where(y >= _P, y - _P, y)
+
+
+def _universal_hashes(x: numpy.ndarray) -> numpy.ndarray:
+    """``(a * x + b) % (2**61 - 1)`` for every hash ``(a, b)`` (rows) and value of ``x`` (columns,
+    each below 2**32), exactly, in 64-bit arithmetic: ``a`` is split into its high 29 and low 32
+    bits, and a product's multiple of 2**61 folds back as 1."""
+    lo = _mod_mersenne(_A_LO[:, None] * x[None, :])  # each product below 2**64
+    hi = _A_HI[:, None] * x[None, :]  # below 2**61; times 2**32 it is hi's top bits + its low 29 << 32
+    hi = _mod_mersenne((hi >> _29) + ((hi & _LOW29) << _32))
+    return _mod_mersenne(lo + hi + _B[:, None])
 
 
 def similarity(a: Sequence[str], b: Sequence[str]) -> float:

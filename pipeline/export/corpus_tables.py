@@ -18,7 +18,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from pipeline.corpus.link import CLAIM_COLUMNS, Linked, link_table
-from pipeline.corpus.quotes import quote_signature
+from pipeline.corpus.quotes import quote_signatures
 from pipeline.runtime import gc_paused
 from pipeline.schema import CORPUS_TABLES, TABLES
 
@@ -50,9 +50,10 @@ def _with_signatures(claims: pa.Table) -> pa.Table:
     if not pc.any(missing).as_py():
         return claims
     keys, sketches = claims["quote_key"].to_pylist(), claims["quote_sketch"].to_pylist()
-    for i, content in enumerate(claims["content"].to_pylist()):
-        if keys[i] is None:
-            keys[i], sketches[i] = quote_signature(content or "")
+    contents = claims["content"].to_pylist()
+    rows = [i for i, key in enumerate(keys) if key is None]
+    for i, (key, sketch) in zip(rows, quote_signatures([contents[i] or "" for i in rows])):
+        keys[i], sketches[i] = key, sketch
     claims = claims.set_column(claims.schema.get_field_index("quote_key"), "quote_key", pa.array(keys, pa.string()))
     return claims.set_column(claims.schema.get_field_index("quote_sketch"), "quote_sketch",
                              pa.array(sketches, pa.list_(pa.int64())))

@@ -74,3 +74,23 @@ def test_short_quotations_merge_only_when_exact():
 def test_similarity_is_word_level():
     assert similarity("a b c d".split(), "a b c d".split()) == 1.0
     assert similarity("a b c d".split(), "a b x d".split()) == 0.75
+
+
+def test_the_hashes_are_exact_in_64_bit_arithmetic():
+    import numpy
+
+    from pipeline.corpus.quotes import _HASHES, _MERSENNE, _universal_hashes
+
+    xs = [0, 1, 2, 12345, (1 << 31) + 7, (1 << 32) - 1]
+    got = _universal_hashes(numpy.array(xs, dtype=numpy.uint64)).tolist()
+    assert got == [[(a * x + b) % _MERSENNE for x in xs] for a, b in _HASHES]
+
+
+def test_an_articles_signatures_together_equal_each_alone():
+    from pipeline.corpus.quotes import quote_signatures
+
+    contents = ["We will not back down from this fight, ever.", "No.", "",
+                "The deal is done and the workers know it is done."]
+    together = quote_signatures(contents)
+    assert together == [quote_signature(c) for c in contents]
+    assert together[1][1] is None and together[0][1] is not None and len(together[0][1]) == 6
