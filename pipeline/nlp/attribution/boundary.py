@@ -27,14 +27,14 @@ from spacy.attrs import DEP, LOWER, POS, TAG
 from spacy.tokens import Doc
 
 from pipeline.nlp.attribution.features import N_QUOTE_FEATURES, N_SYNTAX_FEATURES, QUOTE_KEY, SYNTAX_KEY
-from pipeline.nlp.attribution.tagger import RoleSpan
+from pipeline.nlp.attribution.tagger import RoleSpan, with_features
 
 SIDES = ("start", "end")
-N_TEMPLATES = 14
+N_TEMPLATES = 18
 _MIX = numpy.uint64(0x9E3779B97F4A7C15)
 _MIX2 = numpy.uint64(0xC2B2AE3D27D4EB4F)
 _EDGE = numpy.uint64(0x5BD1E9955BD1E995)  # the attribute value of the missing token beyond a doc's edge
-FORMAT = 1
+FORMAT = 2
 
 
 _TEMPLATES = (numpy.arange(N_TEMPLATES, dtype="uint64") + numpy.uint64(1)) * _MIX2
@@ -51,9 +51,9 @@ def _hash(values: numpy.ndarray, bits: int) -> numpy.ndarray:
 
 @dataclass
 class DocFeatures:
-    """What the boundary features read of one doc, for every token (one padding row each side)."""
+    """What the boundary features read of one doc, for every token (padding rows at both ends)."""
 
-    attrs: numpy.ndarray  # (n + 2, 5) uint64: LOWER, POS, TAG, DEP, the tagger's best tag
+    attrs: numpy.ndarray  # (n + 4, 5) uint64: LOWER, POS, TAG, DEP, the tagger's best tag
     reals: numpy.ndarray  # (n + 2, labels + syntax + quote features) float32
 
     @classmethod
@@ -61,10 +61,10 @@ class DocFeatures:
         """Read the base parse, the tagger's log-probabilities and the features the tagger read
         (``doc.user_data``; zeros when absent)."""
         n = len(doc)
-        attrs = numpy.full((n + 2, 5), _EDGE, dtype="uint64")
+        attrs = numpy.full((n + 4, 5), _EDGE, dtype="uint64")
         if n:
-            attrs[1:-1, :4] = doc.to_array([LOWER, POS, TAG, DEP]).astype("uint64")
-            attrs[1:-1, 4] = log_probs.argmax(axis=1).astype("uint64")
+            attrs[2:-2, :4] = doc.to_array([LOWER, POS, TAG, DEP]).astype("uint64")
+            attrs[2:-2, 4] = log_probs.argmax(axis=1).astype("uint64")
         n_labels = log_probs.shape[1]
         reals = numpy.zeros((n + 2, n_labels + N_SYNTAX_FEATURES + N_QUOTE_FEATURES), dtype="float32")
         if n:
@@ -80,8 +80,8 @@ class DocFeatures:
     def boundary(self, bounds: numpy.ndarray, bits: int) -> tuple[numpy.ndarray, numpy.ndarray]:
         """Hashed feature indices (len(bounds), N_TEMPLATES) and real features of the boundaries
         ``bounds`` (boundary b lies between token b - 1 and token b)."""
-        left = self.attrs[bounds]  # padded row b is token b - 1
-        right = self.attrs[bounds + 1]
+        left2, left = self.attrs[bounds], self.attrs[bounds + 1]  # padded row b + 2 is token b
+        right, right2 = self.attrs[bounds + 2], self.attrs[bounds + 3]
         values = numpy.empty((len(bounds), N_TEMPLATES), dtype="uint64")
         values[:, 0:10:2] = left
         values[:, 1:10:2] = right
@@ -90,6 +90,10 @@ class DocFeatures:
             values[:, 11] = left[:, 4] * _MIX2 + right[:, 4]  # the tagger's best tag, left and right
             values[:, 12] = left[:, 0] * _MIX2 + right[:, 1]  # left word, right part of speech
             values[:, 13] = left[:, 1] * _MIX2 + right[:, 0]  # left part of speech, right word
+            values[:, 14] = left2[:, 0]  # the words two tokens out
+            values[:, 15] = right2[:, 0]
+            values[:, 16] = (left2[:, 1] * _MIX2 + left[:, 1]) * _MIX2 + right[:, 1]  # parts of speech, 3 tokens
+            values[:, 17] = (left[:, 1] * _MIX2 + right[:, 1]) * _MIX2 + right2[:, 1]
         reals = numpy.hstack([self.reals[bounds], self.reals[bounds + 1]])
         return _hash(values, bits), reals
 
@@ -119,10 +123,21 @@ class BoundaryModel:
     real_weights: dict[str, numpy.ndarray] = field(default_factory=dict)
     offset_weights: dict[str, numpy.ndarray] = field(default_factory=dict)
     report: dict = field(default_factory=dict)
+    _stacked: tuple | None = field(default=None, repr=False, compare=False)
 
     def n_reals(self) -> int:
         """Width of the real features of one boundary."""
         return 2 * (len(self.tag_labels) + N_SYNTAX_FEATURES + N_QUOTE_FEATURES)
+
+    def _packed(self) -> tuple[dict[str, int], numpy.ndarray, numpy.ndarray, numpy.ndarray]:
+        """The weight sets stacked into arrays, one row per key (built once)."""
+        if self._stacked is None or len(self._stacked[0]) != len(self.weights):
+            keys = sorted(self.weights)
+            self._stacked = ({k: i for i, k in enumerate(keys)},
+                             numpy.stack([self.weights[k] for k in keys]).astype("float32"),
+                             numpy.stack([self.real_weights[k] for k in keys]).astype("float32"),
+                             numpy.stack([self.offset_weights[k] for k in keys]).astype("float32"))
+        return self._stacked
 
     def adjust(self, doc: Doc, spans: list[RoleSpan], log_probs: numpy.ndarray) -> list[RoleSpan]:
         """``spans`` (in text order, not overlapping) with the start and end of every SOURCE
@@ -143,9 +158,8 @@ class BoundaryModel:
         lo = numpy.concatenate([numpy.maximum(prev_end, arr[:, 0] - w), numpy.maximum(arr[:, 0] + 1, arr[:, 1] - w)])
         hi = numpy.concatenate([numpy.minimum(arr[:, 1] - 1, arr[:, 0] + w), numpy.minimum(next_start, arr[:, 1] + w)])
         decoded = numpy.concatenate([arr[:, 0], arr[:, 1]])
-        key_names = [f"{label}:{side}" for side in SIDES for label, _, _ in spans]
-        keys = sorted(set(key_names) & set(self.weights))
-        key_id = numpy.array([keys.index(k) if k in self.weights else -1 for k in key_names])
+        keys, table, reals_w, offset_w = self._packed()
+        key_id = numpy.array([keys.get(f"{label}:{side}", -1) for side in SIDES for label, _, _ in spans])
         use = numpy.flatnonzero((key_id >= 0) & (hi > lo))
         if not len(use):
             return spans
@@ -156,15 +170,10 @@ class BoundaryModel:
         kid = key_id[use][group_of]
         offsets = bounds - decoded[use][group_of] + w
         idx, reals = DocFeatures.build(doc, log_probs).boundary(bounds, self.bits)
-        table = numpy.stack([self.weights[k] for k in keys])
-        reals_w = numpy.stack([self.real_weights[k] for k in keys])
-        offset_w = numpy.stack([self.offset_weights[k] for k in keys])
         scores = table[kid[:, None], idx].sum(axis=1) + (reals * reals_w[kid]).sum(axis=1) + offset_w[kid, offsets]
-        top = scores == numpy.maximum.reduceat(scores, starts)[group_of]
-        hits = numpy.flatnonzero(top)
-        _, first = numpy.unique(group_of[hits], return_index=True)
+        hits = numpy.flatnonzero(scores == numpy.maximum.reduceat(scores, starts)[group_of])
         chosen = decoded.copy()
-        chosen[use] = bounds[hits[first]]
+        chosen[use] = bounds[hits[numpy.searchsorted(hits, starts)]]  # each group's first best candidate
         m = len(spans)
         new_start, new_end = chosen[:m].tolist(), chosen[m:].tolist()
         for k in range(m):
@@ -240,21 +249,28 @@ def matched_gold(pred: list[RoleSpan], gold: list[RoleSpan]) -> dict[int, tuple[
 
 
 def training_groups(model: BoundaryModel, docs: Iterable[Doc], preds: Iterable[tuple[list[RoleSpan], numpy.ndarray]],
-                    golds: Iterable[list[RoleSpan]]) -> dict[str, _Groups]:
+                    golds: Iterable[list[RoleSpan]], cue_lemmas: frozenset[str],
+                    strict: bool = True) -> dict[str, _Groups]:
     """One candidate group per (matched predicted span, side) whose gold boundary is among the
-    candidates, by weight set."""
+    candidates, by weight set (``cue_lemmas``: the tagger's cue words, for the parse features it
+    read). ``strict``: only the gold boundary itself is right (else also
+    the candidates that differ from it by punctuation only)."""
     groups = {f"{label}:{side}": _Groups() for label in model.labels for side in SIDES}
     for doc, (spans, log_probs), gold in zip(docs, preds, golds):
         if not spans or not len(doc):
             continue
+        added = with_features(doc, cue_lemmas)  # what the tagger read, as at run time
         feats = DocFeatures.build(doc, log_probs)
+        for key in added:
+            del doc.user_data[key]
         for k, (gs, ge) in matched_gold(spans, gold).items():
             label, start, end = spans[k]
             if label not in model.labels:
                 continue
             for side, decoded, target in (("start", start, gs), ("end", end, ge)):
                 cand = candidates(spans, len(doc), k, side, model.window)
-                right = numpy.array([same_words(doc, int(c), target) for c in cand], dtype=bool)
+                right = cand == target if strict else \
+                    numpy.array([same_words(doc, int(c), target) for c in cand], dtype=bool)
                 if len(cand) < 2 or not right.any():
                     continue
                 idx, reals = feats.boundary(cand, model.bits)
@@ -311,12 +327,14 @@ def _fit_one(g: _Groups, n_buckets: int, n_reals: int, window: int, iterations: 
 
 
 def fit(docs: list[Doc], preds: list[tuple[list[RoleSpan], numpy.ndarray]], golds: list[list[RoleSpan]],
-        tag_labels: Iterable[str], labels: tuple[str, ...] = ("CONTENT", "SOURCE"), window: int = 3,
-        bits: int = 17, iterations: int = 150, l2: float = 1e-4, learn_rate: float = 0.05) -> BoundaryModel:
+        tag_labels: Iterable[str], cue_lemmas: frozenset[str], labels: tuple[str, ...] = ("CONTENT", "SOURCE"), window: int = 3,
+        bits: int = 17, iterations: int = 150, l2: float = 1e-4, learn_rate: float = 0.05,
+        strict: bool = True) -> BoundaryModel:
     """Train the boundary step on tagger predictions (``preds``: decoded spans and
-    log-probabilities per doc, cross-validated) against the gold role spans."""
+    log-probabilities per doc, cross-validated) against the gold role spans (``cue_lemmas``,
+    ``strict``: see :func:`training_groups`)."""
     model = BoundaryModel(labels, tuple(tag_labels), window, bits)
-    for key, g in training_groups(model, docs, preds, golds).items():
+    for key, g in training_groups(model, docs, preds, golds, cue_lemmas, strict).items():
         if not g.sizes:
             continue
         w, v, o, stats = _fit_one(g, 1 << bits, model.n_reals(), window, iterations, l2, learn_rate)

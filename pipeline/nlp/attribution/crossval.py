@@ -31,6 +31,7 @@ from spacy.util import load_config, load_model_from_config
 from pipeline.nlp.attribution.lexicon import Lexicon, load_lexicon
 from pipeline.nlp.attribution.model import cue_head
 from pipeline.nlp.attribution.tagger import CUE_LEMMAS_META, RoleSpan, lexicon_cue_lemmas, role_scores
+from pipeline.nlp.quotes import ALL_MARKS
 from pipeline.nlp.attribution.train import (
     BENCH_DIR, CONFIG_PATH, MODEL_DIR, base_pipeline, corpus_key, default_cache_dir, examples, fit, parsed_split,
     read_split,
@@ -39,7 +40,8 @@ from pipeline.nlp.attribution.train import (
 Prediction = tuple[list[RoleSpan], numpy.ndarray]  # decoded spans, per-token log-probabilities
 REPORT_PATH = MODEL_DIR / "error_analysis.json"
 TOP = 15  # words listed per boundary-error kind
-COUNTS = ("gold", "predicted", "exact", "missed", "spurious", "split", "merged", "one_to_one_wrong", "punct_only",
+COUNTS = ("gold", "predicted", "exact", "missed", "spurious", "split", "merged", "quotations", "split_quotations",
+          "merged_quotations", "one_to_one_wrong", "punct_only",
           "start_only", "end_only", "both_ends", "start_within_window", "end_within_window")
 
 
@@ -144,6 +146,10 @@ def punct_only(doc: Doc, a: tuple[int, int], b: tuple[int, int]) -> bool:
     return all(doc[i].is_punct or doc[i].is_space for i in diff)
 
 
+def _has_mark(doc: Doc, span: tuple[int, int]) -> bool:
+    return any(t.text in ALL_MARKS for t in doc[span[0]:span[1]])
+
+
 def _tok(doc: Doc, i: int) -> tuple[str, str]:
     return doc[i].lower_, doc[i].pos_
 
@@ -152,7 +158,8 @@ def error_counts(docs: list[Doc], golds: list[list[RoleSpan]], preds: list[list[
                  attributions: list[list[dict[str, Any]]], lex: Lexicon, window: int = 3) -> dict[str, Any]:
     """Counts of the tagger's errors against the gold role spans, per label (CONTENT, SOURCE,
     CUE): exact, missed, spurious, split (one gold span found as several), merged (several gold
-    spans found as one), and for a one-to-one overlap the start and end errors by direction
+    spans found as one; ``split_quotations``, ``merged_quotations``: the same for gold spans
+    holding a quotation mark), and for a one-to-one overlap the start and end errors by direction
     (``start_late``: the span starts after the gold one), by size, and by the first word (lower
     form) and part of speech the prediction left out or added; ``punct_only``: one-to-one
     overlaps that differ by punctuation only (which the scorer does not count). ``within_window``: boundary
@@ -178,6 +185,10 @@ def error_counts(docs: list[Doc], golds: list[list[RoleSpan]], preds: list[list[
             c["spurious"] += sum(not v for v in over_p.values())
             c["split"] += sum(len(v) > 1 for v in over_g.values())
             c["merged"] += sum(len(v) > 1 for v in over_p.values())
+            quoted = {span for span in g if _has_mark(doc, span)}
+            c["quotations"] += len(quoted)
+            c["split_quotations"] += sum(len(over_g[span]) > 1 for span in quoted)
+            c["merged_quotations"] += sum(len(v) > 1 and any(gs in quoted for gs in v) for v in over_p.values())
             for gs, ps_list in over_g.items():
                 if len(ps_list) != 1 or len(over_p[ps_list[0]]) != 1 or ps_list[0] == gs:
                     continue

@@ -47,6 +47,7 @@ BENCH_DIR = Path(__file__).resolve().parents[4] / "shared" / "benchmarks" / "pol
 MODEL_DIR = MODELS_DIR / "attribution"
 CONFIG_PATH = MODEL_DIR / "config.cfg"
 CACHE_FORMAT = 1  # bump when what a cached parse holds changes
+BOUNDARY_WINDOW = 5  # candidate boundaries each side of the tagger's (3 measured lower on dev)
 
 
 def read_split(bench_dir: Path, split: str) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
@@ -332,15 +333,16 @@ def train_boundary(bench_dir: Path = BENCH_DIR, out_dir: Path = MODEL_DIR, confi
                                                              load_lexicon())}
     tagger = spacy.load(out_dir / "model", vocab=docs[0].vocab)
     t1 = time.time()
-    model = boundary.fit(docs, preds, golds, tagger.get_pipe(ROLE_TAGGER).labels)
+    model = boundary.fit(docs, preds, golds, tagger.get_pipe(ROLE_TAGGER).labels, tagger_cue_lemmas(tagger),
+                         window=BOUNDARY_WINDOW)
     fit_seconds = time.time() - t1
     dev_docs, dev_chars = parsed_split(base_pipeline(), bench_dir, "dev", cache)
     dev_golds = [crossval.gold_token_spans(d, g) for d, g in zip(dev_docs, dev_chars)]
-    dev_preds = list(role_scores(tagger, dev_docs))
-    adjusted = [model.adjust(d, s, lp) for d, (s, lp) in zip(dev_docs, dev_preds)]
+    dev_preds = [spans for spans, _ in role_scores(tagger, dev_docs)]
+    adjusted = [spans for spans, _ in role_scores(tagger, dev_docs, boundary=model)]
     model.report = {"trained_on": analysis["data"], "fit_seconds": round(fit_seconds, 1),
                     "crossval_minutes": round(cv_minutes, 2), "groups": model.report,
-                    "dev_tagger": boundary_scores(dev_docs, dev_golds, [s for s, _ in dev_preds]),
+                    "dev_tagger": boundary_scores(dev_docs, dev_golds, dev_preds),
                     "dev_with_boundary": boundary_scores(dev_docs, dev_golds, adjusted)}
     model.to_disk(out_dir / "model" / BOUNDARY_DIR)
     (out_dir / "error_analysis.json").write_text(json.dumps(analysis, indent=2) + "\n", encoding="utf-8")

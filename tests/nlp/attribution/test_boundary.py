@@ -8,6 +8,7 @@ from pipeline.nlp.attribution import boundary as bd
 from pipeline.nlp.attribution.crossval import error_counts, fold_of, punct_only
 from pipeline.nlp.attribution.lexicon import load_lexicon
 
+CUES = frozenset({"say"})
 LABELS = ("B-CONTENT", "B-CUE", "B-SOURCE", "I-CONTENT", "I-CUE", "I-SOURCE", "O")
 WITH_THAT = ["The mayor said that the old bridge would reopen in May.",
              "Our coach said that the team had trained hard all winter.",
@@ -57,7 +58,7 @@ def test_candidates_stay_clear_of_neighbours_and_keep_one_token() -> None:
 
 def test_fit_learns_to_take_in_the_leading_that_and_keeps_right_starts(base) -> None:
     cases = [_case(base, t) for t in WITH_THAT + WITHOUT_THAT]
-    model = bd.fit([c[0] for c in cases], [c[1] for c in cases], [c[2] for c in cases], LABELS, iterations=200)
+    model = bd.fit([c[0] for c in cases], [c[1] for c in cases], [c[2] for c in cases], LABELS, CUES, iterations=200)
     assert model.report["CONTENT:start"]["groups"] == len(cases)
     new = base("The minister said that the taxes would rise again next spring.")
     spans = [("SOURCE", 0, 2), ("CUE", 2, 3), ("CONTENT", 4, len(new) - 1)]
@@ -71,7 +72,7 @@ def test_fit_learns_to_take_in_the_leading_that_and_keeps_right_starts(base) -> 
 
 def test_boundary_model_round_trips_through_disk(base, tmp_path) -> None:
     cases = [_case(base, t) for t in WITH_THAT + WITHOUT_THAT]
-    model = bd.fit([c[0] for c in cases], [c[1] for c in cases], [c[2] for c in cases], LABELS, iterations=50)
+    model = bd.fit([c[0] for c in cases], [c[1] for c in cases], [c[2] for c in cases], LABELS, CUES, iterations=50)
     model.to_disk(tmp_path / "boundary")
     back = bd.BoundaryModel.from_disk(tmp_path / "boundary")
     assert back.tag_labels == LABELS and back.window == model.window and set(back.weights) == set(model.weights)
@@ -106,7 +107,7 @@ def test_adjusted_spans_never_overlap_or_empty(base) -> None:
 def test_adjust_refuses_a_tagger_of_other_labels(base) -> None:
     doc = base("She said it rained.")
     model = bd.BoundaryModel(tag_labels=LABELS, bits=4, weights={"CONTENT:start": numpy.zeros(16)},
-                             real_weights={"CONTENT:start": numpy.zeros(40)}, offset_weights={"CONTENT:start": numpy.zeros(7)})
+                             real_weights={"CONTENT:start": numpy.zeros(2 * (len(LABELS) + 13))}, offset_weights={"CONTENT:start": numpy.zeros(7)})
     with pytest.raises(ValueError, match="retrain"):
         model.adjust(doc, [("CONTENT", 2, 4)], numpy.zeros((len(doc), 3), dtype="float32"))
 

