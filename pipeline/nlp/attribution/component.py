@@ -21,6 +21,7 @@ mention: a rule content holding them is cut around them into pieces.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -34,7 +35,7 @@ from pipeline.nlp.attribution.context import DocContext
 from pipeline.nlp.attribution.direct import DirectQuotes
 from pipeline.nlp.attribution.layout import LayoutRules
 from pipeline.nlp.attribution.lexicon import DEFAULT_LEXICON, Lexicon, load_lexicon
-from pipeline.nlp.attribution.model import LinkOptions, model_claims
+from pipeline.nlp.attribution.model import LinkOptions, model_claims, without_dateline
 from pipeline.nlp.attribution.records import Claim
 from pipeline.nlp.attribution.reported import ReportedSpeech
 from pipeline.nlp.attribution.boundary import BoundaryModel
@@ -137,6 +138,23 @@ def without_own_attribution(claim: Claim, text: str) -> Claim:
     return claim.with_pieces(text, out) if out else claim
 
 
+def with_model_source(claim: Claim, doc: Doc, text: str, sources: list[tuple[int, int]]) -> Claim:
+    """``claim`` (a rule's) with the tagger's SOURCE span (token spans ``sources``) that holds
+    its speaker mention as the mention, when that span lies outside the claim's content: the
+    tagger learned where PolNeAR's sources end (``Ben Jealous, a former NAACP leader``), the
+    rules stop at the name."""
+    if claim.speaker_start is None or claim.speaker_end is None or not len(doc):
+        return claim
+    for s, e in sources:
+        start, end = without_dateline(doc, s, e)
+        a, b = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
+        if a <= claim.speaker_start and claim.speaker_end <= b and (a, b) != (claim.speaker_start, claim.speaker_end) \
+                and not any(ps < b and a < pe for ps, pe in claim.content_spans) \
+                and not (claim.cue_start is not None and a < claim.cue_end and claim.cue_start < b):
+            return replace(claim, speaker_mention=text[a:b], speaker_start=a, speaker_end=b)
+    return claim
+
+
 def merge_sources(found: dict[str, list[Claim]], order: list[tuple[str, str]]) -> list[Claim]:
     """Claims taken source by source and type by type in ``order``; a claim overlapping one
     already taken from another source is dropped, unless every claim it overlaps is an
@@ -162,12 +180,14 @@ class Attribution:
 
     def __init__(self, nlp: Language, name: str, lexicon: str = "", model: str = "",
                  order: Iterable[str] = DEFAULT_ORDER, rules: RuleOptions | None = None,
-                 link: LinkOptions | None = None, batch_size: int = 32, boundaries: bool = True) -> None:
+                 link: LinkOptions | None = None, batch_size: int = 32, boundaries: bool = True,
+                 model_sources: bool = True) -> None:
         """``lexicon``/``model``: paths ("" = the shipped ``models/lexicon/attribution.toml``
         and ``models/attribution/model``; a relative ``model`` lies under ``models/``); ``order``: the source/type priority (see the module
         docstring); ``rules``/``link``: options of the rules and of the model's linking;
         ``boundaries``: run the learned boundary step saved with the tagger (``boundary.py``),
-        when it has one."""
+        when it has one; ``model_sources``: a rule's claim takes as speaker mention the tagger's
+        SOURCE span that holds its own (:func:`with_model_source`)."""
         self.name = name
         self.lexicon_path = Path(lexicon) if lexicon else DEFAULT_LEXICON
         self.model_path = (Path(model) if Path(model).is_absolute() else MODELS_DIR / model) if model else DEFAULT_MODEL
@@ -176,6 +196,7 @@ class Attribution:
         self.link_options = link or LinkOptions()
         self.batch_size = batch_size
         self.boundaries = boundaries
+        self.model_sources = model_sources
         self.vocab = nlp.vocab
         self.lex: Lexicon | None = None
         self.initialize()
@@ -217,11 +238,14 @@ class Attribution:
         assert self.lex is not None
         text = doc_text(doc) if text is None else text
         found: dict[str, list[Claim]] = {}
+        if self.uses_model and spans is None:
+            spans = role_spans(self.tagger, [doc], texts=[text], boundary=self.boundary)[0]
         if self.uses_rules:
             found["rules"] = [without_own_attribution(c, text) for c in rule_claims(doc, self.lex, self.rule_options, text)]
+            if self.uses_model and self.model_sources:
+                sources = [(s, e) for lab, s, e in spans or () if lab == "SOURCE"]
+                found["rules"] = [with_model_source(c, doc, text, sources) for c in found["rules"]]
         if self.uses_model:
-            if spans is None:
-                spans = role_spans(self.tagger, [doc], texts=[text], boundary=self.boundary)[0]
             found["model"] = model_claims(doc, text, spans, self.lex, self.link_options)
         claims = merge_sources(found, self.order)
         claims.sort(key=lambda c: (c.start, c.claim_type != "direct"))
@@ -249,7 +273,7 @@ class Attribution:
         path.mkdir(parents=True, exist_ok=True)
         (path / "lexicon.toml").write_bytes(self.lexicon_path.read_bytes())
         settings = {"order": [f"{s}:{k}" for s, k in self.order], "batch_size": self.batch_size,
-                    "boundaries": self.boundaries,
+                    "boundaries": self.boundaries, "model_sources": self.model_sources,
                     "rules": self.rule_options.__dict__, "link": self.link_options.__dict__}
         (path / "settings.json").write_text(json.dumps(settings, indent=2), encoding="utf-8")
         if self.uses_model:
@@ -264,6 +288,7 @@ class Attribution:
         self.order = parse_order(settings["order"])
         self.batch_size = settings["batch_size"]
         self.boundaries = settings.get("boundaries", True)
+        self.model_sources = settings.get("model_sources", True)
         self.rule_options = RuleOptions(**settings["rules"])
         self.link_options = LinkOptions(**settings["link"])
         self.lexicon_path = path / "lexicon.toml"
@@ -278,7 +303,7 @@ class Attribution:
     assigns=["doc._.claims"],
     # token.pos comes from the base model's attribute_ruler, which declares nothing; it maps token.tag.
     requires=["token.dep", "token.lemma", "token.tag", "token.ent_type"],
-    default_config={"lexicon": "", "model": "", "order": list(DEFAULT_ORDER), "batch_size": 32, "boundaries": True,
+    default_config={"lexicon": "", "model": "", "order": list(DEFAULT_ORDER), "batch_size": 32, "boundaries": True, "model_sources": True,
                     "min_quote_words": 4, "merge_continuations": True, "merge_paragraphs": False,
                     "max_merge_gap": 25, "strict_merge": True, "nested_in_quotes": False,
                     "object_claims": True, "headline_claims": True, "content_first_sentence": True,
@@ -287,7 +312,7 @@ class Attribution:
                     "syntax_source": True, "max_piece_gap": 2},
 )
 def make_attribution(nlp: Language, name: str, lexicon: str, model: str, order: list[str], batch_size: int,
-                     boundaries: bool,
+                     boundaries: bool, model_sources: bool,
                      min_quote_words: int, merge_continuations: bool,
                      merge_paragraphs: bool, max_merge_gap: int, strict_merge: bool, nested_in_quotes: bool,
                      object_claims: bool, headline_claims: bool, content_first_sentence: bool,
@@ -308,4 +333,4 @@ def make_attribution(nlp: Language, name: str, lexicon: str, model: str, order: 
                        min_content_tokens=min_content_tokens, require_source=require_source,
                        syntax_source=syntax_source, max_piece_gap=max_piece_gap)
     return Attribution(nlp, name, lexicon=lexicon, model=model, order=order, rules=rules, link=link,
-                       batch_size=batch_size, boundaries=boundaries)
+                       batch_size=batch_size, boundaries=boundaries, model_sources=model_sources)
