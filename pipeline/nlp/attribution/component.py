@@ -21,6 +21,7 @@ mention: a rule content holding them is cut around them into pieces.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -34,10 +35,11 @@ from pipeline.nlp.attribution.context import DocContext
 from pipeline.nlp.attribution.direct import DirectQuotes
 from pipeline.nlp.attribution.layout import LayoutRules
 from pipeline.nlp.attribution.lexicon import DEFAULT_LEXICON, Lexicon, load_lexicon
-from pipeline.nlp.attribution.model import LinkOptions, model_claims
+from pipeline.nlp.attribution.model import LinkOptions, model_claims, without_dateline
 from pipeline.nlp.attribution.records import Claim
 from pipeline.nlp.attribution.reported import ReportedSpeech
-from pipeline.nlp.attribution.tagger import RoleSpan, load_tagger, role_spans
+from pipeline.nlp.attribution.boundary import BoundaryModel
+from pipeline.nlp.attribution.tagger import BOUNDARY_DIR, RoleSpan, load_boundary, load_tagger, role_spans
 from pipeline.nlp.docview import doc_text
 from pipeline.nlp.extensions import register_extensions
 from pipeline.nlp.quotes import ALL_MARKS
@@ -136,6 +138,31 @@ def without_own_attribution(claim: Claim, text: str) -> Claim:
     return claim.with_pieces(text, out) if out else claim
 
 
+def source_chars(doc: Doc, spans: Iterable[RoleSpan]) -> list[tuple[int, int]]:
+    """Character offsets of the tagger's SOURCE spans, a leading dateline left out."""
+    out = []
+    for label, s, e in spans:
+        if label == "SOURCE":
+            start, end = without_dateline(doc, s, e)
+            out.append((doc[start].idx, doc[end - 1].idx + len(doc[end - 1])))
+    return out
+
+
+def with_model_source(claim: Claim, text: str, sources: list[tuple[int, int]]) -> Claim:
+    """``claim`` (a rule's) with the tagger's SOURCE span (character offsets ``sources``, see
+    :func:`source_chars`) that holds its speaker mention as the mention, when that span lies
+    outside the claim's content and cue: the tagger learned where PolNeAR's sources end (``Ben
+    Jealous, a former NAACP leader``), the rules stop at the name."""
+    if claim.speaker_start is None or claim.speaker_end is None:
+        return claim
+    for a, b in sources:
+        if a <= claim.speaker_start and claim.speaker_end <= b and (a, b) != (claim.speaker_start, claim.speaker_end) \
+                and not any(ps < b and a < pe for ps, pe in claim.content_spans) \
+                and not (claim.cue_start is not None and a < claim.cue_end and claim.cue_start < b):
+            return replace(claim, speaker_mention=text[a:b], speaker_start=a, speaker_end=b)
+    return claim
+
+
 def merge_sources(found: dict[str, list[Claim]], order: list[tuple[str, str]]) -> list[Claim]:
     """Claims taken source by source and type by type in ``order``; a claim overlapping one
     already taken from another source is dropped, unless every claim it overlaps is an
@@ -161,10 +188,14 @@ class Attribution:
 
     def __init__(self, nlp: Language, name: str, lexicon: str = "", model: str = "",
                  order: Iterable[str] = DEFAULT_ORDER, rules: RuleOptions | None = None,
-                 link: LinkOptions | None = None, batch_size: int = 32) -> None:
+                 link: LinkOptions | None = None, batch_size: int = 32, boundaries: bool = True,
+                 model_sources: bool = True) -> None:
         """``lexicon``/``model``: paths ("" = the shipped ``models/lexicon/attribution.toml``
         and ``models/attribution/model``; a relative ``model`` lies under ``models/``); ``order``: the source/type priority (see the module
-        docstring); ``rules``/``link``: options of the rules and of the model's linking."""
+        docstring); ``rules``/``link``: options of the rules and of the model's linking;
+        ``boundaries``: run the learned boundary step saved with the tagger (``boundary.py``),
+        when it has one; ``model_sources``: a rule's claim takes as speaker mention the tagger's
+        SOURCE span that holds its own (:func:`with_model_source`)."""
         self.name = name
         self.lexicon_path = Path(lexicon) if lexicon else DEFAULT_LEXICON
         self.model_path = (Path(model) if Path(model).is_absolute() else MODELS_DIR / model) if model else DEFAULT_MODEL
@@ -172,6 +203,8 @@ class Attribution:
         self.rule_options = rules or RuleOptions()
         self.link_options = link or LinkOptions()
         self.batch_size = batch_size
+        self.boundaries = boundaries
+        self.model_sources = model_sources
         self.vocab = nlp.vocab
         self.lex: Lexicon | None = None
         self.initialize()
@@ -187,6 +220,11 @@ class Attribution:
         return load_tagger(str(self.model_path), self.vocab)
 
     @property
+    def boundary(self) -> BoundaryModel | None:
+        """The learned boundary step saved with the tagger, when it has one and it is used."""
+        return load_boundary(str(self.model_path)) if self.boundaries else None
+
+    @property
     def uses_rules(self) -> bool:
         """True when ``order`` takes any claim from the rules."""
         return any(source == "rules" for source, _ in self.order)
@@ -200,6 +238,7 @@ class Attribution:
                     f"claims_attribution: no trained model at {self.model_path}; retrain it with "
                     f"`python -m pipeline.nlp.attribution.train` or drop the model: entries of `order`")
             self.tagger  # noqa: B018 - loads it
+            self.boundary  # noqa: B018
 
     def claims(self, doc: Doc, spans: list[RoleSpan] | None = None, text: str | None = None) -> list[Claim]:
         """All claims of one parsed doc (``spans``: the tagger's output, when the model is used;
@@ -207,11 +246,14 @@ class Attribution:
         assert self.lex is not None
         text = doc_text(doc) if text is None else text
         found: dict[str, list[Claim]] = {}
+        if self.uses_model and spans is None:
+            spans = role_spans(self.tagger, [doc], texts=[text], boundary=self.boundary)[0]
         if self.uses_rules:
             found["rules"] = [without_own_attribution(c, text) for c in rule_claims(doc, self.lex, self.rule_options, text)]
+            if self.uses_model and self.model_sources:
+                sources = source_chars(doc, spans or ())
+                found["rules"] = [with_model_source(c, text, sources) for c in found["rules"]]
         if self.uses_model:
-            if spans is None:
-                spans = role_spans(self.tagger, [doc], texts=[text])[0]
             found["model"] = model_claims(doc, text, spans, self.lex, self.link_options)
         claims = merge_sources(found, self.order)
         claims.sort(key=lambda c: (c.start, c.claim_type != "direct"))
@@ -228,7 +270,7 @@ class Attribution:
             texts = [doc_text(doc) for doc in batch]
             spans: list[list[RoleSpan] | None] = [None] * len(batch)
             if self.uses_model:
-                spans = list(role_spans(self.tagger, batch, size, texts))
+                spans = list(role_spans(self.tagger, batch, size, texts, self.boundary))
             for doc, doc_spans, text in zip(batch, spans, texts):
                 doc._.claims = [c.as_dict() for c in self.claims(doc, doc_spans, text)]
                 yield doc
@@ -239,10 +281,13 @@ class Attribution:
         path.mkdir(parents=True, exist_ok=True)
         (path / "lexicon.toml").write_bytes(self.lexicon_path.read_bytes())
         settings = {"order": [f"{s}:{k}" for s, k in self.order], "batch_size": self.batch_size,
+                    "boundaries": self.boundaries, "model_sources": self.model_sources,
                     "rules": self.rule_options.__dict__, "link": self.link_options.__dict__}
         (path / "settings.json").write_text(json.dumps(settings, indent=2), encoding="utf-8")
         if self.uses_model:
             self.tagger.to_disk(path / "model")
+            if self.boundary is not None:
+                self.boundary.to_disk(path / "model" / BOUNDARY_DIR)
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> "Attribution":
         """Read what :meth:`to_disk` wrote."""
@@ -250,6 +295,8 @@ class Attribution:
         settings = json.loads((path / "settings.json").read_text(encoding="utf-8"))
         self.order = parse_order(settings["order"])
         self.batch_size = settings["batch_size"]
+        self.boundaries = settings.get("boundaries", True)
+        self.model_sources = settings.get("model_sources", True)
         self.rule_options = RuleOptions(**settings["rules"])
         self.link_options = LinkOptions(**settings["link"])
         self.lexicon_path = path / "lexicon.toml"
@@ -264,7 +311,7 @@ class Attribution:
     assigns=["doc._.claims"],
     # token.pos comes from the base model's attribute_ruler, which declares nothing; it maps token.tag.
     requires=["token.dep", "token.lemma", "token.tag", "token.ent_type"],
-    default_config={"lexicon": "", "model": "", "order": list(DEFAULT_ORDER), "batch_size": 32,
+    default_config={"lexicon": "", "model": "", "order": list(DEFAULT_ORDER), "batch_size": 32, "boundaries": True, "model_sources": True,
                     "min_quote_words": 4, "merge_continuations": True, "merge_paragraphs": False,
                     "max_merge_gap": 25, "strict_merge": True, "nested_in_quotes": False,
                     "object_claims": True, "headline_claims": True, "content_first_sentence": True,
@@ -273,6 +320,7 @@ class Attribution:
                     "syntax_source": True, "max_piece_gap": 2},
 )
 def make_attribution(nlp: Language, name: str, lexicon: str, model: str, order: list[str], batch_size: int,
+                     boundaries: bool, model_sources: bool,
                      min_quote_words: int, merge_continuations: bool,
                      merge_paragraphs: bool, max_merge_gap: int, strict_merge: bool, nested_in_quotes: bool,
                      object_claims: bool, headline_claims: bool, content_first_sentence: bool,
@@ -293,4 +341,4 @@ def make_attribution(nlp: Language, name: str, lexicon: str, model: str, order: 
                        min_content_tokens=min_content_tokens, require_source=require_source,
                        syntax_source=syntax_source, max_piece_gap=max_piece_gap)
     return Attribution(nlp, name, lexicon=lexicon, model=model, order=order, rules=rules, link=link,
-                       batch_size=batch_size)
+                       batch_size=batch_size, boundaries=boundaries, model_sources=model_sources)

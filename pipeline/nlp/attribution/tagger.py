@@ -15,7 +15,8 @@ Loaded with the base model's vocab, the tagger shares its strings (no word is lo
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import TYPE_CHECKING, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 import numpy
 import spacy
@@ -30,10 +31,24 @@ from pipeline.nlp.attribution.features import (  # (registers the network)
 )
 
 if TYPE_CHECKING:
+    from pipeline.nlp.attribution.boundary import BoundaryModel
     from pipeline.nlp.attribution.lexicon import Lexicon
 
 RoleSpan = tuple[str, int, int]  # (label, start token, end token)
 VERB_ID, AUX_ID, NOUN_ID = int(VERB), int(AUX), int(NOUN)
+
+
+BOUNDARY_DIR = "boundary"  # the learned boundary step, saved inside the tagger's folder
+
+
+@lru_cache(maxsize=4)
+def load_boundary(path: str) -> "BoundaryModel | None":
+    """The boundary step saved with the tagger at ``path`` (loaded once per process), or None
+    when that tagger has none."""
+    from pipeline.nlp.attribution.boundary import BoundaryModel
+
+    folder = Path(path) / BOUNDARY_DIR
+    return BoundaryModel.from_disk(folder) if folder.exists() else None
 
 
 @lru_cache(maxsize=4)
@@ -238,10 +253,41 @@ def with_features(doc: Doc, cue_lemmas: frozenset[str], text: str | None = None)
     return added
 
 
+def role_scores(tagger: Language, docs: Iterable[Doc], batch_size: int = 32,
+                texts: Iterable[str] | None = None,
+                boundary: "BoundaryModel | None" = None) -> Iterator[tuple[list[RoleSpan], numpy.ndarray]]:
+    """For each parsed doc, a per-token role tagger's decoded spans (:func:`best_tags`,
+    :func:`tag_spans`, then the learned ``boundary`` step when given) and its per-token
+    log-probabilities (rows: tokens, columns: the pipe's labels); the Doc is left as it was."""
+    docs = list(docs)
+    texts = list(texts) if texts is not None else [None] * len(docs)
+    cues = tagger_cue_lemmas(tagger)
+    pipe = tagger.get_pipe(ROLE_TAGGER)
+    labels = list(pipe.labels)
+    normalized = pipe.model.get_ref("softmax").attrs.get("softmax_normalize", True)
+    for i in range(0, len(docs), batch_size):
+        batch = docs[i:i + batch_size]
+        added = [with_features(d, cues, t) for d, t in zip(batch, texts[i:i + batch_size])]
+        nonempty = [d for d in batch if len(d)]
+        scores = iter(pipe.model.predict(nonempty) if nonempty else [])
+        for doc, keys in zip(batch, added):
+            if len(doc):
+                log_probs = _log_probs(pipe.model.ops.to_numpy(next(scores)), normalized)
+                spans = tag_spans(best_tags(log_probs, labels))
+                if boundary is not None:
+                    spans = boundary.adjust(doc, spans, log_probs)
+            else:
+                spans, log_probs = [], numpy.zeros((0, len(labels)), dtype="float32")
+            for key in keys:
+                del doc.user_data[key]
+            yield spans, log_probs
+
+
 def role_spans(tagger: Language, docs: Iterable[Doc], batch_size: int = 32,
-               texts: Iterable[str] | None = None) -> list[list[RoleSpan]]:
+               texts: Iterable[str] | None = None, boundary: "BoundaryModel | None" = None) -> list[list[RoleSpan]]:
     """The tagger's (label, start, end) token spans for each parsed doc (``texts``: their
-    ``doc.text``, when the caller has them).
+    ``doc.text``, when the caller has them; ``boundary``: the learned boundary step of a
+    per-token tagger, see ``boundary.py``).
 
     A per-token role tagger (pipe ``tagger``) reads the base model's Doc itself: its scores
     are decoded into tags (:func:`best_tags`) and spans (:func:`tag_spans`) and the Doc is
@@ -249,26 +295,10 @@ def role_spans(tagger: Language, docs: Iterable[Doc], batch_size: int = 32,
     tagger runs on copies (:func:`tagger_doc`)."""
     docs = list(docs)
     texts = list(texts) if texts is not None else [None] * len(docs)
+    if ROLE_TAGGER in tagger.pipe_names:
+        return [spans for spans, _ in role_scores(tagger, docs, batch_size, texts, boundary)]
     cues = tagger_cue_lemmas(tagger)
     out: list[list[RoleSpan]] = []
-    if ROLE_TAGGER in tagger.pipe_names:
-        pipe = tagger.get_pipe(ROLE_TAGGER)
-        labels = list(pipe.labels)
-        normalized = pipe.model.get_ref("softmax").attrs.get("softmax_normalize", True)
-        for i in range(0, len(docs), batch_size):
-            batch = docs[i:i + batch_size]
-            added = [with_features(d, cues, t) for d, t in zip(batch, texts[i:i + batch_size])]
-            nonempty = [d for d in batch if len(d)]
-            scores = iter(pipe.model.predict(nonempty) if nonempty else [])
-            for doc, keys in zip(batch, added):
-                for key in keys:
-                    del doc.user_data[key]
-                if len(doc):
-                    log_probs = _log_probs(pipe.model.ops.to_numpy(next(scores)), normalized)
-                    out.append(tag_spans(best_tags(log_probs, labels)))
-                else:
-                    out.append([])
-        return out
     copies = [tagger_doc(tagger.vocab, d, t, cues) for d, t in zip(docs, texts)]
     for sub in tagger.pipe(copies, batch_size=batch_size):
         out.append([(e.label_, e.start, e.end) for e in sub.ents])

