@@ -7,9 +7,13 @@ through :mod:`importlib.resources`, so an installed wheel works as well as a che
 from __future__ import annotations
 
 import os
+import tomllib
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Any, Callable, TypeVar
+
+T = TypeVar("T")
 
 DATA_PACKAGE = "claims_models"
 
@@ -42,3 +46,14 @@ def cache_dir() -> Path:
         return Path(env)
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(base) / "claims-pipeline"
+
+
+def read_data_file(path: Path | str, what: str, build: Callable[[dict[str, Any]], T]) -> T:
+    """``build`` applied to the TOML data file at ``path`` (a lexicon of ``models/``); a file
+    that is missing, not TOML, or lacks what ``build`` reads is reported as ``what`` it holds."""
+    try:
+        with open(path, "rb") as fh:
+            return build(tomllib.load(fh))
+    except (OSError, KeyError, TypeError, tomllib.TOMLDecodeError) as exc:
+        raise RuntimeError(f"cannot read {what} in {path}: {exc!r}; restore the file from the "
+                           "repository (or the installed package)") from exc

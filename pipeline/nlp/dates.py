@@ -11,10 +11,10 @@ import bisect
 import calendar
 import itertools
 import re
-import tomllib
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
@@ -23,7 +23,7 @@ from pipeline.nlp.caseless import caseless, lowercased
 from pipeline.nlp.docview import doc_ents, doc_text
 from pipeline.nlp.extensions import register_extensions
 from pipeline.normalize.dates import MONTH_RE, normalize_timex, shift_years
-from pipeline.resources import model_file
+from pipeline.resources import model_file, read_data_file
 
 EXTRA_PATTERNS = caseless(
     r"\b(?:now|currently|current|recent|recently|the (?:near )?future|the past(?=\s*[,.;]|\s(?:and|or|"
@@ -80,16 +80,12 @@ class TenseWords:
 @lru_cache(maxsize=1)
 def tense_words(path: str = str(LEXICON_FILE)) -> TenseWords:
     """The dates lexicon, read once."""
-    try:
-        with open(path, "rb") as fh:
-            data = tomllib.load(fh)
+    def build(data: dict[str, Any]) -> TenseWords:
         tense = data["tense"]
         return TenseWords(frozenset(tense["future_words"]), frozenset(tense["weak_future_words"]),
                           frozenset(tense["intention_verbs"]), frozenset(tense["reporting_verbs"]),
                           frozenset(data["deadline"]["words"]))
-    except (OSError, KeyError, tomllib.TOMLDecodeError) as exc:
-        raise RuntimeError(f"cannot read the dates lexicon in {path}: {exc!r}; restore the file "
-                           "from the repository") from exc
+    return read_data_file(path, "the dates lexicon", build)
 
 
 WEEKDAY_ONLY = re.compile(r"(?:mon|tues|wednes|thurs|fri|satur|sun)day", re.IGNORECASE)

@@ -30,7 +30,6 @@ None.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -44,7 +43,7 @@ from pipeline.nlp.extensions import register_extensions
 from pipeline.normalize.gazetteer import Gazetteer, is_generic, load_gazetteer, name_key
 from pipeline.normalize.places import article_country, resolve_all, split_compound
 from pipeline.normalize.units import currency_word
-from pipeline.resources import model_file
+from pipeline.resources import model_file, read_data_file
 
 CONTEXT_LEXICON = model_file("lexicon", "places.toml")
 
@@ -82,14 +81,9 @@ class NameWords:
 @lru_cache(maxsize=4)
 def name_words(path: str = str(CONTEXT_LEXICON)) -> NameWords:
     """The words that end facility and road names and that open a person's name."""
-    try:
-        with open(path, "rb") as fh:
-            names = tomllib.load(fh)["names"]
-        return NameWords(frozenset(names["facility_words"]), frozenset(names["road_words"]),
-                         frozenset(names["honorifics"]))
-    except (OSError, KeyError, tomllib.TOMLDecodeError) as exc:
-        raise RuntimeError(f"cannot read the place name words in {path}: {exc!r}; restore the "
-                           "file from the repository") from exc
+    return read_data_file(path, "the place name words", lambda raw: NameWords(
+        frozenset(raw["names"]["facility_words"]), frozenset(raw["names"]["road_words"]),
+        frozenset(raw["names"]["honorifics"])))
 
 
 @lru_cache(maxsize=4)
@@ -99,17 +93,13 @@ def context_words(path: str = str(CONTEXT_LEXICON)) -> dict[str, frozenset[str]]
     ``place_nouns``, ``features``, ``determiners``, ``plural_counties``) and that make a name a
     natural feature rather than the place it contains (``[partial]``: ``natural_words``,
     ``natural_prefixes``)."""
-    try:
-        with open(path, "rb") as fh:
-            raw = tomllib.load(fh)
+    def build(raw: dict[str, Any]) -> dict[str, frozenset[str]]:
         data = dict(raw["context"], **raw["partial"])
         return {k: frozenset(data[k]) for k in ("locative_prepositions", "path_prepositions",
                                                 "place_nouns", "features", "determiners",
                                                 "plural_counties", "natural_words",
                                                 "natural_prefixes")}
-    except (OSError, KeyError, tomllib.TOMLDecodeError) as exc:
-        raise RuntimeError(f"cannot read the place context words in {path}: {exc!r}; restore the "
-                           "file from the repository") from exc
+    return read_data_file(path, "the place context words", build)
 
 
 def used_as_place(token: Any, place_labels: set[str], words: dict[str, frozenset[str]],
