@@ -60,36 +60,46 @@ def _label_columns(tag_labels: tuple[str, ...]) -> tuple[list[int], list[int], l
     return content, outside, role, begin
 
 
-def pair_features(doc: Doc, spans: list[RoleSpan], pairs: list[tuple[int, int]], log_probs: numpy.ndarray,
-                  tag_labels: tuple[str, ...]) -> numpy.ndarray:
-    """The features (columns: :data:`FEATURES`) of each candidate pair of ``spans``. The parse
-    and quotation features are read from ``doc.user_data`` (as the tagger put them; zeros when
-    absent)."""
+def _segments(doc: Doc, spans: list[RoleSpan], pairs: list[tuple[int, int]],
+              log_probs: numpy.ndarray) -> tuple[numpy.ndarray, ...]:
+    """What :func:`pair_features_many` reads of one doc: the pairs' (left start, left end, right
+    start, right end) and, for the tokens of each pair's segment (one token before its gap to
+    the right piece's first token), in segment order: IS_PUNCT, POS, ORTH; the first two parse
+    features; the quotation features; the tagger's log-probabilities."""
     n = len(doc)
-    out = numpy.zeros((len(pairs), len(FEATURES)), dtype="float32")
-    if not pairs:
-        return out
-    arr = doc.to_array([IS_PUNCT, POS, ORTH])
-    syntax = doc.user_data.get(SYNTAX_KEY)
-    if syntax is None or numpy.shape(syntax) != (n, N_SYNTAX_FEATURES):
-        syntax = numpy.zeros((n, N_SYNTAX_FEATURES), dtype="float32")
-    quotes = doc.user_data.get(QUOTE_KEY)
-    if quotes is None or numpy.shape(quotes) != (n, N_QUOTE_FEATURES):
-        quotes = numpy.zeros((n, N_QUOTE_FEATURES), dtype="float32")
     index = numpy.array([(spans[a][1], spans[a][2], spans[b][1], spans[b][2]) for a, b in pairs], dtype="int64")
+    sizes = index[:, 2] - index[:, 1] + 2
+    offsets = numpy.cumsum(sizes) - sizes
+    tokens = numpy.repeat(index[:, 1] - 1 - offsets, sizes) + numpy.arange(int(sizes.sum()))
+    syntax = doc.user_data.get(SYNTAX_KEY)
+    syntax = syntax[tokens, :2] if syntax is not None and numpy.shape(syntax) == (n, N_SYNTAX_FEATURES) \
+        else numpy.zeros((len(tokens), 2), dtype="float32")
+    quotes = doc.user_data.get(QUOTE_KEY)
+    quotes = quotes[tokens] if quotes is not None and numpy.shape(quotes) == (n, N_QUOTE_FEATURES) \
+        else numpy.zeros((len(tokens), N_QUOTE_FEATURES), dtype="float32")
+    return index, doc.to_array([IS_PUNCT, POS, ORTH])[tokens], syntax, quotes, log_probs[tokens]
+
+
+def pair_features_many(items: list[tuple[Doc, list[RoleSpan], list[tuple[int, int]], numpy.ndarray]],
+                       tag_labels: tuple[str, ...]) -> numpy.ndarray:
+    """The features (columns: :data:`FEATURES`) of the candidate pairs of several docs (each
+    item: doc, spans, pairs, log-probabilities; rows: the pairs of every item in turn), computed
+    together. The parse and quotation features are read from ``doc.user_data`` (as the tagger
+    put them; zeros when absent)."""
+    items = [item for item in items if item[2]]
+    if not items:
+        return numpy.zeros((0, len(FEATURES)), dtype="float32")
+    parts = [_segments(doc, spans, pairs, log_probs) for doc, spans, pairs, log_probs in items]
+    index, arr, syntax, quotes, log_probs = (numpy.concatenate(column) for column in zip(*parts))
     left_start, ends, starts, right_end = index.T  # a gap is tokens [ends, starts)
     lengths = starts - ends
-    # only the tokens of each pair's segment (the gap and one token each side) are read, in
-    # segment order; running totals over them give each gap's counts
     sizes = lengths + 2
-    offsets = numpy.concatenate([[0], numpy.cumsum(sizes)[:-1]])
-    tokens = numpy.repeat(ends - 1 - offsets, sizes) + numpy.arange(int(sizes.sum()))
-    strings = doc.vocab.strings
-    arr = arr[tokens]
-    syntax, quotes = syntax[tokens], quotes[tokens]
-    probs = numpy.exp(log_probs[tokens])
+    offsets = numpy.cumsum(sizes) - sizes  # each segment's first row
+    strings = items[0][0].vocab.strings
+    probs = numpy.exp(log_probs)
     content_cols, outside_cols, role_cols, begin = _label_columns(tag_labels)
-    flags = numpy.zeros((len(tokens) + 1, 12))
+    # running totals over the segments' rows give each gap's counts
+    flags = numpy.zeros((len(arr) + 1, 12))
     flags[1:, 0] = arr[:, 0] > 0
     flags[1:, 1] = arr[:, 2] == strings.add(",")
     flags[1:, 2] = numpy.isin(arr[:, 2], [strings.add(m) for m in _SENTENCE_MARKS])
@@ -109,8 +119,9 @@ def pair_features(doc: Doc, spans: list[RoleSpan], pairs: list[tuple[int, int]],
     gap = totals[gap_hi] - totals[gap_lo]
     through = totals[gap_hi + 1] - totals[gap_lo]  # the gap and the right piece's first token
     col = {name: i for i, name in enumerate(FEATURES)}
+    out = numpy.zeros((len(index), len(FEATURES)), dtype="float32")
     out[:, col["bias"]] = 1.0
-    out[numpy.arange(len(pairs)), 1 + numpy.searchsorted(numpy.array(GAP_BUCKETS), lengths)] = 1.0
+    out[numpy.arange(len(index)), 1 + numpy.searchsorted(numpy.array(GAP_BUCKETS), lengths)] = 1.0
     out[:, col["gap/10"]] = lengths / 10.0
     for name, k in (("punct", 0), ("comma", 1), ("sentence_mark", 2), ("quote_mark", 3), ("conjunction", 4),
                     ("verb", 5), ("cue_word", 6)):
@@ -135,12 +146,31 @@ def pair_features(doc: Doc, spans: list[RoleSpan], pairs: list[tuple[int, int]],
     return out
 
 
+def pair_features(doc: Doc, spans: list[RoleSpan], pairs: list[tuple[int, int]], log_probs: numpy.ndarray,
+                  tag_labels: tuple[str, ...]) -> numpy.ndarray:
+    """The features of the candidate pairs of one doc (see :func:`pair_features_many`)."""
+    return pair_features_many([(doc, spans, pairs, log_probs)], tag_labels)
+
+
 def _reduce(ufunc: numpy.ufunc, values: numpy.ndarray, lo: numpy.ndarray, hi: numpy.ndarray) -> numpy.ndarray:
     """``ufunc`` over ``values[lo[k]:hi[k]]`` for each k (non-empty, in order, not overlapping,
     every ``hi`` inside ``values``)."""
     bounds = numpy.empty(2 * len(lo), dtype="int64")
     bounds[0::2], bounds[1::2] = lo, hi
     return ufunc.reduceat(values, bounds)[0::2]
+
+
+def _joined(spans: list[RoleSpan], joined: set[int]) -> list[RoleSpan]:
+    """``spans`` with span k and k + 1 made one for every k in ``joined``."""
+    out: list[RoleSpan] = []
+    open_join = False
+    for k, (label, start, end) in enumerate(spans):
+        if open_join:
+            out[-1] = (label, out[-1][1], end)
+        else:
+            out.append((label, start, end))
+        open_join = k in joined
+    return out
 
 
 @dataclass
@@ -160,24 +190,26 @@ class JoinModel:
     def join(self, doc: Doc, spans: list[RoleSpan], log_probs: numpy.ndarray) -> list[RoleSpan]:
         """``spans`` with every candidate pair scored above ``threshold`` made one CONTENT
         span (a run of such pairs becomes one span)."""
-        pairs = candidate_pairs(spans, self.max_gap)
-        if not pairs:
+        return self.join_many([doc], [spans], [log_probs])[0]
+
+    def join_many(self, docs: list[Doc], spans: list[list[RoleSpan]],
+                  log_probs: list[numpy.ndarray]) -> list[list[RoleSpan]]:
+        """:meth:`join` for several docs, their pairs scored together."""
+        pairs = [candidate_pairs(doc_spans, self.max_gap) for doc_spans in spans]
+        if not any(pairs):
             return spans
-        if log_probs.shape[1] != len(self.tag_labels):
-            raise ValueError(f"join model: trained for a tagger of {len(self.tag_labels)} labels, this one has "
-                             f"{log_probs.shape[1]}; retrain with python -m pipeline.nlp.attribution.train --join-only")
-        keep = self.probabilities(pair_features(doc, spans, pairs, log_probs, self.tag_labels)) > self.threshold
-        joined = {a for (a, _), ok in zip(pairs, keep) if ok}
-        if not joined:
-            return spans
-        out: list[RoleSpan] = []
-        open_join = False
-        for k, (label, start, end) in enumerate(spans):
-            if open_join:
-                out[-1] = (label, out[-1][1], end)
-            else:
-                out.append((label, start, end))
-            open_join = k in joined
+        for doc_pairs, lp in zip(pairs, log_probs):
+            if doc_pairs and lp.shape[1] != len(self.tag_labels):
+                raise ValueError(f"join model: trained for a tagger of {len(self.tag_labels)} labels, this one has "
+                                 f"{lp.shape[1]}; retrain with python -m pipeline.nlp.attribution.train --join-only")
+        features = pair_features_many(list(zip(docs, spans, pairs, log_probs)), self.tag_labels)
+        keep = (self.probabilities(features) > self.threshold).tolist()
+        out = []
+        row = 0
+        for doc_spans, doc_pairs in zip(spans, pairs):
+            joined = {a for (a, _), ok in zip(doc_pairs, keep[row:row + len(doc_pairs)]) if ok}
+            row += len(doc_pairs)
+            out.append(_joined(doc_spans, joined) if joined else doc_spans)
         return out
 
     def to_disk(self, path: str | Path) -> None:

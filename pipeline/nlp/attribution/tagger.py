@@ -283,19 +283,23 @@ def role_scores(tagger: Language, docs: Iterable[Doc], batch_size: int = 32,
         added = [with_features(d, cues, t) for d, t in zip(batch, texts[i:i + batch_size])]
         nonempty = [d for d in batch if len(d)]
         scores = iter(pipe.model.predict(nonempty) if nonempty else [])
-        for doc, keys in zip(batch, added):
+        found = []
+        for doc in batch:
             if len(doc):
                 log_probs = _log_probs(pipe.model.ops.to_numpy(next(scores)), normalized)
                 spans = tag_spans(best_tags(log_probs, labels))
                 if boundary is not None:
                     spans = boundary.adjust(doc, spans, log_probs)
-                if join is not None:
-                    spans = join.join(doc, spans, log_probs)
             else:
                 spans, log_probs = [], numpy.zeros((0, len(labels)), dtype="float32")
+            found.append((spans, log_probs))
+        if join is not None:  # the batch's pairs scored together
+            joined = join.join_many(batch, [f[0] for f in found], [f[1] for f in found])
+            found = [(spans, log_probs) for spans, (_, log_probs) in zip(joined, found)]
+        for doc, keys, result in zip(batch, added, found):
             for key in keys:
                 del doc.user_data[key]
-            yield spans, log_probs
+            yield result
 
 
 def role_spans(tagger: Language, docs: Iterable[Doc], batch_size: int = 32,

@@ -115,3 +115,16 @@ def test_join_model_round_trips_through_disk_and_names_a_bad_folder(base, tmp_pa
         jn.JoinModel.from_disk(tmp_path / "missing")
     with pytest.raises(ValueError, match="labels"):
         back.join(cases[0][0], cases[0][1][0], cases[0][1][1][:, :3])
+
+
+def test_join_many_scores_several_docs_as_one_by_one(base) -> None:
+    cases = [_one(base, t) for t in ONE] + [_two(base, t) for t in TWO]
+    model = jn.fit([c[0] for c in cases], [c[1] for c in cases], [c[2] for c in cases], LABELS, threshold=0.5)
+    empty = base("No one spoke.")
+    docs = [c[0] for c in cases] + [empty]
+    spans = [c[1][0] for c in cases] + [[]]
+    lps = [c[1][1] for c in cases] + [_flat(len(empty))]
+    assert model.join_many(docs, spans, lps) == [model.join(d, s, lp) for d, s, lp in zip(docs, spans, lps)]
+    rows = jn.pair_features_many(list(zip(docs[:2], spans[:2], [[(2, 3)], [(2, 3)]], lps[:2])), LABELS)
+    assert numpy.array_equal(rows, numpy.vstack([jn.pair_features(d, s, [(2, 3)], lp, LABELS)
+                                                 for d, s, lp in zip(docs[:2], spans[:2], lps[:2])]))
