@@ -39,7 +39,10 @@ from pipeline.nlp.attribution.model import LinkOptions, model_claims, without_da
 from pipeline.nlp.attribution.records import Claim
 from pipeline.nlp.attribution.reported import ReportedSpeech
 from pipeline.nlp.attribution.boundary import BoundaryModel
-from pipeline.nlp.attribution.tagger import BOUNDARY_DIR, RoleSpan, load_boundary, load_tagger, role_spans
+from pipeline.nlp.attribution.join import JoinModel
+from pipeline.nlp.attribution.tagger import (
+    BOUNDARY_DIR, JOIN_DIR, RoleSpan, load_boundary, load_join, load_tagger, role_spans,
+)
 from pipeline.nlp.docview import doc_text
 from pipeline.nlp.extensions import register_extensions
 from pipeline.nlp.quotes import ALL_MARKS
@@ -48,6 +51,7 @@ DEFAULT_MODEL = MODELS_DIR / "attribution" / "model"
 SOURCES = ("rules", "model")
 CLAIM_TYPES = ("direct", "indirect")
 DEFAULT_ORDER = ("rules:direct", "model:direct", "model:indirect", "rules:indirect")
+DEFAULT_JOINS = True  # the learned joining step (join.py)
 PIECE_TRIM = " \n\t,;:.—–-"
 
 
@@ -189,12 +193,13 @@ class Attribution:
     def __init__(self, nlp: Language, name: str, lexicon: str = "", model: str = "",
                  order: Iterable[str] = DEFAULT_ORDER, rules: RuleOptions | None = None,
                  link: LinkOptions | None = None, batch_size: int = 32, boundaries: bool = True,
-                 model_sources: bool = True) -> None:
+                 model_sources: bool = True, joins: bool = DEFAULT_JOINS) -> None:
         """``lexicon``/``model``: paths ("" = the shipped ``models/lexicon/attribution.toml``
         and ``models/attribution/model``; a relative ``model`` lies under ``models/``); ``order``: the source/type priority (see the module
         docstring); ``rules``/``link``: options of the rules and of the model's linking;
         ``boundaries``: run the learned boundary step saved with the tagger (``boundary.py``),
-        when it has one; ``model_sources``: a rule's claim takes as speaker mention the tagger's
+        when it has one; ``joins``: run the learned joining step saved with it (``join.py``:
+        which CONTENT pieces the tagger split are one), when it has one; ``model_sources``: a rule's claim takes as speaker mention the tagger's
         SOURCE span that holds its own (:func:`with_model_source`)."""
         self.name = name
         self.lexicon_path = Path(lexicon) if lexicon else DEFAULT_LEXICON
@@ -204,6 +209,7 @@ class Attribution:
         self.link_options = link or LinkOptions()
         self.batch_size = batch_size
         self.boundaries = boundaries
+        self.joins = joins
         self.model_sources = model_sources
         self.vocab = nlp.vocab
         self.lex: Lexicon | None = None
@@ -225,6 +231,11 @@ class Attribution:
         return load_boundary(str(self.model_path)) if self.boundaries else None
 
     @property
+    def join(self) -> JoinModel | None:
+        """The learned joining step saved with the tagger, when it has one and it is used."""
+        return load_join(str(self.model_path)) if self.joins else None
+
+    @property
     def uses_rules(self) -> bool:
         """True when ``order`` takes any claim from the rules."""
         return any(source == "rules" for source, _ in self.order)
@@ -239,6 +250,7 @@ class Attribution:
                     f"`python -m pipeline.nlp.attribution.train` or drop the model: entries of `order`")
             self.tagger  # noqa: B018 - loads it
             self.boundary  # noqa: B018
+            self.join  # noqa: B018
 
     def claims(self, doc: Doc, spans: list[RoleSpan] | None = None, text: str | None = None) -> list[Claim]:
         """All claims of one parsed doc (``spans``: the tagger's output, when the model is used;
@@ -247,7 +259,7 @@ class Attribution:
         text = doc_text(doc) if text is None else text
         found: dict[str, list[Claim]] = {}
         if self.uses_model and spans is None:
-            spans = role_spans(self.tagger, [doc], texts=[text], boundary=self.boundary)[0]
+            spans = role_spans(self.tagger, [doc], texts=[text], boundary=self.boundary, join=self.join)[0]
         if self.uses_rules:
             found["rules"] = [without_own_attribution(c, text) for c in rule_claims(doc, self.lex, self.rule_options, text)]
             if self.uses_model and self.model_sources:
@@ -270,7 +282,7 @@ class Attribution:
             texts = [doc_text(doc) for doc in batch]
             spans: list[list[RoleSpan] | None] = [None] * len(batch)
             if self.uses_model:
-                spans = list(role_spans(self.tagger, batch, size, texts, self.boundary))
+                spans = list(role_spans(self.tagger, batch, size, texts, self.boundary, self.join))
             for doc, doc_spans, text in zip(batch, spans, texts):
                 doc._.claims = [c.as_dict() for c in self.claims(doc, doc_spans, text)]
                 yield doc
@@ -281,13 +293,15 @@ class Attribution:
         path.mkdir(parents=True, exist_ok=True)
         (path / "lexicon.toml").write_bytes(self.lexicon_path.read_bytes())
         settings = {"order": [f"{s}:{k}" for s, k in self.order], "batch_size": self.batch_size,
-                    "boundaries": self.boundaries, "model_sources": self.model_sources,
+                    "boundaries": self.boundaries, "joins": self.joins, "model_sources": self.model_sources,
                     "rules": self.rule_options.__dict__, "link": self.link_options.__dict__}
         (path / "settings.json").write_text(json.dumps(settings, indent=2), encoding="utf-8")
         if self.uses_model:
             self.tagger.to_disk(path / "model")
             if self.boundary is not None:
                 self.boundary.to_disk(path / "model" / BOUNDARY_DIR)
+            if self.join is not None:
+                self.join.to_disk(path / "model" / JOIN_DIR)
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> "Attribution":
         """Read what :meth:`to_disk` wrote."""
@@ -296,6 +310,7 @@ class Attribution:
         self.order = parse_order(settings["order"])
         self.batch_size = settings["batch_size"]
         self.boundaries = settings.get("boundaries", True)
+        self.joins = settings.get("joins", DEFAULT_JOINS)
         self.model_sources = settings.get("model_sources", True)
         self.rule_options = RuleOptions(**settings["rules"])
         self.link_options = LinkOptions(**settings["link"])
@@ -311,7 +326,8 @@ class Attribution:
     assigns=["doc._.claims"],
     # token.pos comes from the base model's attribute_ruler, which declares nothing; it maps token.tag.
     requires=["token.dep", "token.lemma", "token.tag", "token.ent_type"],
-    default_config={"lexicon": "", "model": "", "order": list(DEFAULT_ORDER), "batch_size": 32, "boundaries": True, "model_sources": True,
+    default_config={"lexicon": "", "model": "", "order": list(DEFAULT_ORDER), "batch_size": 32, "boundaries": True, "joins": DEFAULT_JOINS,
+                    "model_sources": True,
                     "min_quote_words": 4, "merge_continuations": True, "merge_paragraphs": False,
                     "max_merge_gap": 25, "strict_merge": True, "nested_in_quotes": False,
                     "object_claims": True, "headline_claims": True, "content_first_sentence": True,
@@ -320,7 +336,7 @@ class Attribution:
                     "syntax_source": True, "max_piece_gap": 2},
 )
 def make_attribution(nlp: Language, name: str, lexicon: str, model: str, order: list[str], batch_size: int,
-                     boundaries: bool, model_sources: bool,
+                     boundaries: bool, joins: bool, model_sources: bool,
                      min_quote_words: int, merge_continuations: bool,
                      merge_paragraphs: bool, max_merge_gap: int, strict_merge: bool, nested_in_quotes: bool,
                      object_claims: bool, headline_claims: bool, content_first_sentence: bool,
@@ -341,4 +357,4 @@ def make_attribution(nlp: Language, name: str, lexicon: str, model: str, order: 
                        min_content_tokens=min_content_tokens, require_source=require_source,
                        syntax_source=syntax_source, max_piece_gap=max_piece_gap)
     return Attribution(nlp, name, lexicon=lexicon, model=model, order=order, rules=rules, link=link,
-                       batch_size=batch_size, boundaries=boundaries, model_sources=model_sources)
+                       batch_size=batch_size, boundaries=boundaries, joins=joins, model_sources=model_sources)

@@ -3,7 +3,8 @@
 Each content span is tied to the nearest cue in its paragraph, contents sharing a cue become
 one claim (its pieces in ``content_spans``; pieces at most ``max_piece_gap`` tokens apart with
 no cue or source between them are one piece: PolNeAR's contents break only at their own
-attribution), and the cue takes the source span holding its
+attribution; farther pieces the tagger split are joined before, by the learned step of
+``join.py``), and the cue takes the source span holding its
 grammatical subject, else the nearest source span, else (``syntax_source``) the subject's own
 noun phrase. A claim without a source is dropped unless ``require_source`` is off. The claim's cue is the lemma of
 the cue span's verb; its type is ``direct`` when every piece is a quotation.

@@ -32,6 +32,7 @@ from pipeline.nlp.attribution.features import (  # (registers the network)
 
 if TYPE_CHECKING:
     from pipeline.nlp.attribution.boundary import BoundaryModel
+    from pipeline.nlp.attribution.join import JoinModel
     from pipeline.nlp.attribution.lexicon import Lexicon
 
 RoleSpan = tuple[str, int, int]  # (label, start token, end token)
@@ -39,6 +40,7 @@ VERB_ID, AUX_ID, NOUN_ID = int(VERB), int(AUX), int(NOUN)
 
 
 BOUNDARY_DIR = "boundary"  # the learned boundary step, saved inside the tagger's folder
+JOIN_DIR = "join"  # the learned joining step, beside it
 
 
 @lru_cache(maxsize=4)
@@ -49,6 +51,16 @@ def load_boundary(path: str) -> "BoundaryModel | None":
 
     folder = Path(path) / BOUNDARY_DIR
     return BoundaryModel.from_disk(folder) if folder.exists() else None
+
+
+@lru_cache(maxsize=4)
+def load_join(path: str) -> "JoinModel | None":
+    """The joining step saved with the tagger at ``path`` (loaded once per process), or None
+    when that tagger has none."""
+    from pipeline.nlp.attribution.join import JoinModel
+
+    folder = Path(path) / JOIN_DIR
+    return JoinModel.from_disk(folder) if folder.exists() else None
 
 
 @lru_cache(maxsize=4)
@@ -255,9 +267,10 @@ def with_features(doc: Doc, cue_lemmas: frozenset[str], text: str | None = None)
 
 def role_scores(tagger: Language, docs: Iterable[Doc], batch_size: int = 32,
                 texts: Iterable[str] | None = None,
-                boundary: "BoundaryModel | None" = None) -> Iterator[tuple[list[RoleSpan], numpy.ndarray]]:
+                boundary: "BoundaryModel | None" = None,
+                join: "JoinModel | None" = None) -> Iterator[tuple[list[RoleSpan], numpy.ndarray]]:
     """For each parsed doc, a per-token role tagger's decoded spans (:func:`best_tags`,
-    :func:`tag_spans`, then the learned ``boundary`` step when given) and its per-token
+    :func:`tag_spans`, then the learned ``boundary`` and ``join`` steps when given) and its per-token
     log-probabilities (rows: tokens, columns: the pipe's labels); the Doc is left as it was."""
     docs = list(docs)
     texts = list(texts) if texts is not None else [None] * len(docs)
@@ -270,7 +283,8 @@ def role_scores(tagger: Language, docs: Iterable[Doc], batch_size: int = 32,
         added = [with_features(d, cues, t) for d, t in zip(batch, texts[i:i + batch_size])]
         nonempty = [d for d in batch if len(d)]
         scores = iter(pipe.model.predict(nonempty) if nonempty else [])
-        for doc, keys in zip(batch, added):
+        found = []
+        for doc in batch:
             if len(doc):
                 log_probs = _log_probs(pipe.model.ops.to_numpy(next(scores)), normalized)
                 spans = tag_spans(best_tags(log_probs, labels))
@@ -278,16 +292,22 @@ def role_scores(tagger: Language, docs: Iterable[Doc], batch_size: int = 32,
                     spans = boundary.adjust(doc, spans, log_probs)
             else:
                 spans, log_probs = [], numpy.zeros((0, len(labels)), dtype="float32")
+            found.append((spans, log_probs))
+        if join is not None:  # the batch's pairs scored together
+            joined = join.join_many(batch, [f[0] for f in found], [f[1] for f in found])
+            found = [(spans, log_probs) for spans, (_, log_probs) in zip(joined, found)]
+        for doc, keys, result in zip(batch, added, found):
             for key in keys:
                 del doc.user_data[key]
-            yield spans, log_probs
+            yield result
 
 
 def role_spans(tagger: Language, docs: Iterable[Doc], batch_size: int = 32,
-               texts: Iterable[str] | None = None, boundary: "BoundaryModel | None" = None) -> list[list[RoleSpan]]:
+               texts: Iterable[str] | None = None, boundary: "BoundaryModel | None" = None,
+               join: "JoinModel | None" = None) -> list[list[RoleSpan]]:
     """The tagger's (label, start, end) token spans for each parsed doc (``texts``: their
-    ``doc.text``, when the caller has them; ``boundary``: the learned boundary step of a
-    per-token tagger, see ``boundary.py``).
+    ``doc.text``, when the caller has them; ``boundary``, ``join``: the learned boundary and
+    joining steps of a per-token tagger, see ``boundary.py`` and ``join.py``).
 
     A per-token role tagger (pipe ``tagger``) reads the base model's Doc itself: its scores
     are decoded into tags (:func:`best_tags`) and spans (:func:`tag_spans`) and the Doc is
@@ -296,7 +316,7 @@ def role_spans(tagger: Language, docs: Iterable[Doc], batch_size: int = 32,
     docs = list(docs)
     texts = list(texts) if texts is not None else [None] * len(docs)
     if ROLE_TAGGER in tagger.pipe_names:
-        return [spans for spans, _ in role_scores(tagger, docs, batch_size, texts, boundary)]
+        return [spans for spans, _ in role_scores(tagger, docs, batch_size, texts, boundary, join)]
     cues = tagger_cue_lemmas(tagger)
     out: list[list[RoleSpan]] = []
     copies = [tagger_doc(tagger.vocab, d, t, cues) for d, t in zip(docs, texts)]

