@@ -197,22 +197,18 @@ def error_counts(docs: list[Doc], golds: list[list[RoleSpan]], preds: list[list[
                 if punct_only(doc, ps, gs):
                     c["punct_only"] += 1  # the scorer compares words: no error there
                     continue
-                if ps[0] != gs[0]:
-                    kind = "start_late" if ps[0] > gs[0] else "start_early"
-                    first = min(ps[0], gs[0])
-                    n = abs(ps[0] - gs[0])
+                # each edge off the gold one: which way, by how many tokens, at which word
+                for edge, side, later, earlier in ((0, "start", "start_late", "start_early"),
+                                                   (1, "end", "end_late", "end_early")):
+                    if ps[edge] == gs[edge]:
+                        continue
+                    kind = later if ps[edge] > gs[edge] else earlier
+                    first = min(ps[edge], gs[edge])
+                    n = abs(ps[edge] - gs[edge])
                     words[kind][_tok(doc, first)[0]] += 1
                     pos[kind][_tok(doc, first)[1]] += 1
                     size[kind][str(n) if n <= window else f">{window}"] += 1
-                    c["start_within_window"] += n <= window
-                if ps[1] != gs[1]:
-                    kind = "end_early" if ps[1] < gs[1] else "end_late"
-                    first = min(ps[1], gs[1])
-                    n = abs(ps[1] - gs[1])
-                    words[kind][_tok(doc, first)[0]] += 1
-                    pos[kind][_tok(doc, first)[1]] += 1
-                    size[kind][str(n) if n <= window else f">{window}"] += 1
-                    c["end_within_window"] += n <= window
+                    c[f"{side}_within_window"] += n <= window
                 c["start_only" if ps[1] == gs[1] else "end_only" if ps[0] == gs[0] else "both_ends"] += 1
         row: dict[str, Any] = {key: c[key] for key in COUNTS}
         row["exact_recall"] = round(c["exact"] / c["gold"], 4) if c["gold"] else None
