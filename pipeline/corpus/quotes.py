@@ -32,6 +32,7 @@ _PUNCT = re.compile(r"[^\w\s']+")
 MAX_BUCKET = 100
 _MERSENNE = (1 << 61) - 1
 BANDS, ROWS = 6, 2
+SIGNATURE_CHUNK = 256  # contents whose 3-grams are hashed in one pass
 _rng = random.Random(20240917)  # fixed: sketches must be the same in every run and process
 _HASHES = [(_rng.randrange(1, _MERSENNE), _rng.randrange(0, _MERSENNE)) for _ in range(BANDS * ROWS)]
 _A_HI = numpy.array([a >> 32 for a, _ in _HASHES], dtype=numpy.uint64)
@@ -57,7 +58,13 @@ def quote_signature(content: str) -> tuple[str, list[int] | None]:
 
 def quote_signatures(contents: Sequence[str]) -> list[tuple[str, list[int] | None]]:
     """:func:`quote_signature` of each of ``contents`` (one article's claims), the MinHash
-    values of all their 3-grams computed together."""
+    values of the 3-grams of up to ``SIGNATURE_CHUNK`` contents computed together (so that a
+    long list, such as an old dataset's claims, holds one chunk's hash table at a time)."""
+    return [sig for i in range(0, len(contents), SIGNATURE_CHUNK)
+            for sig in _signatures(contents[i:i + SIGNATURE_CHUNK])]
+
+
+def _signatures(contents: Sequence[str]) -> list[tuple[str, list[int] | None]]:
     keys, grams, counts = [], [], []
     for content in contents:
         norm = normalize_quote(content)

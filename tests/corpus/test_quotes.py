@@ -94,3 +94,11 @@ def test_an_articles_signatures_together_equal_each_alone():
     together = quote_signatures(contents)
     assert together == [quote_signature(c) for c in contents]
     assert together[1][1] is None and together[0][1] is not None and len(together[0][1]) == 6
+
+
+def test_signatures_of_more_contents_than_one_chunk_are_those_of_each_alone(monkeypatch):
+    from pipeline.corpus import quotes
+
+    monkeypatch.setattr(quotes, "SIGNATURE_CHUNK", 2)
+    contents = [f"the {n} workers know the deal is done" for n in range(5)] + ["No."]
+    assert quotes.quote_signatures(contents) == [quote_signature(c) for c in contents]
