@@ -31,12 +31,12 @@ import numpy
 from spacy.attrs import LOWER
 from spacy.tokens import Doc, Token
 
+from pipeline.corpus.name_words import name_parts
 from pipeline.corpus.quotes import quote_signatures
 from pipeline.resources import model_file
 
 GENDER_LEXICON = model_file("lexicon", "gender.toml")
 SPEAKER_LEXICON = model_file("lexicon", "speakers.toml")
-SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
 _INITIAL = re.compile(r"^[A-Z]\.$")
 _WORD = re.compile(r"[a-z]+(?:-[a-z]+)*")
 _SUBJECTS = ("nsubj", "nsubjpass")
@@ -130,7 +130,7 @@ class _ArticleNames:
         or None when the word before it is no name (a title, a sentence start, another name part)."""
         doc = self.doc
         nxt = doc[i + 1] if i + 1 < len(doc) else None
-        if nxt is not None and (nxt.lower_ in SUFFIXES or (nxt.pos_ == "PROPN" and nxt.text[:1].isupper())):
+        if nxt is not None and (nxt.lower_ in name_parts().suffixes or (nxt.pos_ == "PROPN" and nxt.text[:1].isupper())):
             return None  # "Donald Trump Jr.", "Trump Tower": not this person's full name
         j = i - 1
         if j >= 0 and _INITIAL.match(doc[j].text):

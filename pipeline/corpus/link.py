@@ -23,7 +23,7 @@ from pipeline.corpus.first_names import first_names
 from pipeline.corpus.gender import GenderSettings, decide, gender_settings, load_corpus_config, name_reading
 from pipeline.corpus.ids import stable_id
 from pipeline.corpus.quotes import MAX_BUCKET, Wording, merge_wordings, near_identical, normalize_quote
-from pipeline.corpus.speakers import (PRONOUNS, RoleFields, SpeakerName, classify, fold, load_role_fields,
+from pipeline.corpus.speakers import (RoleFields, SpeakerName, classify, is_pronoun, load_role_fields,
                                       person_name, split_by_role)
 from pipeline.schema import TABLES
 
@@ -60,7 +60,7 @@ def naming_mention(mention: str | None) -> str | None:
     if not mention:
         return None
     m = mention.strip().removesuffix("'s").removesuffix("’s").strip()
-    if fold(m) in PRONOUNS:
+    if is_pronoun(m):
         return None
     return m if (is_surname_only(m) or person_name(m) is not None) else None
 

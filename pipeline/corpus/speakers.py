@@ -29,13 +29,10 @@ from functools import lru_cache
 from pathlib import Path
 
 from pipeline.corpus.evidence import is_surname_only, load_gender_lexicon
+from pipeline.corpus.name_words import name_parts
 from pipeline.resources import model_file
 
 ROLES_LEXICON = model_file("lexicon", "roles.toml")
-PARTICLES = frozenset({"de", "da", "di", "del", "della", "der", "den", "van", "von", "bin", "ibn", "al",
-                       "el", "la", "le", "du", "dos", "das", "st.", "mac", "ter", "y"})
-SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
-PRONOUNS = frozenset({"i", "me", "we", "us", "you", "he", "she", "they", "it", "him", "her", "them"})
 _TOKEN = re.compile(r"[^\s]+")
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 _NON_WORD = re.compile(r"[^\w\s&-]")
@@ -116,22 +113,23 @@ def person_name(name: str) -> tuple[str, str, str, str] | None:
     if len(words) > MAX_NAME_WORDS:
         return None
     titles = load_gender_lexicon().titles
+    parts = name_parts()
     while words and words[0].lower().rstrip(".") in titles:
         words = words[1:]
     suffix = ""
-    if len(words) > 2 and words[-1].lower().rstrip(".") in SUFFIXES:
+    if len(words) > 2 and words[-1].lower().rstrip(".") in parts.suffixes:
         suffix = words.pop().lower().rstrip(".")
     if len(words) < 2:
         return None
     for w in words:
-        if not (w[0].isupper() or w.lower() in PARTICLES):
+        if not (w[0].isupper() or w.lower() in parts.particles):
             return None
     folded = [fold(w) for w in words]
     first, last = folded[0].rstrip("."), folded[-1]
     # "Loretta E. Lynch": middle initials; "Hillary Rodham Clinton": a middle name, read by its initial
     inner = folded[1:-1]
-    middle = "".join(w[0] for w in inner if w not in PARTICLES)
-    particles = [w for w in inner if w in PARTICLES]
+    middle = "".join(w[0] for w in inner if w not in parts.particles)
+    particles = [w for w in inner if w in parts.particles]
     if particles:  # "Ludwig van Beethoven": the particle belongs to the last name
         last = " ".join(particles + [last])
     if len(first) < 2 or len(last) < 2:
@@ -147,7 +145,8 @@ def organization_key(name: str) -> str:
     text = text.replace(".", "")
     text = _SPACE.sub(" ", _NON_WORD.sub(" ", text)).strip()
     words = text.split()
-    while len(words) > 1 and words[0] in ("the", "a", "an"):
+    articles = name_parts().articles
+    while len(words) > 1 and words[0] in articles:
         words = words[1:]
     return " ".join(words)
 
@@ -156,7 +155,12 @@ def is_proper(name: str) -> bool:
     """Whether a name is a proper name (a capitalized word in it): "Republicans", "Fox News",
     not "officials", "the campaign", "you"."""
     words = name.split()
-    return any(w[:1].isupper() for w in words) and fold(name) not in PRONOUNS
+    return any(w[:1].isupper() for w in words) and not is_pronoun(name)
+
+
+def is_pronoun(text: str) -> bool:
+    """Whether ``text`` is a personal pronoun ("he", "They"), compared folded."""
+    return fold(text) in name_parts().pronouns
 
 
 @dataclass(frozen=True)
