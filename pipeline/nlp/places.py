@@ -47,7 +47,6 @@ from pipeline.resources import model_file, read_data_file
 
 CONTEXT_LEXICON = model_file("lexicon", "places.toml")
 
-LEADING_WORDS = {"the", "The", "THE"}
 TRAILING = ("'s", "\u2019s", "'", "\u2019")
 MAX_SCAN_TOKENS = 7  # "Port-au-Prince" is five tokens, "Saint-Jean-sur-Richelieu" seven
 # A dateline ("WINONA -- ", "ST. PARIS — ") at the start of the text or of a sentence, and a
@@ -71,19 +70,25 @@ CONJOINED_TAIL = re.compile(r" (and|&) ([A-Z][\w'\u2019-]*(?: [A-Z][\w'\u2019-]*
 
 @dataclass(frozen=True)
 class NameWords:
-    """The ``[names]`` words of ``models/lexicon/places.toml``."""
+    """The ``[names]`` words of ``models/lexicon/places.toml``; ``leading`` holds each leading
+    word in lower, capitalized and upper case."""
 
     facility: frozenset[str]
     road: frozenset[str]
     honorifics: frozenset[str]
+    leading: frozenset[str]
 
 
 @lru_cache(maxsize=4)
 def name_words(path: str = str(CONTEXT_LEXICON)) -> NameWords:
-    """The words that end facility and road names and that open a person's name."""
-    return read_data_file(path, "the place name words", lambda raw: NameWords(
-        frozenset(raw["names"]["facility_words"]), frozenset(raw["names"]["road_words"]),
-        frozenset(raw["names"]["honorifics"])))
+    """The words that end facility and road names, that open a person's name, and that are
+    dropped from the front of a mention."""
+    def build(raw: dict[str, Any]) -> NameWords:
+        names = raw["names"]
+        leading = frozenset(form for w in names["leading_words"] for form in (w, w.capitalize(), w.upper()))
+        return NameWords(frozenset(names["facility_words"]), frozenset(names["road_words"]),
+                         frozenset(names["honorifics"]), leading)
+    return read_data_file(path, "the place name words", build)
 
 
 @lru_cache(maxsize=4)
@@ -256,14 +261,14 @@ class PlacesComponent:
                 continue
             # the tagger may read a plural after names as a verb ("Harris roads": VBZ)
             if tok.lower_.endswith("s") and (tok.lemma_.lower() in name_words().facility
-                                             or tok.lower_ in ("counties", "parishes")):
+                                             or tok.lower_ in context_words()["plural_counties"]):
                 return tok.lower_
             return None
         return None
 
     def _trim(self, text: str, start: int, end: int) -> tuple[int, int]:
         words = text[start:end].split(" ", 1)
-        if len(words) == 2 and words[0] in LEADING_WORDS:
+        if len(words) == 2 and words[0] in name_words().leading:
             start += len(words[0]) + 1
         for suffix in TRAILING:
             if text[start:end].endswith(suffix) and end - len(suffix) > start:

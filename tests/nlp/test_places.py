@@ -129,12 +129,17 @@ def test_context_words_come_from_the_lexicon_and_a_broken_file_is_named(tmp_path
 
 
 def test_name_words_come_from_the_lexicon_and_a_broken_one_is_named(tmp_path):
-    from pipeline.nlp.places import name_words
+    from pipeline.nlp.places import CONTEXT_LEXICON, name_words
 
     words = name_words()
     assert "airport" in words.facility and words.road <= words.facility | {"rd", "st", "ave", "blvd"}
     assert "sen" in words.honorifics
+    assert words.leading == {"the", "The", "THE"}
     bad = tmp_path / "places.toml"
     bad.write_text("[context]\n", encoding="utf-8")
     with pytest.raises(RuntimeError, match="places.toml"):
+        name_words(str(bad))
+    shipped = CONTEXT_LEXICON.read_text(encoding="utf-8")
+    bad.write_text(shipped.replace("leading_words =", "lead_words ="), encoding="utf-8")
+    with pytest.raises(RuntimeError, match=r"the place name words in .*places.toml.*'leading_words'"):
         name_words(str(bad))
