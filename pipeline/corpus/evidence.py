@@ -130,7 +130,8 @@ class _ArticleNames:
         or None when the word before it is no name (a title, a sentence start, another name part)."""
         doc = self.doc
         nxt = doc[i + 1] if i + 1 < len(doc) else None
-        if nxt is not None and (nxt.lower_ in name_parts().suffixes or (nxt.pos_ == "PROPN" and nxt.text[:1].isupper())):
+        if nxt is not None and (nxt.lower_ in name_parts().suffixes
+                                or (nxt.pos_ == "PROPN" and nxt.text[:1].isupper())):
             return None  # "Donald Trump Jr.", "Trump Tower": not this person's full name
         j = i - 1
         if j >= 0 and _INITIAL.match(doc[j].text):
