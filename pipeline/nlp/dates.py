@@ -74,17 +74,25 @@ class TenseWords:
     weak_future: frozenset[str]
     intention_verbs: frozenset[str]
     reporting_verbs: frozenset[str]
+    future_auxiliaries: frozenset[str]
+    conditional_auxiliaries: frozenset[str]
+    perfect_auxiliaries: frozenset[str]
+    past_auxiliaries: frozenset[str]
+    progressive_auxiliaries: frozenset[str]
+    past_perfect_auxiliaries: frozenset[str]
     deadline: frozenset[str]
+    open_deadline: frozenset[str]
 
 
 @lru_cache(maxsize=1)
 def tense_words(path: str = str(LEXICON_FILE)) -> TenseWords:
     """The dates lexicon, read once."""
     def build(data: dict[str, Any]) -> TenseWords:
-        tense = data["tense"]
-        return TenseWords(frozenset(tense["future_words"]), frozenset(tense["weak_future_words"]),
-                          frozenset(tense["intention_verbs"]), frozenset(tense["reporting_verbs"]),
-                          frozenset(data["deadline"]["words"]))
+        tense, deadline = data["tense"], data["deadline"]
+        return TenseWords(*(frozenset(tense[k]) for k in (
+            "future_words", "weak_future_words", "intention_verbs", "reporting_verbs", "future_auxiliaries",
+            "conditional_auxiliaries", "perfect_auxiliaries", "past_auxiliaries", "progressive_auxiliaries",
+            "past_perfect_auxiliaries")), frozenset(deadline["words"]), frozenset(deadline["open_words"]))
     return read_data_file(path, "the dates lexicon", build)
 
 
@@ -128,10 +136,11 @@ def tense_of(span: Span, sent: Span | None = None, sent_root: Token | None = Non
     if verb is None:
         return None
     aux = {c.lower_ for c in _close_children(verb) if c.dep_ in ("aux", "auxpass")}
-    if aux & {"will", "'ll", "shall"} or (aux & {"would", "'d"} and not aux & {"have", "'ve"}) \
-            or (aux & {"to"} and verb.head.lemma_ in words.intention_verbs):
+    if aux & words.future_auxiliaries \
+            or (aux & words.conditional_auxiliaries and not aux & words.perfect_auxiliaries) \
+            or ("to" in aux and verb.head.lemma_ in words.intention_verbs):
         return "future"
-    if verb.tag_ == "VBD" or aux & {"was", "were", "had", "did", "has", "have", "'ve"}:
+    if verb.tag_ == "VBD" or aux & words.past_auxiliaries:
         return "past"
     if verb.tag_ == "VBN" and not aux:
         return "past"
@@ -152,7 +161,8 @@ def _simple_present_head(span: Span) -> bool:
         return False
     head = root.head.head if root.dep_ == "pobj" else root.head
     if head.tag_ == "VBG":  # "they are meeting Thursday": the present progressive of a plan
-        return any(c.dep_ == "aux" and c.lower_ in ("is", "are", "am", "'re", "'s") for c in _close_children(head))
+        progressive = tense_words().progressive_auxiliaries
+        return any(c.dep_ == "aux" and c.lower_ in progressive for c in _close_children(head))
     return head.tag_ in ("VBZ", "VBP")
 
 
@@ -169,11 +179,12 @@ def _open_until(span: Span) -> bool:
     Monday"): the weekday is the coming one, unless a past perfect ("had been closed until
     Friday") or a past-tense subject clause ties it to an earlier time."""
     doc, i = span.doc, span.start
-    if i == 0 or doc[i - 1].lower_ not in ("until", "till"):
+    words = tense_words()
+    if i == 0 or doc[i - 1].lower_ not in words.open_deadline:
         return False
     head = doc[i - 1].head
     return head.pos_ in ("VERB", "ADJ", "AUX") and not any(
-        c.lower_ in ("had", "'d") for c in _close_children(head) if c.dep_ in ("aux", "auxpass"))
+        c.lower_ in words.past_perfect_auxiliaries for c in _close_children(head) if c.dep_ in ("aux", "auxpass"))
 
 
 TIMEX_START = re.compile(r"(?:\d|(?:this|last|next|early|late|mid|the|a|an|several|few)\b|"

@@ -228,12 +228,20 @@ def test_several_months_is_cut_out_of_a_longer_entity(nlp) -> None:
 
 
 def test_the_tense_words_come_from_the_lexicon_and_a_broken_one_is_named(tmp_path):
-    from pipeline.nlp.dates import tense_words
+    from pipeline.nlp.dates import LEXICON_FILE, tense_words
 
     words = tense_words()
     assert "scheduled" in words.future and words.weak_future <= words.future
     assert "say" in words.reporting_verbs and "until" in words.deadline
+    assert {"will", "'ll"} <= words.future_auxiliaries and "would" in words.conditional_auxiliaries
+    assert "have" in words.perfect_auxiliaries <= words.past_auxiliaries and "was" in words.past_auxiliaries
+    assert "are" in words.progressive_auxiliaries and "had" in words.past_perfect_auxiliaries
+    assert words.open_deadline == {"until", "till"} and words.open_deadline <= words.deadline
     broken = tmp_path / "dates.toml"
     broken.write_text("[tense]\nfuture_words = []\n", encoding="utf-8")
     with pytest.raises(RuntimeError, match="dates.toml"):
+        tense_words(str(broken))
+    shipped = LEXICON_FILE.read_text(encoding="utf-8")
+    broken.write_text(shipped.replace("past_auxiliaries =", "past_auxiliary_list ="), encoding="utf-8")
+    with pytest.raises(RuntimeError, match=r"the dates lexicon in .*dates.toml.*'past_auxiliaries'"):
         tense_words(str(broken))
