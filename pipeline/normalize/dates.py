@@ -16,11 +16,54 @@ from __future__ import annotations
 
 import calendar
 import re
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-from typing import Any, Callable
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Callable, Mapping
 
 from dateutil.easter import easter
+
+from pipeline.resources import model_file, read_data_file
+
+TIMEX_LEXICON = model_file("lexicon", "timex.toml")
+
+
+@dataclass(frozen=True)
+class TimexWords:
+    """The words of ``models/lexicon/timex.toml``: number words and quarter ordinals with their
+    values, vague counts, references (word -> ``PRESENT_REF``/``PAST_REF``/``FUTURE_REF``),
+    frequencies (word -> (unit, count of units between events)), parts of the day (word -> TIMEX3
+    code, in the order they are looked for), those after noon, and the month-first countries."""
+
+    numbers: Mapping[str, int]
+    ordinals: Mapping[str, int]
+    vague_numbers: tuple[str, ...]
+    vague_first_words: frozenset[str]
+    references: Mapping[str, str]
+    frequencies: Mapping[str, tuple[str, int]]
+    parts_of_day: Mapping[str, str]
+    after_noon: frozenset[str]
+    month_first_countries: frozenset[str]
+
+
+@lru_cache(maxsize=4)
+def timex_words(path: Path | str = TIMEX_LEXICON) -> TimexWords:
+    """The time-expression lexicon, read once per process."""
+    def build(raw: dict[str, Any]) -> TimexWords:
+        numbers, durations, refs, day = raw["numbers"], raw["durations"], raw["references"], raw["day"]
+        references = {w: f"{kind.upper()}_REF" for kind in ("present", "past", "future") for w in refs[kind]}
+        return TimexWords(
+            MappingProxyType({w: int(n) for w, n in numbers["words"].items()}),
+            MappingProxyType({w: int(n) for w, n in numbers["ordinals"].items()}),
+            tuple(durations["vague_numbers"]), frozenset(durations["vague_first_words"]),
+            MappingProxyType(references),
+            MappingProxyType({w: (unit, int(n)) for w, (unit, n) in raw["frequencies"].items()}),
+            MappingProxyType(dict(day["parts"])), frozenset(day["after_noon"]),
+            frozenset(raw["numeric_dates"]["month_first_countries"]))
+    return read_data_file(path, "the time-expression words", build)
+
 
 MONTHS: dict[str, int] = {}
 for _i, _name in enumerate(calendar.month_name):
@@ -32,15 +75,6 @@ WEEKDAYS: dict[str, int] = {}
 for _i, _name in enumerate(calendar.day_name):
     WEEKDAYS[_name.lower()] = _i
     WEEKDAYS[_name[:3].lower()] = _i
-NUMBER_WORDS: dict[str, int] = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
-    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
-    "hundred": 100, "a couple of": 2, "couple of": 2, "a dozen": 12, "dozen": 12, "single": 1,
-}
-VAGUE_NUMBERS = ("several", "a few", "few", "some", "many", "a number of", "recent", "the coming",
-                 "coming", "the past few", "past few", "more")
 UNITS: dict[str, tuple[str, str]] = {  # unit word -> (ISO 8601 designator, granularity)
     "second": ("S", "second"), "minute": ("M", "minute"), "hour": ("H", "hour"),
     "day": ("D", "day"), "night": ("D", "day"), "week": ("W", "week"), "month": ("M", "month"),
@@ -51,29 +85,7 @@ SEASONS: dict[str, tuple[str, int, int]] = {  # season -> (TIMEX code, first mon
     "spring": ("SP", 3, 5), "summer": ("SU", 6, 8), "fall": ("FA", 9, 11), "autumn": ("FA", 9, 11),
     "winter": ("WI", 12, 2),
 }
-ORDINALS: dict[str, int] = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3,
-                            "fourth": 4, "4th": 4, "q1": 1, "q2": 2, "q3": 3, "q4": 4}
-REFS: dict[str, str] = {
-    "now": "PRESENT_REF", "currently": "PRESENT_REF", "current": "PRESENT_REF",
-    "right now": "PRESENT_REF", "at present": "PRESENT_REF", "presently": "PRESENT_REF",
-    "these days": "PRESENT_REF", "nowadays": "PRESENT_REF", "at the moment": "PRESENT_REF",
-    "recently": "PAST_REF", "recent": "PAST_REF", "the past": "PAST_REF", "previously": "PAST_REF",
-    "formerly": "PAST_REF", "lately": "PAST_REF", "recent years": "PAST_REF", "once": "PAST_REF",
-    "soon": "FUTURE_REF", "the future": "FUTURE_REF", "future": "FUTURE_REF",
-    "shortly": "FUTURE_REF", "the near future": "FUTURE_REF", "as soon as possible": "FUTURE_REF",
-    "the near term": "FUTURE_REF", "the short term": "FUTURE_REF",
-}
 GRACE_DAYS = 31
-# Frequency adverbs and adjectives ("weekly", "annual"): (unit, count of units between events).
-FREQUENCY_WORDS: dict[str, tuple[str, int]] = {
-    "daily": ("day", 1), "weekly": ("week", 1), "monthly": ("month", 1), "annually": ("year", 1),
-    "yearly": ("year", 1), "quarterly": ("quarter", 1), "hourly": ("hour", 1), "nightly": ("night", 1),
-    "annual": ("year", 1), "biweekly": ("week", 2), "fortnightly": ("week", 2), "bimonthly": ("month", 2),
-    "biannual": ("month", 6), "semiannual": ("month", 6), "semi-annual": ("month", 6),
-    "biennial": ("year", 2),
-}
-PARTS_OF_DAY: dict[str, str] = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI",
-                                "tonight": "NI", "midday": "MI", "noon": "MI"}
 
 NUM_RE = r"(?:\d+(?:\.\d+)?|[a-z]+(?:[- ][a-z]+)?|a couple of|a dozen|a few|a number of)"
 UNIT_RE = r"(second|minute|hour|day|night|week|weekend|month|quarter|year|decade|century)s?"
@@ -96,13 +108,14 @@ def _num(word: str) -> int | None:
     w = re.sub(r"\s+(?:more|additional|extra)$", "", word.strip().lower().replace("-", " "))
     if re.fullmatch(r"\d+", w):
         return int(w)
-    if w in NUMBER_WORDS:
-        return NUMBER_WORDS[w]
+    numbers = timex_words().numbers
+    if w in numbers:
+        return numbers[w]
     parts = w.split()
     if len(parts) > 1 and parts[-1] in ("a", "an"):
         return None  # "seven a year ago": a count, then the expression
-    if parts and all(p in NUMBER_WORDS for p in parts):
-        return sum(NUMBER_WORDS[p] for p in parts)
+    if parts and all(p in numbers for p in parts):
+        return sum(numbers[p] for p in parts)
     return None
 
 
@@ -116,7 +129,7 @@ def _spoken_years(s: str) -> str:
     """Spoken years as digits: "nineteen ninety-six" -> "1996", "the year two thousand" -> "2000"."""
     def repl(m: re.Match) -> str:
         tail = m.group(2).replace("o ", "").replace("o-", "")
-        return str(NUMBER_WORDS[m.group(1)] * 100 + (_num(tail) or 0))
+        return str(timex_words().numbers[m.group(1)] * 100 + (_num(tail) or 0))
     s = SPOKEN_YEAR.sub(repl, s)
     return re.sub(r"\btwo thousand(?:\s+and)?(?:[\s-](one|two|three|four|five|six|seven|eight|nine|ten))?\b",
                   lambda m: str(2000 + (_num(m.group(1)) if m.group(1) else 0)), s)
@@ -347,7 +360,7 @@ def _calendar(s: str, anchor: date | None, tense: str | None, fiscal: str) -> di
         century = m.group(1) or (None if anchor is None else str(anchor.year)[:2])
         digit = m.group(2) or m.group(3)
         if not digit.isdigit():
-            digit = str(NUMBER_WORDS[digit + "y"] // 10)
+            digit = str(timex_words().numbers[digit + "y"] // 10)
         if century is None:
             return _rec("date", None, None, None, "decade")
         y = int(century + digit + "0")
@@ -388,7 +401,7 @@ def _calendar(s: str, anchor: date | None, tense: str | None, fiscal: str) -> di
                      r"(?:\s+(?:of\s+)?(?:(?:fiscal|calendar)\s+)?(?:(\d{4})|(this|last|next)\s+year))?"
                      r"(\s+a\s+year\s+(?:ago|earlier|before))?", s)
     if m and ("quarter" in s or re.match(r"(?:the\s+)?q", s)):
-        q = ORDINALS[m.group(4)]
+        q = timex_words().ordinals[m.group(4)]
         if m.group(2) or m.group(5):
             return _quarter(int(m.group(2) or m.group(5)), q)
         if anchor is None:
@@ -470,11 +483,13 @@ def _calendar(s: str, anchor: date | None, tense: str | None, fiscal: str) -> di
              "tomorrow night", "tomorrow evening", "tomorrow afternoon", "late yesterday",
              "late today", "earlier today", "later today", "overnight"):
         if anchor is None:
-            return _rec("time" if any(p in s for p in PARTS_OF_DAY) else "date", None, None, None, "day")
+            return _rec("time" if any(p in s for p in timex_words().parts_of_day) else "date", None, None, None,
+                        "day")
         shift = -1 if ("yesterday" in s or "last night" in s or "previous" in s or "before" in s) \
             else 1 if ("tomorrow" in s or "next" in s or "following" in s) else 0
         d = anchor + timedelta(days=shift)
-        part = next((code for word, code in PARTS_OF_DAY.items() if re.search(rf"\b{word}\b", s)), None)
+        part = next((code for word, code in timex_words().parts_of_day.items() if re.search(rf"\b{word}\b", s)),
+                    None)
         if part:
             return _rec("time", f"{d.isoformat()}T{part}", d, d, "part_of_day")
         return _day(d)
@@ -544,7 +559,7 @@ def _calendar(s: str, anchor: date | None, tense: str | None, fiscal: str) -> di
     m = re.fullmatch(r"(?:(last|this|next|this\s+past|this\s+coming|coming|on|the\s+previous|the\s+following)\s+)?" + WEEKDAY_RE +
                      r"(?:'s)?(?:\s+(morning|afternoon|evening|night))?", s)
     if m:
-        part = PARTS_OF_DAY.get(m.group(3) or "")
+        part = timex_words().parts_of_day.get(m.group(3) or "")
         if anchor is None:
             return _rec("time" if part else "date", None, None, None, "day")
         wd = WEEKDAYS[m.group(2).rstrip(".")[:3]]
@@ -582,8 +597,6 @@ def _calendar(s: str, anchor: date | None, tense: str | None, fiscal: str) -> di
     return None
 
 
-# Countries whose numeric dates put the month first ("7/8/07" is July 8).
-MONTH_FIRST_COUNTRIES = frozenset({"US", "CA", "PH", "FM", "MH", "PW"})
 NUMERIC_DATE = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{2}|\d{4})")
 
 
@@ -677,8 +690,9 @@ def normalize_timex(surface: str, anchor: str | None, tense: str | None = None,
                     r"same\s+.+\s+a\s+year\s+(?:earlier|before))", s):
         return _rec("date", None, None, None, "range")
     s = _spoken_years(s)
-    if s in REFS:
-        value = REFS[s]
+    words = timex_words()
+    if s in words.references:
+        value = words.references[s]
         start = anchor if (value == "PRESENT_REF" and anchor) else None
         return {"timex_type": "date", "value": value, "date_start": start, "date_end": start,
                 "granularity": None, "duration": None}
@@ -686,8 +700,8 @@ def normalize_timex(surface: str, anchor: str | None, tense: str | None = None,
 
     # Sets: "every week", "each year", "weekly", "annually", "a year" after a figure
     m = re.fullmatch(r"(?:every|each|per|a)\s+(?:(" + NUM_RE + r")\s+)?(?:other\s+)?" + UNIT_RE, s)
-    if m and not s.startswith("a ") or s in FREQUENCY_WORDS:
-        unit, n = (m.group(2), _num(m.group(1)) if m.group(1) else 1) if m else FREQUENCY_WORDS[s]
+    if m and not s.startswith("a ") or s in words.frequencies:
+        unit, n = (m.group(2), _num(m.group(1)) if m.group(1) else 1) if m else words.frequencies[s]
         if m and " other " in f" {s} ":
             n = (n or 1) * 2  # "every other week"
         return _rec("set", _duration(n, unit), None, None, UNITS[unit][1], _duration(n, unit))
@@ -702,7 +716,7 @@ def normalize_timex(surface: str, anchor: str | None, tense: str | None = None,
         return _rec("set", f"XXXX-WXX-{WEEKDAYS[m.group(1)[:3]] + 1}", None, None, "day", "P1W")
     m = re.fullmatch(r"(?:every|each)\s+(morning|afternoon|evening)", s)
     if m:  # "every morning": that part of each day (TIMEX3 TMO)
-        return _rec("set", f"T{PARTS_OF_DAY[m.group(1)]}", None, None, "time", "P1D")
+        return _rec("set", f"T{words.parts_of_day[m.group(1)]}", None, None, "time", "P1D")
 
     # "the last half of 1989": the first or last six months of a year
     m = re.fullmatch(r"(?:the\s+)?(first|second|last|latter)\s+half\s+of\s+(.+)", s)
@@ -758,19 +772,18 @@ def normalize_timex(surface: str, anchor: str | None, tense: str | None = None,
             and not re.fullmatch(r"the\s+(?:full|whole|entire)\s+(?:week|month|year)", s):
         num_text = m.group(1)
         n = _num(num_text) if num_text else None
-        vague = num_text is None or any(num_text == v or num_text.endswith(v) for v in VAGUE_NUMBERS) \
+        vague = num_text is None or any(num_text == v or num_text.endswith(v) for v in words.vague_numbers) \
             or n is None
         if num_text is None and re.fullmatch(r"(?:the\s+)?(?:first|last|past|latest|previous|"
                                              r"same|entire|whole|full|recent)\s+.*", s) is None:
             vague = False
             n = 1
-        if num_text is None or n is not None or num_text.split()[0] in ("several", "few", "a", "some",
-                                                                        "many", "recent"):
+        if num_text is None or n is not None or num_text.split()[0] in words.vague_first_words:
             unit = m.group(2)
             dur = _duration(None if vague and n is None else n, unit)
             return _rec("duration", dur, None, None, UNITS[unit][1], dur)
 
-    order = "US" if (country or "US").upper() in MONTH_FIRST_COUNTRIES else "DMY"
+    order = "US" if (country or "US").upper() in words.month_first_countries else "DMY"
     cal = clock_time(s, anchor_d, tense) or numeric_date(s, anchor_d, order) or \
         _calendar(s, anchor_d, tense, fiscal)
     if cal is None:
@@ -793,8 +806,6 @@ CLOCK_RE = re.compile(
     r"(?:\s+(?:in\s+the\s+|at\s+)?(morning|afternoon|evening|night))?"
     r"(?:\s*\(?(utc|gmt|[ecmp][sd]?t|bst|cet|cest|local time)\)?)?"
     r"(?:,?\s+(?:on\s+)?" + _DAY_WORD + r")?")
-# Parts of the day that put a bare hour ("8 o'clock", "7 in the evening") after noon.
-_AFTERNOON = ("afternoon", "evening", "night", "tonight")
 
 
 def clock_time(s: str, anchor: date | None, tense: str | None) -> dict[str, Any] | None:
@@ -819,7 +830,7 @@ def clock_time(s: str, anchor: date | None, tense: str | None) -> dict[str, Any]
             if not 1 <= h <= 12:
                 return None
             h = h % 12 + (12 if meridiem.startswith("p") else 0)
-        elif 1 <= h < 12 and (part in _AFTERNOON or (day_word or "").rstrip(".") == "tonight"):
+        elif 1 <= h < 12 and (part in timex_words().after_noon or (day_word or "").rstrip(".") == "tonight"):
             h += 12  # "8 o'clock tonight", "7 in the evening"
     if h > 23 or mi > 59:
         return None

@@ -245,3 +245,33 @@ def test_numeric_dates_by_country_and_two_digit_years() -> None:
     assert numeric_date("1/2/40", anchor, "US")["date_start"] == "1940-01-02"  # not 16 years ahead
     assert numeric_date("1/2/30", anchor, "US")["date_start"] == "2030-01-02"  # six years ahead is fine
     assert numeric_date("2/30/2020", anchor, "US") is None
+
+
+def test_the_time_expression_words_come_from_the_lexicon_and_a_broken_one_is_named(tmp_path):
+    from pipeline.normalize.dates import TIMEX_LEXICON, timex_words
+
+    words = timex_words()
+    assert words.numbers["twelve"] == 12 and words.numbers["a couple of"] == 2
+    assert words.ordinals["3rd"] == 3 and words.ordinals["q4"] == 4
+    assert "a few" in words.vague_numbers and "several" in words.vague_first_words
+    assert words.references["nowadays"] == "PRESENT_REF" and words.references["lately"] == "PAST_REF"
+    assert words.references["shortly"] == "FUTURE_REF"
+    assert words.frequencies["fortnightly"] == ("week", 2) and words.parts_of_day["evening"] == "EV"
+    assert "evening" in words.after_noon and "morning" not in words.after_noon
+    assert {"US", "CA"} <= words.month_first_countries and "GB" not in words.month_first_countries
+    broken = tmp_path / "timex.toml"
+    shipped = TIMEX_LEXICON.read_text(encoding="utf-8")
+    broken.write_text(shipped.replace("month_first_countries =", "month_first ="), encoding="utf-8")
+    with pytest.raises(RuntimeError, match=r"the time-expression words in .*timex.toml.*'month_first_countries'"):
+        timex_words(str(broken))
+    broken.write_text("[numbers.words]\nfive = \n", encoding="utf-8")
+    with pytest.raises(RuntimeError, match="timex.toml"):
+        timex_words(str(broken))
+
+
+def test_the_lexicon_words_drive_the_normalizer():
+    assert normalize_timex("nowadays", PUB)["value"] == "PRESENT_REF"
+    assert normalize_timex("fortnightly", PUB)["value"] == "P2W"
+    assert normalize_timex("several months", PUB)["value"] == "PXM"
+    assert span("7/8/07", country="US")[0] == "2007-07-08"
+    assert span("7/8/07", country="GB")[0] == "2007-08-07"
