@@ -41,7 +41,7 @@ from pathlib import Path
 
 import pycountry
 
-from pipeline.normalize.gazetteer import GENERIC_WORDS
+from pipeline.normalize.gazetteer import is_generic
 from pipeline.resources import model_file
 
 OUT_DIR = model_file("gazetteer")
@@ -284,7 +284,7 @@ def stem_regions(subdivisions: list[tuple[str, list[str], tuple[float, float]]],
     for (cc, stem), points in by_stem.items():
         folded = ascii_fold(stem).lower()
         if len(points) >= 2 and folded not in taken and folded not in STEM_NOT_REGION \
-                and not all(w in GENERIC_WORDS for w in folded.split()):
+                and not is_generic(folded):
             out[stem] = (cc, _middle(points))
     return out
 

@@ -24,18 +24,27 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pipeline.resources import cache_dir, model_file
+from pipeline.resources import cache_dir, model_file, read_data_file
 from pipeline.runtime import gc_paused
 
 GAZETTEER_FILE = model_file("gazetteer", "places.tsv.gz")
 
-# Words that name a kind of place or a direction rather than a place ("Central", "Lakes").
-GENERIC_WORDS = frozenset(
-    "north south east west northern southern eastern western central centre center middle "
-    "far upper lower greater inner outer lakes lake coast coastal islands island mountains "
-    "valley river district county city state province region capital federal national "
-    "commonwealth metro downtown midtown uptown new old great grand little saint st "
-    "northeast northwest southeast southwest border borders frontier the of and".split())
+WORDS_FILE = model_file("lexicon", "gazetteer.toml")
+
+
+@dataclass(frozen=True)
+class GazetteerWords:
+    """The ``[names]`` words of ``models/lexicon/gazetteer.toml``: ``generic`` name a kind of
+    place or a direction rather than a place ("Central", "Lakes")."""
+
+    generic: frozenset[str]
+
+
+@lru_cache(maxsize=4)
+def gazetteer_words(path: Path | str = WORDS_FILE) -> GazetteerWords:
+    """The words of place names the gazetteer reads, once per process."""
+    return read_data_file(path, "the gazetteer words",
+                          lambda raw: GazetteerWords(frozenset(raw["names"]["generic_words"])))
 
 _PUNCT = re.compile(r"[.\u2019'`]")
 _SPACE = re.compile(r"[\s\-\u2010-\u2015]+")
@@ -53,7 +62,8 @@ def name_key(text: str) -> str:
 
 def is_generic(key: str) -> bool:
     """Whether a normalized name is made only of generic words ("far north", "central")."""
-    return all(w in GENERIC_WORDS for w in key.split())
+    generic = gazetteer_words().generic
+    return all(w in generic for w in key.split())
 
 
 ENTRY_KEYS = ("name", "feature", "country_code", "subdivision_code", "geonameid", "lat", "lon",

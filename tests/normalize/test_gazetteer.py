@@ -114,3 +114,18 @@ def test_shipped_gazetteer_has_demonyms_of_smaller_countries():
     assert gaz.demonym("Malians")["country_code"] == "ML"
     assert gaz.demonym("Burkinabe")["country_code"] == "BF"
     assert gaz.demonym("Congolese") is None
+
+
+def test_the_generic_words_come_from_the_lexicon_and_a_broken_one_is_named(tmp_path):
+    import pytest
+
+    from pipeline.normalize.gazetteer import WORDS_FILE, gazetteer_words, is_generic
+
+    words = gazetteer_words()
+    assert {"north", "central", "lakes", "county"} <= words.generic and "dakota" not in words.generic
+    assert is_generic("far north") and is_generic("the lakes") and not is_generic("north dakota")
+    bad = tmp_path / "gazetteer.toml"
+    bad.write_text(WORDS_FILE.read_text(encoding="utf-8").replace("generic_words =", "generic ="),
+                   encoding="utf-8")
+    with pytest.raises(RuntimeError, match=r"the gazetteer words in .*gazetteer.toml.*'generic_words'"):
+        gazetteer_words(str(bad))
