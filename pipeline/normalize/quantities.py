@@ -21,9 +21,11 @@ from __future__ import annotations
 
 import bisect
 import re
-import tomllib
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Mapping
 
 from pipeline.normalize.units import (
     DOLLAR_UNIT,
@@ -33,64 +35,73 @@ from pipeline.normalize.units import (
     dollar_currency,
     lookup_unit,
 )
-from pipeline.resources import model_file
+from pipeline.resources import model_file, read_data_file
 
 LEXICON_FILE = model_file("lexicon", "figures.toml")
 
 
-@lru_cache(maxsize=1)
-def lexicon() -> dict[str, Any]:
-    """The figures lexicon (``models/lexicon/figures.toml``), read once."""
-    with open(LEXICON_FILE, "rb") as fh:
-        data = tomllib.load(fh)
-    words = data["words"]
-    return {"scales": {k: float(v) for k, v in data["scales"].items()},
-            "measure_adjectives": tuple(sorted(words["measure_adjectives"], key=len, reverse=True)),
-            "temperature_words": frozenset(words["temperature_words"]),
-            "angle_words": frozenset(words["angle_words"]),
-            "fahrenheit_countries": frozenset(words["fahrenheit_countries"]),
-            "minor_units": {k: (v[0], float(v[1])) for k, v in data["minor_units"].items()},
-            "currency_readings": {k: (v[0], v[1]) for k, v in data["currency_readings"].items()}}
+@dataclass(frozen=True)
+class FigureWords:
+    """The words of ``models/lexicon/figures.toml``: scale words with their values, number words
+    (``ones``, ``tens``), measure adjectives (longest first), temperature and angle words, the
+    Fahrenheit countries, hyphen prefixes, per-unit words, month names (in the file's order),
+    minor units (currency -> (minor unit, how many make one)) and currency readings (unit ->
+    (currency unit, ISO 4217 code))."""
+
+    scales: Mapping[str, float]
+    ones: Mapping[str, int]
+    tens: Mapping[str, int]
+    measure_adjectives: tuple[str, ...]
+    temperature_words: frozenset[str]
+    angle_words: frozenset[str]
+    fahrenheit_countries: frozenset[str]
+    hyphen_prefixes: frozenset[str]
+    per_words: frozenset[str]
+    months: tuple[str, ...]
+    minor_units: Mapping[str, tuple[str, float]]
+    currency_readings: Mapping[str, tuple[str, str]]
 
 
-ONES = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
-    "nineteen": 19,
-}
-TENS = {
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
-    "eighty": 80, "ninety": 90,
-}
+@lru_cache(maxsize=4)
+def figure_words(path: Path | str = LEXICON_FILE) -> FigureWords:
+    """The figures lexicon, read once per process."""
+    def build(data: dict[str, Any]) -> FigureWords:
+        words, numbers = data["words"], data["numbers"]
+        return FigureWords(
+            MappingProxyType({k: float(v) for k, v in data["scales"].items()}),
+            MappingProxyType({k: int(v) for k, v in numbers["ones"].items()}),
+            MappingProxyType({k: int(v) for k, v in numbers["tens"].items()}),
+            tuple(sorted(words["measure_adjectives"], key=len, reverse=True)),
+            frozenset(words["temperature_words"]), frozenset(words["angle_words"]),
+            frozenset(words["fahrenheit_countries"]), frozenset(words["hyphen_prefixes"]),
+            frozenset(words["per_words"]), tuple(words["months"]),
+            MappingProxyType({k: (v[0], float(v[1])) for k, v in data["minor_units"].items()}),
+            MappingProxyType({k: (v[0], v[1]) for k, v in data["currency_readings"].items()}))
+    return read_data_file(path, "the figures lexicon", build)
+
+
 SCALES = {
     "hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
     "k": 1e3, "m": 1e6, "mn": 1e6, "mln": 1e6, "mil": 1e6, "b": 1e9, "bn": 1e9, "tn": 1e12,
     "trn": 1e12, "dozen": 12,
 }
 # Scale words of the lexicon ("lakh", "crore"), written after a number like "million".
-SCALES.update(lexicon()["scales"])
+SCALES.update(figure_words().scales)
 # "dozens of people": NewsQuant reads a plural scale word as one order of magnitude.
 PLURAL_SCALES = {"dozens": (12, 120), "hundreds": (100, 1000), "thousands": (1e3, 1e4),
                  "millions": (1e6, 1e7), "billions": (1e9, 1e10)}
 FRACTIONS = {"half": 0.5, "third": 1 / 3, "thirds": 2 / 3, "quarter": 0.25, "quarters": 0.75}
 
-MONTHS = ("jan", "january", "feb", "february", "mar", "march", "apr", "april", "may", "jun",
-          "june", "jul", "july", "aug", "august", "sep", "sept", "september", "oct", "october",
-          "nov", "november", "dec", "december")
 # Entity labels whose numbers are names, not figures.
 NAME_LABELS = frozenset({"ORG", "PRODUCT", "FAC", "WORK_OF_ART", "LAW", "EVENT", "PERSON",
                          "GPE", "LOC", "NORP", "LANGUAGE"})
-# Words glued to a number by a hyphen that do not make it a name ("sub-300", "minus-130").
-HYPHEN_PREFIXES = frozenset({"sub", "minus", "mid", "over", "under", "about", "around", "up",
-                             "more", "than", "to", "nearly", "some", "top", "the", "now", "just", "only"})
 
-_ONES_RE = "|".join(sorted(ONES, key=len, reverse=True))
-_TENS_RE = "|".join(TENS)
+_ONES_RE = "|".join(sorted(figure_words().ones, key=len, reverse=True))
+_TENS_RE = "|".join(figure_words().tens)
 _WORDNUM = rf"(?:(?:{_TENS_RE})(?:[-\s](?:{_ONES_RE}))?|{_ONES_RE})"
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
 _SCALE_WORD = "|".join(["hundred", "thousand", "million", "billion", "trillion", "dozen",
-                        *sorted(lexicon()["scales"], key=len, reverse=True)])
+                        *sorted(figure_words().scales, key=len, reverse=True)])
 _SCALE_ABBR = r"bn|mn|mln|mil|tn|trn|[kKmMbB]"
 _CUR = (r"(?:\b(?i:usd|cad|aud|nzd|hkd|sgd)\s?\$|\b(?:US|C|CA|A|AU|NZ|HK|S|SG|R)\s?\$|\$\s?(?:US|A|AU|NZ|C|CA|HK|S)(?=\s?[\d.])|\$|€|£|¥|₹|\bY="
         r"|\b(?:USD|CAD|AUD|EUR|GBP|JPY|CNY|HKD|RMB|INR)\s?|\bRM|\bRs\.?\s?|\bPS(?=\d))")
@@ -146,8 +157,9 @@ _ADDRESS_AFTER_RE = re.compile(rf"(?:[-–]\d+)?\s+(?:[A-Z][A-Za-z]*\.?\s+){{0,3
                                rf"|\s+(?:{_STREET})\.?\s+[A-Z]")
 _ORDINAL_AFTER_RE = re.compile(r"(?i)^(?:st|nd|rd|th)\b")
 _DECADE_AFTER_RE = re.compile(r"^['’]?s\b")
-_MONTH_BEFORE_RE = re.compile(rf"(?i)\b(?:{'|'.join(MONTHS)})\.?\s+$")
-_MONTH_AFTER_RE = re.compile(rf"(?i)^(?:\s*(?:st|nd|rd|th))?\s+(?:of\s+)?(?:{'|'.join(MONTHS)})\b")
+_MONTHS_RE = "|".join(figure_words().months)
+_MONTH_BEFORE_RE = re.compile(rf"(?i)\b(?:{_MONTHS_RE})\.?\s+$")
+_MONTH_AFTER_RE = re.compile(rf"(?i)^(?:\s*(?:st|nd|rd|th))?\s+(?:of\s+)?(?:{_MONTHS_RE})\b")
 # "a year earlier" is a time reference, not a rate; "barrel-a-day" is one.
 _PER_RE = re.compile(r"(?i)\s?-?(?:per\s|an?\s|each\s|/\s?|an?-)(?P<w>[A-Za-zμµ²³-]+)(?![A-Za-zμµ²³-])"
                      r"(?!\s+(?:earlier|ago|before|later|previously|prior|after)\b)")
@@ -156,10 +168,6 @@ _PERCENT_RE = re.compile(r"(?i)\s?(?:(?P<pp>percentage[\s-]points?)|%|per\s?cent
 # "minus 5 C", "12 C melting point": a capital C or F alone after a number is a temperature.
 _TEMPERATURE_RE = re.compile(r"\s?([CF])(?=[.,;:)!?]|\s+[a-z]|\s*$)")
 _WORD_TAIL_RE = re.compile(r"[^\s,;:()\"“”]+")
-# Per-unit words accepted after "a"/"an" even though they are not physical units.
-PER_WORDS = frozenset({"share", "head", "person", "barrel", "ounce", "gallon", "year", "month",
-                       "week", "day", "hour", "minute", "second", "game", "night", "season",
-                       "square foot", "kilogram", "pound", "ton", "tonne", "litre", "unit"})
 
 
 def has_number(text: str) -> bool:
@@ -170,16 +178,17 @@ def has_number(text: str) -> bool:
 def words_to_number(words: str) -> float | None:
     """The value of a spelled-out number ("twenty-eight thousand six hundred", "a dozen")."""
     total, current, seen = 0.0, 0.0, False
+    lex = figure_words()
     for part in re.split(r"[-\s]+", words.lower().strip()):
         if part == "and":
             continue
         if part in ("a", "an"):
             current += 1
-        elif part in ONES:
-            current += ONES[part]
+        elif part in lex.ones:
+            current += lex.ones[part]
             seen = True
-        elif part in TENS:
-            current += TENS[part]
+        elif part in lex.tens:
+            current += lex.tens[part]
             seen = True
         elif part in ("hundred", "dozen"):
             current = (current or 1) * SCALES[part]
@@ -277,7 +286,7 @@ _BRACKETED_UNIT_RE = re.compile(r"\s?\(\s?([^()\s\d][^()]{0,15}?)\s?\)")
 # Marks written right after a number: 10" (inches), 6′ (feet).
 _PRIME_UNITS = {'"': ("inch", "length"), "\u2033": ("inch", "length"), "\u201d": ("inch", "length"),
                 "\u2032": ("foot", "length")}
-_MEASURE_AFTER_RE = re.compile(r"\s+(?:" + "|".join(re.escape(w) for w in lexicon()["measure_adjectives"])
+_MEASURE_AFTER_RE = re.compile(r"\s+(?:" + "|".join(re.escape(w) for w in figure_words().measure_adjectives)
                                + r")\b", re.IGNORECASE)
 # "30 MUSD", "2.5bnEUR": a scale letter glued to an ISO 4217 code after the number.
 _SCALED_CODE_RE = re.compile(r"\s?(K|k|M|MM|MN|Mn|B|BN|Bn|bn)\s?([A-Z]{3})\b")
@@ -303,7 +312,7 @@ def _counted_noun(tokens: list[dict], pos: int, text: str) -> tuple[str, int] | 
     if i < len(tokens) and tokens[i]["text"].lower() in ("last", "next", "this", "that", "these", "those"):
         return None
     while i < len(tokens) and tokens[i]["pos"] in ("NOUN", "PROPN", "ADJ", "CCONJ", "VERB", "PUNCT") \
-            and not tokens[i]["text"].lower() in MONTHS:
+            and not tokens[i]["text"].lower() in figure_words().months:
         tk = tokens[i]
         nxt = tokens[i + 1] if i + 1 < len(tokens) else None
         if tk["pos"] == "PUNCT":
@@ -369,13 +378,13 @@ def _is_name_number(text: str, start: int, num_start: int, ents: list[dict], has
     if before and before[-1].isalpha():
         return True
     m = re.search(r"([A-Za-z]+)-$", before)
-    if m and m.group(1).lower() not in HYPHEN_PREFIXES:
+    if m and m.group(1).lower() not in figure_words().hyphen_prefixes:
         return True
     if re.search(r"(?:\bNo\.?|#)\s*$", before) or (not has_unit and _LABEL_BEFORE_RE.search(before)):
         return True
     if not has_unit:
         m = re.search(r"(?<![.!?:;\"“]\s)(?<!^)\b([A-Za-z&]*[A-Z][A-Za-z&]*)\s$", before)
-        if m and before[:m.start()].strip() and m.group(1).lower().rstrip(".") not in MONTHS \
+        if m and before[:m.start()].strip() and m.group(1).lower().rstrip(".") not in figure_words().months \
                 and m.group(1) not in ("I", "A", "The", "In", "At", "Of", "To", "By", "For", "On", "US", "U.S."):
             return True
     return False
@@ -514,7 +523,7 @@ def _drop(text: str, c: dict, ents: list[dict], sent_start_word: bool) -> bool:
     if _TIME_AFTER_RE.match(after) or re.search(r"\d[:.]$", before) and not c["cur"]:
         return True
     if not c["cur"] and (_MONTH_BEFORE_RE.search(before) or _MONTH_AFTER_RE.match(after)
-                         or re.search(rf"(?i)\b(?:{'|'.join(MONTHS)})\.?\s+\d{{1,2}}\s?[-–]\s?$", before)):
+                         or re.search(rf"(?i)\b(?:{_MONTHS_RE})\.?\s+\d{{1,2}}\s?[-–]\s?$", before)):
         return True
     if c["digits"] and not c["cur"] and not c["scaled"] and re.fullmatch(r"\d{4}", c["digits"]):
         year = int(c["digits"])
@@ -716,17 +725,17 @@ def _describe(text: str, c: dict, tokens: list[dict], context: dict[str, Any]) -
                 m_end = m.end()
             single = _singular(word)
             explicit = m.group(0).strip().lower().startswith(("per", "/"))
-            if (found and found[1] != "currency" and not counted) or single in PER_WORDS or (explicit and not counted):
+            if (found and found[1] != "currency" and not counted) or single in figure_words().per_words or (explicit and not counted):
                 per_unit = found[0] if found else single
                 end = m_end
                 unit = f"{unit} per {per_unit}"
     sentence_words = set(_WORD_RE.findall(text.lower())) if unit == "degree" else set()
     if unit == "degree" and (re.match(r"\s+below\s+zero\b", text[end:]) or (
-            c["value"] < 0 and not lexicon()["angle_words"] & sentence_words)
-            or lexicon()["temperature_words"] & sentence_words):
+            c["value"] < 0 and not figure_words().angle_words & sentence_words)
+            or figure_words().temperature_words & sentence_words):
         # "temperatures reached 30 degrees", "minus 5 degrees" (not of an angle), "10 degrees
         # below zero": a temperature, on the scale of the article's country
-        fahrenheit = (context.get("country") or "").upper() in lexicon()["fahrenheit_countries"]
+        fahrenheit = (context.get("country") or "").upper() in figure_words().fahrenheit_countries
         unit, dimension = ("fahrenheit" if fahrenheit else "celsius"), "temperature"
     approx, cue_start = _approx(text, c["start"])
     change = _change(text, cue_start)
@@ -747,13 +756,13 @@ def _composite(text: str, figs: list[dict]) -> list[dict]:
     out: list[dict] = []
     for f in figs:
         prev = out[-1] if out else None
-        reading = lexicon()["currency_readings"].get(prev["unit"]) if prev is not None else None
+        reading = figure_words().currency_readings.get(prev["unit"]) if prev is not None else None
         if reading is not None and f["unit_dimension"] == "currency" and \
-                lexicon()["minor_units"].get(reading[0], ("",))[0] == f["unit"] and \
+                figure_words().minor_units.get(reading[0], ("",))[0] == f["unit"] and \
                 _COMPOSITE_GAP_RE.fullmatch(text[prev["end"]:f["start"]]):
             # "five pounds and twenty pence": the pounds are money when their pence follow
             prev.update(unit=reading[0], unit_dimension="currency", currency=reading[1])
-        minor = lexicon()["minor_units"].get(prev["unit"]) if prev is not None else None
+        minor = figure_words().minor_units.get(prev["unit"]) if prev is not None else None
         if minor is not None and f["unit"] in (minor[0], "cent", "penny") and f["value_max"] is None \
                 and prev["value_max"] is None and 0 < f["value"] < minor[1] \
                 and _COMPOSITE_GAP_RE.fullmatch(text[prev["end"]:f["start"]]):

@@ -215,3 +215,22 @@ def test_compound_unit_symbols() -> None:
     assert lookup_unit("and/or") is None and lookup_unit("league") is None
     fig = one("The cell reached a current density of 1.3 A/cm2 to 0.03 A/cm2.")
     assert (fig["value"], fig["value_max"], fig["unit"]) == (1.3, 0.03, "ampere per square centimetre")
+
+
+def test_the_figure_words_come_from_the_lexicon_and_a_broken_one_is_named(tmp_path):
+    from pipeline.normalize.quantities import LEXICON_FILE, figure_words
+
+    words = figure_words()
+    assert words.ones["seventeen"] == 17 and words.tens["ninety"] == 90 and words.scales["crore"] == 1e7
+    assert {"sub", "minus", "mid"} <= words.hyphen_prefixes and "share" in words.per_words
+    assert words.months[:2] == ("jan", "january") and "sept" in words.months
+    assert "tall" in words.measure_adjectives and "celsius" in words.temperature_words
+    assert words.minor_units["euro"] == ("cent", 100.0)
+    assert words_to_number("twenty-eight thousand six hundred") == 28600
+    bad = tmp_path / "figures.toml"
+    bad.write_text(LEXICON_FILE.read_text(encoding="utf-8").replace("per_words =", "per ="), encoding="utf-8")
+    with pytest.raises(RuntimeError, match=r"the figures lexicon in .*figures.toml.*'per_words'"):
+        figure_words(str(bad))
+    bad.write_text("[numbers.ones]\none = \n", encoding="utf-8")
+    with pytest.raises(RuntimeError, match="figures.toml"):
+        figure_words(bad)
