@@ -28,12 +28,12 @@ from types import MappingProxyType
 from typing import Any, Mapping
 
 from pipeline.normalize.units import (
-    DOLLAR_UNIT,
     currency_code,
     currency_prefix,
     currency_word,
     dollar_currency,
     lookup_unit,
+    unit_words,
 )
 from pipeline.resources import model_file, read_data_file
 
@@ -657,7 +657,7 @@ def _describe(text: str, c: dict, tokens: list[dict], context: dict[str, Any]) -
         name, iso = currency_prefix(c["cur"]) or ("dollar", None)
         if iso is None:
             iso = dollar_currency(context.get("country"), context.get("source"))
-            name = DOLLAR_UNIT.get(iso, "dollar")
+            name = unit_words().dollar_units.get(iso, "dollar")
         unit, dimension, currency = name, "currency", iso
         m = re.match(r"\s?(?:US\b|USD\b|CAD\b|AUD\b|U\.S\.)", text[end:])
         if m and c["cur"] == "$":

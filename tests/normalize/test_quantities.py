@@ -234,3 +234,24 @@ def test_the_figure_words_come_from_the_lexicon_and_a_broken_one_is_named(tmp_pa
     bad.write_text("[numbers.ones]\none = \n", encoding="utf-8")
     with pytest.raises(RuntimeError, match="figures.toml"):
         figure_words(bad)
+
+
+def test_the_unit_vocabulary_comes_from_the_lexicon_and_a_broken_one_is_named(tmp_path):
+    from pipeline.normalize.units import UNITS_LEXICON, currency_prefix, currency_word, unit_words
+
+    words = unit_words()
+    assert words.currency_prefixes["us$"] == ("dollar", "USD") and words.currency_prefixes["$"] == ("dollar", None)
+    assert words.currency_words["shekels"] == ("shekel", "ILS") and words.dollar_units["AUD"] == "australian dollar"
+    assert words.dollar_by_country["CA"] == "CAD" and words.dollar_by_source["the canadian press"] == "CAD"
+    assert {"league", "am", "K"} <= words.symbol_blocklist and words.cased_units["HP"] == "horsepower"
+    assert words.extra_units["km/h"] == "kilometre per hour" and words.extra_dimensions["celsius"] == "temperature"
+    assert currency_prefix("C$") == ("dollar", "CAD") and currency_word("Euros") == ("euro", "EUR")
+    assert dollar_currency("AU", None) == "AUD" and lookup_unit("bps") == ("basis point", "percentage")
+    bad = tmp_path / "units.toml"
+    shipped = UNITS_LEXICON.read_text(encoding="utf-8")
+    bad.write_text(shipped.replace("[dollar.by_country]", "[dollar.countries]"), encoding="utf-8")
+    with pytest.raises(RuntimeError, match=r"the unit vocabulary in .*units.toml.*'by_country'"):
+        unit_words(str(bad))
+    bad.write_text(shipped.replace('"chf" = ["swiss franc", "CHF"]', '"chf" = []'), encoding="utf-8")
+    with pytest.raises(RuntimeError, match=r"units.toml.*a currency is \[unit name\]"):
+        unit_words(str(bad))
