@@ -19,11 +19,12 @@ import re
 import tomllib
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
 from pipeline.normalize.gazetteer import Gazetteer, name_key
-from pipeline.resources import model_file
+from pipeline.resources import model_file, read_data_file
 
 WEIGHTS_FILE = model_file("gazetteer", "resolution.toml")
 
@@ -68,16 +69,25 @@ def load_weights(path: Path | str = WEIGHTS_FILE) -> Weights:
 DEFAULT_WEIGHTS = load_weights()
 LOCAL_FEATURES = ("city", "capital", "county", "subdivision")
 
-# Wire services and outlets whose home country is a strong prior for the article.
-SOURCE_COUNTRIES: dict[str, str] = {
-    "canadian press": "CA", "cbc": "CA", "globe and mail": "CA", "toronto star": "CA",
-    "national post": "CA", "ctv": "CA", "associated press": "US", "new york times": "US",
-    "washington post": "US", "reuters": "GB", "bbc": "GB", "guardian": "GB",
-    "agence france-presse": "FR", "afp": "FR", "abc news": "US", "cnn": "US",
-}
-# Country-code top-level domains of a source given as a web address ("www.cbc.ca").
-DOMAIN_COUNTRIES: dict[str, str] = {".ca": "CA", ".uk": "GB", ".au": "AU", ".nz": "NZ",
-                                    ".ie": "IE", ".in": "IN", ".za": "ZA"}
+SOURCES_LEXICON = model_file("lexicon", "sources.toml")
+
+
+@dataclass(frozen=True)
+class SourceCountries:
+    """The home countries of news sources (``models/lexicon/sources.toml``), in the file's order:
+    ``names`` (outlet -> ISO 3166-1 code) and ``domains`` (top-level domain -> code)."""
+
+    names: tuple[tuple[str, str], ...]
+    domains: tuple[tuple[str, str], ...]
+
+
+@lru_cache(maxsize=4)
+def source_countries(path: Path | str = SOURCES_LEXICON) -> SourceCountries:
+    """The sources' home countries, read once per process."""
+    return read_data_file(path, "the home countries of news sources", lambda raw: SourceCountries(
+        tuple((str(k), str(v)) for k, v in raw["names"].items()),
+        tuple((str(k), str(v)) for k, v in raw["domains"].items())))
+
 
 _COMPOUND = re.compile(r"\s*[-\u2010-\u2015/]\s*")
 PLACE_KEYS = ("name", "feature", "country_code", "subdivision_code", "geonameid", "lat", "lon")
@@ -324,11 +334,12 @@ def _country_votes(gaz: Gazetteer, mentions: list[dict[str, Any]],
 def article_country(source: str | None, places: Iterable[dict[str, Any]]) -> str | None:
     """The article's main country: its source's home country, else the most mentioned one."""
     key = (source or "").lower().strip()
-    for name, code in SOURCE_COUNTRIES.items():
+    sources = source_countries()
+    for name, code in sources.names:
         if name in key or name.replace(" ", "") in key:
             return code
     host = key.split("/")[0]
-    for suffix, code in DOMAIN_COUNTRIES.items():
+    for suffix, code in sources.domains:
         if host.endswith(suffix):
             return code
     counts = Counter(p.get("country_code") for p in places if p.get("country_code"))
