@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import bisect
 import re
-import tomllib
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -31,12 +30,11 @@ import numpy
 from spacy.attrs import LOWER
 from spacy.tokens import Doc, Token
 
-from pipeline.corpus.name_words import name_parts
+from pipeline.corpus.name_words import SPEAKERS_LEXICON, name_parts, speaker_words
 from pipeline.corpus.quotes import quote_signatures
-from pipeline.resources import model_file
+from pipeline.resources import model_file, read_data_file
 
 GENDER_LEXICON = model_file("lexicon", "gender.toml")
-SPEAKER_LEXICON = model_file("lexicon", "speakers.toml")
 _INITIAL = re.compile(r"^[A-Z]\.$")
 _WORD = re.compile(r"[a-z]+(?:-[a-z]+)*")
 _SUBJECTS = ("nsubj", "nsubjpass")
@@ -59,20 +57,19 @@ class GenderLexicon:
 
 
 @lru_cache(maxsize=4)
-def load_gender_lexicon(path: Path | str = GENDER_LEXICON, titles_path: Path | str = SPEAKER_LEXICON) -> GenderLexicon:
+def load_gender_lexicon(path: Path | str = GENDER_LEXICON, titles_path: Path | str = SPEAKERS_LEXICON) -> GenderLexicon:
     """Read the gender lexicon (and the speaker titles) once per process."""
-    with open(path, "rb") as fh:
-        raw = tomllib.load(fh)
-    with open(titles_path, "rb") as fh:
-        titles = tomllib.load(fh).get("titles", [])
+    titles = speaker_words(titles_path).titles
 
-    def words(table: str, key: str) -> frozenset[str]:
-        return frozenset(w.lower() for w in raw.get(table, {}).get(key, ()))
+    def build(raw: dict[str, Any]) -> GenderLexicon:
+        def words(table: str, key: str) -> frozenset[str]:
+            return frozenset(str(w).lower() for w in raw[table][key])
 
-    hon_f, hon_m = words("honorifics", "female"), words("honorifics", "male")
-    return GenderLexicon(hon_f, hon_m, words("role_nouns", "female"), words("role_nouns", "male"),
-                         words("pronouns", "female"), words("pronouns", "male"),
-                         frozenset(t.lower().rstrip(".") for t in titles) | hon_f | hon_m)
+        hon_f, hon_m = words("honorifics", "female"), words("honorifics", "male")
+        return GenderLexicon(hon_f, hon_m, words("role_nouns", "female"), words("role_nouns", "male"),
+                             words("pronouns", "female"), words("pronouns", "male"),
+                             frozenset(t.lower().rstrip(".") for t in titles) | hon_f | hon_m)
+    return read_data_file(path, "the gender lexicon", build)
 
 
 def is_surname_only(speaker: str | None) -> bool:

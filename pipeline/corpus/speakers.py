@@ -21,7 +21,6 @@ The rules (pure functions over names and roles, applied to a whole claims table 
 from __future__ import annotations
 
 import re
-import tomllib
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
@@ -30,7 +29,7 @@ from pathlib import Path
 
 from pipeline.corpus.evidence import is_surname_only, load_gender_lexicon
 from pipeline.corpus.name_words import name_parts
-from pipeline.resources import model_file
+from pipeline.resources import model_file, read_data_file
 
 ROLES_LEXICON = model_file("lexicon", "roles.toml")
 _TOKEN = re.compile(r"[^\s]+")
@@ -86,11 +85,11 @@ class RoleFields:
 @lru_cache(maxsize=4)
 def load_role_fields(path: Path | str = ROLES_LEXICON) -> RoleFields:
     """Read ``models/lexicon/roles.toml`` once per process."""
-    with open(path, "rb") as fh:
-        raw = tomllib.load(fh)
-    words = {f: frozenset(w.lower() for w in ws) for f, ws in raw.get("fields", {}).items()}
-    pairs = frozenset(frozenset(p) for p in raw.get("compatible", {}).get("pairs", ()))
-    return RoleFields(words, pairs)
+    def build(raw: dict) -> RoleFields:
+        words = {f: frozenset(str(w).lower() for w in ws) for f, ws in raw["fields"].items()}
+        pairs = frozenset(frozenset(p) for p in raw["compatible"]["pairs"])
+        return RoleFields(words, pairs)
+    return read_data_file(path, "the fields of work", build)
 
 
 @lru_cache(maxsize=65536)

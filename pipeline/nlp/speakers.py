@@ -11,52 +11,18 @@ Organizations and groups keep their own words as the speaker.
 from __future__ import annotations
 
 import bisect
-import tomllib
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from pipeline.corpus.name_words import SpeakerWords, speaker_words
 from pipeline.nlp.attribution.syntax import entity_around, mention_bounds
 from pipeline.nlp.docview import doc_ents, doc_text
 from pipeline.nlp.extensions import register_extensions
-from pipeline.resources import model_file
 
-DEFAULT_LEXICON = model_file("lexicon", "speakers.toml")
-
-def _word_set(raw: dict[str, Any], key: str) -> frozenset[str]:
-    return frozenset(w.lower() for w in raw.get(key, ()))
-
-
-with open(DEFAULT_LEXICON, "rb") as _fh:
-    _WORDS = tomllib.load(_fh)
-MALE = _word_set(_WORDS, "male_pronouns")
-FEMALE = _word_set(_WORDS, "female_pronouns")
-PLURAL = _word_set(_WORDS, "plural_pronouns")
-NEUTER = _word_set(_WORDS, "neuter_pronouns")
-RELATIVE = _word_set(_WORDS, "relative_pronouns")
-FIRST_PERSON = _word_set(_WORDS, "first_person")
-MALE_TITLES = _word_set(_WORDS, "male_titles")
-FEMALE_TITLES = _word_set(_WORDS, "female_titles")
-MALE_NAMES = _word_set(_WORDS, "male_names")
-FEMALE_NAMES = _word_set(_WORDS, "female_names")
 ORG_LABELS = {"ORG", "NORP", "GPE", "FAC", "PRODUCT", "WORK_OF_ART", "LOC"}
-HONORIFICS = _word_set(_WORDS, "honorifics")
-LEADING_DETS = _word_set(_WORDS, "leading_determiners")
-ANONYMOUS_HEADS = _word_set(_WORDS, "anonymous_heads")
-
-
-def load_lexicon(path: str | Path | None = None) -> dict[str, Any]:
-    """Read the speaker lexicon (titles, role nouns, role synonyms)."""
-    with open(path or DEFAULT_LEXICON, "rb") as fh:
-        raw = tomllib.load(fh)
-    return {
-        "titles": frozenset(raw.get("titles", ())),
-        "person_roles": frozenset(raw.get("person_roles", ())),
-        "role_synonyms": {k: tuple(v) for k, v in raw.get("role_synonyms", {}).items()},
-    }
 
 
 @dataclass
@@ -81,10 +47,12 @@ def ents_in(span: Span) -> list[Span]:
     return found
 
 
-def strip_determiners(text: str) -> str:
-    """Drop leading articles from a mention ("the White House" -> "White House")."""
+def strip_determiners(text: str, determiners: frozenset[str] | None = None) -> str:
+    """Drop leading articles from a mention ("the White House" -> "White House"); ``determiners``
+    are the lexicon's ``leading_determiners`` (the shipped ones by default)."""
+    determiners = speaker_words().leading_determiners if determiners is None else determiners
     words = text.split()
-    while len(words) > 1 and words[0].lower() in LEADING_DETS:
+    while len(words) > 1 and words[0].lower() in determiners:
         words = words[1:]
     return " ".join(words)
 
@@ -92,7 +60,7 @@ def strip_determiners(text: str) -> str:
 class ArticleIndex:
     """People (with roles and genders), organizations and subjects of one article."""
 
-    def __init__(self, doc: Doc, lex: dict[str, Any]) -> None:
+    def __init__(self, doc: Doc, lex: SpeakerWords) -> None:
         self.doc = doc
         self.text = doc_text(doc)
         self.lex = lex
@@ -109,7 +77,7 @@ class ArticleIndex:
     def name_tokens(self, ent: Span) -> list[Token]:
         """The words of a PERSON entity without leading titles and possessive endings."""
         toks = [t for t in ent if not t.is_punct and t.text not in ("'s", "’s", "'")]
-        titles = self.lex["titles"]
+        titles = self.lex.titles
         while len(toks) > 1 and toks[0].lower_ in titles:
             toks = toks[1:]
         return toks
@@ -153,20 +121,19 @@ class ArticleIndex:
         self.mentions.sort()
         self._positions = [m[0] for m in self.mentions]
 
-    @staticmethod
-    def _gender_from_name(name: str) -> str | None:
+    def _gender_from_name(self, name: str) -> str | None:
         """Gender of a full name from its first word, when that is a known first name."""
         words = name.split()
         first = words[0].lower() if len(words) >= 2 else ""
-        return "m" if first in MALE_NAMES else "f" if first in FEMALE_NAMES else None
+        return "m" if first in self.lex.male_names else "f" if first in self.lex.female_names else None
 
     def _gender_from_title(self, ent: Span) -> str | None:
         words = [t.lower_ for t in ent[:1]]
         if ent.start > 0:
             words.append(self.doc[ent.start - 1].lower_)
-        if any(w in MALE_TITLES for w in words):
+        if any(w in self.lex.male_titles for w in words):
             return "m"
-        if any(w in FEMALE_TITLES for w in words):
+        if any(w in self.lex.female_titles for w in words):
             return "f"
         return None
 
@@ -186,11 +153,12 @@ class ArticleIndex:
                     and doc[lo - 1].dep_ in ("compound", "amod", "poss", "case", "nmod", "det") \
                     and "\n" not in doc[lo - 1].whitespace_:
                 lo -= 1
-        pre = [t for t in doc[lo:ent.start] if t.dep_ != "det" and t.lower_ not in HONORIFICS]
-        if pre and any(t.pos_ == "NOUN" or t.lower_ in self.lex["titles"] for t in pre):
+        honorifics, titles = self.lex.honorifics, self.lex.titles
+        pre = [t for t in doc[lo:ent.start] if t.dep_ != "det" and t.lower_ not in honorifics]
+        if pre and any(t.pos_ == "NOUN" or t.lower_ in titles for t in pre):
             return doc[pre[0].i:ent.start].text.strip()
-        lead_titles = [t for t in ent if t.lower_ in self.lex["titles"] and t.i == ent.start
-                       and t.lower_ not in HONORIFICS]
+        lead_titles = [t for t in ent if t.lower_ in titles and t.i == ent.start
+                       and t.lower_ not in honorifics]
         if lead_titles:
             return lead_titles[0].text
         for child in root.children:
@@ -250,7 +218,7 @@ class ArticleIndex:
 
     def person_with_role(self, head: str, pos: int) -> str | None:
         """A person whose role mentions ``head`` (or a synonym), nearest before ``pos``."""
-        keys = (head,) + self.lex["role_synonyms"].get(head, ())
+        keys = (head,) + self.lex.role_synonyms.get(head, ())
         best, best_pos = None, None
         for person in self.persons.values():
             if not person.role:
@@ -278,8 +246,10 @@ class ArticleIndex:
 class SpeakerResolver:
     """Resolve the speaker mention of each claim against the article index."""
 
-    def __init__(self, lex: dict[str, Any]) -> None:
+    def __init__(self, lex: SpeakerWords) -> None:
         self.lex = lex
+        self._pronouns = (lex.male_pronouns | lex.female_pronouns | lex.plural_pronouns | lex.neuter_pronouns
+                          | lex.relative_pronouns)
 
     def __call__(self, doc: Doc) -> Doc:
         claims = doc._.claims
@@ -320,7 +290,7 @@ class SpeakerResolver:
         root = span.root
         low = root.lower_
         pos = span.start_char
-        if len(span) == 1 and root.pos_ == "PRON" or low in MALE | FEMALE | PLURAL | NEUTER | RELATIVE:
+        if len(span) == 1 and root.pos_ == "PRON" or low in self._pronouns:
             return self._pronoun(doc, root, index, claims, claim)
         person_ents = [e for e in ents_in(span) if e.label_ == "PERSON"]
         if not person_ents and root.ent_type_ == "PERSON":
@@ -340,12 +310,12 @@ class SpeakerResolver:
             return name, role, "person"
         org = self._org_entity(doc, span, root)
         is_group = (root.tag_ == "NNS" and root.pos_ == "NOUN") or any(c.dep_ == "conj" for c in root.children)
-        if org is not None and not (root.pos_ == "NOUN" and root.lower_ in self.lex["person_roles"]):
-            text = strip_determiners(index.text[span.start_char:span.end_char])
+        if org is not None and not (root.pos_ == "NOUN" and root.lower_ in self.lex.person_roles):
+            text = strip_determiners(index.text[span.start_char:span.end_char], self.lex.leading_determiners)
             return text, None, "group" if is_group and root.pos_ == "NOUN" else "organization"
-        if root.pos_ == "NOUN" and root.lemma_.lower() in self.lex["person_roles"] and not is_group:
+        if root.pos_ == "NOUN" and root.lemma_.lower() in self.lex.person_roles and not is_group:
             return self._role_mention(doc, span, root, index)
-        text = strip_determiners(index.text[span.start_char:span.end_char])
+        text = strip_determiners(index.text[span.start_char:span.end_char], self.lex.leading_determiners)
         if root.pos_ == "PROPN":
             name = index.canonical(text, pos)
             if name in index.persons:
@@ -367,19 +337,19 @@ class SpeakerResolver:
     def _role_in_mention(self, doc: Doc, span: Span, ent: Span) -> str | None:
         """The words of a mention besides the name, when they name a role."""
         before = doc[span.start:ent.start]
-        words = [t for t in before if t.dep_ != "det" and not t.is_punct and t.lower_ not in HONORIFICS]
-        if words and any(t.pos_ == "NOUN" or t.lower_ in self.lex["titles"] for t in words):
+        words = [t for t in before if t.dep_ != "det" and not t.is_punct and t.lower_ not in self.lex.honorifics]
+        if words and any(t.pos_ == "NOUN" or t.lower_ in self.lex.titles for t in words):
             return doc[words[0].i:ent.start].text.strip(" ,")
         return None
 
     def _role_mention(self, doc: Doc, span: Span, root: Token,
                       index: ArticleIndex) -> tuple[str | None, str | None, str | None]:
         """ "the ambassador", "Canada's envoy": the person who holds that role."""
-        role = strip_determiners(index.text[span.start_char:span.end_char])
+        role = strip_determiners(index.text[span.start_char:span.end_char], self.lex.leading_determiners)
         head = root.lemma_.lower()
-        definite = any(c.dep_ in ("poss",) or c.lower_ in ("the", "this", "that") for c in root.lefts)
+        definite = any(c.dep_ in ("poss",) or c.lower_ in self.lex.definite_determiners for c in root.lefts)
         name = None
-        if head not in ANONYMOUS_HEADS:
+        if head not in self.lex.anonymous_heads:
             name = index.person_with_role(head, span.start_char)
             if name is None and definite:
                 # Lede style: "..., says Canada's ambassador." then "Kirsten Hillman said ..."
@@ -398,7 +368,8 @@ class SpeakerResolver:
                  claim: dict[str, Any]) -> tuple[str | None, str | None, str | None]:
         low = tok.lower_
         pos = tok.idx
-        if low in RELATIVE:
+        lex = self.lex
+        if low in lex.relative_pronouns:
             verb = tok.head
             antecedent = verb.head if verb.dep_ in ("relcl", "acl") else None
             if antecedent is None or antecedent.i == tok.i:
@@ -412,8 +383,8 @@ class SpeakerResolver:
             if e <= s:
                 return None, None, None
             return self.resolve(doc, doc[s:e], index, claims, claim)
-        if low in MALE | FEMALE:
-            gender = "m" if low in MALE else "f"
+        if low in lex.male_pronouns or low in lex.female_pronouns:
+            gender = "m" if low in lex.male_pronouns else "f"
             name = self._from_previous_claims(claims, claim, want="person", gender=gender, index=index)
             recent = index.recent_person(pos, gender)
             # a person named since the last claim is a better antecedent than the claim
@@ -430,18 +401,18 @@ class SpeakerResolver:
             if person is not None and person.gender is None:
                 person.gender = gender
             return name, person.role if person else None, "person"
-        if low in PLURAL:
-            if low in FIRST_PERSON:
+        if low in lex.plural_pronouns:
+            if low in lex.first_person:
                 return None, None, "group"
             prev = self._from_previous_claims(claims, claim, want="group", gender=None, index=index)
             return prev, None, "group"
-        if low in NEUTER:
+        if low in lex.neuter_pronouns:
             prev = self._from_previous_claims(claims, claim, want="organization", gender=None, index=index)
             return prev, None, "organization" if prev else None
-        if low in ("i", "me"):
+        if low in lex.singular_first_person:
             return None, None, "person"
         # "Some want ...", "Many say ...": the quantity is the speaker, a group
-        return strip_determiners(tok.text), None, "group"
+        return strip_determiners(tok.text, lex.leading_determiners), None, "group"
 
     @staticmethod
     def _previous_claim_pos(claims: list[dict[str, Any]], claim: dict[str, Any]) -> int:
@@ -480,4 +451,4 @@ class SpeakerResolver:
 def make_speakers(nlp: Language, name: str, lexicon: str) -> SpeakerResolver:
     """Build the speaker resolver (lexicon path "" = the shipped one)."""
     register_extensions()
-    return SpeakerResolver(load_lexicon(lexicon or None))
+    return SpeakerResolver(speaker_words(lexicon) if lexicon else speaker_words())

@@ -29,3 +29,36 @@ def test_a_names_file_that_lacks_a_key_is_named(tmp_path):
     bad.write_text("particles = [\n", encoding="utf-8")
     with pytest.raises(RuntimeError, match="names.toml"):
         name_parts(bad)
+
+
+def test_the_shipped_speaker_words_hold_known_words():
+    from pipeline.corpus.name_words import speaker_words
+
+    words = speaker_words()
+    assert {"mr.", "senator"} <= words.titles and "ambassador" in words.person_roles
+    assert "ambassador" in words.role_synonyms["envoy"]
+    assert "she" in words.female_pronouns and "he" in words.male_pronouns and "they" in words.plural_pronouns
+    assert words.singular_first_person == {"i", "me"} and words.singular_first_person <= words.first_person
+    assert "hillary" in words.female_names and "the" in words.leading_determiners
+    assert "this" in words.definite_determiners and "officials" in words.anonymous_heads
+
+
+def test_a_speakers_or_gender_or_roles_file_that_lacks_a_key_is_named(tmp_path):
+    from pipeline.corpus.evidence import GENDER_LEXICON, load_gender_lexicon
+    from pipeline.corpus.name_words import SPEAKERS_LEXICON, speaker_words
+    from pipeline.corpus.speakers import ROLES_LEXICON, load_role_fields
+
+    bad = tmp_path / "speakers.toml"
+    bad.write_text(SPEAKERS_LEXICON.read_text(encoding="utf-8").replace("anonymous_heads =", "anon ="),
+                   encoding="utf-8")
+    with pytest.raises(RuntimeError, match=r"the speaker words in .*speakers.toml.*'anonymous_heads'"):
+        speaker_words(str(bad))
+    gender = tmp_path / "gender.toml"
+    gender.write_text(GENDER_LEXICON.read_text(encoding="utf-8").replace("[pronouns]", "[pronoun]"),
+                      encoding="utf-8")
+    with pytest.raises(RuntimeError, match=r"the gender lexicon in .*gender.toml.*'pronouns'"):
+        load_gender_lexicon(gender)
+    roles = tmp_path / "roles.toml"
+    roles.write_text(ROLES_LEXICON.read_text(encoding="utf-8").replace("pairs =", "pair ="), encoding="utf-8")
+    with pytest.raises(RuntimeError, match=r"the fields of work in .*roles.toml.*'pairs'"):
+        load_role_fields(roles)

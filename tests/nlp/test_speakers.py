@@ -79,6 +79,22 @@ def test_role_mention_resolves_to_the_person_introduced_with_it(nlp: Language) -
 def test_strip_determiners() -> None:
     assert strip_determiners("the White House") == "White House"
     assert strip_determiners("Both the White House and the PMO") == "White House and the PMO"
+    assert strip_determiners("the White House", frozenset()) == "the White House"
+
+
+def test_a_lexicon_of_its_own_is_read_whole_and_a_broken_one_is_named(tmp_path: Path) -> None:
+    from pipeline.corpus.name_words import SPEAKERS_LEXICON
+
+    own = tmp_path / "speakers.toml"
+    own.write_text(SPEAKERS_LEXICON.read_text(encoding="utf-8").replace('"a", "all", "an", "both", "the"', '"a"'),
+                   encoding="utf-8")
+    nlp = en_core_web_sm.load()
+    resolver = nlp.add_pipe("claims_speakers", config={"lexicon": str(own)})
+    assert resolver.lex.leading_determiners == {"a"} and "she" in resolver.lex.female_pronouns
+    broken = tmp_path / "broken-speakers.toml"
+    broken.write_text("titles = []\n", encoding="utf-8")
+    with pytest.raises(RuntimeError, match=r"the speaker words in .*broken-speakers.toml"):
+        en_core_web_sm.load().add_pipe("claims_speakers", config={"lexicon": str(broken)})
 
 
 def test_claim_from_another_component_is_resolved(nlp: Language) -> None:
