@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 from pipeline.arguments import positive_int
 from pipeline.errors import ClaimsError, ExitCode
+from pipeline.runtime import prefect_defaults
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_REJECTS, EXIT_LOCKED = (ExitCode.OK, ExitCode.FAILED, ExitCode.USAGE,
                                                              ExitCode.REJECTS, ExitCode.LOCKED)
@@ -36,15 +37,6 @@ COMMAND_MODULES: tuple[str, ...] = (
     "pipeline.evaluate.commands",
     "pipeline.explore.commands",
 )
-
-
-def _prefect_defaults() -> None:
-    """Run Prefect offline and quiet by default (ephemeral local server, no analytics)."""
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("PREFECT_SERVER_ALLOW_EPHEMERAL_MODE", "true")
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO")
-    # A loaded machine can take longer than the default 20 s to start the temporary server.
-    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
 
 def out_problem(out: Path) -> str | None:
@@ -117,7 +109,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if problem:
         print(f"claims run: {problem}", file=sys.stderr)
         return EXIT_USAGE
-    _prefect_defaults()
+    prefect_defaults()
     from pipeline.export.lock import locked
     from pipeline.flows.runners import parse_runner
 

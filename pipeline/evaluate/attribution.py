@@ -7,7 +7,12 @@ claim matches when the contents' bag-of-words F1 is at least 0.5; the speaker is
 recall per publisher (the id prefix before the first ``_``), per claim type (direct: the gold
 content holds quotation marks) and per kind of speaker (pronoun, name, other).
 
-    python -m pipeline.evaluate.attribution OUT GOLD.jsonl [--json]
+With ``--errors`` it prints instead what became of each gold attribution and of each claim
+(:func:`error_classes`): found; content found but the speaker wrong; a claim overlaps the gold
+content's characters but shares too few of its words (a boundary, split or merge error);
+missed (no claim touches it); and, for claims, right, speaker wrong, overlapping or spurious.
+
+    python -m pipeline.evaluate.attribution OUT GOLD.jsonl [--json] [--errors]
 """
 from __future__ import annotations
 
@@ -165,11 +170,96 @@ def breakdown(gold_docs: Iterable[dict[str, Any]], pred: dict[str, list[dict[str
     return tallies
 
 
+GOLD_CLASSES = ("found", "speaker_wrong", "partial", "missed")
+CLAIM_CLASSES = ("right", "speaker_wrong", "partial", "spurious")
+
+
+def _touches(gold: dict[str, Any], claim: dict[str, Any]) -> bool:
+    """True when the claim's content shares a character with the gold content (offsets of both)."""
+    spans = gold["content"].get("spans") or []
+    start, end = claim.get("start"), claim.get("end")
+    if not spans or start is None or end is None or start != start:  # NaN: no offsets
+        return False
+    return any(s < end and start < e for s, e in spans)
+
+
+def error_classes(gold_docs: Iterable[dict[str, Any]], pred: dict[str, list[dict[str, Any]]]
+                  ) -> dict[str, dict[str, int]]:
+    """Counts of what became of every gold attribution and every claim, by class.
+
+    Keys ``"gold:<type>:<speaker kind>"`` count gold attributions (their class: one of
+    :data:`GOLD_CLASSES`); keys ``"claims:<claim_type>"`` count claims (:data:`CLAIM_CLASSES`).
+    A claim matches as in :func:`match`; "partial" needs character offsets (``start``/``end``
+    of the claim, ``spans`` of the gold content), else such a case counts as missed or spurious.
+    """
+    out: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for doc in gold_docs:
+        golds = [a for a in doc["attributions"] if "content" in a]
+        claims = pred.get(doc["id"], [])
+        matched: dict[int, bool] = {}
+        for g, i, ok in match(golds, claims):
+            kind = speaker_kind(g.get("source", {}).get("text"))
+            group = f"gold:{'direct' if is_direct(g['content']['text']) else 'indirect'}:{kind}"
+            if i is not None:
+                matched[i] = matched.get(i, False) or ok
+                cls = "found" if ok else "speaker_wrong"
+            else:
+                cls = "partial" if any(_touches(g, c) for c in claims) else "missed"
+            out[group][cls] += 1
+        for i, c in enumerate(claims):
+            if i in matched:
+                cls = "right" if matched[i] else "speaker_wrong"
+            else:
+                cls = "partial" if any(_touches(g, c) for g in golds) else "spurious"
+            out[f"claims:{c['claim_type'] if isinstance(c.get('claim_type'), str) else 'none'}"][cls] += 1
+    return {k: dict(v) for k, v in sorted(out.items())}
+
+
+def read_gold(gold_path: Path) -> list[dict[str, Any]]:
+    """The gold documents of a PolNeAR JSONL file."""
+    with open(gold_path, encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def error_rows(out: Path | Iterable[Path], gold_path: Path | Iterable[Path]) -> list[dict[str, Any]]:
+    """:func:`error_classes` of one dataset (or of several, each with its gold file, summed) as
+    rows: group, total, then the count and share of each class."""
+    outs = [out] if isinstance(out, Path) else list(out)
+    golds = [gold_path] if isinstance(gold_path, Path) else list(gold_path)
+    total: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for o, g in zip(outs, golds, strict=True):
+        for group, counts in error_classes(read_gold(g), claims_by_doc(o)).items():
+            for cls, n in counts.items():
+                total[group][cls] += n
+    rows = []
+    for side, classes in (("gold", GOLD_CLASSES), ("claims", CLAIM_CLASSES)):
+        groups = {k: v for k, v in total.items() if k.startswith(side + ":")}
+        every: dict[str, int] = defaultdict(int)
+        for counts in groups.values():
+            for cls, n in counts.items():
+                every[cls] += n
+        for name, counts in [(f"{side}:all", every), *sorted(groups.items())]:
+            n = sum(counts.values())
+            rows.append({"group": name, "total": n, **{c: counts.get(c, 0) for c in classes},
+                         **{f"{c}_share": round(counts.get(c, 0) / n, 3) if n else None for c in classes}})
+    return rows
+
+
+def format_error_rows(rows: list[dict[str, Any]]) -> str:
+    """A plain-text table of :func:`error_rows` (count and share of each class)."""
+    lines = []
+    for side, classes in (("gold", GOLD_CLASSES), ("claims", CLAIM_CLASSES)):
+        lines.append(f"{side:<26} {'total':>7} " + " ".join(f"{c:>20}" for c in classes))
+        for r in rows:
+            if r["group"].startswith(side + ":"):
+                cells = " ".join(f"{r[c]:>12} ({r[c + '_share']:.3f})" if r["total"] else f"{0:>20}" for c in classes)
+                lines.append(f"{r['group']:<26} {r['total']:>7} {cells}")
+    return "\n".join(lines)
+
+
 def report(out: Path, gold_path: Path) -> list[dict[str, Any]]:
     """All rows of the breakdown for dataset ``out`` against ``gold_path``."""
-    with open(gold_path, encoding="utf-8") as fh:
-        gold = [json.loads(line) for line in fh if line.strip()]
-    tallies = breakdown(gold, claims_by_doc(out))
+    tallies = breakdown(read_gold(gold_path), claims_by_doc(out))
     rows = []
     for dim in ("all", "publisher", "type", "speaker"):
         for name in sorted(tallies.get(dim, {})):
@@ -194,7 +284,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("out", type=Path, help="dataset directory written by claims run")
     ap.add_argument("gold", type=Path, help="PolNeAR gold JSONL (e.g. polnear/dev.gold.jsonl)")
     ap.add_argument("--json", action="store_true", help="one JSON object per row")
+    ap.add_argument("--errors", action="store_true", help="what became of each gold attribution and claim")
     args = ap.parse_args(argv)
+    if args.errors:
+        rows = error_rows(args.out, args.gold)
+        print("\n".join(json.dumps(r) for r in rows) if args.json else format_error_rows(rows))
+        return 0
     rows = report(args.out, args.gold)
     print("\n".join(json.dumps(r) for r in rows) if args.json else format_rows(rows))
     return 0

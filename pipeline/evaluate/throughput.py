@@ -38,6 +38,7 @@ from typing import Any, Callable, Iterable, Iterator
 from pipeline.export.rows import word_count
 from pipeline.ingest import read_corpus
 from pipeline.ingest.records import Article
+from pipeline.runtime import prefect_defaults
 
 
 def load_articles(input_path: str, limit: int | None = None) -> list[Article]:
@@ -332,8 +333,7 @@ def measure_nightly(articles: list[Article], workdir: Path, fraction: float, con
 
 def main_benchmark(args: argparse.Namespace) -> int:
     """The ``claims benchmark`` command."""
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    prefect_defaults("WARNING")
     from pipeline.config import run_options
 
     batch_size = run_options(args.config, batch_size=args.batch_size).batch_size

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from pipeline.arguments import positive_int
+from pipeline.runtime import prefect_defaults
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -14,7 +15,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if not Path(args.input).exists():
         print(f"claims serve: input {args.input!r} does not exist", file=sys.stderr)
         return 2
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    prefect_defaults()
     from pipeline.flows.deploy import build_deployment, serve_deployment
     from pipeline.flows.runners import ENV_VAR, parse_runner
 

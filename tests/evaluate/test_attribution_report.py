@@ -77,3 +77,63 @@ def test_main_prints_json(tmp_path: Path, capsys) -> None:
     assert ev.main([str(write_dataset(tmp_path)), str(gold_path), "--json"]) == 0
     first = json.loads(capsys.readouterr().out.splitlines()[0])
     assert first["dimension"] == "all" and first["gold"] == 3
+
+
+# A third article for the error classes, with character offsets on both sides.
+TEXT = ("Kirsten Hillman said the agreement closes a loophole at Roxham Road. "
+        "Marco Mendicino said the talks went well. Minister Anand expects a vote soon.")
+
+
+def offsets(part: str) -> list[int]:
+    start = TEXT.index(part)
+    return [start, start + len(part)]
+
+
+ERROR_GOLD = {"id": "cp_2023-03-24_vote", "attributions": [
+    {"source": {"text": "Kirsten Hillman"}, "content": {"text": "the agreement closes a loophole at Roxham Road",
+                                                        "spans": [offsets("the agreement closes a loophole at Roxham Road")]}},
+    {"source": {"text": "Marco Mendicino"}, "content": {"text": "the talks went well",
+                                                        "spans": [offsets("the talks went well")]}},
+    {"source": {"text": "Minister Anand"}, "content": {"text": "a vote soon", "spans": [offsets("a vote soon")]}},
+    {"source": {"text": "Hillman"}, "content": {"text": "Roxham Road is closed",
+                                                "spans": [offsets("Kirsten Hillman")]}},
+]}
+
+
+def claim(content: str, mention: str, start: int, end: int, claim_type: str = "indirect") -> dict:
+    return {"content": content, "speaker_mention": mention, "speaker": mention, "start": start, "end": end,
+            "claim_type": claim_type}
+
+
+def test_error_classes_say_what_became_of_each_attribution() -> None:
+    found = offsets("the agreement closes a loophole at Roxham Road")
+    wrong = offsets("the talks went well")
+    vote = offsets("Minister Anand expects a vote soon")
+    claims = [
+        claim(TEXT[found[0]:found[1]], "Kirsten Hillman", *found),         # right
+        claim(TEXT[wrong[0]:wrong[1]], "Kirsten Hillman", *wrong),         # content right, speaker wrong
+        claim(TEXT[vote[0]:vote[1]] + " and more words here", "Anand", vote[0], vote[1]),  # too long: partial
+        claim("the weather was cold", "officials", 500, 520),              # touches no gold: spurious
+    ]
+    classes = ev.error_classes([ERROR_GOLD], {ERROR_GOLD["id"]: claims})
+    assert classes["gold:indirect:name"] == {"found": 1, "speaker_wrong": 1, "partial": 1, "missed": 1}
+    assert classes["claims:indirect"] == {"right": 1, "speaker_wrong": 1, "partial": 1, "spurious": 1}
+
+
+def test_error_classes_without_offsets_count_no_partial() -> None:
+    claims = [claim("the weather was cold", "officials", None, None)]
+    classes = ev.error_classes([ERROR_GOLD], {ERROR_GOLD["id"]: claims})
+    assert classes["gold:indirect:name"] == {"missed": 4}
+    assert classes["claims:indirect"] == {"spurious": 1}
+
+
+def test_error_rows_from_a_dataset(tmp_path: Path, capsys) -> None:
+    gold_path = tmp_path / "gold.jsonl"
+    gold_path.write_text("\n".join(json.dumps(g) for g in GOLD), encoding="utf-8")
+    rows = {r["group"]: r for r in ev.error_rows(write_dataset(tmp_path), gold_path)}
+    assert rows["gold:all"]["total"] == 3 and rows["gold:all"]["found"] == 2
+    # the weather claim has no offsets in this dataset: it cannot be told partial, so it is missed
+    assert rows["gold:all"]["missed"] == 1 and rows["gold:all"]["missed_share"] == round(1 / 3, 3)
+    assert rows["claims:all"] == {**rows["claims:all"], "total": 3, "right": 2, "spurious": 1}
+    assert ev.main([str(tmp_path / "ds"), str(gold_path), "--errors"]) == 0
+    assert "speaker_wrong" in capsys.readouterr().out
