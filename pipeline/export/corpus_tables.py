@@ -21,7 +21,9 @@ from __future__ import annotations
 import math
 import os
 import shutil
+import zlib
 from pathlib import Path
+from typing import Iterator
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -36,8 +38,10 @@ from pipeline.runtime import gc_paused
 from pipeline.schema import CORPUS_TABLES, TABLES
 
 LINK_COLUMNS = ["speaker_id", "quote_id"]
-SPEAKER_COLUMNS = ["speaker", "speaker_type", "speaker_full_name"]
 LINKING_DIR = ".linking"  # the temporary files of a partitioned publish, inside the staged version
+# Speaker families are hashed to this many buckets per partition (at most MAX_BUCKETS files open).
+BUCKETS_PER_PARTITION, MAX_BUCKETS = 8, 512
+ROUTE_ROWS = 16384  # claims routed to the buckets at a time
 _ROW = "_row"
 _KEY = "_key"
 
@@ -50,7 +54,8 @@ def _read(path: Path, table: str, columns: list[str]) -> pa.Table:
         return pa.concat_tables(parts) if parts else _empty(table, columns)
     schema = TABLES[table]
     pf = pq.ParquetFile(path)
-    have = [c for c in columns if c in pf.schema_arrow.names]
+    names = set(pf.schema_arrow.names)
+    have = [c for c in columns if c in names]
     data = pf.read(columns=have, use_threads=False)
     arrays = [data[c] if c in have else pa.nulls(data.num_rows, schema.field(c).type) for c in columns]
     return pa.Table.from_arrays(arrays, schema=pa.schema([schema.field(c) for c in columns]))
@@ -118,7 +123,7 @@ def build_corpus_tables(version: Path, partition_size: int | None = None) -> dic
     number of claims parts rewritten and the partitions linked."""
     version = Path(version)
     parts = _claims_parts(version)
-    n = sum(pq.ParquetFile(p).metadata.num_rows for p in parts)
+    n = sum(pq.read_metadata(p).num_rows for p in parts)
     limit = partition_size or partition_claims()
     if n <= limit:
         with gc_paused():
@@ -161,35 +166,6 @@ def _clear_corpus_tables(version: Path) -> None:
             old.unlink()
 
 
-def _family_partitions(parts: list[Path], n: int, limit: int) -> tuple[dict[str, int], int]:
-    """Each speaker family's partition (families one speaker id can span together) and the
-    number of partitions, from the speaker columns of every part."""
-    sizes: dict[str, int] = {}
-    parent: dict[str, str] = {}
-
-    def find(f: str) -> str:
-        while parent.get(f, f) != f:
-            parent[f] = parent.get(parent[f], parent[f])
-            f = parent[f]
-        return f
-
-    for part in parts:
-        family, pairs = speaker_families(_read(part, "claims", SPEAKER_COLUMNS))
-        counts = pc.value_counts(family).flatten()
-        for f, c in zip(*(x.to_pylist() for x in counts)):
-            sizes[f] = sizes.get(f, 0) + c
-        for a, b in pairs:
-            ra, rb = find(a), find(b)
-            if ra != rb:
-                parent[max(ra, rb)] = min(ra, rb)
-    groups: dict[str, int] = {}
-    for f, c in sizes.items():
-        groups[find(f)] = groups.get(find(f), 0) + c
-    count = max(1, math.ceil(n / limit))
-    bins = balanced(groups, count)
-    return {f: bins[find(f)] for f in sizes}, count
-
-
 def _sort_key(table: str, rows: pa.Table) -> pa.Array:
     """A string that sorts the rows of ``speakers`` / ``quotes`` in the tables' order."""
     if table == "speakers":  # most claims first, then by id
@@ -200,40 +176,100 @@ def _sort_key(table: str, rows: pa.Table) -> pa.Array:
     return pc.binary_join_element_wise(pc.fill_null(dated, "1"), rows["quote_id"], "")
 
 
+def _bucket_groups(sizes: list[int], pairs: set[tuple[int, int]], count: int) -> list[list[int]]:
+    """The buckets of each of ``count`` partitions: buckets joined by ``pairs`` stay together,
+    and the groups are packed into partitions of about equal size."""
+    parent = list(range(len(sizes)))
+
+    def find(b: int) -> int:
+        while parent[b] != b:
+            parent[b] = parent[parent[b]]
+            b = parent[b]
+        return b
+
+    for a, b in pairs:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    members: dict[int, list[int]] = {}
+    for b in range(len(sizes)):
+        members.setdefault(find(b), []).append(b)
+    bins = balanced({f"{root:08d}": sum(sizes[b] for b in group) for root, group in members.items()}, count)
+    out: list[list[int]] = [[] for _ in range(count)]
+    for root, group in members.items():
+        out[bins[f"{root:08d}"]].extend(group)
+    return [sorted(group) for group in out]
+
+
+def _bucket(families: list[str], n: int) -> list[int]:
+    return [zlib.crc32(f.encode("utf-8")) % n for f in families]
+
+
+def _chunks(parts: list[Path], part_rows: list[int], rows: int) -> Iterator[pa.Table]:
+    """The linking columns of the claims of ``parts`` (and their links now), several parts at a
+    time, about ``rows`` claims per table; appends each part's rows to ``part_rows``."""
+    held: list[pa.Table] = []
+    n = 0
+    for part in parts:
+        t = _with_signatures(_read(part, "claims", CLAIM_COLUMNS + LINK_COLUMNS))
+        part_rows.append(t.num_rows)
+        held.append(t)
+        n += t.num_rows
+        if n >= rows:
+            yield pa.concat_tables(held)
+            held, n = [], 0
+    if held:
+        yield pa.concat_tables(held)
+
+
 def _build_partitioned(version: Path, parts: list[Path], n: int, limit: int, tmp: Path) -> dict[str, int]:
+    """Link the claims of ``parts`` a partition of about ``limit`` claims at a time: each part is
+    read once and its rows spilled to hash buckets of their speaker family (many more buckets
+    than partitions, so that they pack evenly); buckets a speaker id spans are kept together."""
     fields, settings = load_role_fields(), gender_settings()
     quotes_cfg = load_corpus_config().get("quotes", {})
-    with gc_paused():
-        family_bin, count = _family_partitions(parts, n, limit)
+    count = math.ceil(n / limit)
+    n_buckets = max(count, min(BUCKETS_PER_PARTITION * count, MAX_BUCKETS))
     batch_rows = max(256, limit // count)  # what each run holds in memory during the merges
-    articles = _articles(version)
+    sizes, joined_buckets, part_rows = [0] * n_buckets, set(), []
     row = 0
-    partitions: Partitions | None = None
+    buckets: Partitions | None = None
     try:
-        for part in parts:
-            claims = _joined(_with_signatures(_read(part, "claims", CLAIM_COLUMNS)), articles)
-            claims = claims.append_column(_ROW, pa.array(range(row, row + claims.num_rows), pa.int64()))
-            row += claims.num_rows
-            family, _ = speaker_families(claims)
-            values = pc.unique(family)
-            bins = pc.take(pa.array([family_bin[f] for f in values.to_pylist()], pa.int64()),
-                           pc.index_in(family, value_set=values))
-            if partitions is None:
-                partitions = Partitions(tmp, count, claims.schema, max(1, limit // 2))
-            partitions.write(claims, bins)
-    finally:
-        if partitions is not None:
-            partitions.close()
-    runs: dict[str, list[Path]] = {"speakers": [], "quotes": [], "links": []}
-    for i, path in enumerate(partitions.paths):
         with gc_paused():
-            claims = read_file(path)
-            path.unlink()
-            if not claims.num_rows:
+            for chunk in _chunks(parts, part_rows, ROUTE_ROWS):
+                chunk = chunk.append_column(_ROW, pa.array(range(row, row + chunk.num_rows), pa.int64()))
+                row += chunk.num_rows
+                family, pairs = speaker_families(chunk)
+                values = pc.unique(family)
+                bucket = pc.take(pa.array(_bucket(values.to_pylist(), n_buckets), pa.int64()),
+                                 pc.index_in(family, value_set=values))
+                for b, c in zip(*(x.to_pylist() for x in pc.value_counts(bucket).flatten())):
+                    sizes[b] += c
+                joined_buckets.update(zip(_bucket([a for a, _ in pairs], n_buckets),
+                                          _bucket([b for _, b in pairs], n_buckets)))
+                if buckets is None:
+                    buckets = Partitions(tmp, n_buckets, chunk.schema)
+                buckets.write(chunk, bucket)
+    finally:
+        if buckets is not None:
+            buckets.close()
+    articles = _articles(version)
+    runs: dict[str, list[Path]] = {"speakers": [], "quotes": [], "links": []}
+    for i, group in enumerate(_bucket_groups(sizes, joined_buckets, count)):
+        with gc_paused():
+            claims = pa.concat_tables([read_file(buckets.paths[b]) for b in group]) if group else None
+            for b in group:
+                buckets.paths[b].unlink()
+            if claims is None or not claims.num_rows:
                 continue
-            linked = link_table(claims.drop_columns([_ROW]), fields, settings, quotes_cfg)
-        links = pa.table({_ROW: claims[_ROW], "speaker_id": linked.speaker_id, "quote_id": linked.quote_id})
-        del claims
+            if len(group) > 1:  # back in the corpus's row order, which ties are broken by
+                claims = claims.take(pc.sort_indices(claims[_ROW]))
+            # the partition's articles first: a lookup among all of them per part would cost their number each time
+            mine = articles.filter(pc.is_in(articles["article_id"], value_set=pc.unique(claims["article_id"])))
+            linked = link_table(_joined(claims, mine), fields, settings, quotes_cfg)
+        links = pa.table({_ROW: claims[_ROW], "speaker_id": linked.speaker_id, "quote_id": linked.quote_id,
+                          "old_speaker_id": claims["speaker_id"], "old_quote_id": claims["quote_id"]})
+        del claims, mine
         for table, rows in (("speakers", linked.speakers), ("quotes", linked.quotes), ("links", links)):
             if table != "links":
                 rows = rows.append_column(_KEY, _sort_key(table, rows))
@@ -245,16 +281,15 @@ def _build_partitioned(version: Path, parts: list[Path], n: int, limit: int, tmp
         written[table] = merge_runs(runs[table], _KEY, tmp / f"{table}.parquet", TABLES[table], limit)
     cursors = [RowCursor(p, _ROW) for p in runs["links"]]
     rewritten, start = 0, 0
-    for part in parts:
-        end = start + pq.ParquetFile(part).metadata.num_rows
-        got = pa.Table.from_batches([b for c in cursors for b in c.below(end)],
-                                    schema=pa.schema([pa.field(_ROW, pa.int64()), pa.field("speaker_id", pa.string()),
-                                                      pa.field("quote_id", pa.string())]))
+    for part, rows in zip(parts, part_rows):
+        end = start + rows
+        got = [b for c in cursors for b in c.below(end)]
+        got = pa.Table.from_batches(got) if got else None
+        if got is None or got.num_rows != rows:
+            raise RuntimeError(f"linking {version} in partitions lost claims of {part}: "
+                               f"{got.num_rows if got else 0} links for {rows} rows; nothing was published, run again")
         got = got.take(pc.sort_indices(got[_ROW]))
-        if got.num_rows != end - start:
-            raise RuntimeError(f"linking {version} in partitions lost claims of {part}: {got.num_rows} links "
-                               f"for {end - start} rows; nothing was published, run again")
-        old = _read(part, "claims", LINK_COLUMNS)
+        old = pa.table({c: got[f"old_{c}"] for c in LINK_COLUMNS})
         rewritten += _relink(part, old, got["speaker_id"].combine_chunks(), got["quote_id"].combine_chunks())
         start = end
     _clear_corpus_tables(version)

@@ -20,39 +20,25 @@ _OPTIONS = pa.ipc.IpcWriteOptions(compression="lz4")
 
 
 class Partitions:
-    """N Arrow IPC files under ``directory`` that rows are appended to by partition number;
-    rows are held until ``flush_rows`` of them are waiting, then written a batch per file."""
+    """N Arrow IPC files under ``directory`` that rows are appended to by partition number."""
 
-    def __init__(self, directory: Path, n: int, schema: pa.Schema, flush_rows: int) -> None:
-        self.paths = [directory / f"partition-{i:05d}.arrow" for i in range(n)]
+    def __init__(self, directory: Path, n: int, schema: pa.Schema) -> None:
+        self.paths = [directory / f"bucket-{i:05d}.arrow" for i in range(n)]
         self._sinks = [pa.OSFile(str(p), "wb") for p in self.paths]
         self._writers = [pa.ipc.new_file(s, schema, options=_OPTIONS) for s in self._sinks]
-        self._pending: list[list[pa.Table]] = [[] for _ in range(n)]
-        self._held, self._flush_rows = 0, flush_rows
 
     def write(self, table: pa.Table, partition: pa.Array) -> None:
-        """Append each row of ``table`` to the file of its ``partition`` (int64), in row order."""
+        """Append each row of ``table`` to the file of its ``partition`` (int64), in row order,
+        as one batch per file."""
         order = pc.sort_indices(partition)  # stable: rows keep their order inside a partition
-        table, partition = table.take(order), partition.take(order)
+        table, partition = table.take(order).combine_chunks(), partition.take(order)
         values, counts = (c.to_pylist() for c in pc.value_counts(partition).flatten())
         start = 0
         for p, n in sorted(zip(values, counts)):
-            self._pending[p].append(table.slice(start, n))
+            self._writers[p].write_table(table.slice(start, n))
             start += n
-        self._held += table.num_rows
-        if self._held >= self._flush_rows:
-            self.flush()
-
-    def flush(self) -> None:
-        """Write the rows held."""
-        for writer, pending in zip(self._writers, self._pending):
-            if pending:
-                writer.write_table(pa.concat_tables(pending).combine_chunks())
-                pending.clear()
-        self._held = 0
 
     def close(self) -> None:
-        self.flush()
         for writer, sink in zip(self._writers, self._sinks):
             writer.close()
             sink.close()
