@@ -40,7 +40,7 @@ from pipeline.schema import CORPUS_TABLES, TABLES
 LINK_COLUMNS = ["speaker_id", "quote_id"]
 LINKING_DIR = ".linking"  # the temporary files of a partitioned publish, inside the staged version
 # Speaker families are hashed to this many buckets per partition (at most MAX_BUCKETS files open).
-BUCKETS_PER_PARTITION, MAX_BUCKETS = 8, 512
+BUCKETS_PER_PARTITION, MAX_BUCKETS = 4, 512
 ROUTE_ROWS = 16384  # claims routed to the buckets at a time
 _ROW = "_row"
 _KEY = "_key"
