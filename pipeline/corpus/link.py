@@ -82,14 +82,16 @@ def speaker_families(t: pa.Table | pa.RecordBatch) -> tuple[pa.Array, set[tuple[
     """Each claim's speaker family ("" without a speaker) and the pairs of families that one
     speaker id can span.
 
-    Every link stays inside a family (a quotation's wordings, a speaker's claims), except that a
-    name kept to its article has its article and base as id but its surname as family: its
-    family and its base are returned as a pair. Claims of families that are not paired can be
-    linked apart and give the same ids and rows (``pipeline.export.corpus_tables`` does so
-    for corpora too large to link at once).
+    A quotation's wordings share a family, and a speaker id comes from one base (with the kind
+    and, for a name kept to its article, the article). A person's base holds its family (its
+    last name); any other class whose family is not its base ("Smith's": base "smith", family
+    "smith's") can share an id with the classes whose family is that base, so its family and
+    its base are returned as a pair. Claims of families that are not paired can be linked apart
+    and give the same ids and rows (``pipeline.export.corpus_tables`` does so for corpora too
+    large to link at once).
     """
     classes, tidx = _classes(t)
-    pairs = {(c.family, c.base) for c in classes if c is not None and c.kind == "article" and c.family != c.base}
+    pairs = {(c.family, c.base) for c in classes if c is not None and c.kind != "person" and c.family != c.base}
     return _per_row([c.family if c is not None else "" for c in classes], tidx, pa.string()), pairs
 
 

@@ -9,12 +9,14 @@ parts whose links changed: the new articles' parts, and the few whose speaker or
 changed with them (a quotation whose earliest copy is new, namesakes newly told apart).
 
 A corpus of more claims than ``partition_claims`` (``[publish]`` in ``models/corpus.toml``) is
-linked a partition at a time, so that memory does not grow with the corpus: the claims are
-routed, one part at a time, to temporary files by speaker family (the unit no link crosses,
-``pipeline.corpus.link.speaker_families``; families are packed into partitions of about equal
-size), each partition is linked alone, and its speakers and quotations rows, sorted as the
-tables are, are merged into the two tables and its links back into the claims parts' order.
-The ids and rows are those of linking the corpus at once (the tests check it).
+linked a partition at a time, so that memory does not grow with the corpus: each claims part is
+read once and its rows (with their links now) are spilled, ``ROUTE_ROWS`` at a time, to
+temporary Arrow files in the staged version, bucketed by a hash of their speaker family (the
+unit no link crosses, ``pipeline.corpus.link.speaker_families``; buckets that one speaker id
+spans are kept together, and the buckets are packed into partitions of about equal size). Each
+partition is linked alone; its speakers and quotations rows, sorted as the tables are, are
+merged into the two tables, and its links back into the claims parts' row order. The ids, rows
+and row order are those of linking the corpus at once (the tests check it).
 """
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Temporary Arrow files of a publish that links its claims a partition at a time.
 
-Rows are routed to one of N partition files (``Partitions``); a table sorted by a key column is
+Rows are routed to one of N bucket files (``Partitions``); a table sorted by a key column is
 kept as a run file of small batches (``write_run``); runs are merged into one sorted parquet file
 (``merge_runs``) and row-numbered results back into row order (``RowCursor``), each holding one
 batch per file, so what is in memory does not grow with the rows spilled.
@@ -20,7 +20,9 @@ _OPTIONS = pa.ipc.IpcWriteOptions(compression=None)
 
 
 class Partitions:
-    """N Arrow IPC files under ``directory`` that rows are appended to by partition number."""
+    """N uncompressed Arrow IPC files under ``directory`` (spilled rows are read back once, soon:
+    compressing their many small batches cost more time than the disk it saved) that rows are
+    appended to by number."""
 
     def __init__(self, directory: Path, n: int, schema: pa.Schema) -> None:
         self.paths = [directory / f"bucket-{i:05d}.arrow" for i in range(n)]
