@@ -65,8 +65,9 @@ def naming_mention(mention: str | None) -> str | None:
     return m if (is_surname_only(m) or person_name(m) is not None) else None
 
 
-def _speaker_keys(t: pa.Table, fields: RoleFields) -> tuple[pa.Array, pa.Array]:
-    """Each claim's final speaker key (null without a speaker) and its family."""
+def _classes(t: pa.Table | pa.RecordBatch) -> tuple[list[SpeakerName | None], pa.Array]:
+    """The merge classes of the distinct (speaker, type, full name) of ``t`` and each row's index
+    among them."""
     triple = pc.binary_join_element_wise(t["speaker"], t["speaker_type"], t["speaker_full_name"], _SEP,
                                          null_handling="replace", null_replacement="")
     triples, tidx = _distinct(triple)
@@ -74,6 +75,29 @@ def _speaker_keys(t: pa.Table, fields: RoleFields) -> tuple[pa.Array, pa.Array]:
     for value in triples:
         speaker, kind, full = value.split(_SEP)
         classes.append(classify(speaker, kind or None, full or None))
+    return classes, tidx
+
+
+def speaker_families(t: pa.Table | pa.RecordBatch) -> tuple[pa.Array, set[tuple[str, str]]]:
+    """Each claim's speaker family ("" without a speaker) and the pairs of families that one
+    speaker id can span.
+
+    A quotation's wordings share a family, and a speaker id comes from one base (with the kind
+    and, for a name kept to its article, the article). A person's base holds its family (its
+    last name); any other class whose family is not its base ("Smith's": base "smith", family
+    "smith's") can share an id with the classes whose family is that base, so its family and
+    its base are returned as a pair. Claims of families that are not paired can be linked apart
+    and give the same ids and rows (``pipeline.export.corpus_tables`` does so for corpora too
+    large to link at once).
+    """
+    classes, tidx = _classes(t)
+    pairs = {(c.family, c.base) for c in classes if c is not None and c.kind != "person" and c.family != c.base}
+    return _per_row([c.family if c is not None else "" for c in classes], tidx, pa.string()), pairs
+
+
+def _speaker_keys(t: pa.Table, fields: RoleFields) -> tuple[pa.Array, pa.Array]:
+    """Each claim's final speaker key (null without a speaker) and its family."""
+    classes, tidx = _classes(t)
     middles: dict[str, set[str]] = defaultdict(set)
     surnames = set()
     for c in classes:
@@ -117,15 +141,12 @@ def _split_namesakes(t: pa.Table, key: pa.Array, fields: RoleFields) -> pa.Array
             moved = split_by_role(arts, fields)
             if moved:
                 moves[k] = moved
-    if not moves:
+    moved = [(k, a, f"{k}~{suffix}") for k, arts in moves.items() for a, suffix in arts.items() if suffix]
+    if not moved:
         return key
-    rows = pc.indices_nonzero(pc.fill_null(pc.is_in(key, value_set=pa.array(list(moves))), False)).to_pylist()
-    keys, articles = key.to_pylist(), t["article_id"].to_pylist()
-    for i in rows:
-        suffix = moves[keys[i]].get(articles[i])
-        if suffix:
-            keys[i] = f"{keys[i]}~{suffix}"
-    return pa.array(keys, pa.string())
+    at, to = (pa.array(x, pa.string()) for x in zip(*((f"{k}{_SEP}{a}", n) for k, a, n in moved)))
+    row_at = pc.binary_join_element_wise(key, t["article_id"], _SEP)  # null where the claim has no speaker
+    return _array(pc.coalesce(pc.take(to, pc.index_in(row_at, value_set=at)), key))
 
 
 def _quote_groups(t: pa.Table, speaker_id: pa.Array, scope_corpus: pa.Array, family: pa.Array,
@@ -162,20 +183,22 @@ def _quote_groups(t: pa.Table, speaker_id: pa.Array, scope_corpus: pa.Array, fam
         candidates.extend((a, b) for x, a in enumerate(members) for b in members[x + 1:])
     involved = {g for pair in candidates for g in pair}
     if multi:
-        fq_first = reps["fq_first"].to_pylist()
-        involved |= {g for g, fq in enumerate(fq_first) if fq in multi}
+        in_multi = pc.is_in(reps["fq_first"], value_set=pa.array(sorted(multi), pa.string()))
+        involved |= set(pc.indices_nonzero(pc.fill_null(in_multi, False)).to_pylist())
     if not involved:
         return exact, owner
+    # Python values of the groups that may merge only (not one per claim)
     order = sorted(involved)
     local = {g: i for i, g in enumerate(order)}
-    owners, names, rows = (reps["o_first"].to_pylist(), reps["s_first"].to_pylist(), rep_rows.to_pylist())
-    wordings = [Wording(owners[g], names[g]) for g in order]
+    sub = reps.take(pa.array(order, pa.int64()))
+    owners, names, rows = sub["o_first"].to_pylist(), sub["s_first"].to_pylist(), sub["row_min"].to_pylist()
+    wordings = [Wording(o, s) for o, s in zip(owners, names)]
     pairs: list[tuple[int, int]] = []
     if multi:
         by_fq: dict[str, list[int]] = defaultdict(list)
-        for g in order:
-            if fq_first[g] in multi:
-                by_fq[fq_first[g]].append(local[g])
+        for i, fq in enumerate(sub["fq_first"].to_pylist()):
+            if fq in multi:
+                by_fq[fq].append(i)
         for members in by_fq.values():
             members.sort(key=lambda i: (wordings[i].owner is None, i))  # the corpus speaker first
             pairs.extend((members[0], j) for j in members[1:])
@@ -186,25 +209,24 @@ def _quote_groups(t: pa.Table, speaker_id: pa.Array, scope_corpus: pa.Array, fam
         if (a, b) in seen:
             continue
         seen.add((a, b))
-        la, lb = chars[rows[a]].as_py(), chars[rows[b]].as_py()
+        ia, ib = local[a], local[b]
+        la, lb = chars[rows[ia]].as_py(), chars[rows[ib]].as_py()
         if 2 * min(la, lb) < (threshold - 0.1) * (la + lb):
             continue  # lengths too far apart for the words to be near-identical
-        wa, wb = wordings[local[a]], wordings[local[b]]
+        wa, wb = wordings[ia], wordings[ib]
         if wa.words is None:
-            wa.words = normalize_quote(content[rows[a]].as_py()).split()
+            wa.words = normalize_quote(content[rows[ia]].as_py()).split()
         if wb.words is None:
-            wb.words = normalize_quote(content[rows[b]].as_py()).split()
+            wb.words = normalize_quote(content[rows[ib]].as_py()).split()
         if wa.words != wb.words and near_identical(wa.words, wb.words, threshold, min_words):
-            pairs.append((local[a], local[b]))
+            pairs.append((ia, ib))
     roots = merge_wordings(wordings, pairs)
-    exact_keys = reps["e"].to_pylist()
-    remap = {exact_keys[order[i]]: exact_keys[order[r]] for i, r in enumerate(roots) if r != i}
+    exact_keys = sub["e"].to_pylist()
+    remap = [(exact_keys[i], exact_keys[r]) for i, r in enumerate(roots) if r != i]
     if not remap:
         return exact, owner
-    keys = exact.to_pylist()
-    for i in pc.indices_nonzero(pc.is_in(exact, value_set=pa.array(list(remap)))).to_pylist():
-        keys[i] = remap[keys[i]]
-    return pa.array(keys, pa.string()), owner
+    src, dst = (pa.array(x, pa.string()) for x in zip(*remap))
+    return _array(pc.coalesce(pc.take(dst, pc.index_in(exact, value_set=src)), exact)), owner
 
 
 def _quote_ids(t: pa.RecordBatch, group: pa.Array, owner: pa.Array, family: pa.Array) -> tuple[pa.Array, pa.Array]:
@@ -348,13 +370,16 @@ def _quotes_table(t: pa.RecordBatch, quote_id: pa.Array, first_row: pa.Array, si
     return pc.take(table, order)
 
 
-def link_table(t: pa.Table, fields: RoleFields | None = None, settings: GenderSettings | None = None) -> Linked:
-    """Link the claims of ``t`` (``CLAIM_COLUMNS`` plus the article's ``published`` and ``source``)."""
+def link_table(t: pa.Table, fields: RoleFields | None = None, settings: GenderSettings | None = None,
+               quotes: dict | None = None) -> Linked:
+    """Link the claims of ``t`` (``CLAIM_COLUMNS`` plus the article's ``published`` and ``source``);
+    ``fields``, ``settings`` and ``quotes`` (the ``[quotes]`` settings) are read from ``models/``
+    when not given."""
     t = pa.RecordBatch.from_arrays([t.column(n).combine_chunks() for n in t.column_names], names=t.column_names) \
         if isinstance(t, pa.Table) else t
     fields = fields or load_role_fields()
     settings = settings or gender_settings()
-    cfg = load_corpus_config().get("quotes", {})
+    cfg = quotes if quotes is not None else load_corpus_config().get("quotes", {})
     key, family = _speaker_keys(t, fields)
     keys, kidx = _distinct(key)
     sid = _per_row([stable_id("speaker", k) if k else None for k in keys], kidx, pa.string())
@@ -387,4 +412,4 @@ def records_table(records: list[dict[str, Any]]) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=pa.schema(fields))
 
 
-__all__ = ["CLAIM_COLUMNS", "Linked", "link_table", "records_table", "naming_mention"]
+__all__ = ["CLAIM_COLUMNS", "Linked", "link_table", "records_table", "naming_mention", "speaker_families"]
