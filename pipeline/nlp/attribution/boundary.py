@@ -22,7 +22,9 @@ subtree it is an edge of) with its distance from the tagger's boundary (one weig
 inside the window, per distance bucket beyond it), and what lies between it and the tagger's
 boundary (the tagger's mean probability of the span's label, of outside and of the other roles
 there; a sentence start, quotation mark, paragraph start or listed cue word in it; its
-length), apart for a move that widens the span and one that narrows it.
+length), apart for a move that widens the span and one that narrows it, and what the span
+it makes with the other, decoded edge is (:data:`WHOLE_FEATURES`: exactly one subtree, across
+a sentence start, one quotation from mark to mark).
 
 It is trained (``fit``) on cross-validated tagger predictions on PolNeAR train
 (``crossval.py``): each article's spans come from a tagger that never saw it, so the step
@@ -61,6 +63,7 @@ DISTANCE_BUCKETS = (8, 12, 20, 30)  # beyond the window: one offset weight per b
 SPAN_FEATURES = ("label_mean", "outside_mean", "other_roles_mean", "sentence_start", "quote_mark",
                  "paragraph_start", "cue_word", "log_length")  # of the tokens a move adds or removes
 N_SPAN_FEATURES = len(SPAN_FEATURES)
+WHOLE_FEATURES = ("one_subtree", "crosses_sentence", "one_quotation")  # of the span with the other edge
 
 
 _TEMPLATES = (numpy.arange(N_TEMPLATES, dtype="uint64") + numpy.uint64(1)) * _MIX2
@@ -140,6 +143,8 @@ class DocFeatures:
     dep: dict[str, numpy.ndarray]  # side -> (n + 1,) dependency label of the largest subtree the boundary is an edge of
     points: dict[str, numpy.ndarray]  # side -> the boundaries with a grammar kind, in order
     cums: dict[str, numpy.ndarray]  # label -> (n + 1, N_SPAN_FEATURES - 1) running sums of the span features
+    subtrees: numpy.ndarray  # the spans of the subtrees, as start * (n + 1) + end, in order
+    marks: numpy.ndarray  # (n + 1,) running count of quotation marks
 
     @classmethod
     def build(cls, doc: Doc, log_probs: numpy.ndarray, tag_labels: tuple[str, ...] = (),
@@ -219,7 +224,9 @@ class DocFeatures:
                 table[1:, 4:] = numpy.exp(log_probs) @ _label_mix(tuple(tag_labels), labels)
         running = numpy.cumsum(table, axis=0)
         cums = {label: running[:, [4 + 3 * j, 5 + 3 * j, 6 + 3 * j, 0, 1, 2, 3]] for j, label in enumerate(labels)}
-        return cls(attrs, reals, left, right, ancestors, kind, dep, points, cums)
+        subtrees = numpy.unique(left * (n + 1) + right + 1)
+        marks_run = numpy.concatenate([[0], numpy.cumsum(quotes[:, 1] > 0)])
+        return cls(attrs, reals, left, right, ancestors, kind, dep, points, cums, subtrees, marks_run)
 
     def boundary(self, bounds: numpy.ndarray, bits: int) -> tuple[numpy.ndarray, numpy.ndarray]:
         """Hashed feature indices (len(bounds), N_TOKEN_TEMPLATES) and real features of the
@@ -253,6 +260,7 @@ class Candidates:
     group: numpy.ndarray  # per candidate: its group
     decoded: numpy.ndarray  # per candidate: the tagger's boundary of its group
     subtree: numpy.ndarray  # per candidate: an edge of the subtree of a token at the edge or of a head above it
+    other: numpy.ndarray  # per candidate: the span's decoded other edge
 
 
 def candidate_table(feats: DocFeatures | None, spans: list[RoleSpan], keys: list[tuple[int, int]], n: int,
@@ -311,7 +319,8 @@ def candidate_table(feats: DocFeatures | None, spans: list[RoleSpan], keys: list
     keep[1:] = key[1:] != key[:-1]
     g, b, s = g[keep], b[keep], s[keep]
     sizes = numpy.bincount(g, minlength=len(keys))
-    return Candidates(k, side, sizes, b, g, decoded[g], s)
+    other = numpy.where(side == 0, end, start)
+    return Candidates(k, side, sizes, b, g, decoded[g], s, other[g])
 
 
 def candidates(spans: list[RoleSpan], n: int, k: int, side: str, window: int,
@@ -343,7 +352,8 @@ class BoundaryModel:
 
     def n_reals(self) -> int:
         """Width of the real features of one candidate."""
-        return 2 * (len(self.tag_labels) + N_SYNTAX_FEATURES + N_QUOTE_FEATURES) + 2 * N_SPAN_FEATURES
+        return 2 * (len(self.tag_labels) + N_SYNTAX_FEATURES + N_QUOTE_FEATURES) + 2 * N_SPAN_FEATURES \
+            + len(WHOLE_FEATURES)
 
     def features(self, feats: DocFeatures, cand: Candidates, labels: list[str]) -> tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray]:
         """Hashed indices (candidates, N_TEMPLATES), real features (candidates, :meth:`n_reals`)
@@ -382,7 +392,18 @@ class BoundaryModel:
         span[:, 7] = numpy.log1p(length) / 3.0
         widen = numpy.where(side == 0, bounds < cand.decoded, bounds > cand.decoded)
         narrow = (length > 0) & ~widen
-        reals = numpy.hstack([reals, span * widen[:, None], span * narrow[:, None]]).astype("float32")
+        # the span the candidate makes with the other, decoded edge
+        first = numpy.where(side == 0, bounds, cand.other)
+        last = numpy.maximum(numpy.where(side == 0, cand.other, bounds), first)
+        whole = numpy.zeros((len(bounds), len(WHOLE_FEATURES)))
+        whole[:, 0] = numpy.isin(first * (len(feats.left) + 1) + last, feats.subtrees)
+        sentence = next(iter(feats.cums.values()))[:, 3] if feats.cums else None
+        if sentence is not None:
+            whole[:, 1] = sentence[last] - sentence[numpy.minimum(first + 1, last)] > 0
+        inner = feats.marks[last] - feats.marks[first]
+        whole[:, 2] = (inner >= 2) & (feats.marks[numpy.minimum(first + 1, last)] - feats.marks[first] == 1) \
+            & (feats.marks[last] - feats.marks[numpy.maximum(last - 1, first)] == 1)
+        reals = numpy.hstack([reals, span * widen[:, None], span * narrow[:, None], whole]).astype("float32")
         return idx, reals, off
 
     def _packed(self) -> tuple[dict[str, int], numpy.ndarray, numpy.ndarray, numpy.ndarray]:
