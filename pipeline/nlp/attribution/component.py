@@ -38,7 +38,7 @@ from pipeline.nlp.attribution.lexicon import DEFAULT_LEXICON, Lexicon, load_lexi
 from pipeline.nlp.attribution.model import LinkOptions, model_claims, without_dateline
 from pipeline.nlp.attribution.records import Claim
 from pipeline.nlp.attribution.reported import ReportedSpeech
-from pipeline.nlp.attribution.boundary import BoundaryModel
+from pipeline.nlp.attribution.boundary import BoundaryModel, window_only
 from pipeline.nlp.attribution.join import JoinModel
 from pipeline.nlp.attribution.tagger import (
     BOUNDARY_DIR, JOIN_DIR, RoleSpan, load_boundary, load_join, load_tagger, role_spans,
@@ -52,6 +52,7 @@ SOURCES = ("rules", "model")
 CLAIM_TYPES = ("direct", "indirect")
 DEFAULT_ORDER = ("rules:direct", "model:direct", "model:indirect", "rules:indirect")
 DEFAULT_JOINS = True  # the learned joining step (join.py)
+DEFAULT_BOUNDARY_CLAUSES = True  # the boundary step's grammar candidates (boundary.py)
 PIECE_TRIM = " \n\t,;:.—–-"
 
 
@@ -193,12 +194,15 @@ class Attribution:
     def __init__(self, nlp: Language, name: str, lexicon: str = "", model: str = "",
                  order: Iterable[str] = DEFAULT_ORDER, rules: RuleOptions | None = None,
                  link: LinkOptions | None = None, batch_size: int = 32, boundaries: bool = True,
-                 model_sources: bool = True, joins: bool = DEFAULT_JOINS) -> None:
+                 model_sources: bool = True, joins: bool = DEFAULT_JOINS,
+                 boundary_clauses: bool = DEFAULT_BOUNDARY_CLAUSES) -> None:
         """``lexicon``/``model``: paths ("" = the shipped ``models/lexicon/attribution.toml``
         and ``models/attribution/model``; a relative ``model`` lies under ``models/``); ``order``: the source/type priority (see the module
         docstring); ``rules``/``link``: options of the rules and of the model's linking;
         ``boundaries``: run the learned boundary step saved with the tagger (``boundary.py``),
-        when it has one; ``joins``: run the learned joining step saved with it (``join.py``:
+        when it has one; ``boundary_clauses``: let that step move an edge to the grammar's
+        candidates (clause, sentence, quotation and paragraph edges up to its reach; off: only
+        within its window); ``joins``: run the learned joining step saved with it (``join.py``:
         which CONTENT pieces the tagger split are one), when it has one; ``model_sources``: a rule's claim takes as speaker mention the tagger's
         SOURCE span that holds its own (:func:`with_model_source`)."""
         self.name = name
@@ -209,6 +213,7 @@ class Attribution:
         self.link_options = link or LinkOptions()
         self.batch_size = batch_size
         self.boundaries = boundaries
+        self.boundary_clauses = boundary_clauses
         self.joins = joins
         self.model_sources = model_sources
         self.vocab = nlp.vocab
@@ -228,7 +233,10 @@ class Attribution:
     @property
     def boundary(self) -> BoundaryModel | None:
         """The learned boundary step saved with the tagger, when it has one and it is used."""
-        return load_boundary(str(self.model_path)) if self.boundaries else None
+        model = load_boundary(str(self.model_path)) if self.boundaries else None
+        if model is not None and not self.boundary_clauses:
+            return window_only(model)
+        return model
 
     @property
     def join(self) -> JoinModel | None:
@@ -293,7 +301,7 @@ class Attribution:
         path.mkdir(parents=True, exist_ok=True)
         (path / "lexicon.toml").write_bytes(self.lexicon_path.read_bytes())
         settings = {"order": [f"{s}:{k}" for s, k in self.order], "batch_size": self.batch_size,
-                    "boundaries": self.boundaries, "joins": self.joins, "model_sources": self.model_sources,
+                    "boundaries": self.boundaries, "boundary_clauses": self.boundary_clauses, "joins": self.joins, "model_sources": self.model_sources,
                     "rules": self.rule_options.__dict__, "link": self.link_options.__dict__}
         (path / "settings.json").write_text(json.dumps(settings, indent=2), encoding="utf-8")
         if self.uses_model:
@@ -310,6 +318,7 @@ class Attribution:
         self.order = parse_order(settings["order"])
         self.batch_size = settings["batch_size"]
         self.boundaries = settings.get("boundaries", True)
+        self.boundary_clauses = settings.get("boundary_clauses", DEFAULT_BOUNDARY_CLAUSES)
         self.joins = settings.get("joins", DEFAULT_JOINS)
         self.model_sources = settings.get("model_sources", True)
         self.rule_options = RuleOptions(**settings["rules"])
@@ -326,7 +335,8 @@ class Attribution:
     assigns=["doc._.claims"],
     # token.pos comes from the base model's attribute_ruler, which declares nothing; it maps token.tag.
     requires=["token.dep", "token.lemma", "token.tag", "token.ent_type"],
-    default_config={"lexicon": "", "model": "", "order": list(DEFAULT_ORDER), "batch_size": 32, "boundaries": True, "joins": DEFAULT_JOINS,
+    default_config={"lexicon": "", "model": "", "order": list(DEFAULT_ORDER), "batch_size": 32, "boundaries": True,
+                    "boundary_clauses": DEFAULT_BOUNDARY_CLAUSES, "joins": DEFAULT_JOINS,
                     "model_sources": True,
                     "min_quote_words": 4, "merge_continuations": True, "merge_paragraphs": False,
                     "max_merge_gap": 25, "strict_merge": True, "nested_in_quotes": False,
@@ -336,7 +346,7 @@ class Attribution:
                     "syntax_source": True, "max_piece_gap": 2},
 )
 def make_attribution(nlp: Language, name: str, lexicon: str, model: str, order: list[str], batch_size: int,
-                     boundaries: bool, joins: bool, model_sources: bool,
+                     boundaries: bool, boundary_clauses: bool, joins: bool, model_sources: bool,
                      min_quote_words: int, merge_continuations: bool,
                      merge_paragraphs: bool, max_merge_gap: int, strict_merge: bool, nested_in_quotes: bool,
                      object_claims: bool, headline_claims: bool, content_first_sentence: bool,
@@ -357,4 +367,5 @@ def make_attribution(nlp: Language, name: str, lexicon: str, model: str, order: 
                        min_content_tokens=min_content_tokens, require_source=require_source,
                        syntax_source=syntax_source, max_piece_gap=max_piece_gap)
     return Attribution(nlp, name, lexicon=lexicon, model=model, order=order, rules=rules, link=link,
-                       batch_size=batch_size, boundaries=boundaries, joins=joins, model_sources=model_sources)
+                       batch_size=batch_size, boundaries=boundaries, joins=joins, model_sources=model_sources,
+                       boundary_clauses=boundary_clauses)

