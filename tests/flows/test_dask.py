@@ -19,3 +19,38 @@ def test_dask_runner_matches_local_run(tmp_path, prefect_harness):
         a = pd.read_parquet(tmp_path / "local" / table).sort_values(table[:-1] + "_id" if table == "claims" else "article_id")
         b = pd.read_parquet(tmp_path / "dask" / table).sort_values(table[:-1] + "_id" if table == "claims" else "article_id")
         pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True))
+
+
+def _articles(lengths):
+    from pipeline.ingest.records import Article, article_id_for, content_hash_for
+
+    return [Article(article_id=article_id_for(f"a{i}"), doc_id=f"a{i}", title=None, text="Word. " * n,
+                    published=None, source=None, url=None, author=None, input_path="in.jsonl",
+                    input_format="jsonl", record=i, content_hash=content_hash_for(None, "Word. " * n, None))
+            for i, n in enumerate(lengths)]
+
+
+def test_a_batch_is_cut_for_the_dask_threads_largest_slice_first():
+    from pipeline.flows.extract import _task_slices
+
+    batch = _articles([10] * 64)
+    assert _task_slices(batch, "00003", None, 32) == [("00003", batch)]  # one machine: the batch is one task
+    assert _task_slices(batch, "00003", 1, 32) == [("00003", batch)]  # one worker thread: nothing to balance
+    tasks = _task_slices(batch, "00003", 2, 8)
+    assert [part for part, _ in tasks] == [f"00003-{j}" for j in range(8)]
+    assert [a for _, chunk in tasks for a in chunk] == batch  # every article once, in order
+    sizes = [len(chunk) for _, chunk in tasks]
+    assert sizes == sorted(sizes, reverse=True) and sizes[0] > sizes[-1]
+
+
+def test_shared_api_keeps_a_configured_api_and_is_only_for_local_clusters(prefect_harness):
+    from prefect.settings import PREFECT_API_URL
+
+    from pipeline.flows.runners import parse_runner, shared_api
+
+    configured = PREFECT_API_URL.value()
+    assert configured
+    with shared_api(parse_runner("dask:2")) as url:
+        assert url == configured == PREFECT_API_URL.value()
+    with shared_api(parse_runner("local")) as url, shared_api(parse_runner("dask:tcp://10.0.0.5:8786")) as other:
+        assert url is None and other is None
