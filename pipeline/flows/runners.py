@@ -13,6 +13,20 @@ from dataclasses import dataclass
 from typing import Any, Iterator
 
 ENV_VAR = "CLAIMS_TASK_RUNNER"
+# Dask config for the workers of the clusters we start: no statistical profiler (it samples every
+# thread's stack 100 times a second, about 5 % of a worker's CPU beside spaCy, for a dashboard
+# nobody looks at during a batch run).
+WORKER_CONFIG = {"distributed": {"worker": {"profile": {"enabled": False}}}}
+
+
+def local_cluster_kwargs(n_workers: int) -> dict[str, Any]:
+    """``LocalCluster`` arguments for ``n_workers`` worker processes of one thread each (spaCy
+    holds the GIL, so processes are what scale), without the workers' profiler."""
+    import dask.config
+
+    # a Nanny's ``config`` is the whole config its worker gets, not an update of it
+    return {"n_workers": n_workers, "threads_per_worker": 1, "processes": True, "dashboard_address": ":0",
+            "config": dask.config.merge(dask.config.config, WORKER_CONFIG)}
 
 
 @dataclass(frozen=True)
@@ -57,9 +71,7 @@ def make_task_runner(spec: RunnerSpec) -> Any:
 
     if spec.address:
         return DaskTaskRunner(address=spec.address)
-    # One thread per worker process: spaCy holds the GIL, so processes are what scale.
-    return DaskTaskRunner(cluster_kwargs={"n_workers": spec.workers or 2, "threads_per_worker": 1,
-                                          "processes": True, "dashboard_address": ":0"})
+    return DaskTaskRunner(cluster_kwargs=local_cluster_kwargs(spec.workers or 2))
 
 
 @contextmanager

@@ -54,3 +54,15 @@ def test_shared_api_keeps_a_configured_api_and_is_only_for_local_clusters(prefec
         assert url == configured == PREFECT_API_URL.value()
     with shared_api(parse_runner("local")) as url, shared_api(parse_runner("dask:tcp://10.0.0.5:8786")) as other:
         assert url is None and other is None
+
+
+def test_local_clusters_run_their_workers_without_the_profiler_and_keep_the_rest_of_the_config():
+    import dask.config
+
+    from pipeline.flows.runners import local_cluster_kwargs
+
+    kwargs = local_cluster_kwargs(3)
+    assert kwargs["n_workers"] == 3 and kwargs["threads_per_worker"] == 1 and kwargs["processes"]
+    config = kwargs["config"]
+    assert config["distributed"]["worker"]["profile"]["enabled"] is False
+    assert config["distributed"]["admin"] == dask.config.get("distributed.admin")  # a whole config, not a patch
