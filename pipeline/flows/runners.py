@@ -23,6 +23,7 @@ def local_cluster_kwargs(n_workers: int) -> dict[str, Any]:
     """``LocalCluster`` arguments for ``n_workers`` worker processes of one thread each (spaCy
     holds the GIL, so processes are what scale), without the workers' profiler."""
     import dask.config
+    import distributed  # noqa: F401 - its defaults join dask's config when it is imported
 
     # a Nanny's ``config`` is the whole config its worker gets, not an update of it
     return {"n_workers": n_workers, "threads_per_worker": 1, "processes": True, "dashboard_address": ":0",
