@@ -152,11 +152,12 @@ def publish(writer: VersionWriter, summary: RunSummary, started: datetime, model
 
 def _dask_threads(spec: RunnerSpec) -> int | None:
     """The worker threads of the run's Dask cluster (None: not on Dask, or the cluster does not say)."""
-    client = getattr(getattr(FlowRunContext.get(), "task_runner", None), "_client", None)
-    if spec.kind != "dask" or client is None:
+    runner = getattr(FlowRunContext.get(), "task_runner", None)
+    if spec.kind != "dask" or runner is None:
         return None
     try:
-        return sum(client.nthreads().values()) or None
+        # ``client`` connects on first use (the first submit would): before it, ``_client`` is None
+        return sum(runner.client.nthreads().values()) or None
     except Exception:  # noqa: BLE001 - the caller falls back to the spec's guess
         return None
 
