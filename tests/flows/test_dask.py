@@ -66,3 +66,17 @@ def test_local_clusters_run_their_workers_without_the_profiler_and_keep_the_rest
     config = kwargs["config"]
     assert config["distributed"]["worker"]["profile"]["enabled"] is False
     assert config["distributed"]["admin"] == dask.config.get("distributed.admin")  # a whole config, not a patch
+
+
+def test_on_two_dask_workers_a_batch_is_cut_into_slices(tmp_path, prefect_harness):
+    src = _corpus(tmp_path, {
+        "a": "Budget vote delayed\nThe vote was delayed until Thursday, officials said.\n",
+        "b": "Rail strike ends\nThe strike ended after 12 days, the union said.\n",
+        "c": "Harbour reopens\nThe harbour reopened on Monday.\n",
+        "d": "School opens\nA new school opened in the north of the city.\n",
+    })
+    summary = extract_corpus(str(src), str(tmp_path / "out"), config_path=BASE_ONLY, batch_size=1,
+                             task_runner="dask:2")
+    assert summary.processed == 4
+    parts = sorted(p.name for p in (tmp_path / "out").rglob("articles/part-00000*.parquet"))
+    assert len(parts) > 1 and all(p.startswith("part-00000-") for p in parts)
