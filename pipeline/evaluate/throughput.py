@@ -140,18 +140,18 @@ def _process_cpu_seconds() -> float:
 
 @contextmanager
 def warm_dask_cluster(n_workers: int, config_path: str | None) -> Iterator[tuple[str, Callable[[], float], float]]:
-    """A local Dask cluster of ``n_workers`` one-thread worker processes, each with the pipeline
-    loaded and warmed up (as the local worker processes are before their run is timed).
+    """A local Dask cluster of ``n_workers`` one-thread worker processes (as ``dask:N`` starts
+    them: :func:`pipeline.flows.runners.local_cluster_kwargs`), each with the pipeline loaded and warmed up (as the local worker processes are before their run is timed).
 
     Yields its runner spec (``dask:ADDRESS``), a function giving the CPU seconds its workers have
     used so far, and the seconds the cluster took to start and load the pipeline."""
     from distributed import Client, LocalCluster
 
+    from pipeline.flows.runners import local_cluster_kwargs
     from pipeline.nlp import warm_up
 
     t0 = time.perf_counter()
-    with LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
-                      dashboard_address=":0") as cluster, Client(cluster) as client:
+    with LocalCluster(**local_cluster_kwargs(n_workers)) as cluster, Client(cluster) as client:
         client.run(warm_up, config_path)
         start = time.perf_counter() - t0
         yield (f"dask:{cluster.scheduler_address}", lambda: sum(client.run(_process_cpu_seconds).values()),
@@ -183,13 +183,14 @@ def measure_speed(articles: list[Article], jsonl: Path, config_path: str | None,
     slower runs measure what else the machine was doing); ``attempts`` lists every run's words/s.
 
     With a Dask ``task_runner`` (``dask:N``, N added to the counts), each count means that many
-    Dask workers of one process each on this machine, and the articles are cut into enough batch
-    tasks to keep every worker busy. Each attempt gets a new local cluster whose workers have
+    Dask workers of one process each on this machine; the flow cuts each batch into tasks for
+    them as it does on any cluster. Each attempt gets a new local cluster whose workers have
     loaded the pipeline before the clock starts (:func:`warm_dask_cluster`; its start is reported
-    apart, as the local worker processes' is); with ``dask:ADDRESS`` the given cluster is used
-    as it is.
+    apart, as the local worker processes' is) and one Prefect server shared by the flow and the
+    workers (:func:`pipeline.flows.runners.shared_api`); with ``dask:ADDRESS`` the given cluster
+    is used as it is.
     """
-    from pipeline.flows.runners import parse_runner
+    from pipeline.flows.runners import parse_runner, shared_api
 
     spec = parse_runner(task_runner)
     if spec.kind == "dask" and spec.workers and spec.workers not in counts:
@@ -199,12 +200,13 @@ def measure_speed(articles: list[Article], jsonl: Path, config_path: str | None,
         runner, n_process, task_batch = None, n, None
         if spec.kind == "dask":
             runner = task_runner if spec.address else f"dask:{n}"
-            n_process, task_batch = 1, max(1, math.ceil(len(articles) / (4 * n)))
+            n_process = 1
         raws, fulls = [], []
         for attempt in range(max(1, repeat)):
             raws.append(raw_spacy(articles, config_path, batch_size, n))
             if spec.kind == "dask" and not spec.address:
-                with warm_dask_cluster(n, config_path) as (address, worker_cpu, start):
+                # one Prefect server for the flow and the workers, as a run on a cluster of its own has
+                with shared_api(spec), warm_dask_cluster(n, config_path) as (address, worker_cpu, start):
                     full = whole_pipeline(jsonl, config_path, batch_size, n_process, workdir, address, task_batch,
                                           attempt, worker_cpu)
                 full.update(worker_start_seconds=start, seconds_with_start=full["seconds"] + start)

@@ -33,7 +33,7 @@ from pipeline.export.incremental import Intake, RunPlan, batched, load_plan, rel
 from pipeline.export.rows import reject_rows
 from pipeline.flows import workers
 from pipeline.flows.progress import progress_bar
-from pipeline.flows.runners import RunnerSpec, make_task_runner, parse_runner
+from pipeline.flows.runners import RunnerSpec, make_task_runner, parse_runner, shared_api
 from pipeline.ingest import read_corpus
 from pipeline.ingest.records import Article
 from pipeline.nlp.annotate import model_identity
@@ -150,18 +150,37 @@ def publish(writer: VersionWriter, summary: RunSummary, started: datetime, model
     return str(writer.publish())
 
 
-def _in_flight(spec: RunnerSpec, n_process: int) -> int:
-    """Batches to keep submitted at once: two per Dask worker thread when the cluster says how many;
+def _dask_threads(spec: RunnerSpec) -> int | None:
+    """The worker threads of the run's Dask cluster (None: not on Dask, or the cluster does not say)."""
+    runner = getattr(FlowRunContext.get(), "task_runner", None)
+    if spec.kind != "dask" or runner is None:
+        return None
+    try:
+        # ``client`` connects on first use (the first submit would): before it, ``_client`` is None
+        return sum(runner.client.nthreads().values()) or None
+    except Exception:  # noqa: BLE001 - the caller falls back to the spec's guess
+        return None
+
+
+def _in_flight(spec: RunnerSpec, n_process: int, threads: int | None = None) -> int:
+    """Tasks to keep submitted at once: two per Dask worker thread when the cluster says how many;
     two on one machine with worker processes (one being collected while the next keeps them busy)."""
     if spec.kind == "local":
         return 2 if n_process > 1 else 1
-    client = getattr(getattr(FlowRunContext.get(), "task_runner", None), "_client", None)
-    if spec.kind == "dask" and client is not None:
-        try:
-            return max(2, 2 * sum(client.nthreads().values()))
-        except Exception:  # noqa: BLE001 - fall back to the spec's guess
-            pass
-    return spec.in_flight
+    return max(2, 2 * threads) if threads else spec.in_flight
+
+
+def _task_slices(articles: Sequence[Article], part: str, threads: int | None,
+                 batch_size: int) -> list[tuple[str, list[Article]]]:
+    """A batch's tasks: the batch itself (part ``part``) on one machine or one Dask worker thread;
+    on several threads, contiguous slices cut by text length, largest first (parts ``part-j``), as
+    the local worker processes cut it (:func:`pipeline.flows.workers.slices`), so the thread
+    that runs out of work at the end of a run waits only for a small slice."""
+    if not threads or threads < 2 or len(articles) < 2:
+        return [(part, list(articles))]
+    n_slices = workers.slice_count(len(articles), threads, batch_size)
+    cut = workers.slices(articles, workers.slice_shares(n_slices, threads))
+    return [(f"{part}-{j}", chunk) for j, chunk in enumerate(cut)]
 
 
 def _write_error(exc: BaseException, out: Path) -> DatasetWriteError | None:
@@ -174,7 +193,8 @@ def _write_error(exc: BaseException, out: Path) -> DatasetWriteError | None:
 
 
 def _run_locked(input_path: str, out: Path, options: RunOptions, progress: bool, in_flight: int,
-                summary: RunSummary, started: datetime, t0: float, logger: Any) -> RunSummary:
+                summary: RunSummary, started: datetime, t0: float, logger: Any,
+                threads: int | None = None) -> RunSummary:
     """The body of a run, with the output's lock held: stage a new version, then publish it."""
     lost, restored = recover_current(out)
     if restored is not None:
@@ -213,11 +233,12 @@ def _run_locked(input_path: str, out: Path, options: RunOptions, progress: bool,
             articles = select_articles(read_corpus(input_path, options.read, exclude=[out],
                                                    follow_links=options.follow_links),
                                        plan, intake)
-            for i, chunk in enumerate(batched(articles, options.task_batch)):
-                pending.append((len(chunk), extract_batch.submit(
-                    chunk, str(writer.staging), f"{i:05d}", options, plan.fingerprint, summary.run_id)))
-                while len(pending) >= in_flight:
-                    collect(advance)
+            for i, batch in enumerate(batched(articles, options.task_batch)):
+                for part, chunk in _task_slices(batch, f"{i:05d}", threads, options.batch_size):
+                    pending.append((len(chunk), extract_batch.submit(
+                        chunk, str(writer.staging), part, options, plan.fingerprint, summary.run_id)))
+                    while len(pending) >= in_flight:
+                        collect(advance)
             while pending:
                 collect(advance)
         removed: set[str] = set()
@@ -269,7 +290,8 @@ def extract_corpus_flow(input_path: str, out_dir: str = "outputs/dataset", confi
     options = run_options(config_path, batch_size=batch_size, n_process=n_process, task_batch=task_batch,
                           missing=missing, follow_links=follow_links, fields=fields)
     spec = parse_runner(task_runner)
-    in_flight = _in_flight(spec, options.n_process)
+    threads = _dask_threads(spec)
+    in_flight = _in_flight(spec, options.n_process, threads)
     out = Path(out_dir)
     started = datetime.now(timezone.utc)
     t0 = time.monotonic()
@@ -278,7 +300,8 @@ def extract_corpus_flow(input_path: str, out_dir: str = "outputs/dataset", confi
     try:
         with locked(out, wait=wait), workers.worker_pool(summary.run_id, options,
                                                          local=spec.kind == "local") as pool:
-            summary = _run_locked(input_path, out, options, progress, in_flight, summary, started, t0, logger)
+            summary = _run_locked(input_path, out, options, progress, in_flight, summary, started, t0, logger,
+                                  threads)
             summary.worker_start_seconds = pool.start_seconds if pool else 0.0
     except OSError as exc:
         clear = _write_error(exc, out)
@@ -313,9 +336,11 @@ def extract_corpus(input_path: str, out_dir: str = "outputs/dataset", config_pat
     key = str(Path(out_dir).resolve())
     PUBLISHED.pop(key, None)
     try:
-        return runnable(input_path=input_path, out_dir=out_dir, config_path=config_path, batch_size=batch_size,
-                        n_process=n_process, task_batch=task_batch, missing=missing, wait=wait,
-                        progress=progress, task_runner=task_runner, follow_links=follow_links, fields=fields)
+        with shared_api(spec):
+            return runnable(input_path=input_path, out_dir=out_dir, config_path=config_path, batch_size=batch_size,
+                            n_process=n_process, task_batch=task_batch, missing=missing, wait=wait,
+                            progress=progress, task_runner=task_runner, follow_links=follow_links,
+                            fields=fields)
     except Exception as exc:
         summary = PUBLISHED.get(key)
         if summary is None:

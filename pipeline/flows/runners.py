@@ -8,10 +8,26 @@ cluster's scheduler, e.g. ``dask:tcp://10.0.0.5:8786``).
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Iterator
 
 ENV_VAR = "CLAIMS_TASK_RUNNER"
+# Dask config for the workers of the clusters we start: no statistical profiler (it samples every
+# thread's stack 100 times a second, about 5 % of a worker's CPU beside spaCy, for a dashboard
+# nobody looks at during a batch run).
+WORKER_CONFIG = {"distributed": {"worker": {"profile": {"enabled": False}}}}
+
+
+def local_cluster_kwargs(n_workers: int) -> dict[str, Any]:
+    """``LocalCluster`` arguments for ``n_workers`` worker processes of one thread each (spaCy
+    holds the GIL, so processes are what scale), without the workers' profiler."""
+    import dask.config
+    import distributed  # noqa: F401 - its defaults join dask's config when it is imported
+
+    # a Nanny's ``config`` is the whole config its worker gets, not an update of it
+    return {"n_workers": n_workers, "threads_per_worker": 1, "processes": True, "dashboard_address": ":0",
+            "config": dask.config.merge(dask.config.config, WORKER_CONFIG)}
 
 
 @dataclass(frozen=True)
@@ -56,6 +72,45 @@ def make_task_runner(spec: RunnerSpec) -> Any:
 
     if spec.address:
         return DaskTaskRunner(address=spec.address)
-    # One thread per worker process: spaCy holds the GIL, so processes are what scale.
-    return DaskTaskRunner(cluster_kwargs={"n_workers": spec.workers or 2, "threads_per_worker": 1,
-                                          "processes": True, "dashboard_address": ":0"})
+    return DaskTaskRunner(cluster_kwargs=local_cluster_kwargs(spec.workers or 2))
+
+
+@contextmanager
+def shared_api(spec: RunnerSpec) -> Iterator[str | None]:
+    """One Prefect API for the flow and the workers of a temporary local cluster (``dask``, ``dask:N``).
+
+    Without ``PREFECT_API_URL`` Prefect starts an ephemeral server inside each process that needs
+    one: every Dask worker would start its own on its first task (seconds of start, a server's
+    CPU beside each worker, task runs recorded apart from their flow). Here a temporary server is
+    started once and its URL set in the settings (sent to the workers with every task) and in the
+    environment (inherited by the workers the cluster spawns). Yields the API URL (None when the
+    runner is not such a cluster, or ephemeral mode is off); an API already configured is kept.
+    A cluster given by address keeps the workers' own configuration: a server on this machine's
+    loopback address could not be reached from theirs.
+    """
+    if spec.kind != "dask" or spec.address:
+        yield None
+        return
+    from prefect.settings import (PREFECT_API_URL, PREFECT_SERVER_ALLOW_EPHEMERAL_MODE, temporary_settings)
+
+    if PREFECT_API_URL.value() or not PREFECT_SERVER_ALLOW_EPHEMERAL_MODE.value():
+        yield PREFECT_API_URL.value() or None
+        return
+    from pipeline.flows.server import STARTUP_ENV, Handle, TemporaryServer, drain_prefect
+
+    server = TemporaryServer()
+    server.start()
+    before = os.environ.get("PREFECT_API_URL")
+    try:
+        handle = Handle(server, float(os.environ.get(STARTUP_ENV, "120")))
+        url = handle.ready()
+        os.environ["PREFECT_API_URL"] = url
+        with handle.run_settings(), temporary_settings(updates={PREFECT_API_URL: url}):
+            yield url
+            drain_prefect()
+    finally:
+        if before is None:
+            os.environ.pop("PREFECT_API_URL", None)
+        else:
+            os.environ["PREFECT_API_URL"] = before
+        server.stop()

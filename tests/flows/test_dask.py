@@ -19,3 +19,64 @@ def test_dask_runner_matches_local_run(tmp_path, prefect_harness):
         a = pd.read_parquet(tmp_path / "local" / table).sort_values(table[:-1] + "_id" if table == "claims" else "article_id")
         b = pd.read_parquet(tmp_path / "dask" / table).sort_values(table[:-1] + "_id" if table == "claims" else "article_id")
         pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True))
+
+
+def _articles(lengths):
+    from pipeline.ingest.records import Article, article_id_for, content_hash_for
+
+    return [Article(article_id=article_id_for(f"a{i}"), doc_id=f"a{i}", title=None, text="Word. " * n,
+                    published=None, source=None, url=None, author=None, input_path="in.jsonl",
+                    input_format="jsonl", record=i, content_hash=content_hash_for(None, "Word. " * n, None))
+            for i, n in enumerate(lengths)]
+
+
+def test_a_batch_is_cut_for_the_dask_threads_largest_slice_first():
+    from pipeline.flows.extract import _task_slices
+
+    batch = _articles([10] * 64)
+    assert _task_slices(batch, "00003", None, 32) == [("00003", batch)]  # one machine: the batch is one task
+    assert _task_slices(batch, "00003", 1, 32) == [("00003", batch)]  # one worker thread: nothing to balance
+    tasks = _task_slices(batch, "00003", 2, 8)
+    assert [part for part, _ in tasks] == [f"00003-{j}" for j in range(8)]
+    assert [a for _, chunk in tasks for a in chunk] == batch  # every article once, in order
+    sizes = [len(chunk) for _, chunk in tasks]
+    assert sizes == sorted(sizes, reverse=True) and sizes[0] > sizes[-1]
+
+
+def test_shared_api_keeps_a_configured_api_and_is_only_for_local_clusters(prefect_harness):
+    from prefect.settings import PREFECT_API_URL
+
+    from pipeline.flows.runners import parse_runner, shared_api
+
+    configured = PREFECT_API_URL.value()
+    assert configured
+    with shared_api(parse_runner("dask:2")) as url:
+        assert url == configured == PREFECT_API_URL.value()
+    with shared_api(parse_runner("local")) as url, shared_api(parse_runner("dask:tcp://10.0.0.5:8786")) as other:
+        assert url is None and other is None
+
+
+def test_local_clusters_run_their_workers_without_the_profiler_and_keep_the_rest_of_the_config():
+    import dask.config
+
+    from pipeline.flows.runners import local_cluster_kwargs
+
+    kwargs = local_cluster_kwargs(3)
+    assert kwargs["n_workers"] == 3 and kwargs["threads_per_worker"] == 1 and kwargs["processes"]
+    config = kwargs["config"]
+    assert config["distributed"]["worker"]["profile"]["enabled"] is False
+    assert config["distributed"]["admin"] == dask.config.get("distributed.admin")  # a whole config, not a patch
+
+
+def test_on_two_dask_workers_a_batch_is_cut_into_slices(tmp_path, prefect_harness):
+    src = _corpus(tmp_path, {
+        "a": "Budget vote delayed\nThe vote was delayed until Thursday, officials said.\n",
+        "b": "Rail strike ends\nThe strike ended after 12 days, the union said.\n",
+        "c": "Harbour reopens\nThe harbour reopened on Monday.\n",
+        "d": "School opens\nA new school opened in the north of the city.\n",
+    })
+    summary = extract_corpus(str(src), str(tmp_path / "out"), config_path=BASE_ONLY, batch_size=1,
+                             task_runner="dask:2")
+    assert summary.processed == 4
+    parts = sorted(p.name for p in (tmp_path / "out").rglob("articles/part-00000*.parquet"))
+    assert len(parts) > 1 and all(p.startswith("part-00000-") for p in parts)
