@@ -25,6 +25,7 @@ from typing import Iterable, Sequence
 
 import numpy
 
+from pipeline.corpus.groups import DisjointSets
 from pipeline.corpus.ids import stable_id
 
 _PUNCT = re.compile(r"[^\w\s']+")
@@ -124,28 +125,20 @@ def merge_wordings(wordings: list[Wording], pairs: Iterable[tuple[int, int]]) ->
     representative (lowest index) of each wording's quotation. A quotation never joins two corpus
     speakers, nor two different names kept to their articles; a name kept to its article (a
     surname alone) joins a corpus speaker."""
-    parent = list(range(len(wordings)))
+    sets = DisjointSets(len(wordings))
     owner = [w.owner for w in wordings]
     names = [{w.name} for w in wordings]
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
     for i, j in pairs:
-        ri, rj = find(i), find(j)
+        ri, rj = sets.find(i), sets.find(j)
         if ri == rj:
             continue
         oi, oj = owner[ri], owner[rj]
         if (oi and oj and oi != oj) or (not oi and not oj and names[ri] != names[rj]):
             continue
-        lo, hi = min(ri, rj), max(ri, rj)
-        parent[hi] = lo
+        lo, hi = sets.join(ri, rj)
         owner[lo] = oi or oj
         names[lo] |= names[hi]
-    return [find(i) for i in range(len(wordings))]
+    return [sets.find(i) for i in range(len(wordings))]
 
 
 def near_identical(a: Sequence[str], b: Sequence[str], threshold: float, min_words: int) -> bool:

@@ -32,6 +32,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from pipeline.corpus.gender import gender_settings, load_corpus_config
+from pipeline.corpus.groups import DisjointSets
 from pipeline.corpus.link import CLAIM_COLUMNS, Linked, link_table, speaker_families
 from pipeline.corpus.quotes import quote_signatures
 from pipeline.corpus.speakers import load_role_fields
@@ -181,21 +182,12 @@ def _sort_key(table: str, rows: pa.Table) -> pa.Array:
 def _bucket_groups(sizes: list[int], pairs: set[tuple[int, int]], count: int) -> list[list[int]]:
     """The buckets of each of ``count`` partitions: buckets joined by ``pairs`` stay together,
     and the groups are packed into partitions of about equal size."""
-    parent = list(range(len(sizes)))
-
-    def find(b: int) -> int:
-        while parent[b] != b:
-            parent[b] = parent[parent[b]]
-            b = parent[b]
-        return b
-
+    sets = DisjointSets(len(sizes))
     for a, b in pairs:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
+        sets.join(a, b)
     members: dict[int, list[int]] = {}
     for b in range(len(sizes)):
-        members.setdefault(find(b), []).append(b)
+        members.setdefault(sets.find(b), []).append(b)
     bins = balanced({f"{root:08d}": sum(sizes[b] for b in group) for root, group in members.items()}, count)
     out: list[list[int]] = [[] for _ in range(count)]
     for root, group in members.items():
