@@ -5,7 +5,9 @@ Speed: for each process count (``--n-process 1,2``), the configured base model a
 ``extract_corpus`` run over the same articles, in this process tree, one after the other; the
 ratio of the two is what orchestration and our components cost, the speed-up over the first count
 is compared with raw spaCy's own, and the main process's share of the run's CPU time is the serial
-share an Amdahl projection for 16 cores is made from. Model loading and the Prefect server start
+share an Amdahl projection for 16 cores is made from. Each side's CPU seconds (all its processes)
+and how busy its cores were (CPU over processes times wall time) tell a speed-up lost to work
+that grows with the processes from one lost to waiting or idle workers. Model loading and the Prefect server start
 are excluded from both (a warm-up run first; the run's worker processes' start is reported
 apart). ``--task-runner dask:N`` runs the pipeline on a local Dask cluster of N workers instead
 (started, and the pipeline loaded in each worker, before the clock starts).
@@ -75,10 +77,19 @@ def raw_spacy(articles: list[Article], config_path: str | None, batch_size: int,
     model = load_config(config_path)["model"]
     nlp = _load_base_model(model["name"], model.get("exclude"))
     list(nlp.pipe([articles[0].text[:2000]]))
+    cpu0 = cpu_seconds()
     t0 = time.perf_counter()
     words = sum(word_count(d) for d in nlp.pipe((a.text for a in articles), batch_size=batch_size, n_process=n_process))
     seconds = time.perf_counter() - t0
-    return {"words": words, "seconds": seconds, "words_per_second": words / seconds}
+    cpu = sum(b - a for a, b in zip(cpu0, cpu_seconds()))
+    return {"words": words, "seconds": seconds, "words_per_second": words / seconds, "cpu_seconds": cpu,
+            "busy": busy_share(cpu, n_process, seconds)}
+
+
+def busy_share(cpu: float, n_process: int, seconds: float) -> float:
+    """How busy ``n_process`` cores were over ``seconds`` of wall time that used ``cpu`` CPU
+    seconds in all (1.0: every core all the time; lower: waiting, or workers out of work)."""
+    return cpu / (n_process * seconds) if seconds > 0 else 0.0
 
 
 def _usage_seconds(who: int) -> float:
@@ -100,8 +111,9 @@ def whole_pipeline(jsonl: Path, config_path: str | None, batch_size: int, n_proc
     ``seconds`` leaves out the start of the run's worker processes (``worker_start_seconds``,
     their pipeline loading, as model loading is left out at one process); ``seconds_with_start``
     keeps it. CPU time counts this process and the worker processes (finished by the end of the
-    run; or, with ``worker_cpu``, what that returns: the CPU seconds of workers that outlive the
-    run), not the Prefect server started by the warm-up run.
+    run, less what they took to start and load the pipeline; or, with ``worker_cpu``, what that
+    returns: the CPU seconds of workers that outlive the run), not the Prefect server started by
+    the warm-up run. ``busy``: that CPU time over ``n_process`` times ``seconds``.
     """
     from pipeline.flows.extract import extract_corpus
     from pipeline.nlp import unload_pipelines
@@ -123,10 +135,12 @@ def whole_pipeline(jsonl: Path, config_path: str | None, batch_size: int, n_proc
                              n_process=n_process, task_runner=task_runner, task_batch=task_batch)
     wall = time.perf_counter() - t0
     main_cpu, child_cpu = (b - a for a, b in zip(cpu0, cpu_seconds()))
+    child_cpu -= summary.worker_start_cpu_seconds  # their start is left out, as their start's seconds are
     if worker_cpu:
         child_cpu += worker_cpu() - w0
     seconds = wall - summary.worker_start_seconds
     return {"words": summary.words, "seconds": seconds, "words_per_second": summary.words / seconds,
+            "cpu_seconds": main_cpu + child_cpu, "busy": busy_share(main_cpu + child_cpu, n_process, seconds),
             "seconds_with_start": wall, "worker_start_seconds": summary.worker_start_seconds,
             "flow_seconds": summary.seconds, "articles": summary.processed,
             "main_cpu_seconds": main_cpu, "worker_cpu_seconds": child_cpu,
@@ -161,6 +175,9 @@ def warm_dask_cluster(n_workers: int, config_path: str | None) -> Iterator[tuple
 def amdahl(serial_share: float, cores: int) -> float:
     """Amdahl's projected speed-up on ``cores`` when ``serial_share`` of the work does not parallelize."""
     return 1.0 / (serial_share + (1.0 - serial_share) / cores)
+
+
+_DIGITS = {"main_cpu_share": 4, "busy": 4, "cpu_seconds": 3, "seconds": 3}  # decimals of the speed report's figures (others: 1)
 
 
 def parse_counts(text: str | int) -> list[int]:
@@ -219,8 +236,8 @@ def measure_speed(articles: list[Article], jsonl: Path, config_path: str | None,
         runs.append({"n_process": n, "task_runner": runner or "local",
                      "attempts": {"raw_spacy": [round(r["words_per_second"], 1) for r in raws],
                                   "pipeline": [round(r["words_per_second"], 1) for r in fulls]},
-                     "raw_spacy": {k: round(v, 1) for k, v in raw.items()},
-                     "pipeline": {k: round(v, 4 if k == "main_cpu_share" else 1) for k, v in full.items()},
+                     "raw_spacy": {k: round(v, _DIGITS.get(k, 1)) for k, v in raw.items()},
+                     "pipeline": {k: round(v, _DIGITS.get(k, 1)) for k, v in full.items()},
                      "ratio": round(full["words_per_second"] / raw["words_per_second"], 3)})
     base = runs[0]
     for r in runs:
@@ -240,12 +257,14 @@ def measure_speed(articles: list[Article], jsonl: Path, config_path: str | None,
 def print_speed(report: dict[str, Any]) -> None:
     """The speed report as a table."""
     print(f"{'processes':>9} {'runner':>8} {'raw words/s':>12} {'pipeline':>10} {'ratio':>6} "
-          f"{'raw x':>6} {'pipe x':>6} {'main CPU':>8} {'start s':>7}")
+          f"{'raw x':>6} {'pipe x':>6} {'main CPU':>8} {'start s':>7} {'raw CPU s':>9} {'pipe CPU s':>10} "
+          f"{'raw busy':>8} {'pipe busy':>9}")
     for r in report["runs"]:
-        p = r["pipeline"]
-        print(f"{r['n_process']:>9} {r['task_runner']:>8} {r['raw_spacy']['words_per_second']:>12,.0f} "
+        p, raw = r["pipeline"], r["raw_spacy"]
+        print(f"{r['n_process']:>9} {r['task_runner']:>8} {raw['words_per_second']:>12,.0f} "
               f"{p['words_per_second']:>10,.0f} {r['ratio']:>6.2f} {r['raw_speedup']:>6.2f} "
-              f"{r['pipeline_speedup']:>6.2f} {100 * p['main_cpu_share']:>7.1f}% {p['worker_start_seconds']:>7.1f}")
+              f"{r['pipeline_speedup']:>6.2f} {100 * p['main_cpu_share']:>7.1f}% {p['worker_start_seconds']:>7.1f} "
+              f"{raw['cpu_seconds']:>9.1f} {p['cpu_seconds']:>10.1f} {100 * raw['busy']:>7.0f}% {100 * p['busy']:>8.0f}%")
     for r in report["runs"]:
         tried = r.get("attempts", {})
         if len(tried.get("pipeline", [])) > 1:

@@ -86,6 +86,7 @@ class RunSummary:
     rows_written: dict[str, int] = field(default_factory=dict)
     rejects: list[dict[str, Any]] = field(default_factory=list)
     worker_start_seconds: float = 0.0  # until the run's worker processes had loaded the pipeline (n_process > 1)
+    worker_start_cpu_seconds: float = 0.0  # the CPU time they took for it, all together
 
     @property
     def words_per_second(self) -> float:
@@ -303,6 +304,7 @@ def extract_corpus_flow(input_path: str, out_dir: str = "outputs/dataset", confi
             summary = _run_locked(input_path, out, options, progress, in_flight, summary, started, t0, logger,
                                   threads)
             summary.worker_start_seconds = pool.start_seconds if pool else 0.0
+            summary.worker_start_cpu_seconds = pool.start_cpu_seconds if pool else 0.0
     except OSError as exc:
         clear = _write_error(exc, out)
         if clear is None:

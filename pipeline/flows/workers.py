@@ -67,9 +67,10 @@ def _exit_now() -> None:
     os._exit(0)
 
 
-def _start_worker(config_path: str | None, stop: Any, parent: int, loaded: Any) -> None:
+def _start_worker(config_path: str | None, stop: Any, parent: int, loaded: Any, start_cpu: Any) -> None:
     """(Worker initializer.) Exit without teardown, ignore Ctrl-C, watch for the run's stop, load
-    the pipeline once and note when it was loaded (``loaded``: the latest time any worker was ready)."""
+    the pipeline once and note when it was loaded (``loaded``: the latest time any worker was ready)
+    and the CPU seconds it took (added to ``start_cpu``)."""
     atexit.register(_exit_now)  # first registered, so it runs after every other exit handler
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_watch, args=(stop, parent), name="claims-stop-watch", daemon=True).start()
@@ -78,6 +79,8 @@ def _start_worker(config_path: str | None, stop: Any, parent: int, loaded: Any) 
     warm_up(config_path)
     with loaded.get_lock():
         loaded.value = max(loaded.value, time.time())
+    with start_cpu.get_lock():
+        start_cpu.value += time.process_time()
 
 
 def slice_shares(n_slices: int, n_process: int) -> list[float]:
@@ -170,6 +173,7 @@ class BatchPool:
         self._context = multiprocessing.get_context("spawn")
         self._stop = self._context.Event()
         self._loaded = self._context.Value("d", 0.0)
+        self._start_cpu = self._context.Value("d", 0.0)
         self._created = time.time()
         self._lock = threading.Lock()
         self._retry_lock = threading.Lock()
@@ -178,12 +182,18 @@ class BatchPool:
     def _start(self) -> ProcessPoolExecutor:
         self.starts += 1
         return ProcessPoolExecutor(max_workers=self.n_process, mp_context=self._context,
-                                   initializer=_start_worker, initargs=(self.options.config_path, self._stop, os.getpid(), self._loaded))
+                                   initializer=_start_worker, initargs=(self.options.config_path, self._stop, os.getpid(), self._loaded,
+                                             self._start_cpu))
 
     @property
     def start_seconds(self) -> float:
         """Seconds from the pool's creation until its last worker had loaded the pipeline (0 before)."""
         return max(0.0, self._loaded.value - self._created) if self._loaded.value else 0.0
+
+    @property
+    def start_cpu_seconds(self) -> float:
+        """CPU seconds the workers started so far took to start and load the pipeline, all together."""
+        return self._start_cpu.value
 
     def _replace(self, broken: ProcessPoolExecutor) -> ProcessPoolExecutor:
         """A working executor in place of ``broken`` (replaced once, whichever slice sees it first)."""

@@ -112,6 +112,13 @@ def test_benchmark_on_one_and_two_processes_reports_speed_up_and_main_share(tmp_
         # the ratio of the unrounded speeds, against the rounded ones reported beside it
         assert run["ratio"] == pytest.approx(p["words_per_second"] / run["raw_spacy"]["words_per_second"], abs=0.002)
         assert 0 < p["main_cpu_share"] <= 1
+        # CPU seconds of every process of each side, and how busy its cores were over the timed run
+        assert p["cpu_seconds"] == pytest.approx(p["main_cpu_seconds"] + p["worker_cpu_seconds"], abs=0.11)
+        for side in (p, run["raw_spacy"]):
+            assert side["cpu_seconds"] > 0
+            # seconds and CPU seconds are reported to the millisecond, the share to 1e-4
+            cpu, wall, n = side["cpu_seconds"], side["seconds"], run["n_process"]
+            assert (cpu - 5e-4) / (n * (wall + 5e-4)) - 1e-4 <= side["busy"] <= (cpu + 5e-4) / (n * (wall - 5e-4)) + 1e-4
     # one process: all the work is in the main process; two: the workers' CPU time is counted
     assert one["pipeline"]["worker_cpu_seconds"] < 0.5 * one["pipeline"]["main_cpu_seconds"]
     assert two["pipeline"]["worker_cpu_seconds"] > 0 and two["pipeline"]["worker_start_seconds"] > 0

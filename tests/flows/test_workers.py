@@ -107,6 +107,9 @@ def test_two_processes_give_the_rows_of_one_and_start_once_per_run(tmp_path, pre
     # task_batch=2: three batch tasks, all served by the same two worker processes
     two = extract_corpus(str(src), str(tmp_path / "two"), config_path=BASE_ONLY, n_process=2, task_batch=2)
     assert len(pools) == 1 and pools[0].starts == 1
+    # the two workers' start (loading the pipeline) is timed and its CPU counted, once each
+    assert two.worker_start_seconds > 0 and one.worker_start_seconds == 0
+    assert pools[0].start_cpu_seconds == two.worker_start_cpu_seconds > 0 == one.worker_start_cpu_seconds
     assert not workers.RUNNING
     assert len(pools[0].processes) == 2 and all(not p.is_alive() for p in pools[0].processes)
     assert (two.processed, two.words, two.rows_written) == (one.processed, one.words, one.rows_written)

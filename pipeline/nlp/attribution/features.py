@@ -143,7 +143,8 @@ def _tok2vec(width: int, depth: int, embed_width: int, tensor_width: int, rows: 
 @registry.architectures("claims.AttributionTok2Vec.v3")
 def attribution_tok2vec_v3(width: int, embed_width: int, tensor_width: int, attrs: list[str], rows: list[int],
                            maxout_pieces: int = 2, context: int = 1, depth: int = 0,
-                           window_size: int = 1, lstm_width: int = 0) -> Model[list[Doc], list[Floats2d]]:
+                           window_size: int = 1, lstm_width: int = 0,
+                           lstm_depth: int = 1) -> Model[list[Doc], list[Floats2d]]:
     """Token vectors for the per-token role tagger, read straight off the base model's Doc.
 
     The base tensor, the quotation and parse features, and one small hash embedding per
@@ -151,7 +152,9 @@ def attribution_tok2vec_v3(width: int, embed_width: int, tensor_width: int, attr
     copy of the Doc) are concatenated as they are and mixed by one Maxout layer of ``width``;
     ``depth`` residual window-CNN layers (``window_size`` tokens each side) may follow (the
     base tensor already carries the context of its own CNN); each token then sees the vectors
-    of its ``context`` neighbours on each side. The output is ``width * (2 * context + 1)`` wide."""
+    of its ``context`` neighbours on each side. A BiLSTM of ``lstm_width`` (half each way;
+    ``lstm_depth`` layers) gives each token the whole document's context. The output is
+    ``width * (2 * context + 1)`` wide (``lstm_width`` for ``width`` with a BiLSTM)."""
     if len(rows) != len(attrs):
         raise ValueError(f"claims.AttributionTok2Vec.v3: {len(attrs)} attrs but {len(rows)} rows; "
                          f"give one row count per attribute")
@@ -164,7 +167,7 @@ def attribution_tok2vec_v3(width: int, embed_width: int, tensor_width: int, attr
         model = chain(model, MaxoutWindowEncoder(width=width, window_size=window_size,
                                                  maxout_pieces=maxout_pieces, depth=depth))
     if lstm_width:
-        model = chain(model, with_padded(LSTM(lstm_width, width, bi=True)))
+        model = chain(model, with_padded(LSTM(lstm_width, width, bi=True, depth=lstm_depth)))
         width = lstm_width
     if context:
         model = chain(model, with_array(expand_window(window_size=context), pad=context))

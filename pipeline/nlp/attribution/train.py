@@ -264,6 +264,7 @@ def train(bench_dir: Path = BENCH_DIR, out_dir: Path = MODEL_DIR, config_path: P
     if init_model is not None:
         optimizer.learn_rate = load_config(config_path)["training"]["optimizer"]["learn_rate"]
     pipe_name = nlp.pipe_names[0]
+    out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / "model"
     train_start = time.time()
     history, best_epoch = fit(nlp, optimizer, train_ex, dev_ex, target, epochs, max_minutes, patience, batch_words)
