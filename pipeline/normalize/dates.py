@@ -32,11 +32,15 @@ TIMEX_LEXICON = model_file("lexicon", "timex.toml")
 
 @dataclass(frozen=True)
 class TimexWords:
-    """The words of ``models/lexicon/timex.toml``: number words and quarter ordinals with their
-    values, vague counts, references (word -> ``PRESENT_REF``/``PAST_REF``/``FUTURE_REF``),
-    frequencies (word -> (unit, count of units between events)), parts of the day (word -> TIMEX3
-    code, in the order they are looked for), those after noon, and the month-first countries."""
+    """The words of ``models/lexicon/timex.toml``: calendar units (word -> (ISO 8601 designator,
+    granularity), in the order they are tried), seasons (name -> (TIMEX3 code, first month, last
+    month)), number words and quarter ordinals with their values, vague counts, references (word
+    -> ``PRESENT_REF``/``PAST_REF``/``FUTURE_REF``), frequencies (word -> (unit, count of units
+    between events)), parts of the day (word -> TIMEX3 code, in the order they are looked for),
+    those after noon, and the month-first countries."""
 
+    units: Mapping[str, tuple[str, str]]
+    seasons: Mapping[str, tuple[str, int, int]]
     numbers: Mapping[str, int]
     ordinals: Mapping[str, int]
     vague_numbers: tuple[str, ...]
@@ -55,6 +59,8 @@ def timex_words(path: Path | str = TIMEX_LEXICON) -> TimexWords:
         numbers, durations, refs, day = raw["numbers"], raw["durations"], raw["references"], raw["day"]
         references = {w: f"{kind.upper()}_REF" for kind in ("present", "past", "future") for w in refs[kind]}
         return TimexWords(
+            MappingProxyType({w: (code, granularity) for w, (code, granularity) in raw["units"].items()}),
+            MappingProxyType({w: (code, int(first), int(last)) for w, (code, first, last) in raw["seasons"].items()}),
             MappingProxyType({w: int(n) for w, n in numbers["words"].items()}),
             MappingProxyType({w: int(n) for w, n in numbers["ordinals"].items()}),
             tuple(durations["vague_numbers"]), frozenset(durations["vague_first_words"]),
@@ -75,27 +81,17 @@ WEEKDAYS: dict[str, int] = {}
 for _i, _name in enumerate(calendar.day_name):
     WEEKDAYS[_name.lower()] = _i
     WEEKDAYS[_name[:3].lower()] = _i
-UNITS: dict[str, tuple[str, str]] = {  # unit word -> (ISO 8601 designator, granularity)
-    "second": ("S", "second"), "minute": ("M", "minute"), "hour": ("H", "hour"),
-    "day": ("D", "day"), "night": ("D", "day"), "week": ("W", "week"), "month": ("M", "month"),
-    "quarter": ("Q", "quarter"), "year": ("Y", "year"), "decade": ("DE", "decade"),
-    "century": ("CE", "century"), "weekend": ("WE", "week"),
-}
-SEASONS: dict[str, tuple[str, int, int]] = {  # season -> (TIMEX code, first month, last month)
-    "spring": ("SP", 3, 5), "summer": ("SU", 6, 8), "fall": ("FA", 9, 11), "autumn": ("FA", 9, 11),
-    "winter": ("WI", 12, 2),
-}
+UNITS = timex_words().units  # unit word -> (ISO 8601 designator, granularity)
+SEASONS = timex_words().seasons  # season -> (TIMEX code, first month, last month)
 GRACE_DAYS = 31
 
 NUM_RE = r"(?:\d+(?:\.\d+)?|[a-z]+(?:[- ][a-z]+)?|a couple of|a dozen|a few|a number of)"
-UNIT_RE = r"(second|minute|hour|day|night|week|weekend|month|quarter|year|decade|century)s?"
+UNIT_RE = "(" + "|".join(re.escape(u) for u in UNITS) + ")s?"
+SEASON_RE = "(" + "|".join(re.escape(s) for s in SEASONS) + ")"
 MONTH_RE = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|" \
            r"sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 WEEKDAY_RE = r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\.?"
 YEAR_RE = r"((?:1[5-9]|20)\d\d)"
-MODIFIER_RE = r"(?:(?:early|earlier|late|later|mid|middle|end|the end|the start|the beginning|" \
-              r"start|beginning|the middle|the rest|rest|the first half|the second half|the fall|" \
-              r"the spring|the summer|the winter)(?:-|\s+of\s+|\s+in\s+|\s+))?"
 RANGE_SPLIT = re.compile(r"^(?:from\s+|between\s+)?(.+?)\s*(?:\s(?:through|thru|to|until|till|and)\s|"
                          r"\s?[-–—]\s?)\s*(.+)$")
 US_CONTEXT = re.compile(r"(?<!\w)(?:U\.S\.|US|USA|United States|American|Washington|Congress|"
@@ -416,7 +412,7 @@ def _calendar(s: str, anchor: date | None, tense: str | None, fiscal: str) -> di
 
     # Seasons: "last summer", "this winter", "summer 2022", "the summer of 1997"
     m = re.fullmatch(r"(?:the\s+)?(?:(last|this|next|past|coming|this\s+past|this\s+coming)\s+)?"
-                     r"(spring|summer|fall|autumn|winter)(?:'s)?(?:\s+(?:of\s+)?(\d{4}))?", s)
+                     + SEASON_RE + r"(?:'s)?(?:\s+(?:of\s+)?(\d{4}))?", s)
     if m:
         name = m.group(2)
         if m.group(3):
@@ -708,7 +704,7 @@ def normalize_timex(surface: str, anchor: str | None, tense: str | None = None,
     m = re.fullmatch(r"(?:every|each)\s+(season|game|match|race|round)", s)
     if m:  # "each season": a recurring stretch of no fixed length
         return _rec("set", "PX", None, None, None, None)
-    m = re.fullmatch(r"(?:every|each)\s+(spring|summer|fall|autumn|winter)", s)
+    m = re.fullmatch(r"(?:every|each)\s+" + SEASON_RE, s)
     if m:  # "every summer": that season of each year (TIMEX3 XXXX-SU)
         return _rec("set", f"XXXX-{SEASONS[m.group(1)][0]}", None, None, "season", "P1Y")
     m = re.fullmatch(r"(?:every|each)\s+" + WEEKDAY_RE, s)

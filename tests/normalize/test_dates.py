@@ -275,3 +275,28 @@ def test_the_lexicon_words_drive_the_normalizer():
     assert normalize_timex("several months", PUB)["value"] == "PXM"
     assert span("7/8/07", country="US")[0] == "2007-07-08"
     assert span("7/8/07", country="GB")[0] == "2007-08-07"
+
+
+def test_the_calendar_units_and_seasons_come_from_the_lexicon():
+    from pipeline.normalize.dates import timex_words
+
+    words = timex_words()
+    assert words.units["decade"] == ("DE", "decade") and words.units["night"] == ("D", "day")
+    assert words.seasons["autumn"] == ("FA", 9, 11) and words.seasons["winter"] == ("WI", 12, 2)
+    # What the lexicon holds is what the normalizer reads.
+    assert normalize_timex("two decades", PUB)["value"] == "P20Y"
+    assert normalize_timex("the past weekend", PUB)["granularity"] == "week"
+    assert span("winter 1997") == ("1997-12-01", "1998-02-28")
+    assert normalize_timex("every autumn", PUB)["value"] == "XXXX-FA"
+
+
+@pytest.mark.parametrize("section", ["units", "seasons"])
+def test_a_timex_lexicon_lacking_units_or_seasons_is_named(tmp_path, section):
+    from pipeline.normalize.dates import TIMEX_LEXICON, timex_words
+
+    shipped = TIMEX_LEXICON.read_text(encoding="utf-8")
+    assert f"\n[{section}]\n" in shipped
+    broken = tmp_path / "timex.toml"
+    broken.write_text(shipped.replace(f"\n[{section}]\n", f"\n[{section}_gone]\n"), encoding="utf-8")
+    with pytest.raises(RuntimeError, match=rf"the time-expression words in .*timex.toml.*'{section}'"):
+        timex_words(str(broken))
