@@ -133,8 +133,9 @@ _WORDNUM = rf"(?:(?:{_TENS_RE})(?:[-\s](?:{_ONES_RE}))?|{_ONES_RE})"
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
 _SCALE_WORD = _alternation(_LEX.scales)
 # A single-letter abbreviation is read in either case ("25K"), a longer one in lower case.
+_LETTERS = "".join(a + a.upper() for a in _LEX.scale_abbreviations if len(a) == 1)
 _SCALE_ABBR = "|".join([*(re.escape(a) for a in _LEX.scale_abbreviations if len(a) > 1),
-                        "[" + "".join(re.escape(a + a.upper()) for a in _LEX.scale_abbreviations if len(a) == 1) + "]"])
+                        *([f"[{re.escape(_LETTERS)}]"] if _LETTERS else [])])
 _COMPOUND_SCALE = _alternation(_LEX.compound_scales)
 _PLURAL_SCALE = _alternation(_LEX.plural_scales)
 _FRACTION = _alternation(_LEX.fractions)
@@ -164,8 +165,8 @@ _APPROX = _phrases(_LEX.approximately)
 APPROX_RE = re.compile(rf"(?i)(?:^|(?<=[\s(\"“]))(?P<cue>{_GT}|{_LT}|{_APPROX})\s*$")
 SUB_RE = re.compile(r"(?i)\bsub-$")
 # A bare "up" after "gave", "set" ... is a phrasal verb ("gave up 5 points"), not a rise.
-_UP = "|".join("".join(rf"(?<!{re.escape(w)} )" for w in _LEX.not_up_after) + "up" if w == "up" else re.escape(w)
-               for w in _LEX.up)
+_PHRASAL_UP = "".join(rf"(?<!{re.escape(w)} )" for w in _LEX.not_up_after)
+_UP = "|".join(_PHRASAL_UP + "up" if w == "up" else re.escape(w) for w in _LEX.up)
 _DOWN = _phrases(_LEX.down)
 CHANGE_RE = re.compile(rf"(?i)\b(?:(?P<up>{_UP})|(?P<down>{_DOWN}))\s+(?P<link>(?:by|to|another|a further|an average of)\s+|(?:[a-z]+\s+){{1,2}}by\s+)?$")
 # "boils down to": an idiom, not a fall.
