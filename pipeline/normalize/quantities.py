@@ -44,13 +44,16 @@ LEXICON_FILE = model_file("lexicon", "figures.toml")
 class FigureWords:
     """The words of ``models/lexicon/figures.toml``: scale words and abbreviations with their
     values, those that may follow another scale word, plural scale words with their ranges and the
-    words that lead them, fractions with their values, the counts before a fraction and the
-    fraction words that mark a sentence as holding figures, the comparator phrases (``>``, ``<``,
-    ``~``), the words of change (up, down, and the words that make a bare "up" a phrasal verb),
-    number words (``ones``, ``tens``), measure adjectives (longest first), temperature and angle
-    words, the Fahrenheit countries, hyphen prefixes, per-unit words, month names (in the file's
-    order), minor units (currency -> (minor unit, how many make one)) and currency readings (unit
-    -> (currency unit, ISO 4217 code)). Phrase lists keep the file's order."""
+    words that lead them, fractions with their values, the counts before a fraction and the fraction
+    words that mark a sentence as holding figures, the comparator phrases (``>``, ``<``, ``~``), the
+    words of change (up, down, and the words that make a bare "up" a phrasal verb), the words that
+    shape a reading (half cues, class nouns, capitalised words that make no name, hyphen suffixes
+    that are no noun, time references after "a year", the words that stop or are passed over on the
+    way to a counted noun, invariant plurals, the links and hedges of an elided noun), number words
+    (``ones``, ``tens``), measure adjectives (longest first), temperature and angle words, the
+    Fahrenheit countries, hyphen prefixes, per-unit words, month names (in the file's order), minor
+    units (currency -> (minor unit, how many make one)) and currency readings (unit -> (currency
+    unit, ISO 4217 code)). Phrase lists keep the file's order."""
 
     scales: Mapping[str, float]
     scale_abbreviations: Mapping[str, float]
@@ -66,6 +69,16 @@ class FigureWords:
     up: tuple[str, ...]
     down: tuple[str, ...]
     not_up_after: tuple[str, ...]
+    half_cues: tuple[str, ...]
+    class_nouns: tuple[str, ...]
+    not_name_words: frozenset[str]
+    hyphen_suffixes: tuple[str, ...]
+    time_references: tuple[str, ...]
+    not_counted_after: frozenset[str]
+    counted_noun_skips: frozenset[str]
+    invariant_plurals: frozenset[str]
+    ellipsis_links: tuple[str, ...]
+    ellipsis_hedges: tuple[str, ...]
     ones: Mapping[str, int]
     tens: Mapping[str, int]
     measure_adjectives: tuple[str, ...]
@@ -95,6 +108,10 @@ def figure_words(path: Path | str = LEXICON_FILE) -> FigureWords:
             tuple(comparators["more_than"]), tuple(comparators["less_than"]),
             tuple(comparators["approximately"]),
             tuple(change["up"]), tuple(change["down"]), tuple(change["not_up_after"]),
+            tuple(words["half_cues"]), tuple(words["class_nouns"]), frozenset(words["not_name_words"]),
+            tuple(words["hyphen_suffixes"]), tuple(words["time_references"]),
+            frozenset(words["not_counted_after"]), frozenset(words["counted_noun_skips"]),
+            frozenset(words["invariant_plurals"]), tuple(words["ellipsis_links"]), tuple(words["ellipsis_hedges"]),
             MappingProxyType({k: int(v) for k, v in numbers["ones"].items()}),
             MappingProxyType({k: int(v) for k, v in numbers["tens"].items()}),
             tuple(sorted(words["measure_adjectives"], key=len, reverse=True)),
@@ -150,6 +167,8 @@ FIGURE_RE = re.compile(
 )
 PLURAL_RE = re.compile(rf"(?i)\b(?:(?:{_phrases(_LEX.plural_scale_leads)})\s)?({_PLURAL_SCALE})\b(?=\s+of\b)")
 FRACTION_RE = re.compile(rf"(?i)\b(?:({_phrases(_LEX.fraction_counts)})[\s-])?({_FRACTION})\b")
+# "nearly half", "more than half": a bare "half" after one of these is a figure.
+_HALF_CUE_RE = re.compile(rf"(?i)(?:{_phrases(_LEX.half_cues)})\s+$")
 SCI_RE = re.compile(r"(\d+(?:\.\d+)?)\s?[×x]\s?10\s?(?:\^|\*\*)?\s?([−-]?\d+)")
 # "1/2 pound", "1/16 of a US pint" (a unit or "of" must follow: "9/11" alone is a name).
 DIGIT_FRACTION_RE = re.compile(r"(?<![\d/⁄.$])(\d{1,2})\s?[/⁄](\d{1,3})(?![\d/⁄])(?=\s+(?:of\b|[a-z]))")
@@ -184,7 +203,7 @@ _MONTH_BEFORE_RE = re.compile(rf"(?i)\b(?:{_MONTHS_RE})\.?\s+$")
 _MONTH_AFTER_RE = re.compile(rf"(?i)^(?:\s*(?:st|nd|rd|th))?\s+(?:of\s+)?(?:{_MONTHS_RE})\b")
 # "a year earlier" is a time reference, not a rate; "barrel-a-day" is one.
 _PER_RE = re.compile(r"(?i)\s?-?(?:per\s|an?\s|each\s|/\s?|an?-)(?P<w>[A-Za-zμµ²³-]+)(?![A-Za-zμµ²³-])"
-                     r"(?!\s+(?:earlier|ago|before|later|previously|prior|after)\b)")
+                     rf"(?!\s+(?:{_phrases(_LEX.time_references)})\b)")
 _AGE_AFTER_RE = re.compile(r"(?i)\s?-?\s?(?P<u>year|month|week|day)s?(?:[-\s]old\b|\s+of\s+age\b)")
 _PERCENT_RE = re.compile(r"(?i)\s?(?:(?P<pp>percentage[\s-]points?)|%|per\s?cent\b|percent\b|pct\b)")
 # "minus 5 C", "12 C melting point": a capital C or F alone after a number is a temperature.
@@ -235,7 +254,7 @@ def _scale_value(scale: str | None) -> float:
 
 def _singular(word: str) -> str:
     w = word.lower()
-    if w in ("people", "series", "species", "news"):
+    if w in _LEX.invariant_plurals:
         return w
     if w.endswith("ies") and len(w) > 4:
         return w[:-3] + "y"
@@ -320,7 +339,7 @@ _WORD_RE = re.compile(r"[a-z]+")
 _AGE_BEFORE_RE = re.compile(r"(?i)\b(?:aged?|age of|turns?|turned|turning|life expectancy\b[^.,;\d]{0,30}?)\s+"
                             r"(?:(?:about|around|nearly|almost|just|only)\s+)?$")
 # "six-cylinder": a noun glued to a number by a hyphen (not "twenty-first", "forty-odd").
-_HYPHEN_NOUN_RE = re.compile(r"-(?!(?:first|second|third|odd|something|plus|ish)\b)([a-z]{3,}(?<!th))(?![\w-])")
+_HYPHEN_NOUN_RE = re.compile(rf"-(?!(?:{_phrases(_LEX.hyphen_suffixes)})\b)([a-z]{{3,}}(?<!th))(?![\w-])")
 
 
 def _counted_noun(tokens: list[dict], pos: int, text: str) -> tuple[str, int] | None:
@@ -331,7 +350,7 @@ def _counted_noun(tokens: list[dict], pos: int, text: str) -> tuple[str, int] | 
     while i < len(tokens) and tokens[i]["text"] in ("\"", "“", "”", "'", "‘", "’"):
         i += 1
     chain: list[dict] = []
-    if i < len(tokens) and tokens[i]["text"].lower() in ("last", "next", "this", "that", "these", "those"):
+    if i < len(tokens) and tokens[i]["text"].lower() in _LEX.not_counted_after:
         return None
     while i < len(tokens) and tokens[i]["pos"] in ("NOUN", "PROPN", "ADJ", "CCONJ", "VERB", "PUNCT") \
             and not tokens[i]["text"].lower() in figure_words().months:
@@ -359,7 +378,7 @@ def _counted_noun(tokens: list[dict], pos: int, text: str) -> tuple[str, int] | 
                 break
             i += 1
             continue
-        if tk["text"].lower() not in ("more", "less", "fewer", "few", "many", "such", "same", "further"):
+        if tk["text"].lower() not in _LEX.counted_noun_skips:
             chain.append(tk)
         if tk["pos"] == "NOUN" and (nxt is None or nxt["pos"] not in ("NOUN", "PROPN")):
             break
@@ -388,7 +407,7 @@ def _counted_noun(tokens: list[dict], pos: int, text: str) -> tuple[str, int] | 
 # "the bottom three": a place in a ranking.
 _RANK_BEFORE_RE = re.compile(r"(?i)\b(?:the|a)\s+(?:top|bottom)[\s-]$")
 # "category 4 hurricane", "level 3 lockdown": the number names a class, it does not count.
-_LABEL_BEFORE_RE = re.compile(r"(?i)\b(?:category|level|phase|stage|tier|grade|class|type|version)\s+$")
+_LABEL_BEFORE_RE = re.compile(rf"(?i)\b(?:{_phrases(_LEX.class_nouns)})\s+$")
 
 
 def _is_name_number(text: str, start: int, num_start: int, ents: list[dict], has_unit: bool) -> bool:
@@ -407,7 +426,7 @@ def _is_name_number(text: str, start: int, num_start: int, ents: list[dict], has
     if not has_unit:
         m = re.search(r"(?<![.!?:;\"“]\s)(?<!^)\b([A-Za-z&]*[A-Z][A-Za-z&]*)\s$", before)
         if m and before[:m.start()].strip() and m.group(1).lower().rstrip(".") not in figure_words().months \
-                and m.group(1) not in ("I", "A", "The", "In", "At", "Of", "To", "By", "For", "On", "US", "U.S."):
+                and m.group(1) not in _LEX.not_name_words:
             return True
     return False
 
@@ -498,7 +517,7 @@ def _raw_candidates(text: str) -> list[dict]:
         frac = FRACTIONS[m.group(2).lower()]
         lead = m.group(1)
         if m.group(2).lower() == "half":
-            if lead or not re.search(r"(?i)(?:almost|nearly|about|around|roughly|more than|less than|over|under)\s+$", text[:m.start()]):
+            if lead or not _HALF_CUE_RE.search(text[:m.start()]):
                 if not (lead and lead.lower() == "one"):
                     continue
         elif not lead:
@@ -797,10 +816,8 @@ def _composite(text: str, figs: list[dict]) -> list[dict]:
 
 # A bare number that repeats the noun of an earlier figure by leaving it out ("68,784 encounters
 # ..., including 13,053 in the last month"): the words that link the two.
-_ELLIPSIS_LINK_RE = re.compile(r"(?i)(?:,\s*|\s)(?:including|of which|of whom|among them|with|and|or|"
-                               r"compared with|compared to|up from|down from|from|versus|vs\.?|against|"
-                               r"than|to|while|but)\s+(?:(?:about|around|nearly|almost|some|roughly|"
-                               r"more than|less than|fewer than|over|under|just|only)\s+)?$")
+_ELLIPSIS_LINK_RE = re.compile(rf"(?i)(?:,\s*|\s)(?:{_phrases(_LEX.ellipsis_links)})\s+"
+                               rf"(?:(?:{_phrases(_LEX.ellipsis_hedges)})\s+)?$")
 
 
 def _elided_units(text: str, figs: list[dict]) -> list[dict]:

@@ -245,6 +245,8 @@ def test_scales_fractions_comparators_and_change_words_come_from_the_lexicon():
     assert words.plural_scales["dozens"] == (12, 120) and words.fractions["thirds"] == 2 / 3
     assert "upwards of" in words.more_than and "shy of" in words.less_than and "approx." in words.approximately
     assert "rose" in words.up and "slumped" in words.down and "gave" in words.not_up_after
+    assert "category" in words.class_nouns and "nearly" in words.half_cues and "people" in words.invariant_plurals
+    assert "including" in words.ellipsis_links and "The" in words.not_name_words
     # What the lexicon holds is what the normalizer reads.
     assert one("Sales were 4.5 crore rupees.")["value"] == 4.5e7
     assert one("It cost 25K to build.")["value"] == 25e3
@@ -259,7 +261,9 @@ def test_scales_fractions_comparators_and_change_words_come_from_the_lexicon():
 @pytest.mark.parametrize("section, key", [("scale_abbreviations", None), ("plural_scales", None),
                                           ("fractions", None), ("comparators", "more_than"),
                                           ("comparators", "approximately"), ("change", "not_up_after"),
-                                          ("words", "compound_scales"), ("words", "fraction_cues")])
+                                          ("words", "compound_scales"), ("words", "fraction_cues"),
+                                          ("words", "half_cues"), ("words", "ellipsis_links"),
+                                          ("words", "not_counted_after")])
 def test_a_figures_lexicon_lacking_a_word_list_is_named(tmp_path, section, key):
     from pipeline.normalize.quantities import LEXICON_FILE, figure_words
 
