@@ -34,11 +34,11 @@ TIMEX_LEXICON = model_file("lexicon", "timex.toml")
 class TimexWords:
     """The words of ``models/lexicon/timex.toml``: calendar units (word -> (ISO 8601 designator,
     granularity), in the order they are tried), the units each construction takes (name of the
-    construction, one of ``UNIT_READINGS`` -> unit words), seasons (name -> (TIMEX3 code, first month, last
-    month)), number words and quarter ordinals with their values, vague counts, references (word
-    -> ``PRESENT_REF``/``PAST_REF``/``FUTURE_REF``), frequencies (word -> (unit, count of units
-    between events)), parts of the day (word -> TIMEX3 code, in the order they are looked for),
-    those after noon, and the month-first countries."""
+    construction, one of ``UNIT_READINGS`` -> unit words), seasons (name -> (TIMEX3 code, first
+    month, last month)), number words and quarter ordinals with their values, vague counts,
+    references (word -> ``PRESENT_REF``/``PAST_REF``/``FUTURE_REF``), frequencies (word -> (unit,
+    count of units between events)), parts of the day (word -> TIMEX3 code, in the order they are
+    looked for), those after noon, and the month-first countries."""
 
     units: Mapping[str, tuple[str, str]]
     unit_readings: Mapping[str, tuple[str, ...]]
