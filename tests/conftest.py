@@ -1,6 +1,9 @@
-"""Test-wide setup: Prefect runs offline against a temporary home, with analytics off."""
+"""Test-wide setup: Prefect runs offline against a temporary home, with analytics off; shared
+fixtures for the tests that run the flow."""
 import os
 import tempfile
+from pathlib import Path
+from typing import Callable, Iterable, Mapping
 
 import pytest
 
@@ -17,3 +20,17 @@ def prefect_harness():
 
     with prefect_test_harness(server_startup_timeout=120):
         yield
+
+
+@pytest.fixture
+def write_corpus(tmp_path) -> Callable[..., Path]:
+    """``write_corpus(texts, names=None)``: the texts called ``names`` (all by default) of
+    ``texts`` (name -> text) written as ``<name>.txt`` into ``tmp_path / "in"``; returns that
+    folder. A later call adds to the same folder, as new input arriving between runs."""
+    def write(texts: Mapping[str, str], names: Iterable[str] | None = None) -> Path:
+        src = tmp_path / "in"
+        src.mkdir(exist_ok=True)
+        for name in texts if names is None else names:
+            (src / f"{name}.txt").write_text(texts[name], encoding="utf-8")
+        return src
+    return write

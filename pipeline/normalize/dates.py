@@ -32,11 +32,17 @@ TIMEX_LEXICON = model_file("lexicon", "timex.toml")
 
 @dataclass(frozen=True)
 class TimexWords:
-    """The words of ``models/lexicon/timex.toml``: number words and quarter ordinals with their
-    values, vague counts, references (word -> ``PRESENT_REF``/``PAST_REF``/``FUTURE_REF``),
-    frequencies (word -> (unit, count of units between events)), parts of the day (word -> TIMEX3
-    code, in the order they are looked for), those after noon, and the month-first countries."""
+    """The words of ``models/lexicon/timex.toml``: calendar units (word -> (ISO 8601 designator,
+    granularity), in the order they are tried), the units each construction takes (name of the
+    construction, one of ``UNIT_READINGS`` -> unit words), seasons (name -> (TIMEX3 code, first
+    month, last month)), number words and quarter ordinals with their values, vague counts,
+    references (word -> ``PRESENT_REF``/``PAST_REF``/``FUTURE_REF``), frequencies (word -> (unit,
+    count of units between events)), parts of the day (word -> TIMEX3 code, in the order they are
+    looked for), those after noon, and the month-first countries."""
 
+    units: Mapping[str, tuple[str, str]]
+    unit_readings: Mapping[str, tuple[str, ...]]
+    seasons: Mapping[str, tuple[str, int, int]]
     numbers: Mapping[str, int]
     ordinals: Mapping[str, int]
     vague_numbers: tuple[str, ...]
@@ -48,6 +54,10 @@ class TimexWords:
     month_first_countries: frozenset[str]
 
 
+# The constructions of ``[unit_readings]`` (see timex.toml), each a list of the units it takes.
+UNIT_READINGS = ("the_current", "the_whole", "year_ago", "vague_plurals", "ahead", "never_alone")
+
+
 @lru_cache(maxsize=4)
 def timex_words(path: Path | str = TIMEX_LEXICON) -> TimexWords:
     """The time-expression lexicon, read once per process."""
@@ -55,6 +65,9 @@ def timex_words(path: Path | str = TIMEX_LEXICON) -> TimexWords:
         numbers, durations, refs, day = raw["numbers"], raw["durations"], raw["references"], raw["day"]
         references = {w: f"{kind.upper()}_REF" for kind in ("present", "past", "future") for w in refs[kind]}
         return TimexWords(
+            MappingProxyType({w: (code, granularity) for w, (code, granularity) in raw["units"].items()}),
+            MappingProxyType({k: tuple(raw["unit_readings"][k]) for k in UNIT_READINGS}),
+            MappingProxyType({w: (code, int(first), int(last)) for w, (code, first, last) in raw["seasons"].items()}),
             MappingProxyType({w: int(n) for w, n in numbers["words"].items()}),
             MappingProxyType({w: int(n) for w, n in numbers["ordinals"].items()}),
             tuple(durations["vague_numbers"]), frozenset(durations["vague_first_words"]),
@@ -75,27 +88,21 @@ WEEKDAYS: dict[str, int] = {}
 for _i, _name in enumerate(calendar.day_name):
     WEEKDAYS[_name.lower()] = _i
     WEEKDAYS[_name[:3].lower()] = _i
-UNITS: dict[str, tuple[str, str]] = {  # unit word -> (ISO 8601 designator, granularity)
-    "second": ("S", "second"), "minute": ("M", "minute"), "hour": ("H", "hour"),
-    "day": ("D", "day"), "night": ("D", "day"), "week": ("W", "week"), "month": ("M", "month"),
-    "quarter": ("Q", "quarter"), "year": ("Y", "year"), "decade": ("DE", "decade"),
-    "century": ("CE", "century"), "weekend": ("WE", "week"),
-}
-SEASONS: dict[str, tuple[str, int, int]] = {  # season -> (TIMEX code, first month, last month)
-    "spring": ("SP", 3, 5), "summer": ("SU", 6, 8), "fall": ("FA", 9, 11), "autumn": ("FA", 9, 11),
-    "winter": ("WI", 12, 2),
-}
+UNITS = timex_words().units  # unit word -> (ISO 8601 designator, granularity)
+SEASONS = timex_words().seasons  # season -> (TIMEX code, first month, last month)
 GRACE_DAYS = 31
 
 NUM_RE = r"(?:\d+(?:\.\d+)?|[a-z]+(?:[- ][a-z]+)?|a couple of|a dozen|a few|a number of)"
-UNIT_RE = r"(second|minute|hour|day|night|week|weekend|month|quarter|year|decade|century)s?"
+UNIT_RE = "(" + "|".join(re.escape(u) for u in UNITS) + ")s?"
+SEASON_RE = "(" + "|".join(re.escape(s) for s in SEASONS) + ")"
+
+# The units each construction takes, as regex alternations (name -> "week|month|...").
+_UNITS_OF = {reading: "|".join(re.escape(u) for u in units)
+             for reading, units in timex_words().unit_readings.items()}
 MONTH_RE = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|" \
            r"sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 WEEKDAY_RE = r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\.?"
 YEAR_RE = r"((?:1[5-9]|20)\d\d)"
-MODIFIER_RE = r"(?:(?:early|earlier|late|later|mid|middle|end|the end|the start|the beginning|" \
-              r"start|beginning|the middle|the rest|rest|the first half|the second half|the fall|" \
-              r"the spring|the summer|the winter)(?:-|\s+of\s+|\s+in\s+|\s+))?"
 RANGE_SPLIT = re.compile(r"^(?:from\s+|between\s+)?(.+?)\s*(?:\s(?:through|thru|to|until|till|and)\s|"
                          r"\s?[-–—]\s?)\s*(.+)$")
 US_CONTEXT = re.compile(r"(?<!\w)(?:U\.S\.|US|USA|United States|American|Washington|Congress|"
@@ -416,7 +423,7 @@ def _calendar(s: str, anchor: date | None, tense: str | None, fiscal: str) -> di
 
     # Seasons: "last summer", "this winter", "summer 2022", "the summer of 1997"
     m = re.fullmatch(r"(?:the\s+)?(?:(last|this|next|past|coming|this\s+past|this\s+coming)\s+)?"
-                     r"(spring|summer|fall|autumn|winter)(?:'s)?(?:\s+(?:of\s+)?(\d{4}))?", s)
+                     + SEASON_RE + r"(?:'s)?(?:\s+(?:of\s+)?(\d{4}))?", s)
     if m:
         name = m.group(2)
         if m.group(3):
@@ -507,7 +514,7 @@ def _calendar(s: str, anchor: date | None, tense: str | None, fiscal: str) -> di
             shift = -1 if tense == "past" else 0
         return _shift_unit(anchor, m.group(2), shift)
     # "the year", "the week", "the weekend", "the month": the current one (the weekend by tense)
-    m = re.fullmatch(r"the\s+(?:full\s+|whole\s+|entire\s+)?(week|weekend|month|year)", s)
+    m = re.fullmatch(r"the\s+(?:full\s+|whole\s+|entire\s+)?(" + _UNITS_OF["the_current"] + ")", s)
     if m and anchor is not None:
         if m.group(1) == "weekend":
             return _shift_unit(anchor, "weekend", -1 if tense == "past" and anchor.weekday() < 5 else 0)
@@ -537,7 +544,7 @@ def _calendar(s: str, anchor: date | None, tense: str | None, fiscal: str) -> di
     if m and m.group(1) and _num(m.group(1)) is None and re.search(r"\ban?$", m.group(1)):
         return None  # "seven a year ago": not a count of years
     if not m:
-        m2 = re.fullmatch(r"(?:the\s+)?(year|month|week|quarter)[- ](ago|earlier)(?:\s+\w+)?", s)
+        m2 = re.fullmatch(r"(?:the\s+)?(" + _UNITS_OF["year_ago"] + r")[- ](ago|earlier)(?:\s+\w+)?", s)
         if m2:
             if anchor is None:
                 return _rec("date", None, None, None, UNITS[m2.group(1)][1])
@@ -680,11 +687,11 @@ def normalize_timex(surface: str, anchor: str | None, tense: str | None = None,
         return None
     if re.search(r"\d[- ]?years?[- ]old|\bage[sd]?\b|\$|%|\bper cent\b|\bpercent\b", s):
         return None
-    plural = re.fullmatch(r"(?:the\s+)?(day|week|month|year|decade|hour|minute)s|centuries", s)
+    plural = re.fullmatch(r"(?:the\s+)?(" + _UNITS_OF["vague_plurals"] + ")s|centuries", s)
     if plural:  # "within weeks", "for centuries": a duration of unknown length
         unit = plural.group(1) or "century"
         return _rec("duration", _duration(None, unit), None, None, UNITS[unit][1], _duration(None, unit))
-    if re.fullmatch(r"\d{1,3}|(?:morning|afternoon|evening|night|day|week|month|year)s?", s):
+    if re.fullmatch(r"\d{1,3}|(?:" + _UNITS_OF["never_alone"] + ")s?", s):
         return None
     if re.fullmatch(r"(?:the\s+)?(?:same\s+.+\s+(?:the\s+)?(?:previous|prior|preceding)\s+year|"
                     r"same\s+.+\s+a\s+year\s+(?:earlier|before))", s):
@@ -708,7 +715,7 @@ def normalize_timex(surface: str, anchor: str | None, tense: str | None = None,
     m = re.fullmatch(r"(?:every|each)\s+(season|game|match|race|round)", s)
     if m:  # "each season": a recurring stretch of no fixed length
         return _rec("set", "PX", None, None, None, None)
-    m = re.fullmatch(r"(?:every|each)\s+(spring|summer|fall|autumn|winter)", s)
+    m = re.fullmatch(r"(?:every|each)\s+" + SEASON_RE, s)
     if m:  # "every summer": that season of each year (TIMEX3 XXXX-SU)
         return _rec("set", f"XXXX-{SEASONS[m.group(1)][0]}", None, None, "season", "P1Y")
     m = re.fullmatch(r"(?:every|each)\s+" + WEEKDAY_RE, s)
@@ -751,7 +758,7 @@ def normalize_timex(surface: str, anchor: str | None, tense: str | None = None,
             return _rec("date", None, we - timedelta(days=span - 1), we, "range")
 
     # "the weeks ahead", "the coming months ahead": a vague stretch to come
-    m = re.fullmatch(r"(?:the\s+)?(?:coming\s+|next\s+few\s+)?(day|week|month|year)s\s+ahead", s)
+    m = re.fullmatch(r"(?:the\s+)?(?:coming\s+|next\s+few\s+)?(" + _UNITS_OF["ahead"] + r")s\s+ahead", s)
     if m:
         dur = _duration(None, m.group(1))
         return _rec("duration", dur, None, None, m.group(1), dur)
@@ -769,7 +776,7 @@ def normalize_timex(surface: str, anchor: str | None, tense: str | None = None,
                      r"consecutive|long|more|additional|extra)[\s-]+)?" + UNIT_RE + r"(?:[\s-]+long)?", s)
     # "the full year" is the year in question (a date), like "the year"
     if m and not re.fullmatch(r"(?:the\s+)?(?:last|past|next|coming|previous|this|the)\s+" + UNIT_RE, s) \
-            and not re.fullmatch(r"the\s+(?:full|whole|entire)\s+(?:week|month|year)", s):
+            and not re.fullmatch(r"the\s+(?:full|whole|entire)\s+(?:" + _UNITS_OF["the_whole"] + ")", s):
         num_text = m.group(1)
         n = _num(num_text) if num_text else None
         vague = num_text is None or any(num_text == v or num_text.endswith(v) for v in words.vague_numbers) \

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 from pipeline.normalize.units import (
     currency_code,
@@ -42,13 +42,43 @@ LEXICON_FILE = model_file("lexicon", "figures.toml")
 
 @dataclass(frozen=True)
 class FigureWords:
-    """The words of ``models/lexicon/figures.toml``: scale words with their values, number words
+    """The words of ``models/lexicon/figures.toml``: scale words and abbreviations with their
+    values, those that may follow another scale word, plural scale words with their ranges and the
+    words that lead them, fractions with their values, the counts before a fraction and the fraction
+    words that mark a sentence as holding figures, the comparator phrases (``>``, ``<``, ``~``), the
+    words of change (up, down, and the words that make a bare "up" a phrasal verb), the words that
+    shape a reading (half cues, class nouns, capitalised words that make no name, hyphen suffixes
+    that are no noun, time references after "a year", the words that stop or are passed over on the
+    way to a counted noun, invariant plurals, the links and hedges of an elided noun), number words
     (``ones``, ``tens``), measure adjectives (longest first), temperature and angle words, the
-    Fahrenheit countries, hyphen prefixes, per-unit words, month names (in the file's order),
-    minor units (currency -> (minor unit, how many make one)) and currency readings (unit ->
-    (currency unit, ISO 4217 code))."""
+    Fahrenheit countries, hyphen prefixes, per-unit words, month names (in the file's order), minor
+    units (currency -> (minor unit, how many make one)) and currency readings (unit -> (currency
+    unit, ISO 4217 code)). Phrase lists keep the file's order."""
 
     scales: Mapping[str, float]
+    scale_abbreviations: Mapping[str, float]
+    compound_scales: tuple[str, ...]
+    plural_scales: Mapping[str, tuple[float, float]]
+    plural_scale_leads: tuple[str, ...]
+    fractions: Mapping[str, float]
+    fraction_counts: tuple[str, ...]
+    fraction_cues: tuple[str, ...]
+    more_than: tuple[str, ...]
+    less_than: tuple[str, ...]
+    approximately: tuple[str, ...]
+    up: tuple[str, ...]
+    down: tuple[str, ...]
+    not_up_after: tuple[str, ...]
+    half_cues: tuple[str, ...]
+    class_nouns: tuple[str, ...]
+    not_name_words: frozenset[str]
+    hyphen_suffixes: tuple[str, ...]
+    time_references: tuple[str, ...]
+    not_counted_after: frozenset[str]
+    counted_noun_skips: frozenset[str]
+    invariant_plurals: frozenset[str]
+    ellipsis_links: tuple[str, ...]
+    ellipsis_hedges: tuple[str, ...]
     ones: Mapping[str, int]
     tens: Mapping[str, int]
     measure_adjectives: tuple[str, ...]
@@ -66,9 +96,22 @@ class FigureWords:
 def figure_words(path: Path | str = LEXICON_FILE) -> FigureWords:
     """The figures lexicon, read once per process."""
     def build(data: dict[str, Any]) -> FigureWords:
-        words, numbers = data["words"], data["numbers"]
+        words, numbers, comparators, change = data["words"], data["numbers"], data["comparators"], data["change"]
         return FigureWords(
             MappingProxyType({k: float(v) for k, v in data["scales"].items()}),
+            MappingProxyType({k: float(v) for k, v in data["scale_abbreviations"].items()}),
+            tuple(words["compound_scales"]),
+            MappingProxyType({k: (float(lo), float(hi)) for k, (lo, hi) in data["plural_scales"].items()}),
+            tuple(words["plural_scale_leads"]),
+            MappingProxyType({k: n / d for k, (n, d) in data["fractions"].items()}),
+            tuple(words["fraction_counts"]), tuple(words["fraction_cues"]),
+            tuple(comparators["more_than"]), tuple(comparators["less_than"]),
+            tuple(comparators["approximately"]),
+            tuple(change["up"]), tuple(change["down"]), tuple(change["not_up_after"]),
+            tuple(words["half_cues"]), tuple(words["class_nouns"]), frozenset(words["not_name_words"]),
+            tuple(words["hyphen_suffixes"]), tuple(words["time_references"]),
+            frozenset(words["not_counted_after"]), frozenset(words["counted_noun_skips"]),
+            frozenset(words["invariant_plurals"]), tuple(words["ellipsis_links"]), tuple(words["ellipsis_hedges"]),
             MappingProxyType({k: int(v) for k, v in numbers["ones"].items()}),
             MappingProxyType({k: int(v) for k, v in numbers["tens"].items()}),
             tuple(sorted(words["measure_adjectives"], key=len, reverse=True)),
@@ -80,40 +123,52 @@ def figure_words(path: Path | str = LEXICON_FILE) -> FigureWords:
     return read_data_file(path, "the figures lexicon", build)
 
 
-SCALES = {
-    "hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
-    "k": 1e3, "m": 1e6, "mn": 1e6, "mln": 1e6, "mil": 1e6, "b": 1e9, "bn": 1e9, "tn": 1e12,
-    "trn": 1e12, "dozen": 12,
-}
-# Scale words of the lexicon ("lakh", "crore"), written after a number like "million".
-SCALES.update(figure_words().scales)
+def _alternation(words: Iterable[str]) -> str:
+    """A regex alternation of ``words`` taken literally, longest first (a word before its prefix)."""
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+def _phrases(words: Iterable[str]) -> str:
+    """A regex alternation of ``words`` taken literally, in the lexicon's order."""
+    return "|".join(re.escape(w) for w in words)
+
+
+_LEX = figure_words()
+# Scale words and abbreviations: "26.9 million", "two hundred", "$8bn", "5 lakh".
+SCALES = {**_LEX.scales, **_LEX.scale_abbreviations}
 # "dozens of people": NewsQuant reads a plural scale word as one order of magnitude.
-PLURAL_SCALES = {"dozens": (12, 120), "hundreds": (100, 1000), "thousands": (1e3, 1e4),
-                 "millions": (1e6, 1e7), "billions": (1e9, 1e10)}
-FRACTIONS = {"half": 0.5, "third": 1 / 3, "thirds": 2 / 3, "quarter": 0.25, "quarters": 0.75}
+PLURAL_SCALES = _LEX.plural_scales
+FRACTIONS = _LEX.fractions
 
 # Entity labels whose numbers are names, not figures.
 NAME_LABELS = frozenset({"ORG", "PRODUCT", "FAC", "WORK_OF_ART", "LAW", "EVENT", "PERSON",
                          "GPE", "LOC", "NORP", "LANGUAGE"})
 
-_ONES_RE = "|".join(sorted(figure_words().ones, key=len, reverse=True))
-_TENS_RE = "|".join(figure_words().tens)
+_ONES_RE = "|".join(sorted(_LEX.ones, key=len, reverse=True))
+_TENS_RE = "|".join(_LEX.tens)
 _WORDNUM = rf"(?:(?:{_TENS_RE})(?:[-\s](?:{_ONES_RE}))?|{_ONES_RE})"
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
-_SCALE_WORD = "|".join(["hundred", "thousand", "million", "billion", "trillion", "dozen",
-                        *sorted(figure_words().scales, key=len, reverse=True)])
-_SCALE_ABBR = r"bn|mn|mln|mil|tn|trn|[kKmMbB]"
+_SCALE_WORD = _alternation(_LEX.scales)
+# A single-letter abbreviation is read in either case ("25K"), a longer one in lower case.
+_LETTERS = "".join(a + a.upper() for a in _LEX.scale_abbreviations if len(a) == 1)
+_SCALE_ABBR = "|".join([*(re.escape(a) for a in _LEX.scale_abbreviations if len(a) > 1),
+                        *([f"[{re.escape(_LETTERS)}]"] if _LETTERS else [])])
+_COMPOUND_SCALE = _alternation(_LEX.compound_scales)
+_PLURAL_SCALE = _alternation(_LEX.plural_scales)
+_FRACTION = _alternation(_LEX.fractions)
 _CUR = (r"(?:\b(?i:usd|cad|aud|nzd|hkd|sgd)\s?\$|\b(?:US|C|CA|A|AU|NZ|HK|S|SG|R)\s?\$|\$\s?(?:US|A|AU|NZ|C|CA|HK|S)(?=\s?[\d.])|\$|€|£|¥|₹|\bY="
         r"|\b(?:USD|CAD|AUD|EUR|GBP|JPY|CNY|HKD|RMB|INR)\s?|\bRM|\bRs\.?\s?|\bPS(?=\d))")
 
 FIGURE_RE = re.compile(
     rf"(?P<cur>{_CUR})?\s?(?P<neg>[-−+](?=\.?\d)|(?i:minus)[\s-])?"
     rf"(?:(?P<num>{_DIGITS})|(?P<word>(?i:\b(?:an?[\s-](?={_SCALE_WORD})|(?={_WORDNUM}))(?:{_WORDNUM}|{_SCALE_WORD})(?:(?:[\s-]|\s+and\s+)(?:{_WORDNUM}|{_SCALE_WORD}))*\b)))"
-    rf"(?:(?<=\d)(?P<sep>[\s-]?)(?P<scale>(?i:{_SCALE_WORD})(?:\s(?i:thousand|million|billion))?(?![A-Za-z])"
+    rf"(?:(?<=\d)(?P<sep>[\s-]?)(?P<scale>(?i:{_SCALE_WORD})(?:\s(?i:{_COMPOUND_SCALE}))?(?![A-Za-z])"
     rf"|(?<=\d)(?:{_SCALE_ABBR})(?![A-Za-z])))?"
 )
-PLURAL_RE = re.compile(r"(?i)\b(?:(?:many|several|hundreds of)\s)?(dozens|hundreds|thousands|millions|billions)\b(?=\s+of\b)")
-FRACTION_RE = re.compile(r"(?i)\b(?:(a|one|two|three)[\s-])?(half|thirds?|quarters?)\b")
+PLURAL_RE = re.compile(rf"(?i)\b(?:(?:{_phrases(_LEX.plural_scale_leads)})\s)?({_PLURAL_SCALE})\b(?=\s+of\b)")
+FRACTION_RE = re.compile(rf"(?i)\b(?:({_phrases(_LEX.fraction_counts)})[\s-])?({_FRACTION})\b")
+# "nearly half", "more than half": a bare "half" after one of these is a figure.
+_HALF_CUE_RE = re.compile(rf"(?i)(?:{_phrases(_LEX.half_cues)})\s+$")
 SCI_RE = re.compile(r"(\d+(?:\.\d+)?)\s?[×x]\s?10\s?(?:\^|\*\*)?\s?([−-]?\d+)")
 # "1/2 pound", "1/16 of a US pint" (a unit or "of" must follow: "9/11" alone is a name).
 DIGIT_FRACTION_RE = re.compile(r"(?<![\d/⁄.$])(\d{1,2})\s?[/⁄](\d{1,3})(?![\d/⁄])(?=\s+(?:of\b|[a-z]))")
@@ -121,31 +176,17 @@ DIGIT_FRACTION_RE = re.compile(r"(?<![\d/⁄.$])(\d{1,2})\s?[/⁄](\d{1,3})(?![\
 _SMALL = rf"(?:\d{{1,3}}|{_WORDNUM})"
 RATIO_RE = re.compile(rf"(?i)\b({_SMALL})\s+(?:out\s+of|in)\s+({_SMALL})\b(?![.,]\d|\s*(?:%|per\s?cent|percent))")
 HAS_NUMBER_RE = re.compile(
-    rf"\d|(?i:\b(?:{_WORDNUM}|{_SCALE_WORD}|dozens|hundreds|thousands|millions|billions|half|thirds?)\b)")
+    rf"\d|(?i:\b(?:{_WORDNUM}|{_SCALE_WORD}|{_PLURAL_SCALE}|{_alternation(_LEX.fraction_cues)})\b)")
 
-_GT = (r"more than|over than|over|above|exceeded the|topped the|surpassed the|at least|greater than|higher than|in excess of|upwards of|exceeding"
-       r"|exceeded|exceeds|topping|north of|beyond|no less than|a minimum of|just over|>")
-_LT = (r"less than|fewer than|under|below|up to|at most|no more than|just under|lower than|shy of"
-       r"|a maximum of|as little as|<")
-_APPROX = (r"about|around|roughly|approximately|approx\.?|nearly|almost|some|an estimated"
-           r"|estimated|close to|circa|ca\.|or so|as (?:high|much|many|low|few|long) as|averaged|averaging"
-           r"|barely|~")
+_GT = _phrases(_LEX.more_than)
+_LT = _phrases(_LEX.less_than)
+_APPROX = _phrases(_LEX.approximately)
 APPROX_RE = re.compile(rf"(?i)(?:^|(?<=[\s(\"“]))(?P<cue>{_GT}|{_LT}|{_APPROX})\s*$")
 SUB_RE = re.compile(r"(?i)\bsub-$")
-_UP = (r"rose|rise|rises|rising|risen|(?<!gave )(?<!give )(?<!given )(?<!set )(?<!made )(?<!ended )"
-       r"(?<!end )(?<!ends )(?<!took )(?<!put )(?<!sum )(?<!shot )(?<!picked )(?<!pick )(?<!lead )up|gained|gain|gains|gaining|climbed|climb|climbs|climbing"
-       r"|jumped|jump|jumps|jumping|advanced|advances|advancing|increased|increase|increases"
-       r"|increasing|higher|surged|surge|surges|soared|soar|soars|grew|grow|grows|growing|grown"
-       r"|added|adds|rallied|rallies|boosted|hiked|hiking|spiked|ticked up|edged up|went up|go up"
-       r"|goes up|going up|picked up|leapt|leaped|skyrocketed|expanded|improved|accelerated|soaring|surging"
-       r"|jumping|climbing|advancing|grow|raise|raised|raising|upward|upwards")
-_DOWN = (r"fell|fall|falls|falling|fallen|dropped|drop|drops|dropping|down|lost|lose|loses"
-         r"|losing|declined|decline|declines|declining|decreased|decrease|decreases|decreasing"
-         r"|slid|slide|slides|sliding|tumbled|tumble|tumbles|plummeted|plummet|plunged|plunge"
-         r"|plunges|sank|sink|sinks|slumped|slump|slumps|eased|ease|eases|shed|sheds|lower"
-         r"|dipped|dip|dips|retreated|slipped|slip|slips|shrank|shrunk|contracted|edged down"
-         r"|ticked down|went down|lowered|reduced|plummeting|plunging|tumbling|sliding|sinking|slumping"
-         r"|downward|downwards")
+# A bare "up" after "gave", "set" ... is a phrasal verb ("gave up 5 points"), not a rise.
+_PHRASAL_UP = "".join(rf"(?<!{re.escape(w)} )" for w in _LEX.not_up_after)
+_UP = "|".join(_PHRASAL_UP + "up" if w == "up" else re.escape(w) for w in _LEX.up)
+_DOWN = _phrases(_LEX.down)
 CHANGE_RE = re.compile(rf"(?i)\b(?:(?P<up>{_UP})|(?P<down>{_DOWN}))\s+(?P<link>(?:by|to|another|a further|an average of)\s+|(?:[a-z]+\s+){{1,2}}by\s+)?$")
 # "boils down to": an idiom, not a fall.
 _IDIOM_DOWN_RE = re.compile(r"(?i)\b(?:boil|boils|boiled|boiling)\s+down\s+to\s+$")
@@ -157,12 +198,12 @@ _ADDRESS_AFTER_RE = re.compile(rf"(?:[-–]\d+)?\s+(?:[A-Z][A-Za-z]*\.?\s+){{0,3
                                rf"|\s+(?:{_STREET})\.?\s+[A-Z]")
 _ORDINAL_AFTER_RE = re.compile(r"(?i)^(?:st|nd|rd|th)\b")
 _DECADE_AFTER_RE = re.compile(r"^['’]?s\b")
-_MONTHS_RE = "|".join(figure_words().months)
+_MONTHS_RE = "|".join(_LEX.months)
 _MONTH_BEFORE_RE = re.compile(rf"(?i)\b(?:{_MONTHS_RE})\.?\s+$")
 _MONTH_AFTER_RE = re.compile(rf"(?i)^(?:\s*(?:st|nd|rd|th))?\s+(?:of\s+)?(?:{_MONTHS_RE})\b")
 # "a year earlier" is a time reference, not a rate; "barrel-a-day" is one.
 _PER_RE = re.compile(r"(?i)\s?-?(?:per\s|an?\s|each\s|/\s?|an?-)(?P<w>[A-Za-zμµ²³-]+)(?![A-Za-zμµ²³-])"
-                     r"(?!\s+(?:earlier|ago|before|later|previously|prior|after)\b)")
+                     rf"(?!\s+(?:{_phrases(_LEX.time_references)})\b)")
 _AGE_AFTER_RE = re.compile(r"(?i)\s?-?\s?(?P<u>year|month|week|day)s?(?:[-\s]old\b|\s+of\s+age\b)")
 _PERCENT_RE = re.compile(r"(?i)\s?(?:(?P<pp>percentage[\s-]points?)|%|per\s?cent\b|percent\b|pct\b)")
 # "minus 5 C", "12 C melting point": a capital C or F alone after a number is a temperature.
@@ -190,7 +231,7 @@ def words_to_number(words: str) -> float | None:
         elif part in lex.tens:
             current += lex.tens[part]
             seen = True
-        elif part in ("hundred", "dozen"):
+        elif SCALES.get(part, 1e3) < 1e3:  # "hundred", "dozen": they multiply the group before them
             current = (current or 1) * SCALES[part]
             seen = True
         elif part in SCALES:
@@ -213,7 +254,7 @@ def _scale_value(scale: str | None) -> float:
 
 def _singular(word: str) -> str:
     w = word.lower()
-    if w in ("people", "series", "species", "news"):
+    if w in _LEX.invariant_plurals:
         return w
     if w.endswith("ies") and len(w) > 4:
         return w[:-3] + "y"
@@ -298,7 +339,7 @@ _WORD_RE = re.compile(r"[a-z]+")
 _AGE_BEFORE_RE = re.compile(r"(?i)\b(?:aged?|age of|turns?|turned|turning|life expectancy\b[^.,;\d]{0,30}?)\s+"
                             r"(?:(?:about|around|nearly|almost|just|only)\s+)?$")
 # "six-cylinder": a noun glued to a number by a hyphen (not "twenty-first", "forty-odd").
-_HYPHEN_NOUN_RE = re.compile(r"-(?!(?:first|second|third|odd|something|plus|ish)\b)([a-z]{3,}(?<!th))(?![\w-])")
+_HYPHEN_NOUN_RE = re.compile(rf"-(?!(?:{_phrases(_LEX.hyphen_suffixes)})\b)([a-z]{{3,}}(?<!th))(?![\w-])")
 
 
 def _counted_noun(tokens: list[dict], pos: int, text: str) -> tuple[str, int] | None:
@@ -309,7 +350,7 @@ def _counted_noun(tokens: list[dict], pos: int, text: str) -> tuple[str, int] | 
     while i < len(tokens) and tokens[i]["text"] in ("\"", "“", "”", "'", "‘", "’"):
         i += 1
     chain: list[dict] = []
-    if i < len(tokens) and tokens[i]["text"].lower() in ("last", "next", "this", "that", "these", "those"):
+    if i < len(tokens) and tokens[i]["text"].lower() in _LEX.not_counted_after:
         return None
     while i < len(tokens) and tokens[i]["pos"] in ("NOUN", "PROPN", "ADJ", "CCONJ", "VERB", "PUNCT") \
             and not tokens[i]["text"].lower() in figure_words().months:
@@ -337,7 +378,7 @@ def _counted_noun(tokens: list[dict], pos: int, text: str) -> tuple[str, int] | 
                 break
             i += 1
             continue
-        if tk["text"].lower() not in ("more", "less", "fewer", "few", "many", "such", "same", "further"):
+        if tk["text"].lower() not in _LEX.counted_noun_skips:
             chain.append(tk)
         if tk["pos"] == "NOUN" and (nxt is None or nxt["pos"] not in ("NOUN", "PROPN")):
             break
@@ -366,7 +407,7 @@ def _counted_noun(tokens: list[dict], pos: int, text: str) -> tuple[str, int] | 
 # "the bottom three": a place in a ranking.
 _RANK_BEFORE_RE = re.compile(r"(?i)\b(?:the|a)\s+(?:top|bottom)[\s-]$")
 # "category 4 hurricane", "level 3 lockdown": the number names a class, it does not count.
-_LABEL_BEFORE_RE = re.compile(r"(?i)\b(?:category|level|phase|stage|tier|grade|class|type|version)\s+$")
+_LABEL_BEFORE_RE = re.compile(rf"(?i)\b(?:{_phrases(_LEX.class_nouns)})\s+$")
 
 
 def _is_name_number(text: str, start: int, num_start: int, ents: list[dict], has_unit: bool) -> bool:
@@ -385,7 +426,7 @@ def _is_name_number(text: str, start: int, num_start: int, ents: list[dict], has
     if not has_unit:
         m = re.search(r"(?<![.!?:;\"“]\s)(?<!^)\b([A-Za-z&]*[A-Z][A-Za-z&]*)\s$", before)
         if m and before[:m.start()].strip() and m.group(1).lower().rstrip(".") not in figure_words().months \
-                and m.group(1) not in ("I", "A", "The", "In", "At", "Of", "To", "By", "For", "On", "US", "U.S."):
+                and m.group(1) not in _LEX.not_name_words:
             return True
     return False
 
@@ -401,9 +442,9 @@ def _approx(text: str, start: int) -> tuple[str, int]:
         return "=", start
     cue = m.group("cue").lower()
     cue_start = offset + m.start("cue")
-    if re.fullmatch(_GT, cue):
+    if cue in _LEX.more_than:
         return ">", cue_start
-    if re.fullmatch(_LT, cue):
+    if cue in _LEX.less_than:
         return "<", cue_start
     return "~", cue_start
 
@@ -437,7 +478,7 @@ def _raw_candidates(text: str) -> list[dict]:
                 continue
             value = float(num.replace(",", ""))
         cur = m.group("cur")
-        if scale and scale in ("m", "M", "b", "B", "k", "K"):
+        if scale and len(scale) == 1:
             # A single letter is a scale only after a currency or before a word ("35m devices").
             after = text[m.end():m.end() + 2]
             if not (cur or scale in ("k", "K", "bn") or re.match(r"\s[a-z]", after)):
@@ -476,7 +517,7 @@ def _raw_candidates(text: str) -> list[dict]:
         frac = FRACTIONS[m.group(2).lower()]
         lead = m.group(1)
         if m.group(2).lower() == "half":
-            if lead or not re.search(r"(?i)(?:almost|nearly|about|around|roughly|more than|less than|over|under)\s+$", text[:m.start()]):
+            if lead or not _HALF_CUE_RE.search(text[:m.start()]):
                 if not (lead and lead.lower() == "one"):
                     continue
         elif not lead:
@@ -775,10 +816,8 @@ def _composite(text: str, figs: list[dict]) -> list[dict]:
 
 # A bare number that repeats the noun of an earlier figure by leaving it out ("68,784 encounters
 # ..., including 13,053 in the last month"): the words that link the two.
-_ELLIPSIS_LINK_RE = re.compile(r"(?i)(?:,\s*|\s)(?:including|of which|of whom|among them|with|and|or|"
-                               r"compared with|compared to|up from|down from|from|versus|vs\.?|against|"
-                               r"than|to|while|but)\s+(?:(?:about|around|nearly|almost|some|roughly|"
-                               r"more than|less than|fewer than|over|under|just|only)\s+)?$")
+_ELLIPSIS_LINK_RE = re.compile(rf"(?i)(?:,\s*|\s)(?:{_phrases(_LEX.ellipsis_links)})\s+"
+                               rf"(?:(?:{_phrases(_LEX.ellipsis_hedges)})\s+)?$")
 
 
 def _elided_units(text: str, figs: list[dict]) -> list[dict]:

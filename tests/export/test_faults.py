@@ -25,14 +25,6 @@ TEXTS = {
 }
 
 
-def _corpus(root: Path, names) -> Path:
-    src = root / "in"
-    src.mkdir(exist_ok=True)
-    for name in names:
-        (src / f"{name}.txt").write_text(TEXTS[name], encoding="utf-8")
-    return src
-
-
 def _tables(out: Path) -> dict[str, pd.DataFrame]:
     got = {}
     for table, key in (("articles", "article_id"), ("claims", "claim_id"), ("figures", "figure_id"),
@@ -66,16 +58,16 @@ KILLED_RUN = textwrap.dedent("""
 """)
 
 
-def test_sigkill_mid_run_keeps_previous_dataset_and_rerun_matches_clean_run(tmp_path, prefect_harness):
+def test_sigkill_mid_run_keeps_previous_dataset_and_rerun_matches_clean_run(tmp_path, write_corpus, prefect_harness):
     from prefect.settings import PREFECT_API_URL
 
-    src = _corpus(tmp_path, ["a", "b"])
+    src = write_corpus(TEXTS, ["a", "b"])
     out = tmp_path / "out"
     extract_corpus(str(src), str(out), config_path=BASE_ONLY)
     before = current_version(out)
     previous = _tables(out)
 
-    _corpus(tmp_path, ["c", "d", "e"])
+    write_corpus(TEXTS, ["c", "d", "e"])
     (src / "a.txt").write_text(TEXTS["a"].replace("Thursday", "Friday"), encoding="utf-8")
     script = tmp_path / "killed_run.py"
     script.write_text(KILLED_RUN, encoding="utf-8")
@@ -103,12 +95,13 @@ def test_sigkill_mid_run_keeps_previous_dataset_and_rerun_matches_clean_run(tmp_
 
 
 @pytest.mark.parametrize("code", [errno.ENOSPC, errno.EROFS])
-def test_unwritable_output_is_a_clear_error_and_keeps_previous_dataset(tmp_path, prefect_harness, monkeypatch, code):
-    src = _corpus(tmp_path, ["a", "b"])
+def test_unwritable_output_is_a_clear_error_and_keeps_previous_dataset(tmp_path, write_corpus, prefect_harness,
+                                                                       monkeypatch, code):
+    src = write_corpus(TEXTS, ["a", "b"])
     out = tmp_path / "out"
     extract_corpus(str(src), str(out), config_path=BASE_ONLY)
     before, previous = current_version(out), _tables(out)
-    _corpus(tmp_path, ["c"])
+    write_corpus(TEXTS, ["c"])
 
     def failing_write(directory, table, rows, part):
         raise OSError(code, os.strerror(code), str(directory / table))
@@ -124,11 +117,11 @@ def test_unwritable_output_is_a_clear_error_and_keeps_previous_dataset(tmp_path,
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root ignores folder permissions")
-def test_read_only_output_folder(tmp_path, prefect_harness):
-    src = _corpus(tmp_path, ["a"])
+def test_read_only_output_folder(tmp_path, write_corpus, prefect_harness):
+    src = write_corpus(TEXTS, ["a"])
     out = tmp_path / "out"
     extract_corpus(str(src), str(out), config_path=BASE_ONLY)
-    _corpus(tmp_path, ["b"])
+    write_corpus(TEXTS, ["b"])
     os.chmod(out / ".versions", 0o555)
     try:
         with pytest.raises(DatasetWriteError):
@@ -149,8 +142,8 @@ HOLD_LOCK = textwrap.dedent("""
 """)
 
 
-def test_second_run_on_same_output_is_refused_then_can_wait(tmp_path, prefect_harness):
-    src = _corpus(tmp_path, ["a"])
+def test_second_run_on_same_output_is_refused_then_can_wait(tmp_path, write_corpus, prefect_harness):
+    src = write_corpus(TEXTS, ["a"])
     out = tmp_path / "out"
     extract_corpus(str(src), str(out), config_path=BASE_ONLY)
     before = current_version(out)
@@ -175,12 +168,12 @@ def _small_disk(path: Path) -> bool:
     return done.returncode == 0
 
 
-def test_really_full_disk(tmp_path, prefect_harness):
+def test_really_full_disk(tmp_path, write_corpus, prefect_harness):
     disk = tmp_path / "disk"
     if not _small_disk(disk):
         pytest.skip("cannot mount a small tmpfs here (needs root)")
     try:
-        src = _corpus(tmp_path, ["a", "b"])
+        src = write_corpus(TEXTS, ["a", "b"])
         out = disk / "out"
         extract_corpus(str(src), str(out), config_path=BASE_ONLY)
         before, previous = current_version(out), _tables(out)

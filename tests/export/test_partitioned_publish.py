@@ -26,14 +26,6 @@ TEXTS = {
 CORPUS = ("speakers", "quotes", "claims")
 
 
-def _corpus(root: Path, names) -> Path:
-    src = root / "in"
-    src.mkdir(exist_ok=True)
-    for name in names:
-        (src / f"{name}.txt").write_text(TEXTS[name], encoding="utf-8")
-    return src
-
-
 def _read(out: Path) -> dict:
     return {t: pq.read_table(out / t) for t in CORPUS}
 
@@ -72,9 +64,10 @@ def _run(src: Path, out: Path, partitioned: Partitioned, size: int | None) -> No
     extract_corpus(str(src), str(out))
 
 
-def test_a_run_published_in_partitions_equals_one_published_at_once(tmp_path, prefect_harness, partitioned):
+def test_a_run_published_in_partitions_equals_one_published_at_once(tmp_path, write_corpus, prefect_harness,
+                                                                    partitioned):
     once, parted = tmp_path / "once", tmp_path / "parted"
-    src = _corpus(tmp_path, ["senate", "copy", "farm"])
+    src = write_corpus(TEXTS, ["senate", "copy", "farm"])
     _run(src, once, partitioned, None)
     assert not partitioned.counts
     _run(src, parted, partitioned, 2)
@@ -84,7 +77,7 @@ def test_a_run_published_in_partitions_equals_one_published_at_once(tmp_path, pr
     assert [s["name"] for s in speakers].count("John Smith") == 2          # the namesakes
     assert any(s["name"] == "Jane Doe" and s["n_articles"] == 2 for s in speakers)
     # a later article: its quote joins the earlier copies, carried parts are relinked alike
-    _corpus(tmp_path, ["later"])
+    write_corpus(TEXTS, ["later"])
     _run(src, once, partitioned, None)
     _run(src, parted, partitioned, 2)
     assert len(partitioned.counts) == 2
@@ -141,12 +134,13 @@ def test_a_version_linked_in_partitions_of_any_size_equals_it_linked_at_once(tmp
     assert sorted(p.name for p in parted.iterdir()) == ["articles", "claims", "quotes", "speakers"]
 
 
-def test_a_failure_while_linking_partitions_publishes_nothing(tmp_path, prefect_harness, partitioned, monkeypatch):
+def test_a_failure_while_linking_partitions_publishes_nothing(tmp_path, write_corpus, prefect_harness, partitioned,
+                                                              monkeypatch):
     out = tmp_path / "out"
-    src = _corpus(tmp_path, ["senate", "copy"])
+    src = write_corpus(TEXTS, ["senate", "copy"])
     _run(src, out, partitioned, 2)
     before, tables = current_version(out), _read(out)
-    _corpus(tmp_path, ["farm"])
+    write_corpus(TEXTS, ["farm"])
     link, calls = corpus_tables.link_table, []
 
     def failing(*args, **kwargs):

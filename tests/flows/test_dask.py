@@ -1,19 +1,33 @@
 """The same flow on a Dask LocalCluster gives the same dataset as a local run."""
 import pandas as pd
+import pytest
 
-from tests.flows.test_extract import BASE_ONLY, _corpus
+from tests.flows.test_extract import BASE_ONLY
 from pipeline.flows.extract import extract_corpus
 
+TEXTS = {
+    "a": "Budget vote delayed\nThe vote was delayed until Thursday, officials said.\n",
+    "b": "Rail strike ends\nThe strike ended after 12 days, the union said.\n",
+    "c": "Harbour reopens\nThe harbour reopened on Monday.\n",
+    "d": "School opens\nA new school opened in the north of the city.\n",
+}
 
-def test_dask_runner_matches_local_run(tmp_path, prefect_harness):
-    src = _corpus(tmp_path, {
-        "a": "Budget vote delayed\nThe vote was delayed until Thursday, officials said.\n",
-        "b": "Rail strike ends\nThe strike ended after 12 days, the union said.\n",
-        "c": "Harbour reopens\nThe harbour reopened on Monday.\n",
-        "d": "School opens\nA new school opened in the north of the city.\n",
-    })
-    local = extract_corpus(str(src), str(tmp_path / "local"), config_path=BASE_ONLY)
-    dask = extract_corpus(str(src), str(tmp_path / "dask"), config_path=BASE_ONLY, task_runner="dask:1")
+
+@pytest.fixture
+def on_dask(tmp_path, prefect_harness, write_corpus):
+    """``on_dask(workers, out, **options)``: the four articles of ``TEXTS`` extracted into
+    ``tmp_path / out`` on a local Dask cluster of ``workers`` workers; returns the run's summary."""
+    src = write_corpus(TEXTS)
+
+    def run(workers: int, out: str, **options):
+        return extract_corpus(str(src), str(tmp_path / out), config_path=BASE_ONLY, task_runner=f"dask:{workers}",
+                              **options)
+    return run
+
+
+def test_dask_runner_matches_local_run(tmp_path, on_dask):
+    local = extract_corpus(str(tmp_path / "in"), str(tmp_path / "local"), config_path=BASE_ONLY)
+    dask = on_dask(1, "dask")
     assert dask.processed == local.processed == 4 and dask.words == local.words > 0
     for table in ("articles", "claims"):
         a = pd.read_parquet(tmp_path / "local" / table).sort_values(table[:-1] + "_id" if table == "claims" else "article_id")
@@ -68,15 +82,8 @@ def test_local_clusters_run_their_workers_without_the_profiler_and_keep_the_rest
     assert config["distributed"]["admin"] == dask.config.get("distributed.admin")  # a whole config, not a patch
 
 
-def test_on_two_dask_workers_a_batch_is_cut_into_slices(tmp_path, prefect_harness):
-    src = _corpus(tmp_path, {
-        "a": "Budget vote delayed\nThe vote was delayed until Thursday, officials said.\n",
-        "b": "Rail strike ends\nThe strike ended after 12 days, the union said.\n",
-        "c": "Harbour reopens\nThe harbour reopened on Monday.\n",
-        "d": "School opens\nA new school opened in the north of the city.\n",
-    })
-    summary = extract_corpus(str(src), str(tmp_path / "out"), config_path=BASE_ONLY, batch_size=1,
-                             task_runner="dask:2")
+def test_on_two_dask_workers_a_batch_is_cut_into_slices(tmp_path, on_dask):
+    summary = on_dask(2, "out", batch_size=1)
     assert summary.processed == 4
     parts = sorted(p.name for p in (tmp_path / "out").rglob("articles/part-00000*.parquet"))
     assert len(parts) > 1 and all(p.startswith("part-00000-") for p in parts)

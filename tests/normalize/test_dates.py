@@ -275,3 +275,36 @@ def test_the_lexicon_words_drive_the_normalizer():
     assert normalize_timex("several months", PUB)["value"] == "PXM"
     assert span("7/8/07", country="US")[0] == "2007-07-08"
     assert span("7/8/07", country="GB")[0] == "2007-08-07"
+
+
+def test_the_calendar_units_and_seasons_come_from_the_lexicon():
+    from pipeline.normalize.dates import timex_words
+
+    words = timex_words()
+    assert words.units["decade"] == ("DE", "decade") and words.units["night"] == ("D", "day")
+    assert words.seasons["autumn"] == ("FA", 9, 11) and words.seasons["winter"] == ("WI", 12, 2)
+    assert "weekend" in words.unit_readings["the_current"] and "weekend" not in words.unit_readings["the_whole"]
+    assert words.unit_readings["year_ago"] == ("year", "month", "week", "quarter")
+    # What the lexicon holds is what the normalizer reads.
+    assert normalize_timex("two decades", PUB)["value"] == "P20Y"
+    assert normalize_timex("the past weekend", PUB)["granularity"] == "week"
+    assert span("winter 1997") == ("1997-12-01", "1998-02-28")
+    assert normalize_timex("every autumn", PUB)["value"] == "XXXX-FA"
+    assert normalize_timex("the weeks ahead", PUB)["value"] == "PXW"
+    assert normalize_timex("the whole weekend", PUB)["value"] == "PXD"  # a duration; "the weekend" is a date
+    assert normalize_timex("the weekend", PUB)["value"] == "2023-W12-WE"
+    assert normalize_timex("within decades", PUB)["value"] == "PXY" and normalize_timex("mornings", PUB) is None
+
+
+@pytest.mark.parametrize("old, key", [("\n[units]\n", "units"), ("\n[seasons]\n", "seasons"),
+                                      ("\n[unit_readings]\n", "unit_readings"), ("\nahead =", "ahead"),
+                                      ("\nnever_alone =", "never_alone")])
+def test_a_timex_lexicon_lacking_units_seasons_or_unit_readings_is_named(tmp_path, old, key):
+    from pipeline.normalize.dates import TIMEX_LEXICON, timex_words
+
+    shipped = TIMEX_LEXICON.read_text(encoding="utf-8")
+    assert shipped.count(old) == 1
+    broken = tmp_path / "timex.toml"
+    broken.write_text(shipped.replace(old, old.replace(key, f"{key}_gone")), encoding="utf-8")
+    with pytest.raises(RuntimeError, match=rf"the time-expression words in .*timex.toml.*'{key}'"):
+        timex_words(str(broken))

@@ -236,6 +236,46 @@ def test_the_figure_words_come_from_the_lexicon_and_a_broken_one_is_named(tmp_pa
         figure_words(bad)
 
 
+def test_scales_fractions_comparators_and_change_words_come_from_the_lexicon():
+    from pipeline.normalize.quantities import figure_words
+
+    words = figure_words()
+    assert words.scales["hundred"] == 100 and words.scales["dozen"] == 12
+    assert words.scale_abbreviations["bn"] == 1e9 and words.scale_abbreviations["k"] == 1e3
+    assert words.plural_scales["dozens"] == (12, 120) and words.fractions["thirds"] == 2 / 3
+    assert "upwards of" in words.more_than and "shy of" in words.less_than and "approx." in words.approximately
+    assert "rose" in words.up and "slumped" in words.down and "gave" in words.not_up_after
+    assert "category" in words.class_nouns and "nearly" in words.half_cues and "people" in words.invariant_plurals
+    assert "including" in words.ellipsis_links and "The" in words.not_name_words
+    # What the lexicon holds is what the normalizer reads.
+    assert one("Sales were 4.5 crore rupees.")["value"] == 4.5e7
+    assert one("It cost 25K to build.")["value"] == 25e3
+    assert one("Tens of thousands of people came.")["value"] == 1e4
+    assert one("Shares are upwards of 40 dollars.")["approx"] == ">"
+    assert one("It sells for shy of 40 dollars.")["approx"] == "<"
+    assert one("Prices slumped 4% last week.")["change"] == "down"
+    assert normalize_sentence("The team gave up 5 goals.")[0]["change"] is None
+    assert one("Almost half of them left.")["value"] == 0.5 and has_number("half of them")
+
+
+@pytest.mark.parametrize("section, key", [("scale_abbreviations", None), ("plural_scales", None),
+                                          ("fractions", None), ("comparators", "more_than"),
+                                          ("comparators", "approximately"), ("change", "not_up_after"),
+                                          ("words", "compound_scales"), ("words", "fraction_cues"),
+                                          ("words", "half_cues"), ("words", "ellipsis_links"),
+                                          ("words", "not_counted_after")])
+def test_a_figures_lexicon_lacking_a_word_list_is_named(tmp_path, section, key):
+    from pipeline.normalize.quantities import LEXICON_FILE, figure_words
+
+    shipped = LEXICON_FILE.read_text(encoding="utf-8")
+    old, new = (f"[{section}]\n", f"[{section}_gone]\n") if key is None else (f"\n{key} =", f"\n{key}_gone =")
+    assert old in shipped
+    bad = tmp_path / "figures.toml"
+    bad.write_text(shipped.replace(old, new), encoding="utf-8")
+    with pytest.raises(RuntimeError, match=rf"the figures lexicon in .*figures.toml.*'{key or section}'"):
+        figure_words(str(bad))
+
+
 def test_the_unit_vocabulary_comes_from_the_lexicon_and_a_broken_one_is_named(tmp_path):
     from pipeline.normalize.units import UNITS_LEXICON, currency_prefix, currency_word, unit_words
 
