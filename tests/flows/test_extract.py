@@ -10,16 +10,8 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 BASE_ONLY = str(FIXTURES / "base_only.toml")
 
 
-def _corpus(tmp_path, texts):
-    src = tmp_path / "in"
-    src.mkdir(exist_ok=True)
-    for name, text in texts.items():
-        (src / f"{name}.txt").write_text(text, encoding="utf-8")
-    return src
-
-
-def test_run_then_incremental_rerun(tmp_path, prefect_harness):
-    src = _corpus(tmp_path, {
+def test_run_then_incremental_rerun(tmp_path, prefect_harness, write_corpus):
+    src = write_corpus({
         "a": "Budget vote delayed\nThe vote was delayed until Thursday, officials said.\n",
         "b": "Rail strike ends\nThe strike ended after 12 days, the union said.\n",
         "c": "Harbour reopens\nThe harbour reopened on Monday.\n",
@@ -49,8 +41,8 @@ def test_run_then_incremental_rerun(tmp_path, prefect_harness):
     assert json.loads(runs["rows_written"].iloc[0])["articles"] == 3
 
 
-def test_every_record_is_processed_or_rejected_once(tmp_path, prefect_harness):
-    src = _corpus(tmp_path, {
+def test_every_record_is_processed_or_rejected_once(tmp_path, prefect_harness, write_corpus):
+    src = write_corpus({
         "good": "Ferry service resumes\nThe ferry resumed service on Friday, the operator said.\n",
         "blank": "   \n\n",
     })
@@ -71,10 +63,10 @@ def test_every_record_is_processed_or_rejected_once(tmp_path, prefect_harness):
     assert json.loads(runs["rows_written"].iloc[1]) == {}
 
 
-def test_a_changed_article_replaces_its_rows(tmp_path, prefect_harness):
+def test_a_changed_article_replaces_its_rows(tmp_path, prefect_harness, write_corpus):
     import hashlib
 
-    src = _corpus(tmp_path, {"a": "Mayor speaks\n\"We will rebuild the bridge,\" the mayor said on Monday.\n"})
+    src = write_corpus({"a": "Mayor speaks\n\"We will rebuild the bridge,\" the mayor said on Monday.\n"})
     out = tmp_path / "out"
     extract_corpus(str(src), str(out), config_path=BASE_ONLY)
     (src / "a.txt").write_text("Mayor speaks\n\"We will rebuild the bridge soon,\" the mayor said.\n", encoding="utf-8")

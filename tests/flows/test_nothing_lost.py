@@ -23,14 +23,6 @@ TEXTS = {
 }
 
 
-def _corpus(root: Path, names=("a", "b", "c")) -> Path:
-    src = root / "in"
-    src.mkdir(exist_ok=True)
-    for name in names:
-        (src / f"{name}.txt").write_text(TEXTS[name], encoding="utf-8")
-    return src
-
-
 def _read(out: Path, table: str) -> pd.DataFrame:
     return pd.read_parquet(out / table)
 
@@ -54,8 +46,8 @@ def _assert_same(left: Path, right: Path) -> None:
 
 
 @pytest.mark.parametrize("how", ["missing", "dangling"])
-def test_a_missing_or_dangling_current_is_restored_not_restarted(tmp_path, prefect_harness, how):
-    src = _corpus(tmp_path)
+def test_a_missing_or_dangling_current_is_restored_not_restarted(tmp_path, prefect_harness, how, write_corpus):
+    src = write_corpus(TEXTS)
     out = tmp_path / "out"
     extract_corpus(str(src), str(out), config_path=CONFIG)
     (src / "c.txt").unlink()  # kept by --missing keep, so only the old version knows it
@@ -83,8 +75,8 @@ def _failing_nlp(monkeypatch, doc_id: str) -> None:
 
 
 @pytest.mark.parametrize("missing", ["keep", "drop"])
-def test_an_article_that_now_fails_nlp_keeps_its_last_good_rows(tmp_path, prefect_harness, monkeypatch, missing):
-    src = _corpus(tmp_path)
+def test_an_article_that_now_fails_nlp_keeps_its_last_good_rows(tmp_path, prefect_harness, monkeypatch, missing, write_corpus):
+    src = write_corpus(TEXTS)
     out = tmp_path / "out"
     extract_corpus(str(src), str(out), config_path=CONFIG)
     before = _tables(out)
@@ -100,8 +92,8 @@ def test_an_article_that_now_fails_nlp_keeps_its_last_good_rows(tmp_path, prefec
     assert again.processed == 1 and "13 days" in _read(out, "articles").set_index("doc_id").loc["b", "text"]
 
 
-def test_drop_keeps_articles_whose_file_is_rejected_this_run(tmp_path, prefect_harness):
-    src = _corpus(tmp_path)
+def test_drop_keeps_articles_whose_file_is_rejected_this_run(tmp_path, prefect_harness, write_corpus):
+    src = write_corpus(TEXTS)
     (src / "feed.jsonl").write_text(json.dumps({"id": "j1", "title": "Ferry", "text": "The ferry resumed service."}) + "\n"
                                     + json.dumps({"id": "j2", "title": "Bridge", "text": "The bridge reopened."}) + "\n",
                                     encoding="utf-8")
@@ -116,8 +108,8 @@ def test_drop_keeps_articles_whose_file_is_rejected_this_run(tmp_path, prefect_h
     assert _docs(out) == ["a", "b", "j1", "j2"]
 
 
-def test_drop_on_an_empty_input_refuses_to_erase_the_dataset(tmp_path, prefect_harness):
-    src = _corpus(tmp_path)
+def test_drop_on_an_empty_input_refuses_to_erase_the_dataset(tmp_path, prefect_harness, write_corpus):
+    src = write_corpus(TEXTS)
     out = tmp_path / "out"
     extract_corpus(str(src), str(out), config_path=CONFIG)
     before = current_version(out)
@@ -130,8 +122,8 @@ def test_drop_on_an_empty_input_refuses_to_erase_the_dataset(tmp_path, prefect_h
     assert kept.seen == 0 and _docs(out) == ["a", "b", "c"]
 
 
-def test_a_lost_articles_part_is_rebuilt_without_duplicating_rows(tmp_path, prefect_harness):
-    src = _corpus(tmp_path)
+def test_a_lost_articles_part_is_rebuilt_without_duplicating_rows(tmp_path, prefect_harness, write_corpus):
+    src = write_corpus(TEXTS)
     out = tmp_path / "out"
     extract_corpus(str(src), str(out), config_path=CONFIG)
     for part in (current_version(out) / "articles").glob("*.parquet"):
@@ -146,8 +138,8 @@ def test_a_lost_articles_part_is_rebuilt_without_duplicating_rows(tmp_path, pref
 
 
 @pytest.mark.parametrize("damage", ["truncated", "foreign"])
-def test_a_damaged_part_is_named_and_repaired(tmp_path, prefect_harness, caplog, damage):
-    src = _corpus(tmp_path)
+def test_a_damaged_part_is_named_and_repaired(tmp_path, prefect_harness, caplog, damage, write_corpus):
+    src = write_corpus(TEXTS)
     out = tmp_path / "out"
     extract_corpus(str(src), str(out), config_path=CONFIG)
     claims_dir = current_version(out) / "claims"
@@ -171,8 +163,8 @@ def test_a_damaged_part_is_named_and_repaired(tmp_path, prefect_harness, caplog,
     assert again.processed == 0
 
 
-def test_rejects_keep_the_history_of_every_run(tmp_path, prefect_harness):
-    src = _corpus(tmp_path, ["a"])
+def test_rejects_keep_the_history_of_every_run(tmp_path, prefect_harness, write_corpus):
+    src = write_corpus(TEXTS, ["a"])
     (src / "blank.txt").write_text("  \n", encoding="utf-8")
     out = tmp_path / "out"
     first = extract_corpus(str(src), str(out), config_path=CONFIG)
@@ -213,7 +205,7 @@ def test_corrected_fields_and_a_new_config_are_processed_again_and_moved_files_r
     assert extract_corpus(str(src), str(out), config_path=str(other)).processed == 1
 
 
-def test_a_failure_after_the_switch_still_reports_the_published_run(tmp_path, prefect_harness, monkeypatch):
+def test_a_failure_after_the_switch_still_reports_the_published_run(tmp_path, prefect_harness, monkeypatch, write_corpus):
     import logging
 
     from pipeline.flows import extract as extract_mod
@@ -226,7 +218,7 @@ def test_a_failure_after_the_switch_still_reports_the_published_run(tmp_path, pr
 
     real = extract_mod.get_run_logger
     monkeypatch.setattr(extract_mod, "get_run_logger", lambda: AfterPublish(real().logger, {}))
-    src = _corpus(tmp_path)
+    src = write_corpus(TEXTS)
     out = tmp_path / "out"
     summary = extract_corpus(str(src), str(out), config_path=CONFIG)
     assert summary.processed == 3 and _docs(out) == ["a", "b", "c"]
