@@ -29,6 +29,7 @@ import json
 import math
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -198,6 +199,9 @@ def measure_speed(articles: list[Article], jsonl: Path, config_path: str | None,
     With ``repeat`` > 1, raw spaCy and the pipeline are timed that many times each, one after
     the other in turn, and the fastest run of each is kept (as ``timeit`` keeps the best: the
     slower runs measure what else the machine was doing); ``attempts`` lists every run's words/s.
+    On a machine whose speed drifts, the ratio of each attempt's pipeline to the raw run just
+    before it (``paired_ratios``) compares runs made in the same state; their median is the
+    steadier figure.
 
     With a Dask ``task_runner`` (``dask:N``, N added to the counts), each count means that many
     Dask workers of one process each on this machine; the flow cuts each batch into tasks for
@@ -233,12 +237,15 @@ def measure_speed(articles: list[Article], jsonl: Path, config_path: str | None,
                                         attempt))
         raw = max(raws, key=lambda r: r["words_per_second"])
         full = max(fulls, key=lambda r: r["words_per_second"])
+        paired = [f["words_per_second"] / r["words_per_second"] for r, f in zip(raws, fulls)]
         runs.append({"n_process": n, "task_runner": runner or "local",
                      "attempts": {"raw_spacy": [round(r["words_per_second"], 1) for r in raws],
                                   "pipeline": [round(r["words_per_second"], 1) for r in fulls]},
                      "raw_spacy": {k: round(v, _DIGITS.get(k, 1)) for k, v in raw.items()},
                      "pipeline": {k: round(v, _DIGITS.get(k, 1)) for k, v in full.items()},
-                     "ratio": round(full["words_per_second"] / raw["words_per_second"], 3)})
+                     "ratio": round(full["words_per_second"] / raw["words_per_second"], 3),
+                     "paired_ratios": [round(x, 3) for x in paired],
+                     "paired_ratio_median": round(statistics.median(paired), 3)})
     base = runs[0]
     for r in runs:
         raw_up = r["raw_spacy"]["words_per_second"] / base["raw_spacy"]["words_per_second"]
@@ -270,7 +277,9 @@ def print_speed(report: dict[str, Any]) -> None:
         if len(tried.get("pipeline", [])) > 1:
             print(f"{r['n_process']:>9} process(es), every attempt (the fastest is kept): raw "
                   + ", ".join(f"{w:,.0f}" for w in tried["raw_spacy"]) + "; pipeline "
-                  + ", ".join(f"{w:,.0f}" for w in tried["pipeline"]))
+                  + ", ".join(f"{w:,.0f}" for w in tried["pipeline"])
+                  + "; ratio of each pair " + ", ".join(f"{x:.2f}" for x in r["paired_ratios"])
+                  + f" (median {r['paired_ratio_median']:.2f})")
     if "projection" in report:
         pr = report["projection"]
         print(f"projection (Amdahl, not measured): {pr['cores']} cores -> {pr['amdahl_speedup']:.1f}x "

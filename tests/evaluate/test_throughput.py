@@ -94,6 +94,10 @@ def test_repeat_times_each_side_that_often_and_keeps_the_fastest(tmp_path, prefe
     assert run["raw_spacy"]["words_per_second"] == pytest.approx(max(tried["raw_spacy"]), abs=0.1)
     assert run["pipeline"]["words_per_second"] == pytest.approx(max(tried["pipeline"]), abs=0.1)
     assert run["pipeline"]["articles"] == len(TEXTS)  # the fastest attempt processed every article, none skipped as unchanged
+    # each attempt's pipeline against the raw run just before it, and the median of the two
+    pairs = [p / r for r, p in zip(tried["raw_spacy"], tried["pipeline"])]
+    assert run["paired_ratios"] == [pytest.approx(x, abs=0.002) for x in pairs]
+    assert run["paired_ratio_median"] == pytest.approx(sum(pairs) / 2, abs=0.002)
     # each attempt loads the pipeline afresh (as raw spaCy loads its model), none reuses a warm one
     assert len(built) == 2
 
@@ -112,6 +116,9 @@ def test_benchmark_on_one_and_two_processes_reports_speed_up_and_main_share(tmp_
         # the ratio of the unrounded speeds, against the rounded ones reported beside it
         assert run["ratio"] == pytest.approx(p["words_per_second"] / run["raw_spacy"]["words_per_second"], abs=0.002)
         assert 0 < p["main_cpu_share"] <= 1
+        # one attempt: its pair is the ratio itself
+        assert run["paired_ratios"] == [pytest.approx(run["ratio"], abs=0.002)]
+        assert run["paired_ratio_median"] == run["paired_ratios"][0]
         # CPU seconds of every process of each side, and how busy its cores were over the timed run
         assert p["cpu_seconds"] == pytest.approx(p["main_cpu_seconds"] + p["worker_cpu_seconds"], abs=0.11)
         for side in (p, run["raw_spacy"]):
