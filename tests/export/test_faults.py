@@ -5,14 +5,13 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from pipeline.export import dataset
-from pipeline.export.dataset import DatasetLocked, DatasetWriteError, current_version, locked
+from pipeline.export.dataset import DatasetLocked, DatasetWriteError, current_version
 from pipeline.flows.extract import extract_corpus
 
 BASE_ONLY = str(Path(__file__).resolve().parents[1] / "fixtures" / "base_only.toml")

@@ -3,7 +3,7 @@ import os
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import pandas as pd
 
@@ -14,7 +14,7 @@ from pipeline.ingest import read_corpus
 from pipeline.ingest.records import Article
 from pipeline.schema import ARTICLE_TABLES, TABLES
 from pipeline.stage import batch as batch_mod
-from tests.flows.test_extract import BASE_ONLY, _corpus
+from tests.flows.test_extract import BASE_ONLY
 
 TEXTS = {
     "a": "Budget vote delayed\nThe vote was delayed until Thursday, officials said.\n",
@@ -46,8 +46,9 @@ def _options():
     return run_options(BASE_ONLY, n_process=2, batch_size=8)
 
 
-def _articles(tmp_path: Path, n: int = 4) -> list[Article]:
-    src = _corpus(tmp_path, dict(list(TEXTS.items())[:n]))
+def _articles(write_corpus: Callable[..., Path], n: int = 4) -> list[Article]:
+    """The first ``n`` of TEXTS, written by the ``write_corpus`` fixture and read back as articles."""
+    src = write_corpus(TEXTS, list(TEXTS)[:n])
     return sorted((a for a in read_corpus(str(src)) if isinstance(a, Article)), key=lambda a: a.doc_id)
 
 
@@ -55,8 +56,8 @@ def _sorted(frame: pd.DataFrame, key: str) -> pd.DataFrame:
     return frame.sort_values(key).reset_index(drop=True)
 
 
-def test_slices_are_contiguous_and_balanced_by_length(tmp_path):
-    first = _articles(tmp_path, 1)[0]
+def test_slices_are_contiguous_and_balanced_by_length(tmp_path, write_corpus):
+    first = _articles(write_corpus, 1)[0]
     halves = [0.5, 0.5]
     arts = [replace(first, doc_id=str(i), text="x" * n) for i, n in enumerate([100, 100, 100, 100, 400])]
     parts = workers.slices(arts, halves)
@@ -93,8 +94,8 @@ def test_every_worker_gets_the_same_number_of_slices():
     assert all(workers.slice_count(n, p, 32) % p == 0 for n in range(1, 600, 7) for p in (1, 2, 3, 4))
 
 
-def test_two_processes_give_the_rows_of_one_and_start_once_per_run(tmp_path, prefect_harness, monkeypatch):
-    src = _corpus(tmp_path, TEXTS)
+def test_two_processes_give_the_rows_of_one_and_start_once_per_run(tmp_path, prefect_harness, monkeypatch, write_corpus):
+    src = write_corpus(TEXTS)
     one = extract_corpus(str(src), str(tmp_path / "one"), config_path=BASE_ONLY, n_process=1)
     pools = []
     real = workers.BatchPool.__init__
@@ -132,9 +133,9 @@ def _pool(tmp_path: Path, **kwargs) -> Iterator[tuple[workers.BatchPool, Path]]:
         pool.close()
 
 
-def test_a_slice_failing_in_a_worker_rejects_only_its_articles(tmp_path):
+def test_a_slice_failing_in_a_worker_rejects_only_its_articles(tmp_path, write_corpus):
     with _pool(tmp_path, job=failing_job) as (pool, staging):
-        arts = _articles(tmp_path, 4)
+        arts = _articles(write_corpus, 4)
         result = pool.run_batch(arts, str(staging), "00000", "")
     # slices by length: [a, b] and [c, d]; the second holds the failing article
     rejected = sorted(r.doc_id for r in result.rejects)
@@ -144,9 +145,9 @@ def test_a_slice_failing_in_a_worker_rejects_only_its_articles(tmp_path):
     assert sorted(p.name for p in (staging / "articles").iterdir()) == ["part-00000-0.parquet"]
 
 
-def test_a_worker_that_dies_is_replaced_and_only_its_slice_is_lost(tmp_path):
+def test_a_worker_that_dies_is_replaced_and_only_its_slice_is_lost(tmp_path, write_corpus):
     with _pool(tmp_path, job=dying_job) as (pool, staging):
-        arts = _articles(tmp_path, 4)
+        arts = _articles(write_corpus, 4)
         result = pool.run_batch(arts, str(staging), "00000", "")
         assert pool.starts >= 2
         after = pool.run_batch(arts[:2], str(staging), "00001", "")  # the replaced pool still works
@@ -159,10 +160,10 @@ def test_a_worker_that_dies_is_replaced_and_only_its_slice_is_lost(tmp_path):
         "part-00000-0.parquet", "part-00001-0.parquet", "part-00001-1.parquet"]
 
 
-def test_a_stop_reaches_the_workers(tmp_path, monkeypatch):
+def test_a_stop_reaches_the_workers(tmp_path, monkeypatch, write_corpus):
     monkeypatch.setattr(batch_mod, "STOP", batch_mod.threading.Event())
     with _pool(tmp_path) as (pool, staging):
         batch_mod.STOP.set()
-        result = pool.run_batch(_articles(tmp_path, 4), str(staging), "00000", "")
+        result = pool.run_batch(_articles(write_corpus, 4), str(staging), "00000", "")
     assert result.interrupted and not result.article_ids
     assert not any(Path(staging).rglob("*.parquet"))
