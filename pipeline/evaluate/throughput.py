@@ -5,10 +5,10 @@ Speed: for each process count (``--n-process 1,2``), the configured base model a
 ``extract_corpus`` run over the same articles, in this process tree, one after the other; the
 ratio of the two is what orchestration and our components cost, the speed-up over the first count
 is compared with raw spaCy's own, and the main process's share of the run's CPU time is the serial
-share an Amdahl projection for 16 cores is made from. Each side's CPU seconds (all its processes)
-and how busy its cores were (CPU over processes times wall time) tell a speed-up lost to work
-that grows with the processes from one lost to waiting or idle workers. Model loading and the Prefect server start
-are excluded from both (a warm-up run first; the run's worker processes' start is reported
+share an Amdahl projection for 16 cores is made from. Each side's CPU seconds (all its
+processes) and how busy its cores were (CPU over processes times wall time) tell a speed-up
+lost to work that grows with the processes from one lost to waiting or idle workers. Model
+loading and the Prefect server start are excluded from both (a warm-up run first; the run's worker processes' start is reported
 apart). ``--task-runner dask:N`` runs the pipeline on a local Dask cluster of N workers instead
 (started, and the pipeline loaded in each worker, before the clock starts).
 
