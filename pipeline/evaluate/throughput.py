@@ -8,8 +8,8 @@ is compared with raw spaCy's own, and the main process's share of the run's CPU 
 share an Amdahl projection for 16 cores is made from. Each side's CPU seconds (all its
 processes) and how busy its cores were (CPU over processes times wall time) tell a speed-up
 lost to work that grows with the processes from one lost to waiting or idle workers. Model
-loading and the Prefect server start are excluded from both (a warm-up run first; the run's worker processes' start is reported
-apart). ``--task-runner dask:N`` runs the pipeline on a local Dask cluster of N workers instead
+loading and the Prefect server start are excluded from both (a warm-up run first; the run's
+worker processes' start is reported apart). ``--task-runner dask:N`` runs the pipeline on a local Dask cluster of N workers instead
 (started, and the pipeline loaded in each worker, before the clock starts).
 
 Nightly: a full ``claims run`` over the articles and then, with a fraction of new articles
