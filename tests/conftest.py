@@ -23,6 +23,20 @@ def prefect_harness():
 
 
 @pytest.fixture
+def edited_copy(tmp_path) -> Callable[[Path, str, str], Path]:
+    """``edited_copy(path, old, new)``: a copy of the file at ``path`` (e.g. a shipped lexicon),
+    with the same name, in ``tmp_path``, ``old`` replaced by ``new``; returns the copy's path.
+    ``old`` must occur in the file, so that an edit cannot miss."""
+    def edit(path: Path, old: str, new: str) -> Path:
+        text = Path(path).read_text(encoding="utf-8")
+        assert old in text, f"{old!r} is not in {path}"
+        copy = tmp_path / Path(path).name
+        copy.write_text(text.replace(old, new), encoding="utf-8")
+        return copy
+    return edit
+
+
+@pytest.fixture
 def write_corpus(tmp_path) -> Callable[..., Path]:
     """``write_corpus(texts, names=None)``: the texts called ``names`` (all by default) of
     ``texts`` (name -> text) written as ``<name>.txt`` into ``tmp_path / "in"``; returns that

@@ -20,10 +20,8 @@ def test_the_rules_read_the_name_words():
     assert organization_key("The White House") == "white house"
 
 
-def test_a_names_file_that_lacks_a_key_is_named(tmp_path):
-    bad = tmp_path / "names.toml"
-    text = NAMES_LEXICON.read_text(encoding="utf-8").replace("pronouns =", "pronoun_list =")
-    bad.write_text(text, encoding="utf-8")
+def test_a_names_file_that_lacks_a_key_is_named(edited_copy):
+    bad = edited_copy(NAMES_LEXICON, "pronouns =", "pronoun_list =")
     with pytest.raises(RuntimeError, match=r"the name words in .*names.toml.*'pronouns'"):
         name_parts(str(bad))
     bad.write_text("particles = [\n", encoding="utf-8")
@@ -43,22 +41,17 @@ def test_the_shipped_speaker_words_hold_known_words():
     assert "this" in words.definite_determiners and "officials" in words.anonymous_heads
 
 
-def test_a_speakers_or_gender_or_roles_file_that_lacks_a_key_is_named(tmp_path):
+def test_a_speakers_or_gender_or_roles_file_that_lacks_a_key_is_named(edited_copy):
     from pipeline.corpus.evidence import GENDER_LEXICON, load_gender_lexicon
     from pipeline.corpus.name_words import SPEAKERS_LEXICON, speaker_words
     from pipeline.corpus.speakers import ROLES_LEXICON, load_role_fields
 
-    bad = tmp_path / "speakers.toml"
-    bad.write_text(SPEAKERS_LEXICON.read_text(encoding="utf-8").replace("anonymous_heads =", "anon ="),
-                   encoding="utf-8")
+    bad = edited_copy(SPEAKERS_LEXICON, "anonymous_heads =", "anon =")
     with pytest.raises(RuntimeError, match=r"the speaker words in .*speakers.toml.*'anonymous_heads'"):
         speaker_words(str(bad))
-    gender = tmp_path / "gender.toml"
-    gender.write_text(GENDER_LEXICON.read_text(encoding="utf-8").replace("[pronouns]", "[pronoun]"),
-                      encoding="utf-8")
+    gender = edited_copy(GENDER_LEXICON, "[pronouns]", "[pronoun]")
     with pytest.raises(RuntimeError, match=r"the gender lexicon in .*gender.toml.*'pronouns'"):
         load_gender_lexicon(gender)
-    roles = tmp_path / "roles.toml"
-    roles.write_text(ROLES_LEXICON.read_text(encoding="utf-8").replace("pairs =", "pair ="), encoding="utf-8")
+    roles = edited_copy(ROLES_LEXICON, "pairs =", "pair =")
     with pytest.raises(RuntimeError, match=r"the fields of work in .*roles.toml.*'pairs'"):
         load_role_fields(roles)

@@ -116,7 +116,7 @@ def test_shipped_gazetteer_has_demonyms_of_smaller_countries():
     assert gaz.demonym("Congolese") is None
 
 
-def test_the_generic_words_come_from_the_lexicon_and_a_broken_one_is_named(tmp_path):
+def test_the_generic_words_come_from_the_lexicon_and_a_broken_one_is_named(edited_copy):
     import pytest
 
     from pipeline.normalize.gazetteer import WORDS_FILE, gazetteer_words, is_generic
@@ -124,14 +124,12 @@ def test_the_generic_words_come_from_the_lexicon_and_a_broken_one_is_named(tmp_p
     words = gazetteer_words()
     assert {"north", "central", "lakes", "county"} <= words.generic and "dakota" not in words.generic
     assert is_generic("far north") and is_generic("the lakes") and not is_generic("north dakota")
-    bad = tmp_path / "gazetteer.toml"
-    bad.write_text(WORDS_FILE.read_text(encoding="utf-8").replace("generic_words =", "generic ="),
-                   encoding="utf-8")
+    bad = edited_copy(WORDS_FILE, "generic_words =", "generic =")
     with pytest.raises(RuntimeError, match=r"the gazetteer words in .*gazetteer.toml.*'generic_words'"):
         gazetteer_words(str(bad))
 
 
-def test_the_build_facts_come_from_the_lexicon_and_a_broken_one_is_named(tmp_path):
+def test_the_build_facts_come_from_the_lexicon_and_a_broken_one_is_named(edited_copy):
     import pytest
 
     from pipeline.normalize.build_gazetteer import FACTS_FILE, geography_facts
@@ -141,8 +139,6 @@ def test_the_build_facts_come_from_the_lexicon_and_a_broken_one_is_named(tmp_pat
     assert "Calif." in facts.subdivision_abbreviations["US-CA"] and "Britain" in facts.country_aliases["GB"]
     assert "Quebecers" in facts.demonyms["CA-QC"] and facts.region_demonyms["Europe"][0] == "European"
     assert facts.regions["Gaza Strip"] == (31.42, 34.37, ("Gaza", "the Gaza Strip"))
-    bad = tmp_path / "geography.toml"
-    bad.write_text(FACTS_FILE.read_text(encoding="utf-8").replace("[region_demonyms]", "[regional]"),
-                   encoding="utf-8")
+    bad = edited_copy(FACTS_FILE, "[region_demonyms]", "[regional]")
     with pytest.raises(RuntimeError, match=r"the geographic facts in .*geography.toml.*'region_demonyms'"):
         geography_facts(str(bad))

@@ -118,14 +118,13 @@ def test_a_county_votes_for_its_country(gaz):
     assert paris["country_code"] == "US"
 
 
-def test_the_sources_home_countries_come_from_the_lexicon_and_a_broken_one_is_named(tmp_path):
+def test_the_sources_home_countries_come_from_the_lexicon_and_a_broken_one_is_named(edited_copy):
     from pipeline.normalize.places import SOURCES_LEXICON, source_countries
 
     sources = source_countries()
     assert ("reuters", "GB") in sources.names and ("afp", "FR") in sources.names
     assert dict(sources.domains)[".ie"] == "IE"
     assert article_country("www.irishtimes.ie", []) == "IE" and article_country("TheGlobeAndMail", []) == "CA"
-    bad = tmp_path / "sources.toml"
-    bad.write_text(SOURCES_LEXICON.read_text(encoding="utf-8").replace("[domains]", "[tlds]"), encoding="utf-8")
+    bad = edited_copy(SOURCES_LEXICON, "[domains]", "[tlds]")
     with pytest.raises(RuntimeError, match=r"the home countries of news sources in .*sources.toml.*'domains'"):
         source_countries(str(bad))

@@ -217,7 +217,7 @@ def test_compound_unit_symbols() -> None:
     assert (fig["value"], fig["value_max"], fig["unit"]) == (1.3, 0.03, "ampere per square centimetre")
 
 
-def test_the_figure_words_come_from_the_lexicon_and_a_broken_one_is_named(tmp_path):
+def test_the_figure_words_come_from_the_lexicon_and_a_broken_one_is_named(edited_copy):
     from pipeline.normalize.quantities import LEXICON_FILE, figure_words
 
     words = figure_words()
@@ -227,8 +227,7 @@ def test_the_figure_words_come_from_the_lexicon_and_a_broken_one_is_named(tmp_pa
     assert "tall" in words.measure_adjectives and "celsius" in words.temperature_words
     assert words.minor_units["euro"] == ("cent", 100.0)
     assert words_to_number("twenty-eight thousand six hundred") == 28600
-    bad = tmp_path / "figures.toml"
-    bad.write_text(LEXICON_FILE.read_text(encoding="utf-8").replace("per_words =", "per ="), encoding="utf-8")
+    bad = edited_copy(LEXICON_FILE, "per_words =", "per =")
     with pytest.raises(RuntimeError, match=r"the figures lexicon in .*figures.toml.*'per_words'"):
         figure_words(str(bad))
     bad.write_text("[numbers.ones]\none = \n", encoding="utf-8")
@@ -264,14 +263,11 @@ def test_scales_fractions_comparators_and_change_words_come_from_the_lexicon():
                                           ("words", "compound_scales"), ("words", "fraction_cues"),
                                           ("words", "half_cues"), ("words", "ellipsis_links"),
                                           ("words", "not_counted_after")])
-def test_a_figures_lexicon_lacking_a_word_list_is_named(tmp_path, section, key):
+def test_a_figures_lexicon_lacking_a_word_list_is_named(section, key, edited_copy):
     from pipeline.normalize.quantities import LEXICON_FILE, figure_words
 
-    shipped = LEXICON_FILE.read_text(encoding="utf-8")
     old, new = (f"[{section}]\n", f"[{section}_gone]\n") if key is None else (f"\n{key} =", f"\n{key}_gone =")
-    assert old in shipped
-    bad = tmp_path / "figures.toml"
-    bad.write_text(shipped.replace(old, new), encoding="utf-8")
+    bad = edited_copy(LEXICON_FILE, old, new)
     with pytest.raises(RuntimeError, match=rf"the figures lexicon in .*figures.toml.*'{key or section}'"):
         figure_words(str(bad))
 
