@@ -73,10 +73,11 @@ def repeated(articles: list[Article], size: int, max_chars: int | None = None) -
 
 def raw_spacy(articles: list[Article], config_path: str | None, batch_size: int, n_process: int) -> dict[str, float]:
     """Words/s of the configured base model alone (loaded before the clock starts)."""
-    from pipeline.nlp import _load_base_model, load_config
+    from pipeline.nlp import load_config
+    from pipeline.nlp.base_model import load_base_model
 
     model = load_config(config_path)["model"]
-    nlp = _load_base_model(model["name"], model.get("exclude"))
+    nlp = load_base_model(model["name"], model.get("exclude"))
     list(nlp.pipe([articles[0].text[:2000]]))
     cpu0 = cpu_seconds()
     t0 = time.perf_counter()

@@ -1,30 +1,21 @@
 """spaCy stage: the pipeline loader; our components are spaCy factories found through entry points."""
 from __future__ import annotations
 
-import importlib
 import threading
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import spacy
 from spacy.language import Language
 
 from pipeline.config import load_config
+from pipeline.nlp.base_model import load_base_model, swap_components
 from pipeline.nlp.extensions import make_doc, register_extensions
 from pipeline.resources import models_dir
 
 MODELS_DIR = models_dir()
 
 __all__ = ["load_config", "load_pipeline", "make_doc", "register_extensions", "MODELS_DIR"]
-
-
-def _load_base_model(name: str, disable: list[str] | None = None) -> Language:
-    """Load a spaCy model from an importable package with ``load()`` or from a directory."""
-    if Path(name).exists():
-        return spacy.load(name, exclude=disable or [])
-    module = importlib.import_module(name)
-    return module.load(exclude=disable or [])
 
 
 @lru_cache(maxsize=4)
@@ -35,7 +26,8 @@ def _cached_pipeline(config_path: str | None) -> Language:
 def build_pipeline(config: dict[str, Any]) -> Language:
     """Build the full pipeline from a config dict: base model plus our components in order."""
     register_extensions()
-    nlp = _load_base_model(config["model"]["name"], config["model"].get("exclude"))
+    nlp = load_base_model(config["model"]["name"], config["model"].get("exclude"))
+    swap_components(nlp, config["model"].get("swap", {}))
     comp_cfg = config.get("components", {})
     placement = config["pipeline"].get("placement", {})
     for name in config["pipeline"]["components"]:

@@ -37,9 +37,9 @@ def model_identity(config: Mapping[str, Any]) -> str:
     if meta_path.is_file():
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
         return f"{meta.get('lang', 'xx')}_{meta.get('name', 'pipeline')}-{meta.get('version', '0')}"
-    from pipeline.nlp import _load_base_model
+    from pipeline.nlp.base_model import load_base_model
 
-    return model_name(_load_base_model(name, config["model"].get("exclude")))
+    return model_name(load_base_model(name, config["model"].get("exclude")))
 
 
 def _doc_for(nlp: Language, article: Article) -> Doc:

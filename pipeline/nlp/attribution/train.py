@@ -101,11 +101,11 @@ def annotate(doc: Doc, spans: Iterable[tuple[int, int, str]]) -> Doc:
 
 def base_pipeline() -> Language:
     """The base model exactly as ``claims run`` builds it before our components."""
-    from pipeline.nlp import _load_base_model
+    from pipeline.nlp.base_model import load_base_model
     import pipeline.nlp.attribution  # noqa: F401  (registers claims_paragraphs)
 
     config = load_pipeline_config()
-    nlp = _load_base_model(config["model"]["name"], config["model"].get("exclude"))
+    nlp = load_base_model(config["model"]["name"], config["model"].get("exclude"))
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("claims_paragraphs", before="parser")
     return nlp
