@@ -5,7 +5,7 @@ survive multiprocessing; a :class:`Claim` becomes one with :meth:`Claim.as_dict`
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 
@@ -71,8 +71,11 @@ class Claim:
 
     def as_dict(self) -> dict[str, Any]:
         """The plain-dict form kept in ``doc._.claims`` (offsets as ints, spans as lists)."""
-        out = asdict(self)
-        out.pop("extra")
+        out = {name: getattr(self, name) for name in _DICT_FIELDS}
         out["content_spans"] = [[s, e] for s, e in self.content_spans]
         out["start"], out["end"] = self.start, self.end
         return out
+
+
+# What ``as_dict`` keeps: every field but ``extra`` (scalars, shared as they are; the pieces copied).
+_DICT_FIELDS = tuple(f.name for f in fields(Claim) if f.name != "extra")

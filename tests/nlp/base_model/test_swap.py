@@ -45,6 +45,7 @@ def test_same_annotations_through_pipe(stock, swapped):
 
 def test_no_swaps_leaves_the_model_alone(stock):
     assert swap_components(stock, {}) == []
+    assert swap_components(stock, {"attribute_ruler": "", "lemmatizer": ""}) == []  # "" turns one off
     assert stock.get_pipe_meta("attribute_ruler").factory == "attribute_ruler"
 
 
