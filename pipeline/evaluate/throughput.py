@@ -157,17 +157,18 @@ def _process_cpu_seconds() -> float:
 @contextmanager
 def warm_dask_cluster(n_workers: int, config_path: str | None) -> Iterator[tuple[str, Callable[[], float], float]]:
     """A local Dask cluster of ``n_workers`` one-thread worker processes (as ``dask:N`` starts
-    them: :func:`pipeline.flows.runners.local_cluster_kwargs`), each with the pipeline loaded and warmed up (as the local worker processes are before their run is timed).
+    them: :func:`pipeline.flows.runners.start_local_cluster`), each with the pipeline loaded and
+    warmed up (as the local worker processes are before their run is timed).
 
     Yields its runner spec (``dask:ADDRESS``), a function giving the CPU seconds its workers have
     used so far, and the seconds the cluster took to start and load the pipeline."""
-    from distributed import Client, LocalCluster
+    from distributed import Client
 
-    from pipeline.flows.runners import local_cluster_kwargs
+    from pipeline.flows.runners import local_cluster_kwargs, start_local_cluster
     from pipeline.nlp import warm_up
 
     t0 = time.perf_counter()
-    with LocalCluster(**local_cluster_kwargs(n_workers)) as cluster, Client(cluster) as client:
+    with start_local_cluster(**local_cluster_kwargs(n_workers)) as cluster, Client(cluster) as client:
         client.run(warm_up, config_path)
         start = time.perf_counter() - t0
         yield (f"dask:{cluster.scheduler_address}", lambda: sum(client.run(_process_cpu_seconds).values()),

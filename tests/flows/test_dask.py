@@ -82,6 +82,21 @@ def test_local_clusters_run_their_workers_without_the_profiler_and_keep_the_rest
     assert config["distributed"]["admin"] == dask.config.get("distributed.admin")  # a whole config, not a patch
 
 
+def test_local_cluster_workers_start_without_the_malloc_trim_threshold():
+    import os
+
+    import dask.config
+    from distributed import Client
+
+    from pipeline.flows.runners import local_cluster_kwargs, start_local_cluster
+
+    assert "MALLOC_TRIM_THRESHOLD_" in dask.config.get("distributed.nanny.pre-spawn-environ")  # Dask's default
+    with start_local_cluster(**local_cluster_kwargs(1)) as cluster, Client(cluster) as client:
+        seen = list(client.run(lambda: (os.environ.get("MALLOC_TRIM_THRESHOLD_"), os.environ.get("OMP_NUM_THREADS"))).values())
+    assert seen == [(None, "1")]  # the rest of Dask's variables still set
+    assert "MALLOC_TRIM_THRESHOLD_" in dask.config.get("distributed.nanny.pre-spawn-environ")  # left as it was
+
+
 def test_on_two_dask_workers_a_batch_is_cut_into_slices(tmp_path, on_dask):
     summary = on_dask(2, "out", batch_size=1)
     assert summary.processed == 4
