@@ -41,23 +41,6 @@ LEXICON_FILE = model_file("lexicon", "figures.toml")
 
 
 @dataclass(frozen=True)
-class CurrencyMarks:
-    """The ``[currency_marks]`` of the figures lexicon: the ways a currency is written before a
-    number, in the order they are tried (see figures.toml), and the qualifiers after "$5"."""
-
-    dollar_codes: tuple[str, ...]
-    dollar_before: tuple[str, ...]
-    dollar_after: tuple[str, ...]
-    symbols: tuple[str, ...]
-    word_symbols: tuple[str, ...]
-    codes: tuple[str, ...]
-    glued: tuple[str, ...]
-    dotted: tuple[str, ...]
-    before_digit: tuple[str, ...]
-    dollar_qualifiers: tuple[str, ...]
-
-
-@dataclass(frozen=True)
 class FigureWords:
     """The words of ``models/lexicon/figures.toml``: scale words and abbreviations with their
     values, those that may follow another scale word, plural scale words with their ranges and the
@@ -71,10 +54,11 @@ class FigureWords:
     Fahrenheit countries, hyphen prefixes, per-unit words, month names (in the file's order), minor
     units (currency -> (minor unit, how many make one)), currency readings (unit -> (currency
     unit, ISO 4217 code)), the links after a word of change and the idioms of "down", the currency
-    marks before a number, scale letters glued to a currency code, prime marks (mark -> (unit,
-    dimension)), what makes a number no figure (name labels, clock words, street words, eras, year
-    prepositions, rank words), the words of ranges and of ages. Phrase lists keep the file's
-    order."""
+    marks before a number (``currency_*``: the ways of ``[currency_marks]``, in the order the
+    figure pattern tries them, and the qualifiers after "$5"), scale letters glued to a currency
+    code, prime marks (mark -> (unit, dimension)), what makes a number no figure (name labels,
+    clock words, street words, eras, year prepositions, rank words), the words of ranges and of
+    ages. Phrase lists keep the file's order."""
 
     scales: Mapping[str, float]
     scale_abbreviations: Mapping[str, float]
@@ -113,7 +97,16 @@ class FigureWords:
     currency_readings: Mapping[str, tuple[str, str]]
     change_links: tuple[str, ...]
     down_idioms: tuple[str, ...]
-    currency_marks: CurrencyMarks
+    currency_dollar_codes: tuple[str, ...]
+    currency_dollar_before: tuple[str, ...]
+    currency_dollar_after: tuple[str, ...]
+    currency_symbols: tuple[str, ...]
+    currency_word_symbols: tuple[str, ...]
+    currency_codes: tuple[str, ...]
+    currency_glued: tuple[str, ...]
+    currency_dotted: tuple[str, ...]
+    currency_before_digit: tuple[str, ...]
+    currency_dollar_qualifiers: tuple[str, ...]
     code_scales: Mapping[str, float]
     prime_marks: Mapping[str, tuple[str, str]]
     name_labels: frozenset[str]
@@ -161,9 +154,8 @@ def figure_words(path: Path | str = LEXICON_FILE) -> FigureWords:
             MappingProxyType({k: (v[0], float(v[1])) for k, v in data["minor_units"].items()}),
             MappingProxyType({k: (v[0], v[1]) for k, v in data["currency_readings"].items()}),
             tuple(change["links"]), tuple(change["down_idioms"]),
-            CurrencyMarks(*(tuple(marks[k]) for k in (
-                "dollar_codes", "dollar_before", "dollar_after", "symbols", "word_symbols", "codes", "glued",
-                "dotted", "before_digit", "dollar_qualifiers"))),
+            *(tuple(marks[k]) for k in ("dollar_codes", "dollar_before", "dollar_after", "symbols", "word_symbols",
+                                        "codes", "glued", "dotted", "before_digit", "dollar_qualifiers")),
             MappingProxyType({k: float(v) for k, v in data["code_scales"].items()}),
             MappingProxyType({k: (unit, dimension) for k, (unit, dimension) in data["prime_marks"].items()}),
             frozenset(not_figures["name_labels"]), tuple(not_figures["clock_words"]),
@@ -211,18 +203,17 @@ _SCALE_ABBR = "|".join([*(re.escape(a) for a in _LEX.scale_abbreviations if len(
 _COMPOUND_SCALE = _alternation(_LEX.compound_scales)
 _PLURAL_SCALE = _alternation(_LEX.plural_scales)
 _FRACTION = _alternation(_LEX.fractions)
-_MARKS = _LEX.currency_marks
 # A currency before the number, each way of writing it in the lexicon's order: "usd$", "US$",
 # "$US" (before a digit), "$", "Y=", "USD ", "RM", "Rs. ", "PS" (before a digit).
 _CUR = "(?:" + "|".join([
-    rf"\b(?i:{_phrases(_MARKS.dollar_codes)})\s?\$", rf"\b(?:{_phrases(_MARKS.dollar_before)})\s?\$",
-    rf"\$\s?(?:{_phrases(_MARKS.dollar_after)})(?=\s?[\d.])", _phrases(_MARKS.symbols),
-    *(rf"\b{re.escape(w)}" for w in _MARKS.word_symbols), rf"\b(?:{_phrases(_MARKS.codes)})\s?",
-    *(rf"\b{re.escape(w)}" for w in _MARKS.glued), *(rf"\b{re.escape(w)}\.?\s?" for w in _MARKS.dotted),
-    *(rf"\b{re.escape(w)}(?=\d)" for w in _MARKS.before_digit)]) + ")"
+    rf"\b(?i:{_phrases(_LEX.currency_dollar_codes)})\s?\$", rf"\b(?:{_phrases(_LEX.currency_dollar_before)})\s?\$",
+    rf"\$\s?(?:{_phrases(_LEX.currency_dollar_after)})(?=\s?[\d.])", _phrases(_LEX.currency_symbols),
+    *(rf"\b{re.escape(w)}" for w in _LEX.currency_word_symbols), rf"\b(?:{_phrases(_LEX.currency_codes)})\s?",
+    *(rf"\b{re.escape(w)}" for w in _LEX.currency_glued), *(rf"\b{re.escape(w)}\.?\s?" for w in _LEX.currency_dotted),
+    *(rf"\b{re.escape(w)}(?=\d)" for w in _LEX.currency_before_digit)]) + ")"
 # "$5 US", "$5 U.S.": the qualifier that says which dollar (a word ends at a word boundary).
 _DOLLAR_QUALIFIER_RE = re.compile(r"\s?(?:" + "|".join(
-    re.escape(w) + (r"\b" if w[-1].isalnum() else "") for w in _MARKS.dollar_qualifiers) + ")")
+    re.escape(w) + (r"\b" if w[-1].isalnum() else "") for w in _LEX.currency_dollar_qualifiers) + ")")
 
 FIGURE_RE = re.compile(
     rf"(?P<cur>{_CUR})?\s?(?P<neg>[-−+](?=\.?\d)|(?i:minus)[\s-])?"

@@ -286,8 +286,8 @@ def test_currency_marks_street_clock_range_and_age_words_come_from_the_lexicon()
     from pipeline.normalize.quantities import NAME_LABELS, figure_words
 
     words = figure_words()
-    marks = words.currency_marks
-    assert "NZ" in marks.dollar_before and "Rs" in marks.dotted and "PS" in marks.before_digit
+    assert "NZ" in words.currency_dollar_before and "Rs" in words.currency_dotted
+    assert "PS" in words.currency_before_digit
     assert words.code_scales["MM"] == 1e6 and words.prime_marks["′"] == ("foot", "length")
     assert "ORG" in NAME_LABELS and "GMT" in words.clock_words and "Terrace" in words.street_words
     assert "BCE" in words.eras and "through" in words.range_separators and "turning" in words.age_before
