@@ -71,6 +71,9 @@ class TenseWords:
     ambiguous_months: frozenset[str]
     starts: tuple[str, ...]
     connectors: tuple[str, ...]
+    leads: tuple[str, ...]
+    piece_leads: tuple[str, ...]
+    title_units: tuple[str, ...]
 
 
 # The word lists of ``[candidates]`` (see dates.toml), in the order of the fields above.
@@ -78,7 +81,7 @@ CANDIDATE_WORDS = ("phrases", "the_past_before", "soon_not_before", "the_week_be
                    "vague_units", "vague_after", "relative_words", "relative_units", "quarter_ordinals",
                    "hyphen_counts", "hyphen_units", "run_counts", "run_words", "run_units", "set_words",
                    "set_units", "frequencies", "clock_hours", "clock_parts", "clock_days", "clock_zones",
-                   "holidays", "ambiguous_months", "starts", "connectors")
+                   "holidays", "ambiguous_months", "starts", "connectors", "leads", "piece_leads", "title_units")
 
 
 @lru_cache(maxsize=1)
@@ -234,7 +237,10 @@ TIMEX_START = re.compile(
     rf"(?:\d|(?:{_words(_CAND.starts)})\b|(?:"
     + _words([*(([*abbr, m])[0] for m, abbr in _TIMEX.months.items()), *(abbr[0] for abbr in _TIMEX.weekdays.values())])
     + "))", re.IGNORECASE)
-TITLE_UNIT = re.compile(r"\b(?:Minutes|Hours|Week|Weeks|Weekend|Months|Decade)\b")
+TITLE_UNIT = re.compile(rf"\b(?:{_words(_CAND.title_units)})\b")
+# The words TimeML leaves out before an expression, and before each piece of a range.
+LEADS = re.compile(rf"(?:(?:{_words(_CAND.leads)})\s+)+", re.IGNORECASE)
+PIECE_LEADS = re.compile(rf"(?:(?:{_words(_CAND.piece_leads)}|the\s+(?=\d))\s+)+", re.IGNORECASE)
 RELATIVE_TO_REF = re.compile(r"(?:the\s+)?(following|previous|prior|preceding)\s+(year|month)|"
                              r"(?:(?:the\s+)?(?:end|start|beginning|rest|middle)\s+of\s+|(?:earlier|later)\s+"
                              r"(?:in\s+)?)?(that(?:\s+same)?|the\s+same|the(?=\s+day))\s+(day|month|year)",
@@ -324,7 +330,7 @@ class DatesComponent:
         month = None
         for a, b in bounds:
             piece = text[a:b]
-            lead = re.match(r"(?:(?:from|between|in|on|for|the\s+(?=\d))\s+)+", piece, re.IGNORECASE)
+            lead = PIECE_LEADS.match(piece)
             if lead and lead.end() < len(piece):
                 a += lead.end()
             piece = text[a:b].strip()
@@ -356,9 +362,7 @@ class DatesComponent:
                 continue  # a run of numbers the tagger took as one date: no time expression is this long
             # TimeML leaves out the prepositions and possessive spaCy sometimes includes
             surface = text[start:end]
-            lead = re.match(r"(?:(?:from|in|on|at|during|since|by|until|of|for|about|around|as early as|"
-                            r"as late as|at least)\s+)+",
-                            surface, re.IGNORECASE)
+            lead = LEADS.match(surface)
             if lead and lead.end() < len(surface):
                 start += lead.end()
             tail = re.search(r"(?:'s|’s|[\s,.;:]+)$", text[start:end])

@@ -35,15 +35,15 @@ class TimexWords:
     """The words of ``models/lexicon/timex.toml``: calendar units (word -> (ISO 8601 designator,
     granularity), in the order they are tried), the units each construction takes (name of the
     construction, one of ``UNIT_READINGS`` -> unit words), seasons (name -> (TIMEX3 code, first
-    month, last month)), number words and quarter ordinals with their values, vague counts,
-    references (word -> ``PRESENT_REF``/``PAST_REF``/``FUTURE_REF``), frequencies (word -> (unit,
-    count of units between events)), parts of the day (word -> TIMEX3 code, in the order they are
-    looked for), those after noon, the month-first countries, months and weekdays (name -> its
-    abbreviations, in calendar order), holidays (name -> its rule: ``month`` and ``day``;
-    ``month``, ``weekday`` (0 = Monday), ``nth`` and ``days_after``; or ``easter``, days after
-    Easter Sunday), the words of spoken years (``centuries``, ``teens``, ``tens``, ``digits``,
-    ``after_two_thousand``), of ranges (``openers``, ``joiners``) and the U.S. and Canadian cues
-    of a fiscal year."""
+    month, last month)), number words and quarter ordinals with their values, vague counts and
+    the phrases of a count, references (word -> ``PRESENT_REF``/``PAST_REF``/``FUTURE_REF``),
+    frequencies (word -> (unit, count of units between events)), parts of the day (word ->
+    TIMEX3 code, in the order they are looked for), those after noon, the month-first countries,
+    months and weekdays (name -> its abbreviations, in calendar order), holidays (name -> its
+    rule: ``month`` and ``day``; ``month``, ``weekday`` (0 = Monday), ``nth`` and
+    ``days_after``; or ``easter``, days after Easter Sunday), the words of spoken years
+    (``centuries``, ``teens``, ``tens``, ``digits``, ``after_two_thousand``), of ranges
+    (``openers``, ``joiners``) and the U.S. and Canadian cues of a fiscal year."""
 
     units: Mapping[str, tuple[str, str]]
     unit_readings: Mapping[str, tuple[str, ...]]
@@ -52,6 +52,7 @@ class TimexWords:
     ordinals: Mapping[str, int]
     vague_numbers: tuple[str, ...]
     vague_first_words: frozenset[str]
+    count_phrases: tuple[str, ...]
     references: Mapping[str, str]
     frequencies: Mapping[str, tuple[str, int]]
     parts_of_day: Mapping[str, str]
@@ -100,6 +101,7 @@ def timex_words(path: Path | str = TIMEX_LEXICON) -> TimexWords:
             MappingProxyType({w: int(n) for w, n in numbers["words"].items()}),
             MappingProxyType({w: int(n) for w, n in numbers["ordinals"].items()}),
             tuple(durations["vague_numbers"]), frozenset(durations["vague_first_words"]),
+            tuple(durations["count_phrases"]),
             MappingProxyType(references),
             MappingProxyType({w: (unit, int(n)) for w, (unit, n) in raw["frequencies"].items()}),
             MappingProxyType(dict(day["parts"])), frozenset(day["after_noon"]),
@@ -140,7 +142,7 @@ UNITS = timex_words().units  # unit word -> (ISO 8601 designator, granularity)
 SEASONS = timex_words().seasons  # season -> (TIMEX code, first month, last month)
 GRACE_DAYS = 31
 
-NUM_RE = r"(?:\d+(?:\.\d+)?|[a-z]+(?:[- ][a-z]+)?|a couple of|a dozen|a few|a number of)"
+NUM_RE = r"(?:\d+(?:\.\d+)?|[a-z]+(?:[- ][a-z]+)?|" + "|".join(map(re.escape, timex_words().count_phrases)) + ")"
 UNIT_RE = "(" + "|".join(re.escape(u) for u in UNITS) + ")s?"
 SEASON_RE = "(" + "|".join(re.escape(s) for s in SEASONS) + ")"
 

@@ -58,7 +58,8 @@ class FigureWords:
     figure pattern tries them, and the qualifiers after "$5"), scale letters glued to a currency
     code, prime marks (mark -> (unit, dimension)), what makes a number no figure (name labels,
     clock words, street words, eras, year prepositions, rank words), the words of ranges and of
-    ages. Phrase lists keep the file's order."""
+    ages, the words after a change in points, of a proportion, and between a number, "of" and what
+    it counts. Phrase lists keep the file's order."""
 
     scales: Mapping[str, float]
     scale_abbreviations: Mapping[str, float]
@@ -122,6 +123,14 @@ class FigureWords:
     age_before: tuple[str, ...]
     age_a_few_words_before: tuple[str, ...]
     age_hedges: tuple[str, ...]
+    point_links: tuple[str, ...]
+    point_closes: tuple[str, ...]
+    ratio_words: tuple[str, ...]
+    unit_qualifiers: tuple[str, ...]
+    fraction_determiners: tuple[str, ...]
+    one_of_determiners: tuple[str, ...]
+    one_of_intensifiers: tuple[str, ...]
+    part_of_determiners: tuple[str, ...]
 
 
 @lru_cache(maxsize=4)
@@ -162,7 +171,10 @@ def figure_words(path: Path | str = LEXICON_FILE) -> FigureWords:
             tuple(not_figures["street_words"]), frozenset(not_figures["street_saints"]),
             tuple(not_figures["eras"]), tuple(not_figures["year_prepositions"]), tuple(not_figures["rank_words"]),
             tuple(ranges["separators"]), tuple(ranges["openers"]),
-            tuple(age["units"]), tuple(age["before"]), tuple(age["a_few_words_before"]), tuple(age["hedges"]))
+            tuple(age["units"]), tuple(age["before"]), tuple(age["a_few_words_before"]), tuple(age["hedges"]),
+            tuple(ranges["point_links"]), tuple(ranges["point_closes"]), tuple(ranges["ratio_words"]),
+            *(tuple(data["of_phrases"][k]) for k in ("unit_qualifiers", "fraction_determiners", "one_of_determiners",
+                                                     "one_of_intensifiers", "part_of_determiners")))
     return read_data_file(path, "the figures lexicon", build)
 
 
@@ -230,7 +242,7 @@ SCI_RE = re.compile(r"(\d+(?:\.\d+)?)\s?[×x]\s?10\s?(?:\^|\*\*)?\s?([−-]?\d+)
 DIGIT_FRACTION_RE = re.compile(r"(?<![\d/⁄.$])(\d{1,2})\s?[/⁄](\d{1,3})(?![\d/⁄])(?=\s+(?:of\b|[a-z]))")
 # "one in five adults", "9 out of 10 dentists": a proportion, read as a fraction.
 _SMALL = rf"(?:\d{{1,3}}|{_WORDNUM})"
-RATIO_RE = re.compile(rf"(?i)\b({_SMALL})\s+(?:out\s+of|in)\s+({_SMALL})\b(?![.,]\d|\s*(?:%|per\s?cent|percent))")
+RATIO_RE = re.compile(rf"(?i)\b({_SMALL})\s+(?:{_spaced(_LEX.ratio_words)})\s+({_SMALL})\b(?![.,]\d|\s*(?:%|per\s?cent|percent))")
 HAS_NUMBER_RE = re.compile(
     rf"\d|(?i:\b(?:{_WORDNUM}|{_SCALE_WORD}|{_PLURAL_SCALE}|{_alternation(_LEX.fraction_cues)})\b)")
 
@@ -751,6 +763,14 @@ def _in_pieces(text: str, tokens: list[dict], ents: list[dict], context: dict[st
     return figures
 
 
+# "1/16 of a US pint", "half of the voters", "one of the biggest banks": "of" and what follows it
+# before the unit or counted noun.
+_OF_UNIT_RE = re.compile(r"\s+of\s+(?:an?\s+)?(?:" + "|".join(rf"{re.escape(w)}\s+" for w in _LEX.unit_qualifiers) + ")?")
+_OF_FRACTION_RE = re.compile(r"\s+of\s+(?:" + "|".join(rf"{re.escape(w)}\s+" for w in _LEX.fraction_determiners) + ")?")
+_OF_ONE_RE = re.compile(rf"\s+of\s+(?:{_phrases(_LEX.one_of_determiners)}|\w+['’]s)\s+"
+                        rf"(?:(?:{_phrases(_LEX.one_of_intensifiers)})\s+)?")
+
+
 def _describe(text: str, c: dict, tokens: list[dict], context: dict[str, Any]) -> dict | None:
     """A figure dict for one candidate: unit, currency, per-unit, approximation and change."""
     unit = dimension = currency = per_unit = None
@@ -766,7 +786,7 @@ def _describe(text: str, c: dict, tokens: list[dict], context: dict[str, Any]) -
         if m and c["cur"] == "$":
             end += m.end()
     if c.get("of_unit"):
-        m = re.match(r"\s+of\s+(?:an?\s+)?(?:US\s+|U\.S\.\s+|imperial\s+)?", text[end:])
+        m = _OF_UNIT_RE.match(text[end:])
         if m and _unit_after(text, end + m.end()):
             end += m.end() - 1
     scaled_code = _SCALED_CODE_RE.match(text, end) if not c["cur"] and not c["scaled"] else None
@@ -777,7 +797,7 @@ def _describe(text: str, c: dict, tokens: list[dict], context: dict[str, Any]) -
         end = scaled_code.end()
     after = _unit_after(text, end) if not c.get("fraction") else None
     if c.get("fraction") or c.get("value_max") is not None:
-        m = re.match(r"\s+of\s+(?:the\s+|those\s+|its\s+|their\s+)?", text[end:])
+        m = _OF_FRACTION_RE.match(text[end:])
         noun = _counted_noun(tokens, end + m.end(), text) if m and c.get("value_max") is not None else None
         if noun:
             unit, dimension = noun[0], "count"
@@ -792,7 +812,7 @@ def _describe(text: str, c: dict, tokens: list[dict], context: dict[str, Any]) -
                 currency = dollar_currency(context.get("country"), context.get("source"))
     elif unit is None:
         noun = _counted_noun(tokens, end, text) if tokens else None
-        m = re.match(r"\s+of\s+(?:the|its|his|her|their|those|these|our|my|your|\w+['’]s)\s+(?:(?:most|more|very)\s+)?", text[end:])
+        m = _OF_ONE_RE.match(text[end:])
         if noun is None and m and ((c["is_word"] and c["value"] == 1) or c["scaled"]) and tokens:
             noun = _counted_noun(tokens, end + m.end(), text)
             if noun:
@@ -899,7 +919,7 @@ def _elided_units(text: str, figs: list[dict]) -> list[dict]:
 
 _GAPPED_BY_RE = re.compile(r",\s+(?:and\s+)?[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*)*\s+by\s+$")
 _SUSPENDED_RE = re.compile(r"^-\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or|to)\s+)$")
-_PART_OF_RE = re.compile(r"(?i)^\s+of\s+(?:the|a|an|its|their|his|her|our)\s+$")
+_PART_OF_RE = re.compile(rf"(?i)^\s+of\s+(?:{_phrases(_LEX.part_of_determiners)})\s+$")
 
 
 def _share_units(text: str, figs: list[dict]) -> list[dict]:
@@ -949,6 +969,10 @@ def _mantissa(value: float) -> float:
     return value
 
 
+# "fell 200 points to 5,000", "to close at 5,000": the words before a bare level of points.
+_POINT_LEVEL_RE = re.compile(rf"(?i)\s*(?:{_phrases(_LEX.point_links)})\s+(?:(?:{_phrases(_LEX.point_closes)})\s+)?")
+
+
 def _link_ranges(text: str, figs: list[dict]) -> list[dict]:
     """Merge "X to Y", "X-Y", "from X to Y", "between X and Y" into ranges; "X or Y" share a unit;
     an equivalent in brackets or after ", or" ("190 points, or 0.6%") shares approx and change."""
@@ -962,7 +986,7 @@ def _link_ranges(text: str, figs: list[dict]) -> list[dict]:
             i += 1
             continue
         between = text[a["end"]:b["start"]]
-        if a["unit"] == "point" and b["unit"] is None and re.fullmatch(r"(?i)\s*(?:to|at)\s+(?:end at\s+|close at\s+)?", between):
+        if a["unit"] == "point" and b["unit"] is None and _POINT_LEVEL_RE.fullmatch(between):
             b["unit"], b["unit_dimension"] = "point", a["unit_dimension"]
         sep = _RANGE_SEP_RE.match(between)
         word = sep and between.strip().lower()

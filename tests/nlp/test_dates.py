@@ -275,7 +275,8 @@ def test_the_candidate_words_come_from_the_lexicons(nlp):
                                  "vague_counts", "vague_units", "vague_after", "relative_words", "relative_units",
                                  "quarter_ordinals", "hyphen_counts", "hyphen_units", "run_counts", "run_words",
                                  "run_units", "set_words", "set_units", "frequencies", "clock_hours", "clock_parts",
-                                 "clock_days", "clock_zones", "holidays", "ambiguous_months", "starts", "connectors"])
+                                 "clock_days", "clock_zones", "holidays", "ambiguous_months", "starts", "connectors",
+                                 "leads", "piece_leads", "title_units"])
 def test_a_dates_lexicon_lacking_a_candidate_word_list_is_named(key, edited_copy):
     from pipeline.nlp.dates import LEXICON_FILE, tense_words
 

@@ -341,7 +341,8 @@ def test_months_weekdays_holidays_spoken_years_ranges_and_fiscal_cues_come_from_
                                       ("\nteens =", "teens"), ("\nafter_two_thousand =", "after_two_thousand"),
                                       ("\n[ranges]\n", "ranges"), ("\njoiners =", "joiners"),
                                       ("\nopeners =", "openers"), ("\n[fiscal_cues]\n", "fiscal_cues"),
-                                      ("\nus =", "us"), ("\nca =", "ca")])
+                                      ("\nus =", "us"), ("\nca =", "ca"),
+                                      ("\ncount_phrases =", "count_phrases")])
 def test_a_timex_lexicon_lacking_months_weekdays_holidays_or_their_kin_is_named(edited_copy, old, key):
     from pipeline.normalize.dates import TIMEX_LEXICON, timex_words
 

@@ -272,7 +272,12 @@ def test_scales_fractions_comparators_and_change_words_come_from_the_lexicon():
                                           ("not_figures", "eras"), ("not_figures", "year_prepositions"),
                                           ("not_figures", "rank_words"), ("ranges", "separators"),
                                           ("ranges", "openers"), ("age", "units"), ("age", "before"),
-                                          ("age", "a_few_words_before"), ("age", "hedges")])
+                                          ("age", "a_few_words_before"), ("age", "hedges"),
+                                          ("ranges", "point_links"), ("ranges", "point_closes"),
+                                          ("ranges", "ratio_words"), ("of_phrases", None),
+                                          ("of_phrases", "unit_qualifiers"), ("of_phrases", "fraction_determiners"),
+                                          ("of_phrases", "one_of_determiners"), ("of_phrases", "one_of_intensifiers"),
+                                          ("of_phrases", "part_of_determiners")])
 def test_a_figures_lexicon_lacking_a_word_list_is_named(section, key, edited_copy):
     from pipeline.normalize.quantities import LEXICON_FILE, figure_words
 
@@ -305,6 +310,10 @@ def test_currency_marks_street_clock_range_and_age_words_come_from_the_lexicon()
     assert one("The man, who turns 40 next week, came.")["unit"] == "year of age"
     assert one("Stocks rose an average of 5% in May.")["change"] == "up"
     assert one("It all boils down to 5 votes.")["change"] is None
+    assert one("Nine out of 10 dentists agree.")["value"] == 0.9
+    fig = one("Add 1/16 of a US pint of milk.")
+    assert (fig["surface"], fig["unit"]) == ("1/16 of a US pint", "pint")
+    assert [f["unit"] for f in normalize_sentence("The index fell 200 points to close at 5,000.")] == ["point", "point"]
 
 
 def test_the_unit_vocabulary_comes_from_the_lexicon_and_a_broken_one_is_named(tmp_path):
