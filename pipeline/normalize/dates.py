@@ -43,7 +43,8 @@ class TimexWords:
     rule: ``month`` and ``day``; ``month``, ``weekday`` (0 = Monday), ``nth`` and
     ``days_after``; or ``easter``, days after Easter Sunday), the words of spoken years
     (``centuries``, ``teens``, ``tens``, ``digits``, ``after_two_thousand``), of ranges
-    (``openers``, ``joiners``) and the U.S. and Canadian cues of a fiscal year."""
+    (``openers``, ``joiners``), the U.S. and Canadian cues of a fiscal year and the words taken off
+    an expression (name, one of ``QUALIFIERS`` -> words)."""
 
     units: Mapping[str, tuple[str, str]]
     unit_readings: Mapping[str, tuple[str, ...]]
@@ -66,12 +67,15 @@ class TimexWords:
     range_joiners: tuple[str, ...]
     us_fiscal_cues: tuple[str, ...]
     ca_fiscal_cues: tuple[str, ...]
+    qualifiers: Mapping[str, tuple[str, ...]]
 
 
 # The constructions of ``[unit_readings]`` (see timex.toml), each a list of the units it takes.
 UNIT_READINGS = ("the_current", "the_whole", "year_ago", "vague_plurals", "ahead", "never_alone")
 # The word lists of ``[spoken_years]`` (see timex.toml).
 SPOKEN_YEAR_WORDS = ("centuries", "teens", "tens", "digits", "after_two_thousand")
+# The word lists of ``[qualifiers]`` (see timex.toml).
+QUALIFIERS = ("leading", "run_words", "count_extras", "period_words", "parts")
 # The three forms of a holiday's rule in ``[holidays]``.
 HOLIDAY_RULES = (frozenset({"month", "day"}), frozenset({"month", "weekday", "nth"}),
                  frozenset({"month", "weekday", "nth", "days_after"}), frozenset({"easter"}))
@@ -111,7 +115,8 @@ def timex_words(path: Path | str = TIMEX_LEXICON) -> TimexWords:
             _holiday_rules(raw["holidays"], list(raw["weekdays"])),
             MappingProxyType({k: tuple(raw["spoken_years"][k]) for k in SPOKEN_YEAR_WORDS}),
             tuple(raw["ranges"]["openers"]), tuple(raw["ranges"]["joiners"]),
-            tuple(raw["fiscal_cues"]["us"]), tuple(raw["fiscal_cues"]["ca"]))
+            tuple(raw["fiscal_cues"]["us"]), tuple(raw["fiscal_cues"]["ca"]),
+            MappingProxyType({k: tuple(raw["qualifiers"][k]) for k in QUALIFIERS}))
     return read_data_file(path, "the time-expression words", build)
 
 
@@ -141,6 +146,11 @@ WEEKDAYS: dict[str, int] = _calendar_names(timex_words().weekdays, 0)
 UNITS = timex_words().units  # unit word -> (ISO 8601 designator, granularity)
 SEASONS = timex_words().seasons  # season -> (TIMEX code, first month, last month)
 GRACE_DAYS = 31
+_QUALIFIER = {k: "|".join(map(re.escape, words)) for k, words in timex_words().qualifiers.items()}
+_LEADING_RE = re.compile(rf"^(?:{_QUALIFIER['leading']})\s+")
+_COUNT_EXTRAS_RE = re.compile(rf"\s+(?:{_QUALIFIER['count_extras']})$")
+_PERIOD_RE = re.compile(rf"(?<=\d)\s+(?:{_QUALIFIER['period_words']})$")
+_PARTS_RE = re.compile(rf"^(?:{_QUALIFIER['parts']})(?:\s+in\s+|[- ])")
 
 NUM_RE = r"(?:\d+(?:\.\d+)?|[a-z]+(?:[- ][a-z]+)?|" + "|".join(map(re.escape, timex_words().count_phrases)) + ")"
 UNIT_RE = "(" + "|".join(re.escape(u) for u in UNITS) + ")s?"
@@ -164,7 +174,7 @@ CA_CONTEXT = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, timex_words().ca
 
 def _num(word: str) -> int | None:
     """A number written in digits or words ("5", "five", "twenty four", "a couple of")."""
-    w = re.sub(r"\s+(?:more|additional|extra)$", "", word.strip().lower().replace("-", " "))
+    w = _COUNT_EXTRAS_RE.sub("", word.strip().lower().replace("-", " "))
     if re.fullmatch(r"\d+", w):
         return int(w)
     numbers = timex_words().numbers
@@ -395,10 +405,8 @@ def _dateparser_day(text: str, anchor: date | None, tense: str | None) -> date |
 def _calendar(s: str, anchor: date | None, tense: str | None, fiscal: str) -> dict[str, Any] | None:
     """Calendar (date/time) readings of a lowercased, trimmed expression."""
     s = re.sub(r"^(?:the|this|that)\s+(?=(?:\d|mid|early|late|end))", "", s)
-    s = re.sub(r"^(?:early|late|mid|the middle of|the end of|the start of|the beginning of|"
-               r"the rest of|the first half of|the second half of|end of|middle of|"
-               r"earlier|later|sometime|some time)(?:\s+in\s+|[- ])", "", s).strip()
-    s = re.sub(r"(?<=\d)\s+(?:period|time frame|timeframe)$", "", s)
+    s = _PARTS_RE.sub("", s).strip()
+    s = _PERIOD_RE.sub("", s)
 
     # Decades: "the 1990s", "the '90s", "the nineties"
     m = re.fullmatch(r"(?:the\s+)?(?:(\d{2})(\d)0|['’]?(\d)0)'?s", s) or \
@@ -717,12 +725,10 @@ def normalize_timex(surface: str, anchor: str | None, tense: str | None = None,
     """
     anchor_d = date.fromisoformat(anchor[:10]) if anchor else None
     s = re.sub(r"\s+", " ", surface.strip().lower().replace("’", "'")).strip(" ,.;:")
-    s = re.sub(r"^(?:no more than|not more than|no less than|fewer than|at least|up to|as early as|"
-               r"as late as|as recently as|more than|less than|in|on|at|during|since|by|for|until|from|of|about|around|before|after|"
-               r"over|within|nearly|almost|about|roughly|some|only|just)\s+", "", s)
+    s = _LEADING_RE.sub("", s)
     s = re.sub(r"\s+or\s+so\b", "", s)  # "the next year or so", "a week or so ago"
     # "six straight days", "two consecutive quarters": the count of units is the duration
-    s = re.sub(r"(?<=\S)\s+(?:straight|consecutive|successive|running)\s+(?=" + UNIT_RE + r"$)", " ", s)
+    s = re.sub(r"(?<=\S)\s+(?:" + _QUALIFIER["run_words"] + r")\s+(?=" + UNIT_RE + r"$)", " ", s)
     if not s or not re.search(r"[a-z0-9]", s):
         return None
     if re.search(r"\d[- ]?years?[- ]old|\bage[sd]?\b|\$|%|\bper cent\b|\bpercent\b", s):

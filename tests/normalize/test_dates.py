@@ -334,6 +334,11 @@ def test_months_weekdays_holidays_spoken_years_ranges_and_fiscal_cues_come_from_
     assert span("between 1995 and 1997") == ("1995-01-01", "1997-12-31")
     assert normalize_timex("fiscal 2024", PUB, sentence="Ottawa said")["date_start"] == "2024-04-01"
     assert normalize_timex("fiscal 2024", PUB, country="CA", sentence="the Pentagon said")["date_start"] == "2023-10-01"
+    assert normalize_timex("as recently as May 1998", PUB)["value"] == "1998-05"
+    assert normalize_timex("six running days", PUB)["value"] == "P6D"
+    assert normalize_timex("two additional weeks", PUB)["value"] == "P2W"
+    assert normalize_timex("the 1998 time frame", PUB)["value"] == "1998"
+    assert normalize_timex("sometime in May 1998", PUB)["value"] == "1998-05"
 
 
 @pytest.mark.parametrize("old, key", [("\n[months]\n", "months"), ("\n[weekdays]\n", "weekdays"),
@@ -342,7 +347,10 @@ def test_months_weekdays_holidays_spoken_years_ranges_and_fiscal_cues_come_from_
                                       ("\n[ranges]\n", "ranges"), ("\njoiners =", "joiners"),
                                       ("\nopeners =", "openers"), ("\n[fiscal_cues]\n", "fiscal_cues"),
                                       ("\nus =", "us"), ("\nca =", "ca"),
-                                      ("\ncount_phrases =", "count_phrases")])
+                                      ("\ncount_phrases =", "count_phrases"), ("\n[qualifiers]\n", "qualifiers"),
+                                      ("\nleading =", "leading"), ("\nrun_words =", "run_words"),
+                                      ("\ncount_extras =", "count_extras"), ("\nperiod_words =", "period_words"),
+                                      ("\nparts =", "parts")])
 def test_a_timex_lexicon_lacking_months_weekdays_holidays_or_their_kin_is_named(edited_copy, old, key):
     from pipeline.normalize.dates import TIMEX_LEXICON, timex_words
 
