@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from typing import Any
+from typing import Any, Iterable
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
@@ -22,53 +22,16 @@ from spacy.tokens import Doc, Span, Token
 from pipeline.nlp.caseless import caseless, lowercased
 from pipeline.nlp.docview import doc_ents, doc_text
 from pipeline.nlp.extensions import register_extensions
-from pipeline.normalize.dates import MONTH_RE, normalize_timex, shift_years
+from pipeline.normalize.dates import MONTH_RE, normalize_timex, shift_years, timex_words
 from pipeline.resources import model_file, read_data_file
 
-EXTRA_PATTERNS = caseless(
-    r"\b(?:now|currently|current|recent|recently|the (?:near )?future|the past(?=\s*[,.;]|\s(?:and|or|"
-    r"decade|year|week|month|few|two|three|several|\w+ (?:days|weeks|months|years)|that|it|he|she|they|"
-    r"we|the|a|an|when|as|but|because))|soon(?!\s+(?:after|as)\b)|as soon as possible|"
-    r"(?:several|a few|few) (?:days|weeks|months|quarters|years)(?: ago| earlier| later)?|(?<=over )the years|"
-    r"the (?:near|short) term|the week(?=\s*[,.;]|'s|\s(?:before|after|following|ahead|earlier|ended|ending|"
-    r"of)\b)|"
-    r"(?:this|last|next) (?:week|month|year|quarter|weekend|summer|winter|spring|fall|autumn)|"
-    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|today|yesterday|tomorrow|tonight|"
-    r"(?:first|second|third|fourth)[- ]quarter|the latest (?:quarter|period)|year-(?:earlier|ago|end)|"
-    r"(?:one|two|three|four|five|six|seven|eight|nine|ten|single|\d+)-(?:year|month|week|day)(?!-old)|"
-    r"(?:two|three|four|five|six|seven|eight|nine|ten|\d+) (?:straight|consecutive|successive) "
-    r"(?:days|nights|weeks|weekends|months|quarters|years)|"
-    r"(?:each|every) (?:other )?(?:day|night|week|weekend|month|quarter|year|season|spring|summer|"
-    r"fall|autumn|winter|morning|afternoon|evening|(?:mon|tues|wednes|thurs|fri|satur|sun)day)|"
-    r"the (?:(?:19|20)?\d0s|['\u2019]\d0s))\b")
-# Frequency words ("annual", "weekly"): taken as sets only with ``attributive_sets`` (TimeML, and
-# so TimeBank, leaves "its quarterly dividend" unmarked; other annotations mark it).
-FREQUENCY_PATTERN = caseless(r"\b(?:annual|annually|biannual|semiannual|biennial|biweekly|fortnightly|"
-                             r"daily|weekly|monthly|quarterly|yearly|hourly|nightly)\b")
-# Clock times spaCy leaves untagged or cuts ("14:48 UTC", "3 p.m. Tuesday", "at noon").
-CLOCK_PATTERN = caseless(
-    r"(?:\b(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+(?:at\s+)?)?"
-    r"(?:\b\d{1,2}:\d{2}(?::\d{2})?(?:\s?[ap]\.?\s?m\b\.?)?|\b\d{1,2}\s?[ap]\.\s?m\.|\b\d{1,2}\s?[ap]m\b|"
-    r"(?<=at )(?:noon|midnight)\b|\b(?:[1-9]|1[0-2])\s+o['\u2019]clock\b)"
-    r"(?:\s+(?:in\s+the\s+)?(?:morning|afternoon|evening)\b|\s+(?:tonight|today|tomorrow)\b|\s+at\s+night\b)?"
-    r"(?:\s?\(?(?:utc|gmt|[ecmp][sd]?t|bst|cet|cest|local time)\b\)?)?"
-    r"(?:,?\s+(?:on\s+)?(?:mon|tues|wednes|thurs|fri|satur|sun)day\b)?")
-# Numeric dates ("7/8/07", "12/05/1998"), not fractions or scores.
-NUMERIC_DATE_PATTERN = re.compile(r"(?<![\d/.])\d{1,2}([/.-])\d{1,2}\1(?:\d{4}|\d{2})(?![\d/.]\d)")
-HOLIDAY_PATTERN = re.compile(  # spaCy often labels these EVENT
-    r"\b(?:(?:Thanksgiving|Christmas|Labor|Labour|Memorial|Election|Independence|Veterans|Boxing|"
-    r"Canada|Remembrance|Columbus|Presidents|Valentine's|New Year's) Day|Christmas Eve|New Year's Eve|"
-    r"Thanksgiving|Good Friday|Easter Sunday|Easter Monday|Halloween)\b")
-MONTH_DAY_PATTERN = re.compile(  # "the Aug. 7 bombings": days spaCy leaves untagged
-    r"\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.\s\d{1,2}\b(?![,.]?\d)(?:,\s(?:1[5-9]|20)\d\d\b)?|"
-    r"\b(?:January|February|March|April|June|July|August|September|October|November|December)"
-    r"\s\d{1,2}\b(?![,.]?\d)(?:,\s(?:1[5-9]|20)\d\d\b)?")
 LEXICON_FILE = model_file("lexicon", "dates.toml")
 
 
 @dataclass(frozen=True)
 class TenseWords:
-    """The words of ``models/lexicon/dates.toml``."""
+    """The words of ``models/lexicon/dates.toml``: those of tense and deadlines, and the words of the
+    candidates the component looks for itself (``[candidates]``; lists in the file's order)."""
 
     future: frozenset[str]
     weak_future: frozenset[str]
@@ -82,21 +45,103 @@ class TenseWords:
     past_perfect_auxiliaries: frozenset[str]
     deadline: frozenset[str]
     open_deadline: frozenset[str]
+    phrases: tuple[str, ...]
+    the_past_before: tuple[str, ...]
+    soon_not_before: tuple[str, ...]
+    the_week_before: tuple[str, ...]
+    vague_counts: tuple[str, ...]
+    vague_units: tuple[str, ...]
+    vague_after: tuple[str, ...]
+    relative_words: tuple[str, ...]
+    relative_units: tuple[str, ...]
+    quarter_ordinals: tuple[str, ...]
+    hyphen_counts: tuple[str, ...]
+    hyphen_units: tuple[str, ...]
+    run_counts: tuple[str, ...]
+    run_words: tuple[str, ...]
+    run_units: tuple[str, ...]
+    set_words: tuple[str, ...]
+    set_units: tuple[str, ...]
+    frequencies: tuple[str, ...]
+    clock_hours: tuple[str, ...]
+    clock_parts: tuple[str, ...]
+    clock_days: tuple[str, ...]
+    clock_zones: tuple[str, ...]
+    holidays: tuple[str, ...]
+    ambiguous_months: frozenset[str]
+    starts: tuple[str, ...]
+    connectors: tuple[str, ...]
+    leads: tuple[str, ...]
+    piece_leads: tuple[str, ...]
+    title_units: tuple[str, ...]
+
+
+# The word lists of ``[candidates]`` (see dates.toml), in the order of the fields above.
+CANDIDATE_WORDS = ("phrases", "the_past_before", "soon_not_before", "the_week_before", "vague_counts",
+                   "vague_units", "vague_after", "relative_words", "relative_units", "quarter_ordinals",
+                   "hyphen_counts", "hyphen_units", "run_counts", "run_words", "run_units", "set_words",
+                   "set_units", "frequencies", "clock_hours", "clock_parts", "clock_days", "clock_zones",
+                   "holidays", "ambiguous_months", "starts", "connectors", "leads", "piece_leads", "title_units")
 
 
 @lru_cache(maxsize=1)
 def tense_words(path: str = str(LEXICON_FILE)) -> TenseWords:
     """The dates lexicon, read once."""
     def build(data: dict[str, Any]) -> TenseWords:
-        tense, deadline = data["tense"], data["deadline"]
+        tense, deadline, candidates = data["tense"], data["deadline"], data["candidates"]
         return TenseWords(*(frozenset(tense[k]) for k in (
             "future_words", "weak_future_words", "intention_verbs", "reporting_verbs", "future_auxiliaries",
             "conditional_auxiliaries", "perfect_auxiliaries", "past_auxiliaries", "progressive_auxiliaries",
-            "past_perfect_auxiliaries")), frozenset(deadline["words"]), frozenset(deadline["open_words"]))
+            "past_perfect_auxiliaries")), frozenset(deadline["words"]), frozenset(deadline["open_words"]),
+            *(frozenset(candidates[k]) if k == "ambiguous_months" else tuple(candidates[k]) for k in CANDIDATE_WORDS))
     return read_data_file(path, "the dates lexicon", build)
 
 
-WEEKDAY_ONLY = re.compile(r"(?:mon|tues|wednes|thurs|fri|satur|sun)day", re.IGNORECASE)
+def _words(words: Iterable[str]) -> str:
+    """A regex alternation of ``words`` taken literally, in the lexicon's order."""
+    return "|".join(re.escape(w) for w in words)
+
+
+def _alternation(words: Iterable[str]) -> str:
+    """A regex alternation of ``words`` taken literally, longest first (a phrase before its start)."""
+    return _words(sorted(words, key=len, reverse=True))
+
+
+_CAND = tense_words()
+_TIMEX = timex_words()
+_WEEKDAY = _words(_TIMEX.weekdays)
+_SEASON = _words(_TIMEX.seasons)
+EXTRA_PATTERNS = caseless(
+    rf"\b(?:{_words(_CAND.phrases)}|the past(?=\s*[,.;]|\s(?:{_words(_CAND.the_past_before)}|"
+    rf"\w+ (?:days|weeks|months|years)))|soon(?!\s+(?:{_words(_CAND.soon_not_before)})\b)|"
+    rf"(?:{_words(_CAND.vague_counts)}) (?:{_words(_CAND.vague_units)})(?: (?:{_words(_CAND.vague_after)}))?|"
+    rf"(?<=over )the years|the week(?=\s*[,.;]|'s|\s(?:{_words(_CAND.the_week_before)})\b)|"
+    rf"(?:{_words(_CAND.relative_words)}) (?:{_words(_CAND.relative_units)}|{_SEASON})|{_WEEKDAY}|"
+    rf"(?:{_words(_CAND.quarter_ordinals)})[- ]quarter|"
+    rf"(?:{_words(_CAND.hyphen_counts)}|\d+)-(?:{_words(_CAND.hyphen_units)})(?!-old)|"
+    rf"(?:{_words(_CAND.run_counts)}|\d+) (?:{_words(_CAND.run_words)}) (?:{_words(_CAND.run_units)})|"
+    rf"(?:{_words(_CAND.set_words)}) (?:other )?(?:{_words(_CAND.set_units)}|{_SEASON}|{_WEEKDAY})|"
+    r"the (?:(?:19|20)?\d0s|['\u2019]\d0s))\b")
+# Frequency words ("annual", "weekly"): taken as sets only with ``attributive_sets`` (TimeML, and
+# so TimeBank, leaves "its quarterly dividend" unmarked; other annotations mark it).
+FREQUENCY_PATTERN = caseless(rf"\b(?:{_words(_CAND.frequencies)})\b")
+# Clock times spaCy leaves untagged or cuts ("14:48 UTC", "3 p.m. Tuesday", "at noon").
+CLOCK_PATTERN = caseless(
+    rf"(?:\b(?:{_WEEKDAY}),?\s+(?:at\s+)?)?"
+    r"(?:\b\d{1,2}:\d{2}(?::\d{2})?(?:\s?[ap]\.?\s?m\b\.?)?|\b\d{1,2}\s?[ap]\.\s?m\.|\b\d{1,2}\s?[ap]m\b|"
+    rf"(?<=at )(?:{_words(_CAND.clock_hours)})\b|\b(?:[1-9]|1[0-2])\s+o['\u2019]clock\b)"
+    rf"(?:\s+(?:in\s+the\s+)?(?:{_words(_CAND.clock_parts)})\b|\s+(?:{_words(_CAND.clock_days)})\b|\s+at\s+night\b)?"
+    rf"(?:\s?\(?(?:{_words(_CAND.clock_zones)})\b\)?)?"
+    rf"(?:,?\s+(?:on\s+)?(?:{_WEEKDAY})\b)?")
+# Numeric dates ("7/8/07", "12/05/1998"), not fractions or scores.
+NUMERIC_DATE_PATTERN = re.compile(r"(?<![\d/.])\d{1,2}([/.-])\d{1,2}\1(?:\d{4}|\d{2})(?![\d/.]\d)")
+HOLIDAY_PATTERN = re.compile(rf"\b(?:{_alternation(_CAND.holidays)})\b")  # spaCy often labels these EVENT
+_YEAR = r"(?:,\s(?:1[5-9]|20)\d\d\b)?"
+MONTH_DAY_PATTERN = re.compile(  # "the Aug. 7 bombings": days spaCy leaves untagged
+    r"\b(?:" + _words(a.capitalize() for abbr in _TIMEX.months.values() for a in abbr) + r")\.\s\d{1,2}\b(?![,.]?\d)"
+    + _YEAR + r"|\b(?:" + _words(m.capitalize() for m in _TIMEX.months if m not in _CAND.ambiguous_months)
+    + r")\s\d{1,2}\b(?![,.]?\d)" + _YEAR)
+WEEKDAY_ONLY = re.compile(rf"(?:{_WEEKDAY})", re.IGNORECASE)
 SAME_PREVIOUS = re.compile(r"\bthe same\b.*\b(?:the )?(?:previous|prior|preceding) year\b|"
                            r"\bthe same\b.*\ba year (?:earlier|before)\b", re.IGNORECASE)
 
@@ -187,10 +232,15 @@ def _open_until(span: Span) -> bool:
         c.lower_ in words.past_perfect_auxiliaries for c in _close_children(head) if c.dep_ in ("aux", "auxpass"))
 
 
-TIMEX_START = re.compile(r"(?:\d|(?:this|last|next|early|late|mid|the|a|an|several|few)\b|"
-                         r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun))",
-                         re.IGNORECASE)
-TITLE_UNIT = re.compile(r"\b(?:Minutes|Hours|Week|Weeks|Weekend|Months|Decade)\b")
+# A digit, a first word, or the shortest way of writing a month or weekday.
+TIMEX_START = re.compile(
+    rf"(?:\d|(?:{_words(_CAND.starts)})\b|(?:"
+    + _words([*(([*abbr, m])[0] for m, abbr in _TIMEX.months.items()), *(abbr[0] for abbr in _TIMEX.weekdays.values())])
+    + "))", re.IGNORECASE)
+TITLE_UNIT = re.compile(rf"\b(?:{_words(_CAND.title_units)})\b")
+# The words TimeML leaves out before an expression, and before each piece of a range.
+LEADS = re.compile(rf"(?:(?:{_words(_CAND.leads)})\s+)+", re.IGNORECASE)
+PIECE_LEADS = re.compile(rf"(?:(?:{_words(_CAND.piece_leads)}|the\s+(?=\d))\s+)+", re.IGNORECASE)
 RELATIVE_TO_REF = re.compile(r"(?:the\s+)?(following|previous|prior|preceding)\s+(year|month)|"
                              r"(?:(?:the\s+)?(?:end|start|beginning|rest|middle)\s+of\s+|(?:earlier|later)\s+"
                              r"(?:in\s+)?)?(that(?:\s+same)?|the\s+same|the(?=\s+day))\s+(day|month|year)",
@@ -220,8 +270,7 @@ def _from_reference(ref: dict, surface: str) -> dict | None:
 CONTEXT_CHARS = 600
 # Candidates longer than this are not normalized (their patterns would cost the square of it).
 MAX_TIMEX_CHARS = 200
-CONNECTOR = re.compile(r"\s+(?:ended|ending|to|through|thru|until|till|and|-|–)\s+|(?<=\d)[-–](?=\d)",
-                       re.IGNORECASE)
+CONNECTOR = re.compile(rf"\s+(?:{_words(tense_words().connectors)}|-|–)\s+|(?<=\d)[-–](?=\d)", re.IGNORECASE)
 
 
 class DatesComponent:
@@ -281,7 +330,7 @@ class DatesComponent:
         month = None
         for a, b in bounds:
             piece = text[a:b]
-            lead = re.match(r"(?:(?:from|between|in|on|for|the\s+(?=\d))\s+)+", piece, re.IGNORECASE)
+            lead = PIECE_LEADS.match(piece)
             if lead and lead.end() < len(piece):
                 a += lead.end()
             piece = text[a:b].strip()
@@ -313,9 +362,7 @@ class DatesComponent:
                 continue  # a run of numbers the tagger took as one date: no time expression is this long
             # TimeML leaves out the prepositions and possessive spaCy sometimes includes
             surface = text[start:end]
-            lead = re.match(r"(?:(?:from|in|on|at|during|since|by|until|of|for|about|around|as early as|"
-                            r"as late as|at least)\s+)+",
-                            surface, re.IGNORECASE)
+            lead = LEADS.match(surface)
             if lead and lead.end() < len(surface):
                 start += lead.end()
             tail = re.search(r"(?:'s|’s|[\s,.;:]+)$", text[start:end])

@@ -21,7 +21,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Callable, Mapping
+from typing import Any, Mapping
 
 from dateutil.easter import easter
 
@@ -35,10 +35,16 @@ class TimexWords:
     """The words of ``models/lexicon/timex.toml``: calendar units (word -> (ISO 8601 designator,
     granularity), in the order they are tried), the units each construction takes (name of the
     construction, one of ``UNIT_READINGS`` -> unit words), seasons (name -> (TIMEX3 code, first
-    month, last month)), number words and quarter ordinals with their values, vague counts,
-    references (word -> ``PRESENT_REF``/``PAST_REF``/``FUTURE_REF``), frequencies (word -> (unit,
-    count of units between events)), parts of the day (word -> TIMEX3 code, in the order they are
-    looked for), those after noon, and the month-first countries."""
+    month, last month)), number words and quarter ordinals with their values, vague counts and
+    the phrases of a count, references (word -> ``PRESENT_REF``/``PAST_REF``/``FUTURE_REF``),
+    frequencies (word -> (unit, count of units between events)), parts of the day (word ->
+    TIMEX3 code, in the order they are looked for), those after noon, the month-first countries,
+    months and weekdays (name -> its abbreviations, in calendar order), holidays (name -> its
+    rule: ``month`` and ``day``; ``month``, ``weekday`` (0 = Monday), ``nth`` and
+    ``days_after``; or ``easter``, days after Easter Sunday), the words of spoken years
+    (``centuries``, ``teens``, ``tens``, ``digits``, ``after_two_thousand``), of ranges
+    (``openers``, ``joiners``), the U.S. and Canadian cues of a fiscal year and the words taken off
+    an expression (name, one of ``QUALIFIERS`` -> words)."""
 
     units: Mapping[str, tuple[str, str]]
     unit_readings: Mapping[str, tuple[str, ...]]
@@ -47,15 +53,43 @@ class TimexWords:
     ordinals: Mapping[str, int]
     vague_numbers: tuple[str, ...]
     vague_first_words: frozenset[str]
+    count_phrases: tuple[str, ...]
     references: Mapping[str, str]
     frequencies: Mapping[str, tuple[str, int]]
     parts_of_day: Mapping[str, str]
     after_noon: frozenset[str]
     month_first_countries: frozenset[str]
+    months: Mapping[str, tuple[str, ...]]
+    weekdays: Mapping[str, tuple[str, ...]]
+    holidays: Mapping[str, Mapping[str, int]]
+    spoken_years: Mapping[str, tuple[str, ...]]
+    range_openers: tuple[str, ...]
+    range_joiners: tuple[str, ...]
+    us_fiscal_cues: tuple[str, ...]
+    ca_fiscal_cues: tuple[str, ...]
+    qualifiers: Mapping[str, tuple[str, ...]]
 
 
 # The constructions of ``[unit_readings]`` (see timex.toml), each a list of the units it takes.
 UNIT_READINGS = ("the_current", "the_whole", "year_ago", "vague_plurals", "ahead", "never_alone")
+# The word lists of ``[spoken_years]`` (see timex.toml).
+SPOKEN_YEAR_WORDS = ("centuries", "teens", "tens", "digits", "after_two_thousand")
+# The word lists of ``[qualifiers]`` (see timex.toml).
+QUALIFIERS = ("leading", "run_words", "count_extras", "period_words", "parts")
+# The three forms of a holiday's rule in ``[holidays]``.
+HOLIDAY_RULES = (frozenset({"month", "day"}), frozenset({"month", "weekday", "nth"}),
+                 frozenset({"month", "weekday", "nth", "days_after"}), frozenset({"easter"}))
+
+
+def _holiday_rules(raw: Mapping[str, Mapping[str, Any]], weekdays: list[str]) -> Mapping[str, Mapping[str, int]]:
+    """The ``[holidays]`` table with weekday names as numbers; a rule of another form is named."""
+    rules = {}
+    for name, rule in raw.items():
+        if frozenset(rule) not in HOLIDAY_RULES:
+            raise KeyError(f"holidays.{name}: a rule is month and day; month, weekday, nth (and "
+                           f"days_after); or easter, got {sorted(rule)}")
+        rules[name] = MappingProxyType({k: weekdays.index(v) if k == "weekday" else int(v) for k, v in rule.items()})
+    return MappingProxyType(rules)
 
 
 @lru_cache(maxsize=4)
@@ -71,48 +105,76 @@ def timex_words(path: Path | str = TIMEX_LEXICON) -> TimexWords:
             MappingProxyType({w: int(n) for w, n in numbers["words"].items()}),
             MappingProxyType({w: int(n) for w, n in numbers["ordinals"].items()}),
             tuple(durations["vague_numbers"]), frozenset(durations["vague_first_words"]),
+            tuple(durations["count_phrases"]),
             MappingProxyType(references),
             MappingProxyType({w: (unit, int(n)) for w, (unit, n) in raw["frequencies"].items()}),
             MappingProxyType(dict(day["parts"])), frozenset(day["after_noon"]),
-            frozenset(raw["numeric_dates"]["month_first_countries"]))
+            frozenset(raw["numeric_dates"]["month_first_countries"]),
+            MappingProxyType({w: tuple(abbr) for w, abbr in raw["months"].items()}),
+            MappingProxyType({w: tuple(abbr) for w, abbr in raw["weekdays"].items()}),
+            _holiday_rules(raw["holidays"], list(raw["weekdays"])),
+            MappingProxyType({k: tuple(raw["spoken_years"][k]) for k in SPOKEN_YEAR_WORDS}),
+            tuple(raw["ranges"]["openers"]), tuple(raw["ranges"]["joiners"]),
+            tuple(raw["fiscal_cues"]["us"]), tuple(raw["fiscal_cues"]["ca"]),
+            MappingProxyType({k: tuple(raw["qualifiers"][k]) for k in QUALIFIERS}))
     return read_data_file(path, "the time-expression words", build)
 
 
-MONTHS: dict[str, int] = {}
-for _i, _name in enumerate(calendar.month_name):
-    if _name:
-        MONTHS[_name.lower()] = _i
-        MONTHS[_name[:3].lower()] = _i
-MONTHS["sept"] = 9
-WEEKDAYS: dict[str, int] = {}
-for _i, _name in enumerate(calendar.day_name):
-    WEEKDAYS[_name.lower()] = _i
-    WEEKDAYS[_name[:3].lower()] = _i
+def _calendar_names(table: Mapping[str, tuple[str, ...]], first: int) -> dict[str, int]:
+    """Each name and abbreviation of ``table`` (months or weekdays, in order) -> its number."""
+    return {w: i for i, (name, abbreviations) in enumerate(table.items(), first) for w in (name, *abbreviations)}
+
+
+def _calendar_number(names: Mapping[str, int], word: str) -> int:
+    """The number of a month or weekday word: its own, else that of the longest name or
+    abbreviation it begins with (the month pattern leaves each letter of a longer abbreviation
+    optional: "sepember")."""
+    if word in names:
+        return names[word]
+    return names[max((w for w in names if word.startswith(w)), key=len)]
+
+
+def _abbreviated(name: str, abbreviations: tuple[str, ...]) -> str:
+    """A regex of ``name`` cut after any of its ``abbreviations``: "sep" "sept" "september" ->
+    ``sep(?:t)?(?:ember)?``."""
+    stops = [*sorted(abbreviations, key=len), name]
+    return re.escape(stops[0]) + "".join(f"(?:{re.escape(b[len(a):])})?" for a, b in zip(stops, stops[1:]))
+
+
+MONTHS: dict[str, int] = _calendar_names(timex_words().months, 1)
+WEEKDAYS: dict[str, int] = _calendar_names(timex_words().weekdays, 0)
 UNITS = timex_words().units  # unit word -> (ISO 8601 designator, granularity)
 SEASONS = timex_words().seasons  # season -> (TIMEX code, first month, last month)
 GRACE_DAYS = 31
+_QUALIFIER = {k: "|".join(map(re.escape, words)) for k, words in timex_words().qualifiers.items()}
+_LEADING_RE = re.compile(rf"^(?:{_QUALIFIER['leading']})\s+")
+_COUNT_EXTRAS_RE = re.compile(rf"\s+(?:{_QUALIFIER['count_extras']})$")
+_PERIOD_RE = re.compile(rf"(?<=\d)\s+(?:{_QUALIFIER['period_words']})$")
+_PARTS_RE = re.compile(rf"^(?:{_QUALIFIER['parts']})(?:\s+in\s+|[- ])")
 
-NUM_RE = r"(?:\d+(?:\.\d+)?|[a-z]+(?:[- ][a-z]+)?|a couple of|a dozen|a few|a number of)"
+NUM_RE = r"(?:\d+(?:\.\d+)?|[a-z]+(?:[- ][a-z]+)?|" + "|".join(map(re.escape, timex_words().count_phrases)) + ")"
 UNIT_RE = "(" + "|".join(re.escape(u) for u in UNITS) + ")s?"
 SEASON_RE = "(" + "|".join(re.escape(s) for s in SEASONS) + ")"
 
 # The units each construction takes, as regex alternations (name -> "week|month|...").
 _UNITS_OF = {reading: "|".join(re.escape(u) for u in units)
              for reading, units in timex_words().unit_readings.items()}
-MONTH_RE = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|" \
-           r"sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-WEEKDAY_RE = r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\.?"
+MONTH_RE = "(" + "|".join(_abbreviated(m, a) for m, a in timex_words().months.items()) + r")\.?"
+# Weekday names, then their abbreviations.
+WEEKDAY_WORDS = "|".join([*map(re.escape, timex_words().weekdays),
+                          *(re.escape(a) for abbr in timex_words().weekdays.values() for a in abbr)])
+WEEKDAY_RE = "(" + WEEKDAY_WORDS + r")\.?"
 YEAR_RE = r"((?:1[5-9]|20)\d\d)"
-RANGE_SPLIT = re.compile(r"^(?:from\s+|between\s+)?(.+?)\s*(?:\s(?:through|thru|to|until|till|and)\s|"
-                         r"\s?[-–—]\s?)\s*(.+)$")
-US_CONTEXT = re.compile(r"(?<!\w)(?:U\.S\.|US|USA|United States|American|Washington|Congress|"
-                        r"Pentagon|White House|Customs and Border Protection)(?!\w)")
-CA_CONTEXT = re.compile(r"(?<!\w)(?:Canada|Canadian|Ottawa|provincial|Ontario|Quebec|Alberta)(?!\w)")
+RANGE_SPLIT = re.compile("^(?:" + "|".join(rf"{re.escape(w)}\s+" for w in timex_words().range_openers)
+                         + r")?(.+?)\s*(?:\s(?:" + "|".join(map(re.escape, timex_words().range_joiners))
+                         + r")\s|\s?[-–—]\s?)\s*(.+)$")
+US_CONTEXT = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, timex_words().us_fiscal_cues)) + r")(?!\w)")
+CA_CONTEXT = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, timex_words().ca_fiscal_cues)) + r")(?!\w)")
 
 
 def _num(word: str) -> int | None:
     """A number written in digits or words ("5", "five", "twenty four", "a couple of")."""
-    w = re.sub(r"\s+(?:more|additional|extra)$", "", word.strip().lower().replace("-", " "))
+    w = _COUNT_EXTRAS_RE.sub("", word.strip().lower().replace("-", " "))
     if re.fullmatch(r"\d+", w):
         return int(w)
     numbers = timex_words().numbers
@@ -126,10 +188,10 @@ def _num(word: str) -> int | None:
     return None
 
 
-SPOKEN_YEAR = re.compile(r"\b(nineteen|eighteen|twenty)[\s-]+((?:ten|eleven|twelve|thirteen|fourteen|"
-                         r"fifteen|sixteen|seventeen|eighteen|nineteen)|(?:twenty|thirty|forty|fifty|"
-                         r"sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four|five|six|seven|"
-                         r"eight|nine))?|o[\s-](?:one|two|three|four|five|six|seven|eight|nine))\b")
+_SPOKEN = {k: "|".join(map(re.escape, words)) for k, words in timex_words().spoken_years.items()}
+SPOKEN_YEAR = re.compile(rf"\b({_SPOKEN['centuries']})[\s-]+((?:{_SPOKEN['teens']})|(?:{_SPOKEN['tens']})"
+                         rf"(?:[\s-](?:{_SPOKEN['digits']}))?|o[\s-](?:{_SPOKEN['digits']}))\b")
+_AFTER_TWO_THOUSAND = re.compile(rf"\btwo thousand(?:\s+and)?(?:[\s-]({_SPOKEN['after_two_thousand']}))?\b")
 
 
 def _spoken_years(s: str) -> str:
@@ -138,8 +200,7 @@ def _spoken_years(s: str) -> str:
         tail = m.group(2).replace("o ", "").replace("o-", "")
         return str(timex_words().numbers[m.group(1)] * 100 + (_num(tail) or 0))
     s = SPOKEN_YEAR.sub(repl, s)
-    return re.sub(r"\btwo thousand(?:\s+and)?(?:[\s-](one|two|three|four|five|six|seven|eight|nine|ten))?\b",
-                  lambda m: str(2000 + (_num(m.group(1)) if m.group(1) else 0)), s)
+    return _AFTER_TWO_THOUSAND.sub(lambda m: str(2000 + (_num(m.group(1)) if m.group(1) else 0)), s)
 
 
 def _month_end(y: int, m: int) -> date:
@@ -266,27 +327,16 @@ def _nth_weekday(y: int, m: int, wd: int, n: int) -> date:
     return first + timedelta(days=(wd - first.weekday()) % 7 + 7 * (n - 1))
 
 
-HOLIDAYS: dict[str, Callable[[int], date]] = {  # name -> its date in a given year
-    "new year's day": lambda y: date(y, 1, 1), "new year's eve": lambda y: date(y, 12, 31),
-    "new year's": lambda y: date(y, 1, 1),
-    "christmas": lambda y: date(y, 12, 25), "christmas day": lambda y: date(y, 12, 25),
-    "christmas eve": lambda y: date(y, 12, 24), "boxing day": lambda y: date(y, 12, 26),
-    "valentine's day": lambda y: date(y, 2, 14), "halloween": lambda y: date(y, 10, 31),
-    "independence day": lambda y: date(y, 7, 4), "the fourth of july": lambda y: date(y, 7, 4),
-    "fourth of july": lambda y: date(y, 7, 4), "canada day": lambda y: date(y, 7, 1),
-    "veterans day": lambda y: date(y, 11, 11), "remembrance day": lambda y: date(y, 11, 11),
-    "martin luther king day": lambda y: _nth_weekday(y, 1, 0, 3),
-    "presidents day": lambda y: _nth_weekday(y, 2, 0, 3),
-    "memorial day": lambda y: _nth_weekday(y, 5, 0, -1),
-    "labor day": lambda y: _nth_weekday(y, 9, 0, 1), "labour day": lambda y: _nth_weekday(y, 9, 0, 1),
-    "columbus day": lambda y: _nth_weekday(y, 10, 0, 2),
-    "thanksgiving": lambda y: _nth_weekday(y, 11, 3, 4),
-    "thanksgiving day": lambda y: _nth_weekday(y, 11, 3, 4),
-    "election day": lambda y: _nth_weekday(y, 11, 0, 1) + timedelta(days=1),
-    "easter": easter, "easter sunday": easter,
-    "good friday": lambda y: easter(y) - timedelta(days=2),
-    "easter monday": lambda y: easter(y) + timedelta(days=1),
-}
+def holiday_date(rule: Mapping[str, int], y: int) -> date:
+    """The date in year ``y`` of a holiday rule of the lexicon (see :class:`TimexWords`)."""
+    if "easter" in rule:
+        return easter(y) + timedelta(days=rule["easter"])
+    if "weekday" in rule:
+        return _nth_weekday(y, rule["month"], rule["weekday"], rule["nth"]) + timedelta(days=rule.get("days_after", 0))
+    return date(y, rule["month"], rule["day"])
+
+
+HOLIDAYS: Mapping[str, Mapping[str, int]] = timex_words().holidays  # name -> the rule of its date
 
 
 def _holiday(name: str, year: int | None, rel: str | None, anchor: date | None,
@@ -294,10 +344,10 @@ def _holiday(name: str, year: int | None, rel: str | None, anchor: date | None,
     """A named holiday: the given year's, else the one ``rel`` or the tense points to."""
     rule = HOLIDAYS[name]
     if year is not None:
-        return _day(rule(year))
+        return _day(holiday_date(rule, year))
     if anchor is None:
         return _rec("date", None, None, None, "day")
-    cands = [rule(anchor.year + k) for k in (-1, 0, 1)]
+    cands = [holiday_date(rule, anchor.year + k) for k in (-1, 0, 1)]
     if rel in ("last", "this past"):
         return _day(max(c for c in cands if c < anchor))
     if rel in ("next", "this coming", "coming"):
@@ -355,10 +405,8 @@ def _dateparser_day(text: str, anchor: date | None, tense: str | None) -> date |
 def _calendar(s: str, anchor: date | None, tense: str | None, fiscal: str) -> dict[str, Any] | None:
     """Calendar (date/time) readings of a lowercased, trimmed expression."""
     s = re.sub(r"^(?:the|this|that)\s+(?=(?:\d|mid|early|late|end))", "", s)
-    s = re.sub(r"^(?:early|late|mid|the middle of|the end of|the start of|the beginning of|"
-               r"the rest of|the first half of|the second half of|end of|middle of|"
-               r"earlier|later|sometime|some time)(?:\s+in\s+|[- ])", "", s).strip()
-    s = re.sub(r"(?<=\d)\s+(?:period|time frame|timeframe)$", "", s)
+    s = _PARTS_RE.sub("", s).strip()
+    s = _PERIOD_RE.sub("", s)
 
     # Decades: "the 1990s", "the '90s", "the nineties"
     m = re.fullmatch(r"(?:the\s+)?(?:(\d{2})(\d)0|['’]?(\d)0)'?s", s) or \
@@ -455,7 +503,7 @@ def _calendar(s: str, anchor: date | None, tense: str | None, fiscal: str) -> di
     m = re.fullmatch(r"(?:(last|this|next|past|coming)\s+)?" + MONTH_RE +
                      r"(?:,?\s+(?:of\s+)?(?:" + YEAR_RE + r"|(this|last|next)\s+year))?", s)
     if m:
-        mo = MONTHS[m.group(2).rstrip(".")[:4] if m.group(2).startswith("sept") else m.group(2).rstrip(".")[:3]]
+        mo = _calendar_number(MONTHS, m.group(2).rstrip("."))
         if m.group(3):
             return _month(int(m.group(3)), mo)
         if anchor is None:
@@ -569,7 +617,7 @@ def _calendar(s: str, anchor: date | None, tense: str | None, fiscal: str) -> di
         part = timex_words().parts_of_day.get(m.group(3) or "")
         if anchor is None:
             return _rec("time" if part else "date", None, None, None, "day")
-        wd = WEEKDAYS[m.group(2).rstrip(".")[:3]]
+        wd = _calendar_number(WEEKDAYS, m.group(2).rstrip("."))
         rel = m.group(1) or ""
         if rel in ("last", "this past", "the previous"):
             d = _weekday(anchor - timedelta(days=1), wd, "past")
@@ -589,7 +637,7 @@ def _calendar(s: str, anchor: date | None, tense: str | None, fiscal: str) -> di
             return _rec("date", None, None, None, "day")
         if m and not m.group(4):
             # A day without a year: this year's, or the year the tense points to.
-            mo = MONTHS[m.group(2).rstrip(".")[:3]]
+            mo = _calendar_number(MONTHS, m.group(2).rstrip("."))
             day = int(m.group(3))
             if day > calendar.monthrange(anchor.year, mo)[1]:
                 return None
@@ -677,12 +725,10 @@ def normalize_timex(surface: str, anchor: str | None, tense: str | None = None,
     """
     anchor_d = date.fromisoformat(anchor[:10]) if anchor else None
     s = re.sub(r"\s+", " ", surface.strip().lower().replace("’", "'")).strip(" ,.;:")
-    s = re.sub(r"^(?:no more than|not more than|no less than|fewer than|at least|up to|as early as|"
-               r"as late as|as recently as|more than|less than|in|on|at|during|since|by|for|until|from|of|about|around|before|after|"
-               r"over|within|nearly|almost|about|roughly|some|only|just)\s+", "", s)
+    s = _LEADING_RE.sub("", s)
     s = re.sub(r"\s+or\s+so\b", "", s)  # "the next year or so", "a week or so ago"
     # "six straight days", "two consecutive quarters": the count of units is the duration
-    s = re.sub(r"(?<=\S)\s+(?:straight|consecutive|successive|running)\s+(?=" + UNIT_RE + r"$)", " ", s)
+    s = re.sub(r"(?<=\S)\s+(?:" + _QUALIFIER["run_words"] + r")\s+(?=" + UNIT_RE + r"$)", " ", s)
     if not s or not re.search(r"[a-z0-9]", s):
         return None
     if re.search(r"\d[- ]?years?[- ]old|\bage[sd]?\b|\$|%|\bper cent\b|\bpercent\b", s):
@@ -720,7 +766,7 @@ def normalize_timex(surface: str, anchor: str | None, tense: str | None = None,
         return _rec("set", f"XXXX-{SEASONS[m.group(1)][0]}", None, None, "season", "P1Y")
     m = re.fullmatch(r"(?:every|each)\s+" + WEEKDAY_RE, s)
     if m:  # "every Monday": that day of each week (TIMEX3 XXXX-WXX-1)
-        return _rec("set", f"XXXX-WXX-{WEEKDAYS[m.group(1)[:3]] + 1}", None, None, "day", "P1W")
+        return _rec("set", f"XXXX-WXX-{_calendar_number(WEEKDAYS, m.group(1)) + 1}", None, None, "day", "P1W")
     m = re.fullmatch(r"(?:every|each)\s+(morning|afternoon|evening)", s)
     if m:  # "every morning": that part of each day (TIMEX3 TMO)
         return _rec("set", f"T{words.parts_of_day[m.group(1)]}", None, None, "time", "P1D")
@@ -804,7 +850,7 @@ def normalize_timex(surface: str, anchor: str | None, tense: str | None = None,
 
 # Clock times: "14:48", "3 p.m.", "3:30pm", "noon", "midnight", with an optional zone and day
 # ("3 p.m. Tuesday", "Tuesday at noon", "14:48 UTC", "10 a.m. local time").
-_DAY_WORD = r"(" + WEEKDAY_RE[1:-4] + r"|today|tomorrow|yesterday|tonight)\.?"
+_DAY_WORD = r"(" + WEEKDAY_WORDS + r"|today|tomorrow|yesterday|tonight)\.?"
 CLOCK_RE = re.compile(
     r"(?:" + _DAY_WORD + r",?\s+(?:at\s+)?)?"
     r"(?:(noon|midday|midnight)|(\d{1,2})(?::(\d{2}))?(?::\d{2})?\s*(a\.?\s?m\.?|p\.?\s?m\.?)?"
@@ -851,7 +897,7 @@ def clock_time(s: str, anchor: date | None, tense: str | None) -> dict[str, Any]
         elif day_word == "yesterday":
             d = anchor - timedelta(days=1)
         elif day_word not in ("today", "tonight"):
-            d = _weekday(anchor, WEEKDAYS[day_word[:3]], _direction(tense))
+            d = _weekday(anchor, _calendar_number(WEEKDAYS, day_word), _direction(tense))
     return _rec("time", f"{d.isoformat()}T{h:02d}:{mi:02d}", d, d, "time")
 
 

@@ -52,8 +52,14 @@ class FigureWords:
     way to a counted noun, invariant plurals, the links and hedges of an elided noun), number words
     (``ones``, ``tens``), measure adjectives (longest first), temperature and angle words, the
     Fahrenheit countries, hyphen prefixes, per-unit words, month names (in the file's order), minor
-    units (currency -> (minor unit, how many make one)) and currency readings (unit -> (currency
-    unit, ISO 4217 code)). Phrase lists keep the file's order."""
+    units (currency -> (minor unit, how many make one)), currency readings (unit -> (currency
+    unit, ISO 4217 code)), the links after a word of change and the idioms of "down", the currency
+    marks before a number (``currency_*``: the ways of ``[currency_marks]``, in the order the
+    figure pattern tries them, and the qualifiers after "$5"), scale letters glued to a currency
+    code, prime marks (mark -> (unit, dimension)), what makes a number no figure (name labels,
+    clock words, street words, eras, year prepositions, rank words), the words of ranges and of
+    ages, the words after a change in points, of a proportion, and between a number, "of" and what
+    it counts. Phrase lists keep the file's order."""
 
     scales: Mapping[str, float]
     scale_abbreviations: Mapping[str, float]
@@ -90,6 +96,41 @@ class FigureWords:
     months: tuple[str, ...]
     minor_units: Mapping[str, tuple[str, float]]
     currency_readings: Mapping[str, tuple[str, str]]
+    change_links: tuple[str, ...]
+    down_idioms: tuple[str, ...]
+    currency_dollar_codes: tuple[str, ...]
+    currency_dollar_before: tuple[str, ...]
+    currency_dollar_after: tuple[str, ...]
+    currency_symbols: tuple[str, ...]
+    currency_word_symbols: tuple[str, ...]
+    currency_codes: tuple[str, ...]
+    currency_glued: tuple[str, ...]
+    currency_dotted: tuple[str, ...]
+    currency_before_digit: tuple[str, ...]
+    currency_dollar_qualifiers: tuple[str, ...]
+    code_scales: Mapping[str, float]
+    prime_marks: Mapping[str, tuple[str, str]]
+    name_labels: frozenset[str]
+    clock_words: tuple[str, ...]
+    street_words: tuple[str, ...]
+    street_saints: frozenset[str]
+    eras: tuple[str, ...]
+    year_prepositions: tuple[str, ...]
+    rank_words: tuple[str, ...]
+    range_separators: tuple[str, ...]
+    range_openers: tuple[str, ...]
+    age_units: tuple[str, ...]
+    age_before: tuple[str, ...]
+    age_a_few_words_before: tuple[str, ...]
+    age_hedges: tuple[str, ...]
+    point_links: tuple[str, ...]
+    point_closes: tuple[str, ...]
+    ratio_words: tuple[str, ...]
+    unit_qualifiers: tuple[str, ...]
+    fraction_determiners: tuple[str, ...]
+    one_of_determiners: tuple[str, ...]
+    one_of_intensifiers: tuple[str, ...]
+    part_of_determiners: tuple[str, ...]
 
 
 @lru_cache(maxsize=4)
@@ -97,6 +138,7 @@ def figure_words(path: Path | str = LEXICON_FILE) -> FigureWords:
     """The figures lexicon, read once per process."""
     def build(data: dict[str, Any]) -> FigureWords:
         words, numbers, comparators, change = data["words"], data["numbers"], data["comparators"], data["change"]
+        marks, not_figures, ranges, age = data["currency_marks"], data["not_figures"], data["ranges"], data["age"]
         return FigureWords(
             MappingProxyType({k: float(v) for k, v in data["scales"].items()}),
             MappingProxyType({k: float(v) for k, v in data["scale_abbreviations"].items()}),
@@ -119,7 +161,20 @@ def figure_words(path: Path | str = LEXICON_FILE) -> FigureWords:
             frozenset(words["fahrenheit_countries"]), frozenset(words["hyphen_prefixes"]),
             frozenset(words["per_words"]), tuple(words["months"]),
             MappingProxyType({k: (v[0], float(v[1])) for k, v in data["minor_units"].items()}),
-            MappingProxyType({k: (v[0], v[1]) for k, v in data["currency_readings"].items()}))
+            MappingProxyType({k: (v[0], v[1]) for k, v in data["currency_readings"].items()}),
+            tuple(change["links"]), tuple(change["down_idioms"]),
+            *(tuple(marks[k]) for k in ("dollar_codes", "dollar_before", "dollar_after", "symbols", "word_symbols",
+                                        "codes", "glued", "dotted", "before_digit", "dollar_qualifiers")),
+            MappingProxyType({k: float(v) for k, v in data["code_scales"].items()}),
+            MappingProxyType({k: (unit, dimension) for k, (unit, dimension) in data["prime_marks"].items()}),
+            frozenset(not_figures["name_labels"]), tuple(not_figures["clock_words"]),
+            tuple(not_figures["street_words"]), frozenset(not_figures["street_saints"]),
+            tuple(not_figures["eras"]), tuple(not_figures["year_prepositions"]), tuple(not_figures["rank_words"]),
+            tuple(ranges["separators"]), tuple(ranges["openers"]),
+            tuple(age["units"]), tuple(age["before"]), tuple(age["a_few_words_before"]), tuple(age["hedges"]),
+            tuple(ranges["point_links"]), tuple(ranges["point_closes"]), tuple(ranges["ratio_words"]),
+            *(tuple(data["of_phrases"][k]) for k in ("unit_qualifiers", "fraction_determiners", "one_of_determiners",
+                                                     "one_of_intensifiers", "part_of_determiners")))
     return read_data_file(path, "the figures lexicon", build)
 
 
@@ -133,6 +188,11 @@ def _phrases(words: Iterable[str]) -> str:
     return "|".join(re.escape(w) for w in words)
 
 
+def _spaced(words: Iterable[str]) -> str:
+    """:func:`_phrases`, with any run of white space between the words of a phrase."""
+    return "|".join(r"\s+".join(re.escape(part) for part in w.split()) for w in words)
+
+
 _LEX = figure_words()
 # Scale words and abbreviations: "26.9 million", "two hundred", "$8bn", "5 lakh".
 SCALES = {**_LEX.scales, **_LEX.scale_abbreviations}
@@ -141,8 +201,7 @@ PLURAL_SCALES = _LEX.plural_scales
 FRACTIONS = _LEX.fractions
 
 # Entity labels whose numbers are names, not figures.
-NAME_LABELS = frozenset({"ORG", "PRODUCT", "FAC", "WORK_OF_ART", "LAW", "EVENT", "PERSON",
-                         "GPE", "LOC", "NORP", "LANGUAGE"})
+NAME_LABELS = _LEX.name_labels
 
 _ONES_RE = "|".join(sorted(_LEX.ones, key=len, reverse=True))
 _TENS_RE = "|".join(_LEX.tens)
@@ -156,8 +215,17 @@ _SCALE_ABBR = "|".join([*(re.escape(a) for a in _LEX.scale_abbreviations if len(
 _COMPOUND_SCALE = _alternation(_LEX.compound_scales)
 _PLURAL_SCALE = _alternation(_LEX.plural_scales)
 _FRACTION = _alternation(_LEX.fractions)
-_CUR = (r"(?:\b(?i:usd|cad|aud|nzd|hkd|sgd)\s?\$|\b(?:US|C|CA|A|AU|NZ|HK|S|SG|R)\s?\$|\$\s?(?:US|A|AU|NZ|C|CA|HK|S)(?=\s?[\d.])|\$|€|£|¥|₹|\bY="
-        r"|\b(?:USD|CAD|AUD|EUR|GBP|JPY|CNY|HKD|RMB|INR)\s?|\bRM|\bRs\.?\s?|\bPS(?=\d))")
+# A currency before the number, each way of writing it in the lexicon's order: "usd$", "US$",
+# "$US" (before a digit), "$", "Y=", "USD ", "RM", "Rs. ", "PS" (before a digit).
+_CUR = "(?:" + "|".join([
+    rf"\b(?i:{_phrases(_LEX.currency_dollar_codes)})\s?\$", rf"\b(?:{_phrases(_LEX.currency_dollar_before)})\s?\$",
+    rf"\$\s?(?:{_phrases(_LEX.currency_dollar_after)})(?=\s?[\d.])", _phrases(_LEX.currency_symbols),
+    *(rf"\b{re.escape(w)}" for w in _LEX.currency_word_symbols), rf"\b(?:{_phrases(_LEX.currency_codes)})\s?",
+    *(rf"\b{re.escape(w)}" for w in _LEX.currency_glued), *(rf"\b{re.escape(w)}\.?\s?" for w in _LEX.currency_dotted),
+    *(rf"\b{re.escape(w)}(?=\d)" for w in _LEX.currency_before_digit)]) + ")"
+# "$5 US", "$5 U.S.": the qualifier that says which dollar (a word ends at a word boundary).
+_DOLLAR_QUALIFIER_RE = re.compile(r"\s?(?:" + "|".join(
+    re.escape(w) + (r"\b" if w[-1].isalnum() else "") for w in _LEX.currency_dollar_qualifiers) + ")")
 
 FIGURE_RE = re.compile(
     rf"(?P<cur>{_CUR})?\s?(?P<neg>[-−+](?=\.?\d)|(?i:minus)[\s-])?"
@@ -174,7 +242,7 @@ SCI_RE = re.compile(r"(\d+(?:\.\d+)?)\s?[×x]\s?10\s?(?:\^|\*\*)?\s?([−-]?\d+)
 DIGIT_FRACTION_RE = re.compile(r"(?<![\d/⁄.$])(\d{1,2})\s?[/⁄](\d{1,3})(?![\d/⁄])(?=\s+(?:of\b|[a-z]))")
 # "one in five adults", "9 out of 10 dentists": a proportion, read as a fraction.
 _SMALL = rf"(?:\d{{1,3}}|{_WORDNUM})"
-RATIO_RE = re.compile(rf"(?i)\b({_SMALL})\s+(?:out\s+of|in)\s+({_SMALL})\b(?![.,]\d|\s*(?:%|per\s?cent|percent))")
+RATIO_RE = re.compile(rf"(?i)\b({_SMALL})\s+(?:{_spaced(_LEX.ratio_words)})\s+({_SMALL})\b(?![.,]\d|\s*(?:%|per\s?cent|percent))")
 HAS_NUMBER_RE = re.compile(
     rf"\d|(?i:\b(?:{_WORDNUM}|{_SCALE_WORD}|{_PLURAL_SCALE}|{_alternation(_LEX.fraction_cues)})\b)")
 
@@ -187,13 +255,20 @@ SUB_RE = re.compile(r"(?i)\bsub-$")
 _PHRASAL_UP = "".join(rf"(?<!{re.escape(w)} )" for w in _LEX.not_up_after)
 _UP = "|".join(_PHRASAL_UP + "up" if w == "up" else re.escape(w) for w in _LEX.up)
 _DOWN = _phrases(_LEX.down)
-CHANGE_RE = re.compile(rf"(?i)\b(?:(?P<up>{_UP})|(?P<down>{_DOWN}))\s+(?P<link>(?:by|to|another|a further|an average of)\s+|(?:[a-z]+\s+){{1,2}}by\s+)?$")
+CHANGE_RE = re.compile(rf"(?i)\b(?:(?P<up>{_UP})|(?P<down>{_DOWN}))\s+(?P<link>(?:{_phrases(_LEX.change_links)})\s+|(?:[a-z]+\s+){{1,2}}by\s+)?$")
 # "boils down to": an idiom, not a fall.
-_IDIOM_DOWN_RE = re.compile(r"(?i)\b(?:boil|boils|boiled|boiling)\s+down\s+to\s+$")
+_IDIOM_DOWN_RE = re.compile(rf"(?i)\b(?:{_spaced(_LEX.down_idioms)})\s+$")
 
-_TIME_AFTER_RE = re.compile(r"(?i)^\s?(?:a\.?m\.?|p\.?m\.?)(?![a-z])|^:\d\d|^\s?(?:GMT|EDT|EST|UTC|BST|CET|PST|PDT|ET|o'clock)\b|^\.\d\d\s?(?:am|pm)\b")
+_TIME_AFTER_RE = re.compile(r"(?i)^\s?(?:a\.?m\.?|p\.?m\.?)(?![a-z])|^:\d\d|^\s?(?:"
+                            + _phrases(_LEX.clock_words) + r")\b|^\.\d\d\s?(?:am|pm)\b")
 _STAMP_RE = re.compile(r"\d{4}-\d\d-\d\d(?:T[\d:.]+Z?)?|\b\d{1,2}:\d\d(?::\d\d)?\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b")
-_STREET = r"St(?!\.?\s+[A-Z][a-z])|Street|Ave|Avenue|Rd|Road|Blvd|Boulevard|Way|Drive|Dr|Lane|Ln|Place|Pl|Court|Ct|Terrace|Crescent"
+# "St" before a capitalised name is a saint ("5 St. Louis"), not a street.
+_STREET = "|".join(re.escape(w) + (r"(?!\.?\s+[A-Z][a-z])" if w in _LEX.street_saints else "")
+                   for w in _LEX.street_words)
+_ERAS = _phrases(_LEX.eras)
+_ERA_BEFORE_RE = re.compile(rf"\b(?:{_ERAS})\s*$")
+_ERA_AFTER_RE = re.compile(rf"\s*(?:{_ERAS})\b")
+_YEAR_WORD_RE = re.compile(rf"(?i)\b(?:{_phrases(_LEX.year_prepositions)})\s+$")
 _ADDRESS_AFTER_RE = re.compile(rf"(?:[-–]\d+)?\s+(?:[A-Z][A-Za-z]*\.?\s+){{0,3}}(?:{_STREET})\b\.?"
                                rf"|\s+(?:{_STREET})\.?\s+[A-Z]")
 _ORDINAL_AFTER_RE = re.compile(r"(?i)^(?:st|nd|rd|th)\b")
@@ -204,7 +279,7 @@ _MONTH_AFTER_RE = re.compile(rf"(?i)^(?:\s*(?:st|nd|rd|th))?\s+(?:of\s+)?(?:{_MO
 # "a year earlier" is a time reference, not a rate; "barrel-a-day" is one.
 _PER_RE = re.compile(r"(?i)\s?-?(?:per\s|an?\s|each\s|/\s?|an?-)(?P<w>[A-Za-zμµ²³-]+)(?![A-Za-zμµ²³-])"
                      rf"(?!\s+(?:{_phrases(_LEX.time_references)})\b)")
-_AGE_AFTER_RE = re.compile(r"(?i)\s?-?\s?(?P<u>year|month|week|day)s?(?:[-\s]old\b|\s+of\s+age\b)")
+_AGE_AFTER_RE = re.compile(rf"(?i)\s?-?\s?(?P<u>{_phrases(_LEX.age_units)})s?(?:[-\s]old\b|\s+of\s+age\b)")
 _PERCENT_RE = re.compile(r"(?i)\s?(?:(?P<pp>percentage[\s-]points?)|%|per\s?cent\b|percent\b|pct\b)")
 # "minus 5 C", "12 C melting point": a capital C or F alone after a number is a temperature.
 _TEMPERATURE_RE = re.compile(r"\s?([CF])(?=[.,;:)!?]|\s+[a-z]|\s*$)")
@@ -325,19 +400,18 @@ def _unit_after(text: str, pos: int) -> tuple[str, str, int, str | None] | None:
 
 _BRACKETED_UNIT_RE = re.compile(r"\s?\(\s?([^()\s\d][^()]{0,15}?)\s?\)")
 # Marks written right after a number: 10" (inches), 6′ (feet).
-_PRIME_UNITS = {'"': ("inch", "length"), "\u2033": ("inch", "length"), "\u201d": ("inch", "length"),
-                "\u2032": ("foot", "length")}
+_PRIME_UNITS = _LEX.prime_marks
 _MEASURE_AFTER_RE = re.compile(r"\s+(?:" + "|".join(re.escape(w) for w in figure_words().measure_adjectives)
                                + r")\b", re.IGNORECASE)
 # "30 MUSD", "2.5bnEUR": a scale letter glued to an ISO 4217 code after the number.
-_SCALED_CODE_RE = re.compile(r"\s?(K|k|M|MM|MN|Mn|B|BN|Bn|bn)\s?([A-Z]{3})\b")
-_CODE_SCALES = {"k": 1e3, "m": 1e6, "mm": 1e6, "mn": 1e6, "b": 1e9, "bn": 1e9}
+_SCALED_CODE_RE = re.compile(rf"\s?({_phrases(_LEX.code_scales)})\s?([A-Z]{{3}})\b")
+_CODE_SCALES = _LEX.code_scales
 _WORD_RE = re.compile(r"[a-z]+")
 
 
 # "aged 21", "over the age of 21", "turns 35", "life expectancy ... is around 73".
-_AGE_BEFORE_RE = re.compile(r"(?i)\b(?:aged?|age of|turns?|turned|turning|life expectancy\b[^.,;\d]{0,30}?)\s+"
-                            r"(?:(?:about|around|nearly|almost|just|only)\s+)?$")
+_AGE_BEFORE_RE = re.compile(rf"(?i)\b(?:{_phrases(_LEX.age_before)}|(?:{_phrases(_LEX.age_a_few_words_before)})"
+                            rf"\b[^.,;\d]{{0,30}}?)\s+(?:(?:{_phrases(_LEX.age_hedges)})\s+)?$")
 # "six-cylinder": a noun glued to a number by a hyphen (not "twenty-first", "forty-odd").
 _HYPHEN_NOUN_RE = re.compile(rf"-(?!(?:{_phrases(_LEX.hyphen_suffixes)})\b)([a-z]{{3,}}(?<!th))(?![\w-])")
 
@@ -405,7 +479,7 @@ def _counted_noun(tokens: list[dict], pos: int, text: str) -> tuple[str, int] | 
 
 
 # "the bottom three": a place in a ranking.
-_RANK_BEFORE_RE = re.compile(r"(?i)\b(?:the|a)\s+(?:top|bottom)[\s-]$")
+_RANK_BEFORE_RE = re.compile(rf"(?i)\b(?:the|a)\s+(?:{_phrases(_LEX.rank_words)})[\s-]$")
 # "category 4 hurricane", "level 3 lockdown": the number names a class, it does not count.
 _LABEL_BEFORE_RE = re.compile(rf"(?i)\b(?:{_phrases(_LEX.class_nouns)})\s+$")
 
@@ -569,7 +643,7 @@ def _drop(text: str, c: dict, ents: list[dict], sent_start_word: bool) -> bool:
     if c["digits"] and not c["cur"] and not c["scaled"] and re.fullmatch(r"\d{4}", c["digits"]):
         year = int(c["digits"])
         in_date = any(en["label"] == "DATE" and en["start"] <= s < en["end"] for en in ents)
-        year_word = re.search(r"(?i)\b(?:in|since|until|by|from|through|before|after|of)\s+$", before)
+        year_word = _YEAR_WORD_RE.search(before)
         if 1900 <= year <= 2100 or (1000 <= year < 1900 and in_date) or (2100 < year < 2300 and year_word):
             range_to_unit = re.match(r"\s*(?:[-–]|to)\s*\d[\d,.]{3,}\s*([^\s,.;:]+)", after)
             range_from = re.search(r"\b(\d[\d,.]*)\s*(?:to|[-–])\s*$", before)
@@ -583,8 +657,8 @@ def _drop(text: str, c: dict, ents: list[dict], sent_start_word: bool) -> bool:
     if c["digits"] and re.search(r"\b\d+[-–]$", before) and c["value"] < 10 and not c["cur"] \
             and re.search(r"\b\d[-–]$", before):
         return True
-    if not c["cur"] and (_ADDRESS_AFTER_RE.match(after) or re.search(r"\b(?:A\.D\.|AD|B\.C\.|BC|BCE|CE)\s*$", before)
-                         or re.match(r"\s*(?:A\.D\.|AD|B\.C\.|BC|BCE|CE)\b", after)):
+    if not c["cur"] and (_ADDRESS_AFTER_RE.match(after) or _ERA_BEFORE_RE.search(before)
+                         or _ERA_AFTER_RE.match(after)):
         return True  # "22 Ave Foch", "16-18 Industrial Avenue", "A.D. 1000"
     if c["digits"] and re.search(r"[A-Z][a-z]+\s*\($", before) and after.startswith(")"):
         return True  # a jersey number: "Dak Prescott (4)"
@@ -689,6 +763,14 @@ def _in_pieces(text: str, tokens: list[dict], ents: list[dict], context: dict[st
     return figures
 
 
+# "1/16 of a US pint", "half of the voters", "one of the biggest banks": "of" and what follows it
+# before the unit or counted noun.
+_OF_UNIT_RE = re.compile(r"\s+of\s+(?:an?\s+)?(?:" + "|".join(rf"{re.escape(w)}\s+" for w in _LEX.unit_qualifiers) + ")?")
+_OF_FRACTION_RE = re.compile(r"\s+of\s+(?:" + "|".join(rf"{re.escape(w)}\s+" for w in _LEX.fraction_determiners) + ")?")
+_OF_ONE_RE = re.compile(rf"\s+of\s+(?:{_phrases(_LEX.one_of_determiners)}|\w+['’]s)\s+"
+                        rf"(?:(?:{_phrases(_LEX.one_of_intensifiers)})\s+)?")
+
+
 def _describe(text: str, c: dict, tokens: list[dict], context: dict[str, Any]) -> dict | None:
     """A figure dict for one candidate: unit, currency, per-unit, approximation and change."""
     unit = dimension = currency = per_unit = None
@@ -700,22 +782,22 @@ def _describe(text: str, c: dict, tokens: list[dict], context: dict[str, Any]) -
             iso = dollar_currency(context.get("country"), context.get("source"))
             name = unit_words().dollar_units.get(iso, "dollar")
         unit, dimension, currency = name, "currency", iso
-        m = re.match(r"\s?(?:US\b|USD\b|CAD\b|AUD\b|U\.S\.)", text[end:])
+        m = _DOLLAR_QUALIFIER_RE.match(text[end:])
         if m and c["cur"] == "$":
             end += m.end()
     if c.get("of_unit"):
-        m = re.match(r"\s+of\s+(?:an?\s+)?(?:US\s+|U\.S\.\s+|imperial\s+)?", text[end:])
+        m = _OF_UNIT_RE.match(text[end:])
         if m and _unit_after(text, end + m.end()):
             end += m.end() - 1
     scaled_code = _SCALED_CODE_RE.match(text, end) if not c["cur"] and not c["scaled"] else None
     code = currency_code(scaled_code.group(2)) if scaled_code else None
     if code is not None:
-        c = dict(c, value=c["value"] * _CODE_SCALES[scaled_code.group(1).lower()], scaled=True)
+        c = dict(c, value=c["value"] * _CODE_SCALES[scaled_code.group(1)], scaled=True)
         unit, dimension, currency = code[0], "currency", code[1]
         end = scaled_code.end()
     after = _unit_after(text, end) if not c.get("fraction") else None
     if c.get("fraction") or c.get("value_max") is not None:
-        m = re.match(r"\s+of\s+(?:the\s+|those\s+|its\s+|their\s+)?", text[end:])
+        m = _OF_FRACTION_RE.match(text[end:])
         noun = _counted_noun(tokens, end + m.end(), text) if m and c.get("value_max") is not None else None
         if noun:
             unit, dimension = noun[0], "count"
@@ -730,7 +812,7 @@ def _describe(text: str, c: dict, tokens: list[dict], context: dict[str, Any]) -
                 currency = dollar_currency(context.get("country"), context.get("source"))
     elif unit is None:
         noun = _counted_noun(tokens, end, text) if tokens else None
-        m = re.match(r"\s+of\s+(?:the|its|his|her|their|those|these|our|my|your|\w+['’]s)\s+(?:(?:most|more|very)\s+)?", text[end:])
+        m = _OF_ONE_RE.match(text[end:])
         if noun is None and m and ((c["is_word"] and c["value"] == 1) or c["scaled"]) and tokens:
             noun = _counted_noun(tokens, end + m.end(), text)
             if noun:
@@ -837,7 +919,7 @@ def _elided_units(text: str, figs: list[dict]) -> list[dict]:
 
 _GAPPED_BY_RE = re.compile(r",\s+(?:and\s+)?[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*)*\s+by\s+$")
 _SUSPENDED_RE = re.compile(r"^-\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or|to)\s+)$")
-_PART_OF_RE = re.compile(r"(?i)^\s+of\s+(?:the|a|an|its|their|his|her|our)\s+$")
+_PART_OF_RE = re.compile(rf"(?i)^\s+of\s+(?:{_phrases(_LEX.part_of_determiners)})\s+$")
 
 
 def _share_units(text: str, figs: list[dict]) -> list[dict]:
@@ -873,10 +955,11 @@ def _share_units(text: str, figs: list[dict]) -> list[dict]:
     return figs
 
 
-_RANGE_SEP_RE = re.compile(r"(?i)^\s*(?:to|[-–—/]|to-|and|through|or|up to)\s*$")
+# A dash or slash between two numbers, or a word of the lexicon ("5 to 10", "5-10", "5 through 10").
+_RANGE_SEP_RE = re.compile(rf"(?i)^\s*(?:{_phrases(_LEX.range_separators)}|[-–—/])\s*$")
 _SAME_RE = re.compile(r"^\s*(?:\(|,?\s*or\s+|/)\s*$")
 _FROM_TO_GAP_RE = re.compile(r"(?i)\s+[^,;()]{1,40}?\s+to\s+")
-_FROM_RE = re.compile(r"(?i)\b(?:from|between|range of|ranging from|ranges from)\s+(?:\S+\s+)?$")
+_FROM_RE = re.compile(rf"(?i)\b(?:{_phrases(_LEX.range_openers)})\s+(?:\S+\s+)?$")
 
 
 def _mantissa(value: float) -> float:
@@ -884,6 +967,10 @@ def _mantissa(value: float) -> float:
         if abs(value) >= scale:
             return value / scale
     return value
+
+
+# "fell 200 points to 5,000", "to close at 5,000": the words before a bare level of points.
+_POINT_LEVEL_RE = re.compile(rf"(?i)\s*(?:{_phrases(_LEX.point_links)})\s+(?:(?:{_phrases(_LEX.point_closes)})\s+)?")
 
 
 def _link_ranges(text: str, figs: list[dict]) -> list[dict]:
@@ -899,7 +986,7 @@ def _link_ranges(text: str, figs: list[dict]) -> list[dict]:
             i += 1
             continue
         between = text[a["end"]:b["start"]]
-        if a["unit"] == "point" and b["unit"] is None and re.fullmatch(r"(?i)\s*(?:to|at)\s+(?:end at\s+|close at\s+)?", between):
+        if a["unit"] == "point" and b["unit"] is None and _POINT_LEVEL_RE.fullmatch(between):
             b["unit"], b["unit_dimension"] = "point", a["unit_dimension"]
         sep = _RANGE_SEP_RE.match(between)
         word = sep and between.strip().lower()

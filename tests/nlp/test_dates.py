@@ -245,3 +245,42 @@ def test_the_tense_words_come_from_the_lexicon_and_a_broken_one_is_named(tmp_pat
     broken.write_text(shipped.replace("past_auxiliaries =", "past_auxiliary_list ="), encoding="utf-8")
     with pytest.raises(RuntimeError, match=r"the dates lexicon in .*dates.toml.*'past_auxiliaries'"):
         tense_words(str(broken))
+
+
+def test_the_candidate_words_come_from_the_lexicons(nlp):
+    from pipeline.nlp.dates import CLOCK_PATTERN, EXTRA_PATTERNS, HOLIDAY_PATTERN, MONTH_DAY_PATTERN, tense_words
+    from pipeline.normalize.dates import HOLIDAYS
+
+    words = tense_words()
+    assert "as soon as possible" in words.phrases and "fortnightly" in words.frequencies
+    assert "cest" in words.clock_zones and words.ambiguous_months == {"may"} and "thru" in words.connectors
+    # every holiday looked for has a date in timex.toml
+    assert {h.lower() for h in words.holidays} <= set(HOLIDAYS)
+    spans = lambda p, t: [t[m.start():m.end()] for m in p.finditer(t, t.lower())]
+    assert spans(EXTRA_PATTERNS, "It fell six straight quarters and rose the week before.") == \
+        ["six straight quarters", "the week"]
+    assert spans(EXTRA_PATTERNS, "They meet every other Thursday, each autumn, and soon after.") == \
+        ["every other Thursday", "each autumn"]
+    assert spans(CLOCK_PATTERN, "It opens at 9:30 a.m. CDT on Tuesday and at noon.") == \
+        ["9:30 a.m. CDT on Tuesday", "noon"]
+    assert [m.group(0) for m in HOLIDAY_PATTERN.finditer("By Thanksgiving Day or Easter Monday.")] == \
+        ["Thanksgiving Day", "Easter Monday"]
+    assert [m.group(0) for m in MONTH_DAY_PATTERN.finditer("The Sept. 5 vote, the May 7 one, June 9, 2001.")] == \
+        ["Sept. 5", "June 9, 2001"]
+    _, dates = run(nlp, "The plant was closed on Boxing Day.", published="2022-12-30")
+    assert [(d["surface"], d["date_start"]) for d in dates] == [("Boxing Day", "2022-12-26")]
+
+
+@pytest.mark.parametrize("key", ["candidates", "phrases", "the_past_before", "soon_not_before", "the_week_before",
+                                 "vague_counts", "vague_units", "vague_after", "relative_words", "relative_units",
+                                 "quarter_ordinals", "hyphen_counts", "hyphen_units", "run_counts", "run_words",
+                                 "run_units", "set_words", "set_units", "frequencies", "clock_hours", "clock_parts",
+                                 "clock_days", "clock_zones", "holidays", "ambiguous_months", "starts", "connectors",
+                                 "leads", "piece_leads", "title_units"])
+def test_a_dates_lexicon_lacking_a_candidate_word_list_is_named(key, edited_copy):
+    from pipeline.nlp.dates import LEXICON_FILE, tense_words
+
+    old, new = ("\n[candidates]\n", "\n[candidates_gone]\n") if key == "candidates" else (f"\n{key} =", f"\n{key}_gone =")
+    broken = edited_copy(LEXICON_FILE, old, new)
+    with pytest.raises(RuntimeError, match=rf"the dates lexicon in .*dates.toml.*'{key}'"):
+        tense_words(str(broken))

@@ -308,3 +308,60 @@ def test_a_timex_lexicon_lacking_units_seasons_or_unit_readings_is_named(tmp_pat
     broken.write_text(shipped.replace(old, old.replace(key, f"{key}_gone")), encoding="utf-8")
     with pytest.raises(RuntimeError, match=rf"the time-expression words in .*timex.toml.*'{key}'"):
         timex_words(str(broken))
+
+
+def test_months_weekdays_holidays_spoken_years_ranges_and_fiscal_cues_come_from_the_lexicon():
+    from pipeline.normalize.dates import HOLIDAYS, MONTHS, WEEKDAYS, holiday_date, timex_words
+
+    words = timex_words()
+    assert words.months["september"] == ("sep", "sept") and words.months["may"] == ()
+    assert words.weekdays["thursday"] == ("thu", "thur", "thurs")
+    assert MONTHS["sept"] == 9 and MONTHS["december"] == 12 and WEEKDAYS["tues"] == 1 and WEEKDAYS["sunday"] == 6
+    assert HOLIDAYS["election day"] == {"month": 11, "weekday": 0, "nth": 1, "days_after": 1}
+    assert holiday_date(HOLIDAYS["election day"], 2024).isoformat() == "2024-11-05"
+    assert holiday_date(HOLIDAYS["good friday"], 2023).isoformat() == "2023-04-07"
+    assert holiday_date(HOLIDAYS["memorial day"], 2023).isoformat() == "2023-05-29"
+    assert "ninety" in words.spoken_years["tens"] and "thru" in words.range_joiners
+    assert "Pentagon" in words.us_fiscal_cues and "Ottawa" in words.ca_fiscal_cues
+    # What the lexicon holds is what the normalizer reads.
+    assert span("Sept. 5") == ("2023-09-05", "2023-09-05") and span("sept 1998")[0] == "1998-09-01"
+    assert normalize_timex("last Thurs.", PUB)["value"] == "2023-03-16"
+    assert normalize_timex("every Tues", PUB)["value"] == "XXXX-WXX-2"
+    assert span("Labour Day 2023") == ("2023-09-04", "2023-09-04") and span("Easter Monday 2024")[0] == "2024-04-01"
+    assert normalize_timex("nineteen ninety-six", PUB)["value"] == "1996"
+    assert normalize_timex("two thousand and three", PUB)["value"] == "2003"
+    assert span("from May 2022 thru July 2022") == ("2022-05-01", "2022-07-31")
+    assert span("between 1995 and 1997") == ("1995-01-01", "1997-12-31")
+    assert normalize_timex("fiscal 2024", PUB, sentence="Ottawa said")["date_start"] == "2024-04-01"
+    assert normalize_timex("fiscal 2024", PUB, country="CA", sentence="the Pentagon said")["date_start"] == "2023-10-01"
+    assert normalize_timex("as recently as May 1998", PUB)["value"] == "1998-05"
+    assert normalize_timex("six running days", PUB)["value"] == "P6D"
+    assert normalize_timex("two additional weeks", PUB)["value"] == "P2W"
+    assert normalize_timex("the 1998 time frame", PUB)["value"] == "1998"
+    assert normalize_timex("sometime in May 1998", PUB)["value"] == "1998-05"
+
+
+@pytest.mark.parametrize("old, key", [("\n[months]\n", "months"), ("\n[weekdays]\n", "weekdays"),
+                                      ("\n[holidays]\n", "holidays"), ("\n[spoken_years]\n", "spoken_years"),
+                                      ("\nteens =", "teens"), ("\nafter_two_thousand =", "after_two_thousand"),
+                                      ("\n[ranges]\n", "ranges"), ("\njoiners =", "joiners"),
+                                      ("\nopeners =", "openers"), ("\n[fiscal_cues]\n", "fiscal_cues"),
+                                      ("\nus =", "us"), ("\nca =", "ca"),
+                                      ("\ncount_phrases =", "count_phrases"), ("\n[qualifiers]\n", "qualifiers"),
+                                      ("\nleading =", "leading"), ("\nrun_words =", "run_words"),
+                                      ("\ncount_extras =", "count_extras"), ("\nperiod_words =", "period_words"),
+                                      ("\nparts =", "parts")])
+def test_a_timex_lexicon_lacking_months_weekdays_holidays_or_their_kin_is_named(edited_copy, old, key):
+    from pipeline.normalize.dates import TIMEX_LEXICON, timex_words
+
+    broken = edited_copy(TIMEX_LEXICON, old, old.replace(key, f"{key}_gone"))
+    with pytest.raises(RuntimeError, match=rf"the time-expression words in .*timex.toml.*'{key}'"):
+        timex_words(str(broken))
+
+
+def test_a_holiday_rule_of_no_known_form_is_named(edited_copy):
+    from pipeline.normalize.dates import TIMEX_LEXICON, timex_words
+
+    broken = edited_copy(TIMEX_LEXICON, '"good friday" = { easter = -2 }', '"good friday" = { easter = -2, month = 4 }')
+    with pytest.raises(RuntimeError, match=r"timex.toml.*holidays.good friday: a rule is month and day"):
+        timex_words(str(broken))

@@ -262,7 +262,22 @@ def test_scales_fractions_comparators_and_change_words_come_from_the_lexicon():
                                           ("comparators", "approximately"), ("change", "not_up_after"),
                                           ("words", "compound_scales"), ("words", "fraction_cues"),
                                           ("words", "half_cues"), ("words", "ellipsis_links"),
-                                          ("words", "not_counted_after")])
+                                          ("words", "not_counted_after"), ("change", "links"),
+                                          ("change", "down_idioms"), ("currency_marks", None),
+                                          ("currency_marks", "dollar_before"), ("currency_marks", "dotted"),
+                                          ("currency_marks", "dollar_qualifiers"), ("code_scales", None),
+                                          ("prime_marks", None), ("not_figures", None),
+                                          ("not_figures", "name_labels"), ("not_figures", "clock_words"),
+                                          ("not_figures", "street_words"), ("not_figures", "street_saints"),
+                                          ("not_figures", "eras"), ("not_figures", "year_prepositions"),
+                                          ("not_figures", "rank_words"), ("ranges", "separators"),
+                                          ("ranges", "openers"), ("age", "units"), ("age", "before"),
+                                          ("age", "a_few_words_before"), ("age", "hedges"),
+                                          ("ranges", "point_links"), ("ranges", "point_closes"),
+                                          ("ranges", "ratio_words"), ("of_phrases", None),
+                                          ("of_phrases", "unit_qualifiers"), ("of_phrases", "fraction_determiners"),
+                                          ("of_phrases", "one_of_determiners"), ("of_phrases", "one_of_intensifiers"),
+                                          ("of_phrases", "part_of_determiners")])
 def test_a_figures_lexicon_lacking_a_word_list_is_named(section, key, edited_copy):
     from pipeline.normalize.quantities import LEXICON_FILE, figure_words
 
@@ -270,6 +285,35 @@ def test_a_figures_lexicon_lacking_a_word_list_is_named(section, key, edited_cop
     bad = edited_copy(LEXICON_FILE, old, new)
     with pytest.raises(RuntimeError, match=rf"the figures lexicon in .*figures.toml.*'{key or section}'"):
         figure_words(str(bad))
+
+
+def test_currency_marks_street_clock_range_and_age_words_come_from_the_lexicon():
+    from pipeline.normalize.quantities import NAME_LABELS, figure_words
+
+    words = figure_words()
+    assert "NZ" in words.currency_dollar_before and "Rs" in words.currency_dotted
+    assert "PS" in words.currency_before_digit
+    assert words.code_scales["MM"] == 1e6 and words.prime_marks["′"] == ("foot", "length")
+    assert "ORG" in NAME_LABELS and "GMT" in words.clock_words and "Terrace" in words.street_words
+    assert "BCE" in words.eras and "through" in words.range_separators and "turning" in words.age_before
+    # What the lexicon holds is what the normalizer reads.
+    assert one("It cost NZ$ 40 to build.")["currency"] == "NZD"
+    assert one("It cost Rs. 400 to build.")["currency"] == "INR"
+    assert one("It cost $40 U.S. to build.")["surface"] == "$40 U.S."
+    assert one("Profit was 30 MUSD last year.")["value"] == 30e6
+    assert one('The board is 10" wide.')["unit"] == "inch"
+    assert normalize_sentence("They met at 9 GMT on Friday.") == []
+    assert normalize_sentence("The office is at 22 Ave Foch in Paris.") == []
+    assert normalize_sentence("The wall was built in 300 BCE by them.") == []
+    fig = one("Prices ranged from 5 through 10 dollars.")
+    assert (fig["value"], fig["value_max"]) == (5, 10)
+    assert one("The man, who turns 40 next week, came.")["unit"] == "year of age"
+    assert one("Stocks rose an average of 5% in May.")["change"] == "up"
+    assert one("It all boils down to 5 votes.")["change"] is None
+    assert one("Nine out of 10 dentists agree.")["value"] == 0.9
+    fig = one("Add 1/16 of a US pint of milk.")
+    assert (fig["surface"], fig["unit"]) == ("1/16 of a US pint", "pint")
+    assert [f["unit"] for f in normalize_sentence("The index fell 200 points to close at 5,000.")] == ["point", "point"]
 
 
 def test_the_unit_vocabulary_comes_from_the_lexicon_and_a_broken_one_is_named(tmp_path):
