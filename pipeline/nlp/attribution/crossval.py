@@ -79,8 +79,8 @@ def cross_predict(bench_dir: Path = BENCH_DIR, config_path: Path = CONFIG_PATH, 
     (folds, best epoch and minutes per fold). With ``cache`` the predictions are kept there,
     keyed by the corpus, the tagger config and the fold settings."""
     base = base_pipeline()
-    docs, golds = parsed_split(base, bench_dir, "train", cache)
-    dev_docs, dev_golds = parsed_split(base, bench_dir, "dev", cache)
+    docs, golds = parsed_split(base, bench_dir, "train", cache, config_path)
+    dev_docs, dev_golds = parsed_split(base, bench_dir, "dev", cache, config_path)
     digest = hashlib.sha256(json.dumps([corpus_key(base, bench_dir, "train"), folds, epochs, patience, seed,
                                         max_minutes]).encode("utf-8"))
     digest.update(config_path.read_bytes())

@@ -19,7 +19,12 @@ then a Maxout layer and a few residual window-CNN layers (v1, v2: under a spaCy 
 model's Doc itself (DEP and the entity type directly, no copy), adds two parse features (first
 and last token of a cue's complement), concatenates the small per-attribute hash embeddings as
 they are, mixes everything with one Maxout layer and gives each token the whole document's
-context through a small BiLSTM. Registered with spaCy's registry so that ``spacy.load`` of the
+context through a small BiLSTM.
+
+``claims.AttributionTok2Vec.v4`` (the accurate config's tagger, ``models/attribution_minilm``)
+adds to version 3's inputs the contextual vectors a small transformer left on the Doc
+(``doc._.contextual_vectors``, see ``pipeline/nlp/contextual.py``), through a trained
+projection. Registered with spaCy's registry so that ``spacy.load`` of the
 shipped model finds it once this module is imported.
 """
 from __future__ import annotations
@@ -36,6 +41,7 @@ from spacy.util import registry
 from thinc.api import LSTM, HashEmbed, Maxout, Model, chain, concatenate, expand_window, list2ragged, ragged2list, with_array, with_padded
 from thinc.types import Floats2d
 
+from pipeline.errors import UsageError
 from pipeline.nlp.quotes import ALL_MARKS, find_quotes
 
 N_QUOTE_FEATURES = 3
@@ -172,4 +178,64 @@ def attribution_tok2vec_v3(width: int, embed_width: int, tensor_width: int, attr
     if context:
         model = chain(model, with_array(expand_window(window_size=context), pad=context))
     model.set_dim("nO", width * (2 * context + 1))
+    return model
+
+
+def contextual_features(width: int) -> Model[list[Doc], list[Floats2d]]:
+    """Each Doc's ``doc._.contextual_vectors`` (``width`` columns, set by ``claims_contextual``),
+    frozen: no gradient flows back into the encoder. A Doc without them is an error that says
+    which component to add (zeros would silently make the tagger worse)."""
+    from pipeline.nlp.contextual import EXTENSION, register_extension
+
+    register_extension()
+
+    def forward(model: Model, docs: list[Doc], is_train: bool) -> tuple[list[Floats2d], Callable]:
+        out = []
+        for doc in docs:
+            vectors = doc._.get(EXTENSION)
+            if vectors is None or numpy.shape(vectors) != (len(doc), width):
+                found = "none" if vectors is None else f"shape {numpy.shape(vectors)}"
+                raise UsageError(
+                    f"claims.AttributionTok2Vec.v4: the tagger reads doc._.{EXTENSION} ({len(doc)} x {width}) and "
+                    f"found {found} on a Doc of {len(doc)} tokens starting {doc.text[:40]!r}; put claims_contextual "
+                    f"before claims_attribution in the pipeline (as models/pipeline-accurate.toml does) with the "
+                    f"encoder the tagger was trained on")
+            out.append(model.ops.asarray2f(numpy.asarray(vectors, dtype="float32")))
+        return out, lambda d_out: []
+
+    return Model("claims_contextual_features", forward, dims={"nO": width})
+
+
+@registry.architectures("claims.AttributionTok2Vec.v4")
+def attribution_tok2vec_v4(width: int, embed_width: int, tensor_width: int, attrs: list[str], rows: list[int],
+                           contextual_width: int = 384, projection: int = 64, projection_dropout: float = 0.1,
+                           maxout_pieces: int = 2, lstm_width: int = 64,
+                           lstm_depth: int = 2) -> Model[list[Doc], list[Floats2d]]:
+    """Version 3's token vectors plus a small transformer's contextual vectors (accurate config).
+
+    What version 3 reads (the base tensor, the quotation and parse features, one hash embedding
+    per attribute of ``attrs``) is concatenated with ``doc._.contextual_vectors`` of
+    ``contextual_width`` (``pipeline/nlp/contextual.py``: MiniLM's vectors mean-pooled per
+    token), those first through a trained Maxout projection to ``projection`` columns (0: as
+    they are; ``projection_dropout`` on its output while training); one Maxout layer of
+    ``width`` mixes everything and a BiLSTM of ``lstm_width`` (half each way, ``lstm_depth``
+    layers; 0: none) reads the document. The output is ``lstm_width`` wide (``width`` without
+    a BiLSTM)."""
+    if len(rows) != len(attrs):
+        raise ValueError(f"claims.AttributionTok2Vec.v4: {len(attrs)} attrs but {len(rows)} rows; "
+                         f"give one row count per attribute")
+    embeddings = [HashEmbed(embed_width, n, column=i, seed=11 + i, dropout=0.0) for i, n in enumerate(rows)]
+    embed = chain(FeatureExtractor(attrs), list2ragged(), with_array(concatenate(*embeddings)), ragged2list())
+    contextual = contextual_features(contextual_width)
+    if projection:
+        contextual = chain(contextual, with_array(Maxout(projection, contextual_width, nP=maxout_pieces,
+                                                         normalize=True, dropout=projection_dropout)))
+    n_in = (tensor_width + N_QUOTE_FEATURES + N_SYNTAX_FEATURES + embed_width * len(attrs)
+            + (projection or contextual_width))
+    model = chain(concatenate(base_features(tensor_width, N_SYNTAX_FEATURES), embed, contextual),
+                  with_array(Maxout(width, n_in, nP=maxout_pieces, normalize=True, dropout=0.0)))
+    if lstm_width:
+        model = chain(model, with_padded(LSTM(lstm_width, width, bi=True, depth=lstm_depth)))
+        width = lstm_width
+    model.set_dim("nO", width)
     return model

@@ -27,6 +27,7 @@ import time
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
+import numpy
 import spacy
 import srsly
 from spacy.language import Language
@@ -52,6 +53,8 @@ CACHE_FORMAT = 1  # bump when what a cached parse holds changes
 MAX_MINUTES = 45.0  # the tagger's training time at most (one thread; dev picks the best epoch before it)
 BOUNDARY_WINDOW = 5  # candidate boundaries each side of the tagger's (3 measured lower on dev)
 BOUNDARY_REACH = 30  # how far the boundary step's grammar candidates may lie (BOUNDARY_WINDOW: none beyond the window)
+CONTEXTUAL_ARCHITECTURE = "claims.AttributionTok2Vec.v4"  # the network that reads doc._.contextual_vectors
+CONTEXTUAL_META = "claims_contextual"  # the tagger's meta.json entry: the settings of the vectors it read
 BOUNDARY_L2 = 1e-3  # its L2 penalty (chosen by 2-fold cross-validation on the train predictions)
 
 
@@ -131,13 +134,17 @@ def corpus_key(base: Language, bench_dir: Path, split: str) -> str:
     return digest.hexdigest()[:20]
 
 
-def parsed_split(base: Language, bench_dir: Path, split: str,
-                 cache: Path | None) -> tuple[list[Doc], list[list[tuple[int, int, str]]]]:
+def parsed_split(base: Language, bench_dir: Path, split: str, cache: Path | None,
+                 config_path: Path | None = None) -> tuple[list[Doc], list[list[tuple[int, int, str]]]]:
     """The base model's parse of one split (with ``doc.tensor``) and its gold role spans.
 
     With ``cache`` the parse is kept there, keyed by :func:`corpus_key`, and read back on the
-    next run instead of parsing the split again."""
+    next run instead of parsing the split again. When the tagger of ``config_path`` reads
+    contextual vectors (:func:`needs_contextual`) the docs get them too (:func:`attach_contextual`)."""
     path = cache / f"{split}-{corpus_key(base, bench_dir, split)}.msgpack" if cache else None
+    if config_path is not None and needs_contextual(config_path):
+        docs, golds = parsed_split(base, bench_dir, split, cache)
+        return attach_contextual(docs, base, bench_dir, split, cache), golds
     if path is not None and path.exists():
         blobs = srsly.read_msgpack(path)
         return [Doc(base.vocab).from_bytes(b) for b in blobs["docs"]], [[tuple(s) for s in g] for g in blobs["gold"]]
@@ -150,6 +157,71 @@ def parsed_split(base: Language, bench_dir: Path, split: str,
         srsly.write_msgpack(tmp, {"docs": [d.to_bytes(exclude=["user_data"]) for d in docs], "gold": golds})
         tmp.replace(path)
     return docs, golds
+
+
+def needs_contextual(config_path: Path) -> bool:
+    """True when the tagger config's network reads ``doc._.contextual_vectors``
+    (``claims.AttributionTok2Vec.v4``): training then needs the encoder's vectors of every doc."""
+    return CONTEXTUAL_ARCHITECTURE in Path(config_path).read_text(encoding="utf-8")
+
+
+def contextual_settings() -> dict[str, Any]:
+    """How the vectors of a contextual tagger are made: the defaults of ``claims_contextual``
+    (``pipeline/nlp/contextual.py``), which the accurate config runs with."""
+    from pipeline.nlp import contextual
+
+    return {"encoder": contextual.DEFAULT_ENCODER, "max_pieces": contextual.DEFAULT_MAX_PIECES,
+            "overlap": contextual.DEFAULT_OVERLAP, "layer": contextual.DEFAULT_LAYER}
+
+
+def attach_contextual(docs: list[Doc], base: Language, bench_dir: Path, split: str, cache: Path | None,
+                      settings: dict[str, Any] | None = None, log: bool = True) -> list[Doc]:
+    """Set ``doc._.contextual_vectors`` of the parsed docs of ``split`` as ``claims_contextual``
+    sets them at run time. With ``cache`` they are kept there in float16 (keyed by the corpus,
+    the settings and the encoder's version) and read back on the next run instead of encoding
+    the split again (a few thousand tokens a second on one thread)."""
+    from importlib import metadata
+
+    from pipeline.nlp import contextual
+
+    settings = settings or contextual_settings()
+    contextual.register_extension()
+    try:
+        version = metadata.version(settings["encoder"].replace("_", "-"))
+    except metadata.PackageNotFoundError:
+        version = None
+    digest = hashlib.sha256(json.dumps([corpus_key(base, bench_dir, split), settings, version],
+                                       sort_keys=True).encode("utf-8")).hexdigest()[:20]
+    path = cache / f"{split}-contextual-{digest}.npy" if cache else None
+    lengths = [len(d) for d in docs]
+    if path is not None and path.exists():
+        table = numpy.load(path)
+    else:
+        enc = contextual.load_encoder(settings["encoder"])
+        contextual.set_threads(0)
+        parts, t0, done = [], time.time(), 0
+        for i in range(0, len(docs), 16):
+            batch = docs[i:i + 16]
+            parts.extend(v.astype("float16") for v in contextual.doc_vectors(
+                enc, batch, settings["max_pieces"], settings["overlap"], layer=settings["layer"]))
+            done += sum(len(d) for d in batch)
+            if log and (i // 16) % 10 == 0:
+                print(f"contextual vectors of {split}: {i + len(batch)}/{len(docs)} docs, {done} tokens, "
+                      f"{time.time() - t0:.0f} s", flush=True)
+        table = numpy.concatenate(parts) if parts else numpy.zeros((0, enc.width), dtype="float16")
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(path.name + ".tmp.npy")
+            numpy.save(tmp, table)
+            tmp.replace(path)
+    if table.shape[0] != sum(lengths):
+        raise ValueError(f"contextual vectors of {split} at {path}: {table.shape[0]} rows for {sum(lengths)} "
+                         f"tokens; delete the file and train again")
+    start = 0
+    for doc, n in zip(docs, lengths):
+        doc._.set(contextual.EXTENSION, table[start:start + n].astype("float32"))
+        start += n
+    return docs
 
 
 def examples(nlp: Language, docs: list[Doc], golds: list[list[tuple[int, int, str]]],
@@ -258,8 +330,11 @@ def train(bench_dir: Path = BENCH_DIR, out_dir: Path = MODEL_DIR, config_path: P
     # the cue words of the parse features go with the model (see tagger.tagger_cue_lemmas)
     cues = tagger_cue_lemmas(nlp) if init_model is not None else lexicon_cue_lemmas()
     nlp.meta[CUE_LEMMAS_META] = sorted(cues)
-    train_ex = examples(nlp, *parsed_split(base, bench_dir, "train", cache), cues, scheme)
-    dev_ex = examples(nlp, *parsed_split(base, bench_dir, "dev", cache), cues, scheme)
+    contextual = contextual_settings() if needs_contextual(config_path) else None
+    if contextual is not None:  # how the vectors it reads were made, for whoever runs it
+        nlp.meta[CONTEXTUAL_META] = contextual
+    train_ex = examples(nlp, *parsed_split(base, bench_dir, "train", cache, config_path), cues, scheme)
+    dev_ex = examples(nlp, *parsed_split(base, bench_dir, "dev", cache, config_path), cues, scheme)
     parse_seconds = time.time() - t0
     optimizer = nlp.resume_training() if init_model is not None else nlp.initialize(lambda: train_ex)
     if init_model is not None:
@@ -274,7 +349,7 @@ def train(bench_dir: Path = BENCH_DIR, out_dir: Path = MODEL_DIR, config_path: P
         "data": {"train": f"{bench_dir}/train ({len(train_ex)} articles, "
                           f"{sum(len(e.reference) for e in train_ex)} tokens)",
                  "dev": f"{bench_dir}/dev ({len(dev_ex)} articles), used only to pick the epoch"},
-        "config": str(config_path.name), "component": pipe_name, "seed": seed,
+        "config": str(config_path.name), "component": pipe_name, "seed": seed, "contextual": contextual,
         "tag_scheme": scheme if pipe_name == ROLE_TAGGER else None,
         "init_model": str(init_model) if init_model else None,
         "limits": {"epochs": epochs, "max_minutes": max_minutes, "patience": patience},
@@ -345,7 +420,7 @@ def train_boundary(bench_dir: Path = BENCH_DIR, out_dir: Path = MODEL_DIR, confi
     model = boundary.fit(docs, preds, golds, tagger.get_pipe(ROLE_TAGGER).labels, tagger_cue_lemmas(tagger),
                          window=BOUNDARY_WINDOW, reach=BOUNDARY_REACH, l2=BOUNDARY_L2)
     fit_seconds = time.time() - t1
-    dev_docs, dev_chars = parsed_split(base_pipeline(), bench_dir, "dev", cache)
+    dev_docs, dev_chars = parsed_split(base_pipeline(), bench_dir, "dev", cache, config_path)
     dev_golds = [crossval.gold_token_spans(d, g) for d, g in zip(dev_docs, dev_chars)]
     dev_preds = [spans for spans, _ in role_scores(tagger, dev_docs)]
     adjusted = [spans for spans, _ in role_scores(tagger, dev_docs, boundary=model)]
@@ -390,7 +465,7 @@ def train_join(bench_dir: Path = BENCH_DIR, out_dir: Path = MODEL_DIR, config_pa
     for doc in docs:
         for key in (SYNTAX_KEY, QUOTE_KEY):
             doc.user_data.pop(key, None)
-    dev_docs, dev_chars = parsed_split(base_pipeline(), bench_dir, "dev", cache)
+    dev_docs, dev_chars = parsed_split(base_pipeline(), bench_dir, "dev", cache, config_path)
     dev_golds = [crossval.gold_token_spans(d, g) for d, g in zip(dev_docs, dev_chars)]
     before = [spans for spans, _ in role_scores(tagger, dev_docs, boundary=boundary)]
     after = [spans for spans, _ in role_scores(tagger, dev_docs, boundary=boundary, join=model)]

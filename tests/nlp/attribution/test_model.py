@@ -386,7 +386,7 @@ def test_merge_keeps_the_outer_attribution_of_a_nested_one() -> None:
     assert [c.cue for c in got] == ["fear"]
 
 
-def test_the_default_config_uses_the_role_tagger_and_the_accurate_one_the_ner() -> None:
+def test_the_default_config_uses_the_role_tagger_and_the_accurate_one_the_minilm_tagger() -> None:
     from pipeline.nlp import MODELS_DIR, load_config
     from pipeline.nlp.attribution.component import DEFAULT_MODEL, Attribution
     from pipeline.nlp.attribution.tagger import ROLE_TAGGER
@@ -399,7 +399,7 @@ def test_the_default_config_uses_the_role_tagger_and_the_accurate_one_the_ner() 
         assert comp.uses_model and comp.uses_rules
         found[name] = (comp.model_path, comp.tagger.pipe_names)
     assert found["default"] == (DEFAULT_MODEL, [ROLE_TAGGER])
-    assert found["accurate"] == (MODELS_DIR / "attribution_ner" / "model", ["ner"])
+    assert found["accurate"] == (MODELS_DIR / "attribution_minilm" / "model", [ROLE_TAGGER])
 
 
 @pytest.mark.parametrize("config", ["attribution/config.cfg", "attribution_ner/config.cfg"])
