@@ -48,3 +48,28 @@ def write_corpus(tmp_path) -> Callable[..., Path]:
             (src / f"{name}.txt").write_text(texts[name], encoding="utf-8")
         return src
     return write
+
+
+TINY_BENCHMARK_TEXTS = ("The minister said the border deal would be signed soon.",
+                        "\"We are not there yet,\" Hillman told reporters on Wednesday.")
+
+
+@pytest.fixture
+def tiny_benchmark(tmp_path) -> tuple[Path, tuple[str, ...]]:
+    """A PolNeAR-shaped benchmark of two one-sentence articles, the same in ``train`` and
+    ``dev`` (``<split>.input.jsonl``, ``<split>.gold.jsonl`` with each one's source, cue and
+    content), in ``tmp_path``; returns that folder and the two texts."""
+    import json
+
+    for split in ("train", "dev"):
+        with open(tmp_path / f"{split}.input.jsonl", "w", encoding="utf-8") as fi, \
+                open(tmp_path / f"{split}.gold.jsonl", "w", encoding="utf-8") as fg:
+            for i, text in enumerate(TINY_BENCHMARK_TEXTS):
+                fi.write(json.dumps({"id": f"{split}{i}", "text": text}) + "\n")
+                cue = text.index("said") if "said" in text else text.index("told")
+                src = (0, 12) if i == 0 else (text.index("Hillman"), text.index("Hillman") + 7)
+                content = (cue + 5, len(text) - 1) if i == 0 else (0, text.index(",") + 2)
+                fg.write(json.dumps({"id": f"{split}{i}", "attributions": [
+                    {"source": {"spans": [list(src)]}, "cue": {"spans": [[cue, cue + 4]]},
+                     "content": {"spans": [list(content)]}}]}) + "\n")
+    return tmp_path, TINY_BENCHMARK_TEXTS

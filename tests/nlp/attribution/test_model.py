@@ -403,26 +403,14 @@ def test_the_default_config_uses_the_role_tagger_and_the_accurate_one_the_minilm
 
 
 @pytest.mark.parametrize("config", ["attribution/config.cfg", "attribution_ner/config.cfg"])
-def test_train_runs_end_to_end_on_a_tiny_benchmark(tmp_path, config) -> None:
+def test_train_runs_end_to_end_on_a_tiny_benchmark(tiny_benchmark, config) -> None:
     import json
 
     from pipeline.nlp import MODELS_DIR
     from pipeline.nlp.attribution.tagger import load_tagger, role_spans
     from pipeline.nlp.attribution.train import train
 
-    texts = ["The minister said the border deal would be signed soon.",
-             "\"We are not there yet,\" Hillman told reporters on Wednesday."]
-    for split in ("train", "dev"):
-        with open(tmp_path / f"{split}.input.jsonl", "w", encoding="utf-8") as fi, \
-                open(tmp_path / f"{split}.gold.jsonl", "w", encoding="utf-8") as fg:
-            for i, text in enumerate(texts):
-                fi.write(json.dumps({"id": f"{split}{i}", "text": text}) + "\n")
-                cue = text.index("said") if "said" in text else text.index("told")
-                src = (0, 12) if i == 0 else (text.index("Hillman"), text.index("Hillman") + 7)
-                content = (cue + 5, len(text) - 1) if i == 0 else (0, text.index(",") + 2)
-                fg.write(json.dumps({"id": f"{split}{i}", "attributions": [
-                    {"source": {"spans": [list(src)]}, "cue": {"spans": [[cue, cue + 4]]},
-                     "content": {"spans": [list(content)]}}]}) + "\n")
+    tmp_path, texts = tiny_benchmark
     out = tmp_path / "out"
     out.mkdir()
     report = train(tmp_path, out, MODELS_DIR / config, epochs=2, patience=2, cache=tmp_path / "cache")
