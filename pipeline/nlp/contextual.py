@@ -49,7 +49,8 @@ DEFAULT_OVERLAP = 64  # wordpieces shared by consecutive windows
 DEFAULT_BATCH_SIZE = 16  # windows a forward pass
 DEFAULT_LAYER = -1  # which hidden state (-1: the last layer's)
 EXTRA_HINT = ("install the accurate extra: `pip install torch==2.13.0` first (the CPU build), then "
-              "`pip install -e '.[accurate]'` in the project folder")
+              "`pip install -e '.[accurate]'` in the project folder (or, from the wheel, "
+              "`pip install 'claims-pipeline[accurate]'`)")
 
 
 class MissingExtraError(UsageError):
