@@ -90,7 +90,8 @@ def make_task_runner(spec: RunnerSpec) -> Any:
 
     if spec.address:
         return DaskTaskRunner(address=spec.address)
-    return DaskTaskRunner(cluster_class=start_local_cluster, cluster_kwargs=local_cluster_kwargs(spec.workers or 2))
+    return DaskTaskRunner(cluster_class=start_local_cluster,
+                          cluster_kwargs=local_cluster_kwargs(spec.workers or 2))
 
 
 @contextmanager

@@ -1,15 +1,15 @@
-"""``claims_attribute_ruler``: spaCy's attribute ruler with its patterns matched by lookup tables.
+"""``claims_attribute_ruler``: spaCy's attribute ruler with its rules matched by lookups and array tests.
 
 The base model's ``attribute_ruler`` maps tags to parts of speech and morphology and fixes the
 lemma, tag or part of speech of listed words (179 rules in ``en_core_web_sm``). spaCy's
 ``Matcher`` tries every rule at every token, and that costs more than the tagger that made the
 tags (about 18 microseconds a token). Nearly all of those rules are a token or two, each token
 asking for exact values of a few attributes (``{"TAG": "NN"}``, ``{"LOWER": "'s", "TAG":
-"VBZ"}``): such rules are matched here by one dictionary lookup per token and group of
-attributes. The annotations are those of spaCy's ruler, applied the same way (its
-``set_annotations``, in its order); a ruler holding any other kind of rule (operators,
-``IN`` lists, regular expressions, extension attributes) is matched by spaCy's ``Matcher`` as
-before.
+"VBZ"}``): such rules (160 of ``en_core_web_sm``'s patterns) are matched here by one dictionary
+lookup per token and group of attributes; rules with ``IN``, ``NOT_IN`` or ``REGEX`` values
+(18) by numpy tests over the Doc's arrays; any other kind (operators, extension attributes) by a
+Matcher of its own. The annotations are those of spaCy's ruler, applied the same way (its
+``set_annotations``, in its order).
 """
 from __future__ import annotations
 
@@ -102,7 +102,8 @@ def compile_patterns(ruler: AttributeRuler) -> CompiledRules:
                 table = groups.setdefault((len(pattern), shape), defaultdict(list))
                 table[tuple(v for values in exact for v in values)].append(attr_id)
                 continue
-            tests = [_tests(i, k, token[k], strings) for i, token in enumerate(pattern) for k in sorted(token)]
+            tests = [_tests(i, k, token[k], strings)
+                     for i, token in enumerate(pattern) for k in sorted(token)]
             if any(t is None for t in tests):
                 rules.rest.append((attr_id, pattern))
             else:
@@ -129,7 +130,8 @@ def array_matches(doc: Doc, rules: CompiledRules) -> set[tuple[int, int, int]]:
     lists = {name: column.tolist() for name, column in columns.items()}
     for length, shape, table in rules.groups:
         # the key of each start position: the wanted attributes of its `length` tokens, in order
-        parts = [lists[name][offset:n - length + 1 + offset] for offset, token in enumerate(shape) for name in token]
+        parts = [lists[name][offset:n - length + 1 + offset]
+                 for offset, token in enumerate(shape) for name in token]
         for start, key in enumerate(zip(*parts)):
             hits = table.get(key)
             if hits:
@@ -142,7 +144,8 @@ def array_matches(doc: Doc, rules: CompiledRules) -> set[tuple[int, int, int]]:
         for offset, name, kind, arg in tests:
             column = columns[name][offset:n - length + 1 + offset]
             if kind == "regex":
-                arg = numpy.array([h for h in numpy.unique(column).tolist() if arg.search(strings[h])], dtype="uint64")
+                found_by = [h for h in numpy.unique(column).tolist() if arg.search(strings[h])]
+                arg = numpy.array(found_by, dtype="uint64")
             inside = numpy.isin(column, arg)
             mask &= ~inside if kind == "not_in" else inside
         found.update((attr_id, int(start), int(start) + length) for start in numpy.flatnonzero(mask))
@@ -150,9 +153,10 @@ def array_matches(doc: Doc, rules: CompiledRules) -> set[tuple[int, int, int]]:
 
 
 class CompiledAttributeRuler(AttributeRuler):
-    """An ``AttributeRuler`` whose runs of exact-value tokens are matched by lookup tables,
-    and its other rules by a Matcher of their own, both built on first use (and again after
-    ``add``/``clear``). Patterns, serialization and annotations are the parent's."""
+    """An ``AttributeRuler`` whose runs of exact-value tokens are matched by lookup tables, its
+    rules with ``IN``, ``NOT_IN`` or ``REGEX`` values by array tests and any other by a Matcher
+    of its own, all built on first use (and again after ``add``/``clear``). Patterns,
+    serialization and annotations are the parent's."""
 
     def __init__(self, vocab: Any, name: str = "attribute_ruler", *, validate: bool = False,
                  scorer: Any = None) -> None:
@@ -195,7 +199,8 @@ class CompiledAttributeRuler(AttributeRuler):
         self._compiled = True
 
 
-@Language.factory("claims_attribute_ruler", default_config={"validate": False, "scorer": {"@scorers": "spacy.attribute_ruler_scorer.v1"}})
+@Language.factory("claims_attribute_ruler",
+                  default_config={"validate": False, "scorer": {"@scorers": "spacy.attribute_ruler_scorer.v1"}})
 def make_attribute_ruler(nlp: Language, name: str, validate: bool, scorer: Any) -> CompiledAttributeRuler:
     """The ``claims_attribute_ruler`` factory: an empty ruler; the pipeline loader fills it
     from the base model's ``attribute_ruler`` (see ``pipeline.nlp.base_model``)."""
