@@ -42,6 +42,9 @@ class IndexedForms(list):
     def __contains__(self, form: object) -> bool:
         return form in self._set
 
+    def __reduce__(self) -> tuple:
+        return IndexedForms, (list(self),)
+
 
 def index_forms(lookups: Any) -> None:
     """Make every list of the ``lemma_index`` table of ``lookups`` an :class:`IndexedForms`."""

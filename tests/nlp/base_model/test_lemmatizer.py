@@ -16,7 +16,8 @@ def test_indexed_forms_is_the_list():
     forms = IndexedForms(["goose", "geese", "run"])
     assert forms == ["goose", "geese", "run"] and "geese" in forms and "runs" not in forms
     assert srsly.msgpack_loads(srsly.msgpack_dumps({"noun": forms})) == {"noun": ["goose", "geese", "run"]}
-    assert pickle.loads(pickle.dumps(forms)) == forms
+    copy = pickle.loads(pickle.dumps(forms))
+    assert copy == forms and "geese" in copy and isinstance(copy, IndexedForms)
 
 
 def _lookups() -> Lookups:
