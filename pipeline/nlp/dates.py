@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from typing import Any, Iterable
+from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
@@ -23,6 +23,7 @@ from pipeline.nlp.caseless import caseless, lowercased
 from pipeline.nlp.docview import doc_ents, doc_text
 from pipeline.nlp.extensions import register_extensions
 from pipeline.normalize.dates import MONTH_RE, normalize_timex, shift_years, timex_words
+from pipeline.normalize.wordlists import literal, longest_first
 from pipeline.resources import model_file, read_data_file
 
 LEXICON_FILE = model_file("lexicon", "dates.toml")
@@ -97,49 +98,39 @@ def tense_words(path: str = str(LEXICON_FILE)) -> TenseWords:
     return read_data_file(path, "the dates lexicon", build)
 
 
-def _words(words: Iterable[str]) -> str:
-    """A regex alternation of ``words`` taken literally, in the lexicon's order."""
-    return "|".join(re.escape(w) for w in words)
-
-
-def _alternation(words: Iterable[str]) -> str:
-    """A regex alternation of ``words`` taken literally, longest first (a phrase before its start)."""
-    return _words(sorted(words, key=len, reverse=True))
-
-
 _CAND = tense_words()
 _TIMEX = timex_words()
-_WEEKDAY = _words(_TIMEX.weekdays)
-_SEASON = _words(_TIMEX.seasons)
+_WEEKDAY = literal(_TIMEX.weekdays)
+_SEASON = literal(_TIMEX.seasons)
 EXTRA_PATTERNS = caseless(
-    rf"\b(?:{_words(_CAND.phrases)}|the past(?=\s*[,.;]|\s(?:{_words(_CAND.the_past_before)}|"
-    rf"\w+ (?:days|weeks|months|years)))|soon(?!\s+(?:{_words(_CAND.soon_not_before)})\b)|"
-    rf"(?:{_words(_CAND.vague_counts)}) (?:{_words(_CAND.vague_units)})(?: (?:{_words(_CAND.vague_after)}))?|"
-    rf"(?<=over )the years|the week(?=\s*[,.;]|'s|\s(?:{_words(_CAND.the_week_before)})\b)|"
-    rf"(?:{_words(_CAND.relative_words)}) (?:{_words(_CAND.relative_units)}|{_SEASON})|{_WEEKDAY}|"
-    rf"(?:{_words(_CAND.quarter_ordinals)})[- ]quarter|"
-    rf"(?:{_words(_CAND.hyphen_counts)}|\d+)-(?:{_words(_CAND.hyphen_units)})(?!-old)|"
-    rf"(?:{_words(_CAND.run_counts)}|\d+) (?:{_words(_CAND.run_words)}) (?:{_words(_CAND.run_units)})|"
-    rf"(?:{_words(_CAND.set_words)}) (?:other )?(?:{_words(_CAND.set_units)}|{_SEASON}|{_WEEKDAY})|"
+    rf"\b(?:{literal(_CAND.phrases)}|the past(?=\s*[,.;]|\s(?:{literal(_CAND.the_past_before)}|"
+    rf"\w+ (?:days|weeks|months|years)))|soon(?!\s+(?:{literal(_CAND.soon_not_before)})\b)|"
+    rf"(?:{literal(_CAND.vague_counts)}) (?:{literal(_CAND.vague_units)})(?: (?:{literal(_CAND.vague_after)}))?|"
+    rf"(?<=over )the years|the week(?=\s*[,.;]|'s|\s(?:{literal(_CAND.the_week_before)})\b)|"
+    rf"(?:{literal(_CAND.relative_words)}) (?:{literal(_CAND.relative_units)}|{_SEASON})|{_WEEKDAY}|"
+    rf"(?:{literal(_CAND.quarter_ordinals)})[- ]quarter|"
+    rf"(?:{literal(_CAND.hyphen_counts)}|\d+)-(?:{literal(_CAND.hyphen_units)})(?!-old)|"
+    rf"(?:{literal(_CAND.run_counts)}|\d+) (?:{literal(_CAND.run_words)}) (?:{literal(_CAND.run_units)})|"
+    rf"(?:{literal(_CAND.set_words)}) (?:other )?(?:{literal(_CAND.set_units)}|{_SEASON}|{_WEEKDAY})|"
     r"the (?:(?:19|20)?\d0s|['\u2019]\d0s))\b")
 # Frequency words ("annual", "weekly"): taken as sets only with ``attributive_sets`` (TimeML, and
 # so TimeBank, leaves "its quarterly dividend" unmarked; other annotations mark it).
-FREQUENCY_PATTERN = caseless(rf"\b(?:{_words(_CAND.frequencies)})\b")
+FREQUENCY_PATTERN = caseless(rf"\b(?:{literal(_CAND.frequencies)})\b")
 # Clock times spaCy leaves untagged or cuts ("14:48 UTC", "3 p.m. Tuesday", "at noon").
 CLOCK_PATTERN = caseless(
     rf"(?:\b(?:{_WEEKDAY}),?\s+(?:at\s+)?)?"
     r"(?:\b\d{1,2}:\d{2}(?::\d{2})?(?:\s?[ap]\.?\s?m\b\.?)?|\b\d{1,2}\s?[ap]\.\s?m\.|\b\d{1,2}\s?[ap]m\b|"
-    rf"(?<=at )(?:{_words(_CAND.clock_hours)})\b|\b(?:[1-9]|1[0-2])\s+o['\u2019]clock\b)"
-    rf"(?:\s+(?:in\s+the\s+)?(?:{_words(_CAND.clock_parts)})\b|\s+(?:{_words(_CAND.clock_days)})\b|\s+at\s+night\b)?"
-    rf"(?:\s?\(?(?:{_words(_CAND.clock_zones)})\b\)?)?"
+    rf"(?<=at )(?:{literal(_CAND.clock_hours)})\b|\b(?:[1-9]|1[0-2])\s+o['\u2019]clock\b)"
+    rf"(?:\s+(?:in\s+the\s+)?(?:{literal(_CAND.clock_parts)})\b|\s+(?:{literal(_CAND.clock_days)})\b|\s+at\s+night\b)?"
+    rf"(?:\s?\(?(?:{literal(_CAND.clock_zones)})\b\)?)?"
     rf"(?:,?\s+(?:on\s+)?(?:{_WEEKDAY})\b)?")
 # Numeric dates ("7/8/07", "12/05/1998"), not fractions or scores.
 NUMERIC_DATE_PATTERN = re.compile(r"(?<![\d/.])\d{1,2}([/.-])\d{1,2}\1(?:\d{4}|\d{2})(?![\d/.]\d)")
-HOLIDAY_PATTERN = re.compile(rf"\b(?:{_alternation(_CAND.holidays)})\b")  # spaCy often labels these EVENT
+HOLIDAY_PATTERN = re.compile(rf"\b(?:{longest_first(_CAND.holidays)})\b")  # spaCy often labels these EVENT
 _YEAR = r"(?:,\s(?:1[5-9]|20)\d\d\b)?"
 MONTH_DAY_PATTERN = re.compile(  # "the Aug. 7 bombings": days spaCy leaves untagged
-    r"\b(?:" + _words(a.capitalize() for abbr in _TIMEX.months.values() for a in abbr) + r")\.\s\d{1,2}\b(?![,.]?\d)"
-    + _YEAR + r"|\b(?:" + _words(m.capitalize() for m in _TIMEX.months if m not in _CAND.ambiguous_months)
+    r"\b(?:" + literal(a.capitalize() for abbr in _TIMEX.months.values() for a in abbr) + r")\.\s\d{1,2}\b(?![,.]?\d)"
+    + _YEAR + r"|\b(?:" + literal(m.capitalize() for m in _TIMEX.months if m not in _CAND.ambiguous_months)
     + r")\s\d{1,2}\b(?![,.]?\d)" + _YEAR)
 WEEKDAY_ONLY = re.compile(rf"(?:{_WEEKDAY})", re.IGNORECASE)
 SAME_PREVIOUS = re.compile(r"\bthe same\b.*\b(?:the )?(?:previous|prior|preceding) year\b|"
@@ -234,13 +225,13 @@ def _open_until(span: Span) -> bool:
 
 # A digit, a first word, or the shortest way of writing a month or weekday.
 TIMEX_START = re.compile(
-    rf"(?:\d|(?:{_words(_CAND.starts)})\b|(?:"
-    + _words([*(([*abbr, m])[0] for m, abbr in _TIMEX.months.items()), *(abbr[0] for abbr in _TIMEX.weekdays.values())])
+    rf"(?:\d|(?:{literal(_CAND.starts)})\b|(?:"
+    + literal([*(([*abbr, m])[0] for m, abbr in _TIMEX.months.items()), *(abbr[0] for abbr in _TIMEX.weekdays.values())])
     + "))", re.IGNORECASE)
-TITLE_UNIT = re.compile(rf"\b(?:{_words(_CAND.title_units)})\b")
+TITLE_UNIT = re.compile(rf"\b(?:{literal(_CAND.title_units)})\b")
 # The words TimeML leaves out before an expression, and before each piece of a range.
-LEADS = re.compile(rf"(?:(?:{_words(_CAND.leads)})\s+)+", re.IGNORECASE)
-PIECE_LEADS = re.compile(rf"(?:(?:{_words(_CAND.piece_leads)}|the\s+(?=\d))\s+)+", re.IGNORECASE)
+LEADS = re.compile(rf"(?:(?:{literal(_CAND.leads)})\s+)+", re.IGNORECASE)
+PIECE_LEADS = re.compile(rf"(?:(?:{literal(_CAND.piece_leads)}|the\s+(?=\d))\s+)+", re.IGNORECASE)
 RELATIVE_TO_REF = re.compile(r"(?:the\s+)?(following|previous|prior|preceding)\s+(year|month)|"
                              r"(?:(?:the\s+)?(?:end|start|beginning|rest|middle)\s+of\s+|(?:earlier|later)\s+"
                              r"(?:in\s+)?)?(that(?:\s+same)?|the\s+same|the(?=\s+day))\s+(day|month|year)",
@@ -270,7 +261,7 @@ def _from_reference(ref: dict, surface: str) -> dict | None:
 CONTEXT_CHARS = 600
 # Candidates longer than this are not normalized (their patterns would cost the square of it).
 MAX_TIMEX_CHARS = 200
-CONNECTOR = re.compile(rf"\s+(?:{_words(tense_words().connectors)}|-|–)\s+|(?<=\d)[-–](?=\d)", re.IGNORECASE)
+CONNECTOR = re.compile(rf"\s+(?:{literal(tense_words().connectors)}|-|–)\s+|(?<=\d)[-–](?=\d)", re.IGNORECASE)
 
 
 class DatesComponent:

@@ -25,6 +25,7 @@ from typing import Any, Mapping
 
 from dateutil.easter import easter
 
+from pipeline.normalize.wordlists import literal
 from pipeline.resources import model_file, read_data_file
 
 TIMEX_LEXICON = model_file("lexicon", "timex.toml")
@@ -146,18 +147,18 @@ WEEKDAYS: dict[str, int] = _calendar_names(timex_words().weekdays, 0)
 UNITS = timex_words().units  # unit word -> (ISO 8601 designator, granularity)
 SEASONS = timex_words().seasons  # season -> (TIMEX code, first month, last month)
 GRACE_DAYS = 31
-_QUALIFIER = {k: "|".join(map(re.escape, words)) for k, words in timex_words().qualifiers.items()}
+_QUALIFIER = {k: literal(words) for k, words in timex_words().qualifiers.items()}
 _LEADING_RE = re.compile(rf"^(?:{_QUALIFIER['leading']})\s+")
 _COUNT_EXTRAS_RE = re.compile(rf"\s+(?:{_QUALIFIER['count_extras']})$")
 _PERIOD_RE = re.compile(rf"(?<=\d)\s+(?:{_QUALIFIER['period_words']})$")
 _PARTS_RE = re.compile(rf"^(?:{_QUALIFIER['parts']})(?:\s+in\s+|[- ])")
 
-NUM_RE = r"(?:\d+(?:\.\d+)?|[a-z]+(?:[- ][a-z]+)?|" + "|".join(map(re.escape, timex_words().count_phrases)) + ")"
-UNIT_RE = "(" + "|".join(re.escape(u) for u in UNITS) + ")s?"
-SEASON_RE = "(" + "|".join(re.escape(s) for s in SEASONS) + ")"
+NUM_RE = r"(?:\d+(?:\.\d+)?|[a-z]+(?:[- ][a-z]+)?|" + literal(timex_words().count_phrases) + ")"
+UNIT_RE = "(" + literal(UNITS) + ")s?"
+SEASON_RE = "(" + literal(SEASONS) + ")"
 
 # The units each construction takes, as regex alternations (name -> "week|month|...").
-_UNITS_OF = {reading: "|".join(re.escape(u) for u in units)
+_UNITS_OF = {reading: literal(units)
              for reading, units in timex_words().unit_readings.items()}
 MONTH_RE = "(" + "|".join(_abbreviated(m, a) for m, a in timex_words().months.items()) + r")\.?"
 # Weekday names, then their abbreviations.
@@ -166,10 +167,10 @@ WEEKDAY_WORDS = "|".join([*map(re.escape, timex_words().weekdays),
 WEEKDAY_RE = "(" + WEEKDAY_WORDS + r")\.?"
 YEAR_RE = r"((?:1[5-9]|20)\d\d)"
 RANGE_SPLIT = re.compile("^(?:" + "|".join(rf"{re.escape(w)}\s+" for w in timex_words().range_openers)
-                         + r")?(.+?)\s*(?:\s(?:" + "|".join(map(re.escape, timex_words().range_joiners))
+                         + r")?(.+?)\s*(?:\s(?:" + literal(timex_words().range_joiners)
                          + r")\s|\s?[-–—]\s?)\s*(.+)$")
-US_CONTEXT = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, timex_words().us_fiscal_cues)) + r")(?!\w)")
-CA_CONTEXT = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, timex_words().ca_fiscal_cues)) + r")(?!\w)")
+US_CONTEXT = re.compile(r"(?<!\w)(?:" + literal(timex_words().us_fiscal_cues) + r")(?!\w)")
+CA_CONTEXT = re.compile(r"(?<!\w)(?:" + literal(timex_words().ca_fiscal_cues) + r")(?!\w)")
 
 
 def _num(word: str) -> int | None:
@@ -188,7 +189,7 @@ def _num(word: str) -> int | None:
     return None
 
 
-_SPOKEN = {k: "|".join(map(re.escape, words)) for k, words in timex_words().spoken_years.items()}
+_SPOKEN = {k: literal(words) for k, words in timex_words().spoken_years.items()}
 SPOKEN_YEAR = re.compile(rf"\b({_SPOKEN['centuries']})[\s-]+((?:{_SPOKEN['teens']})|(?:{_SPOKEN['tens']})"
                          rf"(?:[\s-](?:{_SPOKEN['digits']}))?|o[\s-](?:{_SPOKEN['digits']}))\b")
 _AFTER_TWO_THOUSAND = re.compile(rf"\btwo thousand(?:\s+and)?(?:[\s-]({_SPOKEN['after_two_thousand']}))?\b")

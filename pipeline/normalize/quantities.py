@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Iterable, Mapping
+from typing import Any, Mapping
 
 from pipeline.normalize.units import (
     currency_code,
@@ -35,6 +35,7 @@ from pipeline.normalize.units import (
     lookup_unit,
     unit_words,
 )
+from pipeline.normalize.wordlists import literal, longest_first, spaced
 from pipeline.resources import model_file, read_data_file
 
 LEXICON_FILE = model_file("lexicon", "figures.toml")
@@ -178,21 +179,6 @@ def figure_words(path: Path | str = LEXICON_FILE) -> FigureWords:
     return read_data_file(path, "the figures lexicon", build)
 
 
-def _alternation(words: Iterable[str]) -> str:
-    """A regex alternation of ``words`` taken literally, longest first (a word before its prefix)."""
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-
-
-def _phrases(words: Iterable[str]) -> str:
-    """A regex alternation of ``words`` taken literally, in the lexicon's order."""
-    return "|".join(re.escape(w) for w in words)
-
-
-def _spaced(words: Iterable[str]) -> str:
-    """:func:`_phrases`, with any run of white space between the words of a phrase."""
-    return "|".join(r"\s+".join(re.escape(part) for part in w.split()) for w in words)
-
-
 _LEX = figure_words()
 # Scale words and abbreviations: "26.9 million", "two hundred", "$8bn", "5 lakh".
 SCALES = {**_LEX.scales, **_LEX.scale_abbreviations}
@@ -207,20 +193,20 @@ _ONES_RE = "|".join(sorted(_LEX.ones, key=len, reverse=True))
 _TENS_RE = "|".join(_LEX.tens)
 _WORDNUM = rf"(?:(?:{_TENS_RE})(?:[-\s](?:{_ONES_RE}))?|{_ONES_RE})"
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
-_SCALE_WORD = _alternation(_LEX.scales)
+_SCALE_WORD = longest_first(_LEX.scales)
 # A single-letter abbreviation is read in either case ("25K"), a longer one in lower case.
 _LETTERS = "".join(a + a.upper() for a in _LEX.scale_abbreviations if len(a) == 1)
 _SCALE_ABBR = "|".join([*(re.escape(a) for a in _LEX.scale_abbreviations if len(a) > 1),
                         *([f"[{re.escape(_LETTERS)}]"] if _LETTERS else [])])
-_COMPOUND_SCALE = _alternation(_LEX.compound_scales)
-_PLURAL_SCALE = _alternation(_LEX.plural_scales)
-_FRACTION = _alternation(_LEX.fractions)
+_COMPOUND_SCALE = longest_first(_LEX.compound_scales)
+_PLURAL_SCALE = longest_first(_LEX.plural_scales)
+_FRACTION = longest_first(_LEX.fractions)
 # A currency before the number, each way of writing it in the lexicon's order: "usd$", "US$",
 # "$US" (before a digit), "$", "Y=", "USD ", "RM", "Rs. ", "PS" (before a digit).
 _CUR = "(?:" + "|".join([
-    rf"\b(?i:{_phrases(_LEX.currency_dollar_codes)})\s?\$", rf"\b(?:{_phrases(_LEX.currency_dollar_before)})\s?\$",
-    rf"\$\s?(?:{_phrases(_LEX.currency_dollar_after)})(?=\s?[\d.])", _phrases(_LEX.currency_symbols),
-    *(rf"\b{re.escape(w)}" for w in _LEX.currency_word_symbols), rf"\b(?:{_phrases(_LEX.currency_codes)})\s?",
+    rf"\b(?i:{literal(_LEX.currency_dollar_codes)})\s?\$", rf"\b(?:{literal(_LEX.currency_dollar_before)})\s?\$",
+    rf"\$\s?(?:{literal(_LEX.currency_dollar_after)})(?=\s?[\d.])", literal(_LEX.currency_symbols),
+    *(rf"\b{re.escape(w)}" for w in _LEX.currency_word_symbols), rf"\b(?:{literal(_LEX.currency_codes)})\s?",
     *(rf"\b{re.escape(w)}" for w in _LEX.currency_glued), *(rf"\b{re.escape(w)}\.?\s?" for w in _LEX.currency_dotted),
     *(rf"\b{re.escape(w)}(?=\d)" for w in _LEX.currency_before_digit)]) + ")"
 # "$5 US", "$5 U.S.": the qualifier that says which dollar (a word ends at a word boundary).
@@ -233,42 +219,42 @@ FIGURE_RE = re.compile(
     rf"(?:(?<=\d)(?P<sep>[\s-]?)(?P<scale>(?i:{_SCALE_WORD})(?:\s(?i:{_COMPOUND_SCALE}))?(?![A-Za-z])"
     rf"|(?<=\d)(?:{_SCALE_ABBR})(?![A-Za-z])))?"
 )
-PLURAL_RE = re.compile(rf"(?i)\b(?:(?:{_phrases(_LEX.plural_scale_leads)})\s)?({_PLURAL_SCALE})\b(?=\s+of\b)")
-FRACTION_RE = re.compile(rf"(?i)\b(?:({_phrases(_LEX.fraction_counts)})[\s-])?({_FRACTION})\b")
+PLURAL_RE = re.compile(rf"(?i)\b(?:(?:{literal(_LEX.plural_scale_leads)})\s)?({_PLURAL_SCALE})\b(?=\s+of\b)")
+FRACTION_RE = re.compile(rf"(?i)\b(?:({literal(_LEX.fraction_counts)})[\s-])?({_FRACTION})\b")
 # "nearly half", "more than half": a bare "half" after one of these is a figure.
-_HALF_CUE_RE = re.compile(rf"(?i)(?:{_phrases(_LEX.half_cues)})\s+$")
+_HALF_CUE_RE = re.compile(rf"(?i)(?:{literal(_LEX.half_cues)})\s+$")
 SCI_RE = re.compile(r"(\d+(?:\.\d+)?)\s?[×x]\s?10\s?(?:\^|\*\*)?\s?([−-]?\d+)")
 # "1/2 pound", "1/16 of a US pint" (a unit or "of" must follow: "9/11" alone is a name).
 DIGIT_FRACTION_RE = re.compile(r"(?<![\d/⁄.$])(\d{1,2})\s?[/⁄](\d{1,3})(?![\d/⁄])(?=\s+(?:of\b|[a-z]))")
 # "one in five adults", "9 out of 10 dentists": a proportion, read as a fraction.
 _SMALL = rf"(?:\d{{1,3}}|{_WORDNUM})"
-RATIO_RE = re.compile(rf"(?i)\b({_SMALL})\s+(?:{_spaced(_LEX.ratio_words)})\s+({_SMALL})\b(?![.,]\d|\s*(?:%|per\s?cent|percent))")
+RATIO_RE = re.compile(rf"(?i)\b({_SMALL})\s+(?:{spaced(_LEX.ratio_words)})\s+({_SMALL})\b(?![.,]\d|\s*(?:%|per\s?cent|percent))")
 HAS_NUMBER_RE = re.compile(
-    rf"\d|(?i:\b(?:{_WORDNUM}|{_SCALE_WORD}|{_PLURAL_SCALE}|{_alternation(_LEX.fraction_cues)})\b)")
+    rf"\d|(?i:\b(?:{_WORDNUM}|{_SCALE_WORD}|{_PLURAL_SCALE}|{longest_first(_LEX.fraction_cues)})\b)")
 
-_GT = _phrases(_LEX.more_than)
-_LT = _phrases(_LEX.less_than)
-_APPROX = _phrases(_LEX.approximately)
+_GT = literal(_LEX.more_than)
+_LT = literal(_LEX.less_than)
+_APPROX = literal(_LEX.approximately)
 APPROX_RE = re.compile(rf"(?i)(?:^|(?<=[\s(\"“]))(?P<cue>{_GT}|{_LT}|{_APPROX})\s*$")
 SUB_RE = re.compile(r"(?i)\bsub-$")
 # A bare "up" after "gave", "set" ... is a phrasal verb ("gave up 5 points"), not a rise.
 _PHRASAL_UP = "".join(rf"(?<!{re.escape(w)} )" for w in _LEX.not_up_after)
 _UP = "|".join(_PHRASAL_UP + "up" if w == "up" else re.escape(w) for w in _LEX.up)
-_DOWN = _phrases(_LEX.down)
-CHANGE_RE = re.compile(rf"(?i)\b(?:(?P<up>{_UP})|(?P<down>{_DOWN}))\s+(?P<link>(?:{_phrases(_LEX.change_links)})\s+|(?:[a-z]+\s+){{1,2}}by\s+)?$")
+_DOWN = literal(_LEX.down)
+CHANGE_RE = re.compile(rf"(?i)\b(?:(?P<up>{_UP})|(?P<down>{_DOWN}))\s+(?P<link>(?:{literal(_LEX.change_links)})\s+|(?:[a-z]+\s+){{1,2}}by\s+)?$")
 # "boils down to": an idiom, not a fall.
-_IDIOM_DOWN_RE = re.compile(rf"(?i)\b(?:{_spaced(_LEX.down_idioms)})\s+$")
+_IDIOM_DOWN_RE = re.compile(rf"(?i)\b(?:{spaced(_LEX.down_idioms)})\s+$")
 
 _TIME_AFTER_RE = re.compile(r"(?i)^\s?(?:a\.?m\.?|p\.?m\.?)(?![a-z])|^:\d\d|^\s?(?:"
-                            + _phrases(_LEX.clock_words) + r")\b|^\.\d\d\s?(?:am|pm)\b")
+                            + literal(_LEX.clock_words) + r")\b|^\.\d\d\s?(?:am|pm)\b")
 _STAMP_RE = re.compile(r"\d{4}-\d\d-\d\d(?:T[\d:.]+Z?)?|\b\d{1,2}:\d\d(?::\d\d)?\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b")
 # "St" before a capitalised name is a saint ("5 St. Louis"), not a street.
 _STREET = "|".join(re.escape(w) + (r"(?!\.?\s+[A-Z][a-z])" if w in _LEX.street_saints else "")
                    for w in _LEX.street_words)
-_ERAS = _phrases(_LEX.eras)
+_ERAS = literal(_LEX.eras)
 _ERA_BEFORE_RE = re.compile(rf"\b(?:{_ERAS})\s*$")
 _ERA_AFTER_RE = re.compile(rf"\s*(?:{_ERAS})\b")
-_YEAR_WORD_RE = re.compile(rf"(?i)\b(?:{_phrases(_LEX.year_prepositions)})\s+$")
+_YEAR_WORD_RE = re.compile(rf"(?i)\b(?:{literal(_LEX.year_prepositions)})\s+$")
 _ADDRESS_AFTER_RE = re.compile(rf"(?:[-–]\d+)?\s+(?:[A-Z][A-Za-z]*\.?\s+){{0,3}}(?:{_STREET})\b\.?"
                                rf"|\s+(?:{_STREET})\.?\s+[A-Z]")
 _ORDINAL_AFTER_RE = re.compile(r"(?i)^(?:st|nd|rd|th)\b")
@@ -278,8 +264,8 @@ _MONTH_BEFORE_RE = re.compile(rf"(?i)\b(?:{_MONTHS_RE})\.?\s+$")
 _MONTH_AFTER_RE = re.compile(rf"(?i)^(?:\s*(?:st|nd|rd|th))?\s+(?:of\s+)?(?:{_MONTHS_RE})\b")
 # "a year earlier" is a time reference, not a rate; "barrel-a-day" is one.
 _PER_RE = re.compile(r"(?i)\s?-?(?:per\s|an?\s|each\s|/\s?|an?-)(?P<w>[A-Za-zμµ²³-]+)(?![A-Za-zμµ²³-])"
-                     rf"(?!\s+(?:{_phrases(_LEX.time_references)})\b)")
-_AGE_AFTER_RE = re.compile(rf"(?i)\s?-?\s?(?P<u>{_phrases(_LEX.age_units)})s?(?:[-\s]old\b|\s+of\s+age\b)")
+                     rf"(?!\s+(?:{literal(_LEX.time_references)})\b)")
+_AGE_AFTER_RE = re.compile(rf"(?i)\s?-?\s?(?P<u>{literal(_LEX.age_units)})s?(?:[-\s]old\b|\s+of\s+age\b)")
 _PERCENT_RE = re.compile(r"(?i)\s?(?:(?P<pp>percentage[\s-]points?)|%|per\s?cent\b|percent\b|pct\b)")
 # "minus 5 C", "12 C melting point": a capital C or F alone after a number is a temperature.
 _TEMPERATURE_RE = re.compile(r"\s?([CF])(?=[.,;:)!?]|\s+[a-z]|\s*$)")
@@ -401,19 +387,19 @@ def _unit_after(text: str, pos: int) -> tuple[str, str, int, str | None] | None:
 _BRACKETED_UNIT_RE = re.compile(r"\s?\(\s?([^()\s\d][^()]{0,15}?)\s?\)")
 # Marks written right after a number: 10" (inches), 6′ (feet).
 _PRIME_UNITS = _LEX.prime_marks
-_MEASURE_AFTER_RE = re.compile(r"\s+(?:" + "|".join(re.escape(w) for w in figure_words().measure_adjectives)
+_MEASURE_AFTER_RE = re.compile(r"\s+(?:" + literal(figure_words().measure_adjectives)
                                + r")\b", re.IGNORECASE)
 # "30 MUSD", "2.5bnEUR": a scale letter glued to an ISO 4217 code after the number.
-_SCALED_CODE_RE = re.compile(rf"\s?({_phrases(_LEX.code_scales)})\s?([A-Z]{{3}})\b")
+_SCALED_CODE_RE = re.compile(rf"\s?({literal(_LEX.code_scales)})\s?([A-Z]{{3}})\b")
 _CODE_SCALES = _LEX.code_scales
 _WORD_RE = re.compile(r"[a-z]+")
 
 
 # "aged 21", "over the age of 21", "turns 35", "life expectancy ... is around 73".
-_AGE_BEFORE_RE = re.compile(rf"(?i)\b(?:{_phrases(_LEX.age_before)}|(?:{_phrases(_LEX.age_a_few_words_before)})"
-                            rf"\b[^.,;\d]{{0,30}}?)\s+(?:(?:{_phrases(_LEX.age_hedges)})\s+)?$")
+_AGE_BEFORE_RE = re.compile(rf"(?i)\b(?:{literal(_LEX.age_before)}|(?:{literal(_LEX.age_a_few_words_before)})"
+                            rf"\b[^.,;\d]{{0,30}}?)\s+(?:(?:{literal(_LEX.age_hedges)})\s+)?$")
 # "six-cylinder": a noun glued to a number by a hyphen (not "twenty-first", "forty-odd").
-_HYPHEN_NOUN_RE = re.compile(rf"-(?!(?:{_phrases(_LEX.hyphen_suffixes)})\b)([a-z]{{3,}}(?<!th))(?![\w-])")
+_HYPHEN_NOUN_RE = re.compile(rf"-(?!(?:{literal(_LEX.hyphen_suffixes)})\b)([a-z]{{3,}}(?<!th))(?![\w-])")
 
 
 def _counted_noun(tokens: list[dict], pos: int, text: str) -> tuple[str, int] | None:
@@ -479,9 +465,9 @@ def _counted_noun(tokens: list[dict], pos: int, text: str) -> tuple[str, int] | 
 
 
 # "the bottom three": a place in a ranking.
-_RANK_BEFORE_RE = re.compile(rf"(?i)\b(?:the|a)\s+(?:{_phrases(_LEX.rank_words)})[\s-]$")
+_RANK_BEFORE_RE = re.compile(rf"(?i)\b(?:the|a)\s+(?:{literal(_LEX.rank_words)})[\s-]$")
 # "category 4 hurricane", "level 3 lockdown": the number names a class, it does not count.
-_LABEL_BEFORE_RE = re.compile(rf"(?i)\b(?:{_phrases(_LEX.class_nouns)})\s+$")
+_LABEL_BEFORE_RE = re.compile(rf"(?i)\b(?:{literal(_LEX.class_nouns)})\s+$")
 
 
 def _is_name_number(text: str, start: int, num_start: int, ents: list[dict], has_unit: bool) -> bool:
@@ -767,8 +753,8 @@ def _in_pieces(text: str, tokens: list[dict], ents: list[dict], context: dict[st
 # before the unit or counted noun.
 _OF_UNIT_RE = re.compile(r"\s+of\s+(?:an?\s+)?(?:" + "|".join(rf"{re.escape(w)}\s+" for w in _LEX.unit_qualifiers) + ")?")
 _OF_FRACTION_RE = re.compile(r"\s+of\s+(?:" + "|".join(rf"{re.escape(w)}\s+" for w in _LEX.fraction_determiners) + ")?")
-_OF_ONE_RE = re.compile(rf"\s+of\s+(?:{_phrases(_LEX.one_of_determiners)}|\w+['’]s)\s+"
-                        rf"(?:(?:{_phrases(_LEX.one_of_intensifiers)})\s+)?")
+_OF_ONE_RE = re.compile(rf"\s+of\s+(?:{literal(_LEX.one_of_determiners)}|\w+['’]s)\s+"
+                        rf"(?:(?:{literal(_LEX.one_of_intensifiers)})\s+)?")
 
 
 def _describe(text: str, c: dict, tokens: list[dict], context: dict[str, Any]) -> dict | None:
@@ -898,8 +884,8 @@ def _composite(text: str, figs: list[dict]) -> list[dict]:
 
 # A bare number that repeats the noun of an earlier figure by leaving it out ("68,784 encounters
 # ..., including 13,053 in the last month"): the words that link the two.
-_ELLIPSIS_LINK_RE = re.compile(rf"(?i)(?:,\s*|\s)(?:{_phrases(_LEX.ellipsis_links)})\s+"
-                               rf"(?:(?:{_phrases(_LEX.ellipsis_hedges)})\s+)?$")
+_ELLIPSIS_LINK_RE = re.compile(rf"(?i)(?:,\s*|\s)(?:{literal(_LEX.ellipsis_links)})\s+"
+                               rf"(?:(?:{literal(_LEX.ellipsis_hedges)})\s+)?$")
 
 
 def _elided_units(text: str, figs: list[dict]) -> list[dict]:
@@ -919,7 +905,7 @@ def _elided_units(text: str, figs: list[dict]) -> list[dict]:
 
 _GAPPED_BY_RE = re.compile(r",\s+(?:and\s+)?[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*)*\s+by\s+$")
 _SUSPENDED_RE = re.compile(r"^-\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or|to)\s+)$")
-_PART_OF_RE = re.compile(rf"(?i)^\s+of\s+(?:{_phrases(_LEX.part_of_determiners)})\s+$")
+_PART_OF_RE = re.compile(rf"(?i)^\s+of\s+(?:{literal(_LEX.part_of_determiners)})\s+$")
 
 
 def _share_units(text: str, figs: list[dict]) -> list[dict]:
@@ -956,10 +942,10 @@ def _share_units(text: str, figs: list[dict]) -> list[dict]:
 
 
 # A dash or slash between two numbers, or a word of the lexicon ("5 to 10", "5-10", "5 through 10").
-_RANGE_SEP_RE = re.compile(rf"(?i)^\s*(?:{_phrases(_LEX.range_separators)}|[-–—/])\s*$")
+_RANGE_SEP_RE = re.compile(rf"(?i)^\s*(?:{literal(_LEX.range_separators)}|[-–—/])\s*$")
 _SAME_RE = re.compile(r"^\s*(?:\(|,?\s*or\s+|/)\s*$")
 _FROM_TO_GAP_RE = re.compile(r"(?i)\s+[^,;()]{1,40}?\s+to\s+")
-_FROM_RE = re.compile(rf"(?i)\b(?:{_phrases(_LEX.range_openers)})\s+(?:\S+\s+)?$")
+_FROM_RE = re.compile(rf"(?i)\b(?:{literal(_LEX.range_openers)})\s+(?:\S+\s+)?$")
 
 
 def _mantissa(value: float) -> float:
@@ -970,7 +956,7 @@ def _mantissa(value: float) -> float:
 
 
 # "fell 200 points to 5,000", "to close at 5,000": the words before a bare level of points.
-_POINT_LEVEL_RE = re.compile(rf"(?i)\s*(?:{_phrases(_LEX.point_links)})\s+(?:(?:{_phrases(_LEX.point_closes)})\s+)?")
+_POINT_LEVEL_RE = re.compile(rf"(?i)\s*(?:{literal(_LEX.point_links)})\s+(?:(?:{literal(_LEX.point_closes)})\s+)?")
 
 
 def _link_ranges(text: str, figs: list[dict]) -> list[dict]:

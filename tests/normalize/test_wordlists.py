@@ -1,0 +1,18 @@
+"""The alternations built from lexicon word lists."""
+import re
+
+from pipeline.normalize.wordlists import literal, longest_first, spaced
+
+
+def test_literal_keeps_the_order_and_escapes():
+    assert literal(["a.m.", "U.S.", "per cent"]) == r"a\.m\.|U\.S\.|per\ cent"
+
+
+def test_longest_first_tries_a_word_before_its_prefix():
+    assert longest_first(["bn", "b", "billion"]) == "billion|bn|b"
+    assert re.match(rf"(?:{longest_first(['Dec', 'December'])})", "December 5").group() == "December"
+
+
+def test_spaced_allows_any_white_space_inside_a_phrase():
+    pattern = re.compile(rf"(?:{spaced(['out of', 'per'])})")
+    assert pattern.fullmatch("out  of") and pattern.fullmatch("out\nof") and not pattern.fullmatch("outof")
