@@ -6,7 +6,10 @@ no cue or source between them are one piece: PolNeAR's contents break only at th
 attribution; farther pieces the tagger split are joined before, by the learned step of
 ``join.py``), and the cue takes the source span holding its
 grammatical subject, else the nearest source span, else (``syntax_source``) the subject's own
-noun phrase. A claim without a source is dropped unless ``require_source`` is off. The claim's cue is the lemma of
+noun phrase. A claim without a source is dropped unless ``require_source`` is off. With
+``fronted_pieces`` the words of the content's clause that stand before an attribution
+interrupting it ("Loyalty, he noted, has long been ...", "which he said had harmed ...") are
+its first piece (:func:`fronted_piece`). The claim's cue is the lemma of
 the cue span's verb; its type is ``direct`` when every piece is a quotation.
 """
 from __future__ import annotations
@@ -38,6 +41,7 @@ class LinkOptions:
     require_source: bool = True
     syntax_source: bool = True
     max_piece_gap: int = 2
+    fronted_pieces: bool = True
 
 
 def paragraph_ids(doc: Doc, text: str | None = None) -> list[int]:
@@ -118,6 +122,59 @@ def close_gaps(contents: list[tuple[int, int]], marks: list[tuple[int, int]], ma
     return out
 
 
+def is_finite(verb: Token) -> bool:
+    """True when ``verb`` heads a finite clause: a tensed verb, or one with a tensed auxiliary
+    ("has long been", "would recover"); not an infinitive ("to vote on") or a noun phrase."""
+    if verb.pos_ not in VERB_POS:
+        return False
+    return "Fin" in verb.morph.get("VerbForm") or any(
+        c.dep_ in ("aux", "auxpass") and "Fin" in c.morph.get("VerbForm") for c in verb.children)
+
+
+def fronted_piece(doc: Doc, contents: list[tuple[int, int]], marks: list[tuple[int, int]],
+                  taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Content pieces with the words of the content's own clause that stand before its
+    interrupting attribution: "The question, she said, is not so cut and dried" and "which the
+    campaign says includes 2.7 million donors" are contents of two pieces ("The question" / "is
+    not ...", "which" / "includes ..."). The first piece's clause (its syntactic root's subtree)
+    is finite and reaches left past the attribution (``marks``: the claim's cue and source spans, which must
+    end just before the piece, punctuation and adverbs aside); its words there, outside the
+    cue's own subtree, up to the attribution and in the same sentence, become a piece before
+    it, unless they overlap a role span of the tagger's (``taken``)."""
+    if not contents or not marks:
+        return contents
+    s0, e0 = contents[0]
+    left_edge = min(s for s, _ in marks)
+    if max(e for _, e in marks) > s0 or left_edge == 0:
+        return contents
+    covered = {i for s, e in marks for i in range(s, e)}
+    if any(i not in covered and not (doc[i].is_punct or doc[i].is_space or doc[i].pos_ == "ADV")
+           for i in range(left_edge, s0)):
+        return contents
+    root = doc[s0:e0].root
+    if not is_finite(root):
+        return contents
+    clause = {t.i for t in root.subtree}
+    inside_cue = {t.i for s, e in marks for t in doc[s:e]}
+    for s, e in marks:  # the attribution's own words: its heads' subtrees, less a clause under them
+        under = {t.i for t in doc[s:e].root.subtree}
+        inside_cue.update(under - clause if root.i in under else under)
+    left = sorted(i for i in clause if i < left_edge and i not in inside_cue)
+    if not left:
+        return contents
+    start, end = left[0], left[-1] + 1
+    while start < end and (doc[start].is_punct or doc[start].is_space) and doc[start].text not in ALL_MARKS:
+        start += 1
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space) and doc[end - 1].text not in ALL_MARKS:
+        end -= 1
+    if start >= end or any(not (doc[i].is_punct or doc[i].is_space) for i in range(end, left_edge)) \
+            or doc[start].sent.start != doc[s0].sent.start \
+            or any(i in inside_cue for i in range(start, end)) \
+            or any(s < end and start < e for s, e in taken):
+        return contents
+    return [(start, end)] + contents
+
+
 def without_dateline(doc: Doc, start: int, end: int) -> tuple[int, int]:
     """Token span ``[start, end)`` without a leading dateline: ``OTTAWA - Kirsten Hillman``
     gives ``Kirsten Hillman`` (upper-case words, then a dash, then the mention)."""
@@ -155,6 +212,10 @@ def model_claims(doc: Doc, text: str, spans: list[RoleSpan], lex: Lexicon, opts:
                 source = (m_start, m_end)
         if source is None and opts.require_source:
             continue
+        if opts.fronted_pieces:
+            claim_marks = [cue] + ([source] if source is not None else [])
+            others = [(s, e) for _, s, e in spans if (s, e) not in claim_marks and (s, e) not in contents]
+            contents = fronted_piece(doc, contents, claim_marks, others)
         if source is not None:
             source = without_dateline(doc, *source)
         pieces = [(doc[s].idx, doc[e - 1].idx + len(doc[e - 1])) for s, e in contents]

