@@ -105,8 +105,10 @@ class DirectQuotes(RuleSet):
             tok = doc[j]
             if self.is_cue(tok, self.lex.speech_verbs) or self.is_cue(tok, self.lex.colon_verbs) \
                     or self._manner_cue(doc, tok, i, last_inner):
-                if any(c.dep_ == "ccomp" and c.i > tok.i for c in tok.children):
-                    return None  # "…," Ryan said the shootings demand ...: the verb reports its own clause
+                if any(c.dep_ == "ccomp" and c.i > tok.i and not in_quote[c.i] for c in tok.children):
+                    # "…," Ryan said the shootings demand ...: the verb reports its own clause
+                    # (a quoted one after it is the rest of the interrupted quotation)
+                    return None
                 subj = subject_of(tok)
                 # Verbs met on the way must belong to the speaker's description
                 # ("Bill Eastland, wearing a cowboy hat, said"; "Tim Hess, who introduced ...").

@@ -53,6 +53,18 @@ def test_quote_split_by_its_cue_is_one_direct_claim(nlp: Language) -> None:
     assert claim["cue_class"] == "speech"
 
 
+def test_quote_interrupted_mid_sentence_is_one_claim_with_the_rest_quoted(nlp: Language) -> None:
+    # the parser reads the second quoted part as the cue's complement clause: it is still the
+    # rest of the quotation, not a clause the cue reports of its own
+    text = ('"Folks recognize that we have time," Mr. Coleman said, "but not a lot of time to right '
+            'this course and rally around somebody who can win this."')
+    claim = only(nlp, text)
+    assert claim["speaker_mention"] == "Mr. Coleman" and claim["cue"] == "say"
+    first, second = claim["content_spans"]
+    assert text[first[0]:first[1]] == '"Folks recognize that we have time,"'
+    assert text[second[0]:second[1]].startswith('"but not a lot of time')
+
+
 def test_no_content_holds_its_own_cue_or_speaker(nlp: Language) -> None:
     text = 'The new bridge "will open in the spring," the mayor said on Monday.'
     for claim in claims(nlp, text):
