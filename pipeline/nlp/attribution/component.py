@@ -40,8 +40,9 @@ from pipeline.nlp.attribution.records import Claim
 from pipeline.nlp.attribution.reported import ReportedSpeech
 from pipeline.nlp.attribution.boundary import BoundaryModel, window_only
 from pipeline.nlp.attribution.join import JoinModel
+from pipeline.nlp.attribution.link import LinkModel
 from pipeline.nlp.attribution.tagger import (
-    BOUNDARY_DIR, JOIN_DIR, RoleSpan, load_boundary, load_join, load_tagger, role_spans,
+    BOUNDARY_DIR, JOIN_DIR, LINK_DIR, RoleSpan, load_boundary, load_join, load_link, load_tagger, role_spans,
 )
 from pipeline.nlp.docview import doc_text
 from pipeline.nlp.extensions import register_extensions
@@ -52,6 +53,7 @@ SOURCES = ("rules", "model")
 CLAIM_TYPES = ("direct", "indirect")
 DEFAULT_ORDER = ("rules:direct", "model:direct", "model:indirect", "rules:indirect")
 DEFAULT_JOINS = True  # the learned joining step (join.py)
+DEFAULT_LINKS = True  # the learned linking step (link.py)
 DEFAULT_BOUNDARY_CLAUSES = True  # the boundary step's grammar candidates (boundary.py)
 PIECE_TRIM = " \n\t,;:.—–-"
 
@@ -194,7 +196,7 @@ class Attribution:
     def __init__(self, nlp: Language, name: str, lexicon: str = "", model: str = "",
                  order: Iterable[str] = DEFAULT_ORDER, rules: RuleOptions | None = None,
                  link: LinkOptions | None = None, batch_size: int = 32, boundaries: bool = True,
-                 model_sources: bool = True, joins: bool = DEFAULT_JOINS,
+                 model_sources: bool = True, joins: bool = DEFAULT_JOINS, links: bool = DEFAULT_LINKS,
                  boundary_clauses: bool = DEFAULT_BOUNDARY_CLAUSES) -> None:
         """``lexicon``/``model``: paths ("" = the shipped ``models/lexicon/attribution.toml``
         and ``models/attribution/model``; a relative ``model`` lies under ``models/``); ``order``: the source/type priority (see the module
@@ -203,8 +205,10 @@ class Attribution:
         when it has one; ``boundary_clauses``: let that step move an edge to the grammar's
         candidates (clause, sentence, quotation and paragraph edges up to its reach; off: only
         within its window); ``joins``: run the learned joining step saved with it (``join.py``:
-        which CONTENT pieces the tagger split are one), when it has one; ``model_sources``: a rule's claim takes as speaker mention the tagger's
-        SOURCE span that holds its own (:func:`with_model_source`)."""
+        which CONTENT pieces the tagger split are one), when it has one; ``links``: run the
+        learned linking step saved with it (``link.py``: a content's cue where two or more are
+        near), when it has one; ``model_sources``: a rule's claim takes as speaker mention the
+        tagger's SOURCE span that holds its own (:func:`with_model_source`)."""
         self.name = name
         self.lexicon_path = Path(lexicon) if lexicon else DEFAULT_LEXICON
         self.model_path = (Path(model) if Path(model).is_absolute() else MODELS_DIR / model) if model else DEFAULT_MODEL
@@ -215,6 +219,7 @@ class Attribution:
         self.boundaries = boundaries
         self.boundary_clauses = boundary_clauses
         self.joins = joins
+        self.links = links
         self.model_sources = model_sources
         self.vocab = nlp.vocab
         self.lex: Lexicon | None = None
@@ -244,6 +249,11 @@ class Attribution:
         return load_join(str(self.model_path)) if self.joins else None
 
     @property
+    def link(self) -> LinkModel | None:
+        """The learned linking step saved with the tagger, when it has one and it is used."""
+        return load_link(str(self.model_path)) if self.links else None
+
+    @property
     def uses_rules(self) -> bool:
         """True when ``order`` takes any claim from the rules."""
         return any(source == "rules" for source, _ in self.order)
@@ -259,6 +269,7 @@ class Attribution:
             self.tagger  # noqa: B018 - loads it
             self.boundary  # noqa: B018
             self.join  # noqa: B018
+            self.link  # noqa: B018
 
     def claims(self, doc: Doc, spans: list[RoleSpan] | None = None, text: str | None = None) -> list[Claim]:
         """All claims of one parsed doc (``spans``: the tagger's output, when the model is used;
@@ -274,7 +285,7 @@ class Attribution:
                 sources = source_chars(doc, spans or ())
                 found["rules"] = [with_model_source(c, text, sources) for c in found["rules"]]
         if self.uses_model:
-            found["model"] = model_claims(doc, text, spans, self.lex, self.link_options)
+            found["model"] = model_claims(doc, text, spans, self.lex, self.link_options, self.link)
         claims = merge_sources(found, self.order)
         claims.sort(key=lambda c: (c.start, c.claim_type != "direct"))
         return claims
@@ -301,7 +312,7 @@ class Attribution:
         path.mkdir(parents=True, exist_ok=True)
         (path / "lexicon.toml").write_bytes(self.lexicon_path.read_bytes())
         settings = {"order": [f"{s}:{k}" for s, k in self.order], "batch_size": self.batch_size,
-                    "boundaries": self.boundaries, "boundary_clauses": self.boundary_clauses, "joins": self.joins, "model_sources": self.model_sources,
+                    "boundaries": self.boundaries, "boundary_clauses": self.boundary_clauses, "joins": self.joins, "links": self.links, "model_sources": self.model_sources,
                     "rules": self.rule_options.__dict__, "link": self.link_options.__dict__}
         (path / "settings.json").write_text(json.dumps(settings, indent=2), encoding="utf-8")
         if self.uses_model:
@@ -310,6 +321,8 @@ class Attribution:
                 self.boundary.to_disk(path / "model" / BOUNDARY_DIR)
             if self.join is not None:
                 self.join.to_disk(path / "model" / JOIN_DIR)
+            if self.link is not None:
+                self.link.to_disk(path / "model" / LINK_DIR)
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> "Attribution":
         """Read what :meth:`to_disk` wrote."""
@@ -320,6 +333,7 @@ class Attribution:
         self.boundaries = settings.get("boundaries", True)
         self.boundary_clauses = settings.get("boundary_clauses", DEFAULT_BOUNDARY_CLAUSES)
         self.joins = settings.get("joins", DEFAULT_JOINS)
+        self.links = settings.get("links", DEFAULT_LINKS)
         self.model_sources = settings.get("model_sources", True)
         self.rule_options = RuleOptions(**settings["rules"])
         self.link_options = LinkOptions(**settings["link"])
@@ -336,7 +350,7 @@ class Attribution:
     # token.pos comes from the base model's attribute_ruler, which declares nothing; it maps token.tag.
     requires=["token.dep", "token.lemma", "token.tag", "token.ent_type"],
     default_config={"lexicon": "", "model": "", "order": list(DEFAULT_ORDER), "batch_size": 32, "boundaries": True,
-                    "boundary_clauses": DEFAULT_BOUNDARY_CLAUSES, "joins": DEFAULT_JOINS,
+                    "boundary_clauses": DEFAULT_BOUNDARY_CLAUSES, "joins": DEFAULT_JOINS, "links": DEFAULT_LINKS,
                     "model_sources": True,
                     "min_quote_words": 4, "merge_continuations": True, "merge_paragraphs": False,
                     "max_merge_gap": 25, "strict_merge": True, "nested_in_quotes": False,
@@ -346,7 +360,7 @@ class Attribution:
                     "syntax_source": True, "max_piece_gap": 2, "fronted_pieces": True},
 )
 def make_attribution(nlp: Language, name: str, lexicon: str, model: str, order: list[str], batch_size: int,
-                     boundaries: bool, boundary_clauses: bool, joins: bool, model_sources: bool,
+                     boundaries: bool, boundary_clauses: bool, joins: bool, links: bool, model_sources: bool,
                      min_quote_words: int, merge_continuations: bool,
                      merge_paragraphs: bool, max_merge_gap: int, strict_merge: bool, nested_in_quotes: bool,
                      object_claims: bool, headline_claims: bool, content_first_sentence: bool,
@@ -368,5 +382,5 @@ def make_attribution(nlp: Language, name: str, lexicon: str, model: str, order: 
                        min_content_tokens=min_content_tokens, require_source=require_source,
                        syntax_source=syntax_source, max_piece_gap=max_piece_gap, fronted_pieces=fronted_pieces)
     return Attribution(nlp, name, lexicon=lexicon, model=model, order=order, rules=rules, link=link,
-                       batch_size=batch_size, boundaries=boundaries, joins=joins, model_sources=model_sources,
+                       batch_size=batch_size, boundaries=boundaries, joins=joins, links=links, model_sources=model_sources,
                        boundary_clauses=boundary_clauses)

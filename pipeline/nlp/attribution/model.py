@@ -22,6 +22,7 @@ from spacy.tokens import Doc, Span, Token
 
 from pipeline.nlp.attribution.features import paragraph_openers
 from pipeline.nlp.attribution.lexicon import Lexicon
+from pipeline.nlp.attribution.link import LinkModel
 from pipeline.nlp.attribution.records import Claim
 from pipeline.nlp.attribution.syntax import DASHES, mention_bounds, subject_of
 from pipeline.nlp.attribution.tagger import RoleSpan
@@ -77,35 +78,54 @@ def is_quotation(text: str, start: int, end: int) -> bool:
     return any(m in before for m in ALL_MARKS) and (any(m in after for m in ALL_MARKS) or inner[-1:] in ALL_MARKS)
 
 
+def near_cues(cues: list[tuple[int, int]], content: tuple[int, int], para: list[int],
+              max_gap: int) -> list[tuple[int, int]]:
+    """The cues a content may belong to: in its paragraph, at most ``max_gap`` tokens away."""
+    s, e = content
+    return [c for c in cues if (para[c[0]] == para[s] or para[c[0]] == para[e - 1]) and gap(c, content) <= max_gap]
+
+
+def rule_cue(near: list[tuple[int, int]], content: tuple[int, int]) -> tuple[int, int]:
+    """The rule's cue of a content among ``near``: the nearest, the one before it on a tie."""
+    return min(near, key=lambda c: (gap(c, content), c[0] > content[0]))
+
+
+def rule_source(sources: list[tuple[int, int]], cue: tuple[int, int], para: list[int], subject: int | None,
+                max_gap: int) -> tuple[int, int] | None:
+    """The rule's source span of a cue: the one holding its grammatical subject, else the
+    nearest in its paragraph within ``max_gap`` tokens (the one before it on a tie)."""
+    holding = [src for src in sources if subject is not None and src[0] <= subject < src[1]]
+    near = holding or [src for src in sources if para[src[0]] == para[cue[0]] and gap(src, cue) <= max_gap]
+    return min(near, key=lambda src: (gap(src, cue), src[0] > cue[0])) if near else None
+
+
 def group(spans: list[RoleSpan], para: list[int], opts: LinkOptions,
-          subjects: dict[tuple[int, int], int] | None = None) -> list[Group]:
+          subjects: dict[tuple[int, int], int] | None = None, doc: Doc | None = None,
+          link: "LinkModel | None" = None) -> list[Group]:
     """Tie role spans into attributions: ([content spans], cue span, source span or None).
 
     Each content goes to the nearest cue within ``max_cue_gap`` tokens in its paragraph; each
     cue that got content takes the source span holding its grammatical subject (``subjects``:
-    cue span -> subject token), else the nearest source within ``max_source_gap``.
+    cue span -> subject token), else the nearest source within ``max_source_gap``. With a
+    learned ``link`` step (and the ``doc``) the choice between two or more cues is the step's
+    (``link.py``).
     """
     cues = [(s, e) for lab, s, e in spans if lab == "CUE"]
     sources = [(s, e) for lab, s, e in spans if lab == "SOURCE"]
+    learned = link is not None and doc is not None
     by_cue: dict[tuple[int, int], list[tuple[int, int]]] = {}
     for lab, s, e in spans:
         if lab != "CONTENT":
             continue
-        near = [c for c in cues if (para[c[0]] == para[s] or para[c[0]] == para[e - 1])
-                and gap(c, (s, e)) <= opts.max_cue_gap]
+        near = near_cues(cues, (s, e), para, opts.max_cue_gap)
         if not near:
             continue
-        cue = min(near, key=lambda c: (gap(c, (s, e)), c[0] > s))
+        cue = rule_cue(near, (s, e))
+        if learned and len(near) > 1:
+            cue = link.choose_cue(doc, (s, e), near, cue, cues)
         by_cue.setdefault(cue, []).append((s, e))
-    out: list[Group] = []
-    for cue, contents in sorted(by_cue.items(), key=lambda kv: kv[1][0]):
-        subj = (subjects or {}).get(cue)
-        holding = [src for src in sources if subj is not None and src[0] <= subj < src[1]]
-        near = holding or [src for src in sources
-                           if para[src[0]] == para[cue[0]] and gap(src, cue) <= opts.max_source_gap]
-        source = min(near, key=lambda src: (gap(src, cue), src[0] > cue[0])) if near else None
-        out.append((sorted(contents), cue, source))
-    return out
+    return [(sorted(contents), cue, rule_source(sources, cue, para, (subjects or {}).get(cue), opts.max_source_gap))
+            for cue, contents in sorted(by_cue.items(), key=lambda kv: kv[1][0])]
 
 
 def close_gaps(contents: list[tuple[int, int]], marks: list[tuple[int, int]], max_gap: int) -> list[tuple[int, int]]:
@@ -188,8 +208,10 @@ def without_dateline(doc: Doc, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def model_claims(doc: Doc, text: str, spans: list[RoleSpan], lex: Lexicon, opts: LinkOptions) -> list[Claim]:
-    """The claims of one parsed doc from its tagger spans."""
+def model_claims(doc: Doc, text: str, spans: list[RoleSpan], lex: Lexicon, opts: LinkOptions,
+                 link: LinkModel | None = None) -> list[Claim]:
+    """The claims of one parsed doc from its tagger spans (a content's cue chosen by the learned
+    ``link`` step where there is a choice, when given)."""
     if not len(doc):
         return []
     subjects: dict[tuple[int, int], int] = {}
@@ -200,7 +222,7 @@ def model_claims(doc: Doc, text: str, spans: list[RoleSpan], lex: Lexicon, opts:
                 subjects[(s, e)] = subj.i
     out = []
     marks = [(s, e) for lab, s, e in spans if lab in ("CUE", "SOURCE")]
-    for contents, cue, source in group(spans, paragraph_ids(doc, text), opts, subjects):
+    for contents, cue, source in group(spans, paragraph_ids(doc, text), opts, subjects, doc, link):
         contents = close_gaps(contents, marks, opts.max_piece_gap)
         if sum(e - s for s, e in contents) < opts.min_content_tokens:
             continue

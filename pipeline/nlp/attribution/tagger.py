@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from pipeline.nlp.attribution.boundary import BoundaryModel
     from pipeline.nlp.attribution.join import JoinModel
     from pipeline.nlp.attribution.lexicon import Lexicon
+    from pipeline.nlp.attribution.link import LinkModel
 
 RoleSpan = tuple[str, int, int]  # (label, start token, end token)
 VERB_ID, AUX_ID, NOUN_ID = int(VERB), int(AUX), int(NOUN)
@@ -41,6 +42,7 @@ VERB_ID, AUX_ID, NOUN_ID = int(VERB), int(AUX), int(NOUN)
 
 BOUNDARY_DIR = "boundary"  # the learned boundary step, saved inside the tagger's folder
 JOIN_DIR = "join"  # the learned joining step, beside it
+LINK_DIR = "link"  # the learned linking step (a content's cue), beside them
 
 
 @lru_cache(maxsize=4)
@@ -61,6 +63,16 @@ def load_join(path: str) -> "JoinModel | None":
 
     folder = Path(path) / JOIN_DIR
     return JoinModel.from_disk(folder) if folder.exists() else None
+
+
+@lru_cache(maxsize=4)
+def load_link(path: str) -> "LinkModel | None":
+    """The linking step saved with the tagger at ``path`` (loaded once per process), or None
+    when that tagger has none."""
+    from pipeline.nlp.attribution.link import LinkModel
+
+    folder = Path(path) / LINK_DIR
+    return LinkModel.from_disk(folder) if folder.exists() else None
 
 
 @lru_cache(maxsize=4)

@@ -366,6 +366,7 @@ def train(bench_dir: Path = BENCH_DIR, out_dir: Path = MODEL_DIR, config_path: P
         report["boundary"] = train_boundary(bench_dir, out_dir, config_path, boundary_folds, cache, seed,
                                             epochs, patience)
         report["join"] = train_join(bench_dir, out_dir, config_path, boundary_folds, cache, seed, epochs, patience)
+        report["link"] = train_link(bench_dir, out_dir, config_path, boundary_folds, cache, seed, epochs, patience)
     (out_dir / "training.json").write_text(json.dumps(report, indent=2, default=float) + "\n", encoding="utf-8")
     return report
 
@@ -479,6 +480,39 @@ def train_join(bench_dir: Path = BENCH_DIR, out_dir: Path = MODEL_DIR, config_pa
     return model.report
 
 
+def train_link(bench_dir: Path = BENCH_DIR, out_dir: Path = MODEL_DIR, config_path: Path = CONFIG_PATH,
+               folds: int = 2, cache: Path | None = None, seed: int = 0, epochs: int = 30,
+               patience: int = 4) -> dict[str, Any]:
+    """Train the learned linking step (``link.py``) of the tagger in ``out_dir/model`` on the
+    ``folds``-fold cross-validated tagger predictions on train, after the tagger's boundary and
+    joining steps as at run time; save it in ``out_dir/model/link`` and return its report."""
+    from pipeline.nlp.attribution import crossval, link
+    from pipeline.nlp.attribution.tagger import LINK_DIR, load_boundary, load_join
+
+    t0 = time.time()
+    docs, _, preds, _ = crossval.cross_predict(bench_dir, config_path, folds=folds, epochs=epochs,
+                                               patience=patience, seed=seed, cache=cache)
+    tagger = spacy.load(out_dir / "model", vocab=docs[0].vocab)
+    cues = tagger_cue_lemmas(tagger)
+    boundary, joiner = load_boundary(str(out_dir / "model")), load_join(str(out_dir / "model"))
+    spans = []
+    for doc, (doc_spans, log_probs) in zip(docs, preds):
+        with_features(doc, cues)  # what the tagger read, as at run time (removed below)
+        spans.append(boundary.adjust(doc, doc_spans, log_probs) if boundary is not None and doc_spans else doc_spans)
+    if joiner is not None:
+        spans = joiner.join_many(docs, spans, [log_probs for _, log_probs in preds])
+    attributions = [gold["attributions"] for _, gold in read_split(bench_dir, "train")]
+    model = link.fit(docs, spans, attributions, seed=seed)
+    for doc in docs:
+        for key in (SYNTAX_KEY, QUOTE_KEY):
+            doc.user_data.pop(key, None)
+    model.report = {"trained_on": f"{bench_dir}/train ({len(docs)} articles), {folds}-fold cross-validated "
+                                  f"tagger predictions after the boundary and joining steps",
+                    "minutes": round((time.time() - t0) / 60, 2), "train": model.report}
+    model.to_disk(out_dir / "model" / LINK_DIR)
+    return model.report
+
+
 class _nullcontext:
     def __enter__(self) -> None:
         return None
@@ -509,13 +543,23 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--boundary-only", action="store_true",
                     help="keep the trained tagger in --out and (re)train only its boundary step")
     ap.add_argument("--join-only", action="store_true",
-                    help="keep the trained tagger and its boundary step in --out and (re)train only the joining step")
+                    help="keep the trained tagger and its boundary step in --out and (re)train the joining and linking steps")
+    ap.add_argument("--link-only", action="store_true",
+                    help="keep the trained tagger and its boundary and joining steps in --out and (re)train only the linking step")
     args = ap.parse_args(argv)
     cache = None if args.no_cache else args.cache
+    if args.link_only:
+        report_path = args.out / "training.json"
+        report = json.loads(report_path.read_text(encoding="utf-8")) if report_path.exists() else {}
+        report["link"] = train_link(args.bench, args.out, args.config, args.boundary_folds or 2, cache, args.seed)
+        report_path.write_text(json.dumps(report, indent=2, default=float) + "\n", encoding="utf-8")
+        print(json.dumps(report["link"], indent=2, default=float))
+        return
     if args.join_only:
         report_path = args.out / "training.json"
         report = json.loads(report_path.read_text(encoding="utf-8")) if report_path.exists() else {}
         report["join"] = train_join(args.bench, args.out, args.config, args.boundary_folds or 2, cache, args.seed)
+        report["link"] = train_link(args.bench, args.out, args.config, args.boundary_folds or 2, cache, args.seed)
         report_path.write_text(json.dumps(report, indent=2, default=float) + "\n", encoding="utf-8")
         print(json.dumps(report["join"], indent=2, default=float))
         return
@@ -524,6 +568,7 @@ def main(argv: list[str] | None = None) -> None:
         report = json.loads(report_path.read_text(encoding="utf-8")) if report_path.exists() else {}
         report["boundary"] = train_boundary(args.bench, args.out, args.config, args.boundary_folds or 2, cache, args.seed)
         report["join"] = train_join(args.bench, args.out, args.config, args.boundary_folds or 2, cache, args.seed)
+        report["link"] = train_link(args.bench, args.out, args.config, args.boundary_folds or 2, cache, args.seed)
         report_path.write_text(json.dumps(report, indent=2, default=float) + "\n", encoding="utf-8")
         print(json.dumps(report["boundary"], indent=2, default=float))
         return
