@@ -14,7 +14,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from typing import Any
+from types import MappingProxyType
+from typing import Any, Mapping
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
@@ -31,8 +32,10 @@ LEXICON_FILE = model_file("lexicon", "dates.toml")
 
 @dataclass(frozen=True)
 class TenseWords:
-    """The words of ``models/lexicon/dates.toml``: those of tense and deadlines, and the words of the
-    candidates the component looks for itself (``[candidates]``; lists in the file's order)."""
+    """The words of ``models/lexicon/dates.toml``: those of tense and deadlines, the words of the
+    candidates the component looks for itself (``[candidates]``; lists in the file's order) and
+    those of expressions read against the last date named (name, one of ``REFERENCE_WORDS`` ->
+    words)."""
 
     future: frozenset[str]
     weak_future: frozenset[str]
@@ -75,6 +78,7 @@ class TenseWords:
     leads: tuple[str, ...]
     piece_leads: tuple[str, ...]
     title_units: tuple[str, ...]
+    reference: Mapping[str, tuple[str, ...]]
 
 
 # The word lists of ``[candidates]`` (see dates.toml), in the order of the fields above.
@@ -83,6 +87,8 @@ CANDIDATE_WORDS = ("phrases", "the_past_before", "soon_not_before", "the_week_be
                    "hyphen_counts", "hyphen_units", "run_counts", "run_words", "run_units", "set_words",
                    "set_units", "frequencies", "clock_hours", "clock_parts", "clock_days", "clock_zones",
                    "holidays", "ambiguous_months", "starts", "connectors", "leads", "piece_leads", "title_units")
+# The word lists of ``[reference]`` (see dates.toml): expressions read against the last date named.
+REFERENCE_WORDS = ("forward", "back", "step_units", "parts", "moves", "units")
 
 
 @lru_cache(maxsize=1)
@@ -94,7 +100,8 @@ def tense_words(path: str = str(LEXICON_FILE)) -> TenseWords:
             "future_words", "weak_future_words", "intention_verbs", "reporting_verbs", "future_auxiliaries",
             "conditional_auxiliaries", "perfect_auxiliaries", "past_auxiliaries", "progressive_auxiliaries",
             "past_perfect_auxiliaries")), frozenset(deadline["words"]), frozenset(deadline["open_words"]),
-            *(frozenset(candidates[k]) if k == "ambiguous_months" else tuple(candidates[k]) for k in CANDIDATE_WORDS))
+            *(frozenset(candidates[k]) if k == "ambiguous_months" else tuple(candidates[k]) for k in CANDIDATE_WORDS),
+            MappingProxyType({k: tuple(data["reference"][k]) for k in REFERENCE_WORDS}))
     return read_data_file(path, "the dates lexicon", build)
 
 
@@ -133,8 +140,9 @@ MONTH_DAY_PATTERN = re.compile(  # "the Aug. 7 bombings": days spaCy leaves unta
     + _YEAR + r"|\b(?:" + literal(m.capitalize() for m in _TIMEX.months if m not in _CAND.ambiguous_months)
     + r")\s\d{1,2}\b(?![,.]?\d)" + _YEAR)
 WEEKDAY_ONLY = re.compile(rf"(?:{_WEEKDAY})", re.IGNORECASE)
-SAME_PREVIOUS = re.compile(r"\bthe same\b.*\b(?:the )?(?:previous|prior|preceding) year\b|"
-                           r"\bthe same\b.*\ba year (?:earlier|before)\b", re.IGNORECASE)
+SAME_PREVIOUS = re.compile(rf"\bthe same\b.*\b(?:the )?(?:{literal(_TIMEX.relations['previous'])}) year\b|"
+                           rf"\bthe same\b.*\ba year (?:{literal(_TIMEX.relations['reference_back'])})\b",
+                           re.IGNORECASE)
 
 
 CHILD_WINDOW = 8
@@ -232,9 +240,11 @@ TITLE_UNIT = re.compile(rf"\b(?:{literal(_CAND.title_units)})\b")
 # The words TimeML leaves out before an expression, and before each piece of a range.
 LEADS = re.compile(rf"(?:(?:{literal(_CAND.leads)})\s+)+", re.IGNORECASE)
 PIECE_LEADS = re.compile(rf"(?:(?:{literal(_CAND.piece_leads)}|the\s+(?=\d))\s+)+", re.IGNORECASE)
-RELATIVE_TO_REF = re.compile(r"(?:the\s+)?(following|previous|prior|preceding)\s+(year|month)|"
-                             r"(?:(?:the\s+)?(?:end|start|beginning|rest|middle)\s+of\s+|(?:earlier|later)\s+"
-                             r"(?:in\s+)?)?(that(?:\s+same)?|the\s+same|the(?=\s+day))\s+(day|month|year)",
+_REF = _CAND.reference
+_STEP = literal((*_REF["forward"], *_REF["back"]))
+RELATIVE_TO_REF = re.compile(rf"(?:the\s+)?({_STEP})\s+({literal(_REF['step_units'])})|"
+                             rf"(?:(?:the\s+)?(?:{literal(_REF['parts'])})\s+of\s+|(?:{literal(_REF['moves'])})\s+"
+                             rf"(?:in\s+)?)?(that(?:\s+same)?|the\s+same|the(?=\s+day))\s+({literal(_REF['units'])})",
                              re.IGNORECASE)
 GRAIN_RANK = {"day": 0, "month": 1, "year": 2}
 
@@ -250,7 +260,7 @@ def _from_reference(ref: dict, surface: str) -> dict | None:
         text = {"day": day.isoformat(), "month": f"{calendar.month_name[day.month]} {day.year}",
                 "year": str(day.year)}[grain]
         return normalize_timex(text, None)
-    step = 1 if m.group(1).lower() == "following" else -1
+    step = 1 if m.group(1).lower() in _REF["forward"] else -1
     if m.group(2).lower() == "year":
         return normalize_timex(str(day.year + step), None)
     year, month = divmod(day.year * 12 + day.month - 1 + step, 12)

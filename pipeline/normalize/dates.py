@@ -44,8 +44,10 @@ class TimexWords:
     rule: ``month`` and ``day``; ``month``, ``weekday`` (0 = Monday), ``nth`` and
     ``days_after``; or ``easter``, days after Easter Sunday), the words of spoken years
     (``centuries``, ``teens``, ``tens``, ``digits``, ``after_two_thousand``), of ranges
-    (``openers``, ``joiners``), the U.S. and Canadian cues of a fiscal year and the words taken off
-    an expression (name, one of ``QUALIFIERS`` -> words)."""
+    (``openers``, ``joiners``), the U.S. and Canadian cues of a fiscal year, the words taken off
+    an expression (name, one of ``QUALIFIERS`` -> words), those that place a time before or after
+    another (name, one of ``RELATIONS`` -> words) and the percent words that make an expression
+    no time expression."""
 
     units: Mapping[str, tuple[str, str]]
     unit_readings: Mapping[str, tuple[str, ...]]
@@ -69,6 +71,8 @@ class TimexWords:
     us_fiscal_cues: tuple[str, ...]
     ca_fiscal_cues: tuple[str, ...]
     qualifiers: Mapping[str, tuple[str, ...]]
+    relations: Mapping[str, tuple[str, ...]]
+    percent_words: tuple[str, ...]
 
 
 # The constructions of ``[unit_readings]`` (see timex.toml), each a list of the units it takes.
@@ -77,6 +81,8 @@ UNIT_READINGS = ("the_current", "the_whole", "year_ago", "vague_plurals", "ahead
 SPOKEN_YEAR_WORDS = ("centuries", "teens", "tens", "digits", "after_two_thousand")
 # The word lists of ``[qualifiers]`` (see timex.toml).
 QUALIFIERS = ("leading", "run_words", "count_extras", "period_words", "parts")
+# The word lists of ``[relations]`` (see timex.toml).
+RELATIONS = ("back", "forward", "compound_back", "previous", "reference_back")
 # The three forms of a holiday's rule in ``[holidays]``.
 HOLIDAY_RULES = (frozenset({"month", "day"}), frozenset({"month", "weekday", "nth"}),
                  frozenset({"month", "weekday", "nth", "days_after"}), frozenset({"easter"}))
@@ -117,7 +123,9 @@ def timex_words(path: Path | str = TIMEX_LEXICON) -> TimexWords:
             MappingProxyType({k: tuple(raw["spoken_years"][k]) for k in SPOKEN_YEAR_WORDS}),
             tuple(raw["ranges"]["openers"]), tuple(raw["ranges"]["joiners"]),
             tuple(raw["fiscal_cues"]["us"]), tuple(raw["fiscal_cues"]["ca"]),
-            MappingProxyType({k: tuple(raw["qualifiers"][k]) for k in QUALIFIERS}))
+            MappingProxyType({k: tuple(raw["qualifiers"][k]) for k in QUALIFIERS}),
+            MappingProxyType({k: tuple(raw["relations"][k]) for k in RELATIONS}),
+            tuple(raw["not_timex"]["percent"]))
     return read_data_file(path, "the time-expression words", build)
 
 
@@ -152,6 +160,12 @@ _LEADING_RE = re.compile(rf"^(?:{_QUALIFIER['leading']})\s+")
 _COUNT_EXTRAS_RE = re.compile(rf"\s+(?:{_QUALIFIER['count_extras']})$")
 _PERIOD_RE = re.compile(rf"(?<=\d)\s+(?:{_QUALIFIER['period_words']})$")
 _PARTS_RE = re.compile(rf"^(?:{_QUALIFIER['parts']})(?:\s+in\s+|[- ])")
+_RELATION = {k: literal(words) for k, words in timex_words().relations.items()}
+# "year-ago", "year-earlier": the compounds of a year back, as words and as an alternation.
+_YEAR_BACK_WORDS = tuple(f"year-{w}" for w in timex_words().relations["compound_back"])
+_YEAR_BACK = literal(_YEAR_BACK_WORDS)
+_NOT_TIMEX_RE = re.compile(r"\d[- ]?years?[- ]old|\bage[sd]?\b|\$|%|\b(?:"
+                           + literal(timex_words().percent_words) + r")\b")
 
 NUM_RE = r"(?:\d+(?:\.\d+)?|[a-z]+(?:[- ][a-z]+)?|" + literal(timex_words().count_phrases) + ")"
 UNIT_RE = "(" + literal(UNITS) + ")s?"
@@ -452,10 +466,10 @@ def _calendar(s: str, anchor: date | None, tense: str | None, fiscal: str) -> di
     # Quarters: "the third quarter", "third-quarter", "Q3 2022", "the fourth quarter of 1997"
     # "its fourth quarter", "the 1988 second quarter", "the year-ago third quarter", "the fiscal-first quarter"
     m = re.fullmatch(r"(?:(?:the|its|their|our|a|an)\s+)?(?:(this|last|next|the\s+same)\s+year'?s\s+)?"
-                     r"(?:(\d{4})\s+|(year-ago|year-earlier)\s+)?(?:fiscal[\s-])?"
+                     r"(?:(\d{4})\s+|(" + _YEAR_BACK + r")\s+)?(?:fiscal[\s-])?"
                      r"(first|second|third|fourth|1st|2nd|3rd|4th|q1|q2|q3|q4)(?:[- ](?:fiscal\s+)?quarter)?"
                      r"(?:\s+(?:of\s+)?(?:(?:fiscal|calendar)\s+)?(?:(\d{4})|(this|last|next)\s+year))?"
-                     r"(\s+a\s+year\s+(?:ago|earlier|before))?", s)
+                     r"(\s+a\s+year\s+(?:" + _RELATION["back"] + "))?", s)
     if m and ("quarter" in s or re.match(r"(?:the\s+)?q", s)):
         q = timex_words().ordinals[m.group(4)]
         if m.group(2) or m.group(5):
@@ -574,8 +588,8 @@ def _calendar(s: str, anchor: date | None, tense: str | None, fiscal: str) -> di
         return _day(date(y, 12, 31))
     # "the latest quarter", "last year's quarter", "the quarter a year ago"
     m = re.fullmatch(r"(?:the\s+|its\s+)?(?:(latest|current|most\s+recent|recent|same|previous|prior|"
-                     r"year-ago|year-earlier|fiscal|last\s+year'?s)\s+)?(quarter|period)"
-                     r"(\s+a\s+year\s+(?:ago|earlier|before))?", s)
+                     + _YEAR_BACK + r"|fiscal|last\s+year'?s)\s+)?(quarter|period)"
+                     r"(\s+a\s+year\s+(?:" + _RELATION["back"] + "))?", s)
     if m and anchor is not None:
         q = (anchor.month - 1) // 3 + 1
         y = anchor.year
@@ -583,17 +597,19 @@ def _calendar(s: str, anchor: date | None, tense: str | None, fiscal: str) -> di
             y, q = (y, q - 1) if q > 1 else (y - 1, 4)
         if m.group(1) in ("previous", "prior"):
             y, q = (y, q - 1) if q > 1 else (y - 1, 4)
-        if m.group(1) in ("year-ago", "year-earlier") or m.group(3) \
+        if m.group(1) in _YEAR_BACK_WORDS or m.group(3) \
                 or (m.group(1) or "").startswith("last year"):
             y -= 1
         return _quarter(y, q)
 
     # "a year ago", "two weeks earlier", "five years from now", "year-earlier", "a year earlier"
-    m = re.fullmatch(r"(?:(" + NUM_RE + r")\s+)?" + UNIT_RE + r"\s+(ago|earlier|before|later|from now|hence)", s)
+    m = re.fullmatch(r"(?:(" + NUM_RE + r")\s+)?" + UNIT_RE + r"\s+(" + _RELATION["back"] + "|" + _RELATION["forward"]
+                     + ")", s)
     if m and m.group(1) and _num(m.group(1)) is None and re.search(r"\ban?$", m.group(1)):
         return None  # "seven a year ago": not a count of years
     if not m:
-        m2 = re.fullmatch(r"(?:the\s+)?(" + _UNITS_OF["year_ago"] + r")[- ](ago|earlier)(?:\s+\w+)?", s)
+        m2 = re.fullmatch(r"(?:the\s+)?(" + _UNITS_OF["year_ago"] + r")[- ](" + _RELATION["compound_back"]
+                          + r")(?:\s+\w+)?", s)
         if m2:
             if anchor is None:
                 return _rec("date", None, None, None, UNITS[m2.group(1)][1])
@@ -602,7 +618,7 @@ def _calendar(s: str, anchor: date | None, tense: str | None, fiscal: str) -> di
         n = _num(m.group(1)) if m.group(1) else 1
         if n is None or anchor is None:
             return _rec("date", None, None, None, UNITS[m.group(2)][1])
-        sign = -1 if m.group(3) in ("ago", "earlier", "before") else 1
+        sign = -1 if m.group(3) in timex_words().relations["back"] else 1
         unit = m.group(2)
         if unit in ("day", "night", "week") and n < 1000:
             if unit == "week":
@@ -732,7 +748,7 @@ def normalize_timex(surface: str, anchor: str | None, tense: str | None = None,
     s = re.sub(r"(?<=\S)\s+(?:" + _QUALIFIER["run_words"] + r")\s+(?=" + UNIT_RE + r"$)", " ", s)
     if not s or not re.search(r"[a-z0-9]", s):
         return None
-    if re.search(r"\d[- ]?years?[- ]old|\bage[sd]?\b|\$|%|\bper cent\b|\bpercent\b", s):
+    if _NOT_TIMEX_RE.search(s):
         return None
     plural = re.fullmatch(r"(?:the\s+)?(" + _UNITS_OF["vague_plurals"] + ")s|centuries", s)
     if plural:  # "within weeks", "for centuries": a duration of unknown length
@@ -740,8 +756,8 @@ def normalize_timex(surface: str, anchor: str | None, tense: str | None = None,
         return _rec("duration", _duration(None, unit), None, None, UNITS[unit][1], _duration(None, unit))
     if re.fullmatch(r"\d{1,3}|(?:" + _UNITS_OF["never_alone"] + ")s?", s):
         return None
-    if re.fullmatch(r"(?:the\s+)?(?:same\s+.+\s+(?:the\s+)?(?:previous|prior|preceding)\s+year|"
-                    r"same\s+.+\s+a\s+year\s+(?:earlier|before))", s):
+    if re.fullmatch(r"(?:the\s+)?(?:same\s+.+\s+(?:the\s+)?(?:" + _RELATION["previous"] + r")\s+year|"
+                    r"same\s+.+\s+a\s+year\s+(?:" + _RELATION["reference_back"] + "))", s):
         return _rec("date", None, None, None, "range")
     s = _spoken_years(s)
     words = timex_words()
@@ -819,7 +835,7 @@ def normalize_timex(surface: str, anchor: str | None, tense: str | None = None,
     # "20 more years", "the year-earlier nine months"
     m = re.fullmatch(r"(?:the\s+|a\s+|an\s+)?(?:(?:past|last|next|first|coming|previous|following|"
                      r"final|latest|same|entire|whole|full|remaining|recent|other|additional|"
-                     r"extra|more|year-earlier|year-ago)\s+)*(?:(" + NUM_RE + r")[\s-]+)?(?:(?:full|straight|"
+                     r"extra|more|" + _YEAR_BACK + r")\s+)*(?:(" + NUM_RE + r")[\s-]+)?(?:(?:full|straight|"
                      r"consecutive|long|more|additional|extra)[\s-]+)?" + UNIT_RE + r"(?:[\s-]+long)?", s)
     # "the full year" is the year in question (a date), like "the year"
     if m and not re.fullmatch(r"(?:the\s+)?(?:last|past|next|coming|previous|this|the)\s+" + UNIT_RE, s) \

@@ -35,7 +35,7 @@ from pipeline.normalize.units import (
     lookup_unit,
     unit_words,
 )
-from pipeline.normalize.wordlists import literal, longest_first, spaced
+from pipeline.normalize.wordlists import literal, longest_first, optionally_spaced, spaced
 from pipeline.resources import model_file, read_data_file
 
 LEXICON_FILE = model_file("lexicon", "figures.toml")
@@ -59,8 +59,10 @@ class FigureWords:
     figure pattern tries them, and the qualifiers after "$5"), scale letters glued to a currency
     code, prime marks (mark -> (unit, dimension)), what makes a number no figure (name labels,
     clock words, street words, eras, year prepositions, rank words), the words of ranges and of
-    ages, the words after a change in points, of a proportion, and between a number, "of" and what
-    it counts. Phrase lists keep the file's order."""
+    ages, the words after a change in points, of a proportion, between a number, "of" and what
+    it counts, the words and abbreviations of a percentage, and the words between a figure and the
+    unit it is counted per (``rate_explicit``, ``rate_implicit`` before a space, ``rate_hyphened``
+    before a hyphen). Phrase lists keep the file's order."""
 
     scales: Mapping[str, float]
     scale_abbreviations: Mapping[str, float]
@@ -132,6 +134,11 @@ class FigureWords:
     one_of_determiners: tuple[str, ...]
     one_of_intensifiers: tuple[str, ...]
     part_of_determiners: tuple[str, ...]
+    percent_words: tuple[str, ...]
+    percent_abbreviations: tuple[str, ...]
+    rate_explicit: tuple[str, ...]
+    rate_implicit: tuple[str, ...]
+    rate_hyphened: tuple[str, ...]
 
 
 @lru_cache(maxsize=4)
@@ -175,7 +182,9 @@ def figure_words(path: Path | str = LEXICON_FILE) -> FigureWords:
             tuple(age["units"]), tuple(age["before"]), tuple(age["a_few_words_before"]), tuple(age["hedges"]),
             tuple(ranges["point_links"]), tuple(ranges["point_closes"]), tuple(ranges["ratio_words"]),
             *(tuple(data["of_phrases"][k]) for k in ("unit_qualifiers", "fraction_determiners", "one_of_determiners",
-                                                     "one_of_intensifiers", "part_of_determiners")))
+                                                     "one_of_intensifiers", "part_of_determiners")),
+            tuple(data["percent"]["words"]), tuple(data["percent"]["abbreviations"]),
+            *(tuple(data["rates"][k]) for k in ("explicit", "implicit", "hyphened")))
     return read_data_file(path, "the figures lexicon", build)
 
 
@@ -228,7 +237,9 @@ SCI_RE = re.compile(r"(\d+(?:\.\d+)?)\s?[×x]\s?10\s?(?:\^|\*\*)?\s?([−-]?\d+)
 DIGIT_FRACTION_RE = re.compile(r"(?<![\d/⁄.$])(\d{1,2})\s?[/⁄](\d{1,3})(?![\d/⁄])(?=\s+(?:of\b|[a-z]))")
 # "one in five adults", "9 out of 10 dentists": a proportion, read as a fraction.
 _SMALL = rf"(?:\d{{1,3}}|{_WORDNUM})"
-RATIO_RE = re.compile(rf"(?i)\b({_SMALL})\s+(?:{spaced(_LEX.ratio_words)})\s+({_SMALL})\b(?![.,]\d|\s*(?:%|per\s?cent|percent))")
+_PERCENT_WORDS = optionally_spaced(_LEX.percent_words)
+RATIO_RE = re.compile(rf"(?i)\b({_SMALL})\s+(?:{spaced(_LEX.ratio_words)})\s+({_SMALL})\b"
+                      rf"(?![.,]\d|\s*(?:%|{_PERCENT_WORDS}))")
 HAS_NUMBER_RE = re.compile(
     rf"\d|(?i:\b(?:{_WORDNUM}|{_SCALE_WORD}|{_PLURAL_SCALE}|{longest_first(_LEX.fraction_cues)})\b)")
 
@@ -263,10 +274,12 @@ _MONTHS_RE = "|".join(_LEX.months)
 _MONTH_BEFORE_RE = re.compile(rf"(?i)\b(?:{_MONTHS_RE})\.?\s+$")
 _MONTH_AFTER_RE = re.compile(rf"(?i)^(?:\s*(?:st|nd|rd|th))?\s+(?:of\s+)?(?:{_MONTHS_RE})\b")
 # "a year earlier" is a time reference, not a rate; "barrel-a-day" is one.
-_PER_RE = re.compile(r"(?i)\s?-?(?:per\s|an?\s|each\s|/\s?|an?-)(?P<w>[A-Za-zμµ²³-]+)(?![A-Za-zμµ²³-])"
+_PER_RE = re.compile(rf"(?i)\s?-?(?:(?:{literal((*_LEX.rate_explicit, *_LEX.rate_implicit))})\s|/\s?|"
+                     rf"(?:{literal(_LEX.rate_hyphened)})-)(?P<w>[A-Za-zμµ²³-]+)(?![A-Za-zμµ²³-])"
                      rf"(?!\s+(?:{literal(_LEX.time_references)})\b)")
 _AGE_AFTER_RE = re.compile(rf"(?i)\s?-?\s?(?P<u>{literal(_LEX.age_units)})s?(?:[-\s]old\b|\s+of\s+age\b)")
-_PERCENT_RE = re.compile(r"(?i)\s?(?:(?P<pp>percentage[\s-]points?)|%|per\s?cent\b|percent\b|pct\b)")
+_PERCENT_RE = re.compile(r"(?i)\s?(?:(?P<pp>percentage[\s-]points?)|%|(?:"
+                         + optionally_spaced((*_LEX.percent_words, *_LEX.percent_abbreviations)) + r")\b)")
 # "minus 5 C", "12 C melting point": a capital C or F alone after a number is a temperature.
 _TEMPERATURE_RE = re.compile(r"\s?([CF])(?=[.,;:)!?]|\s+[a-z]|\s*$)")
 _WORD_TAIL_RE = re.compile(r"[^\s,;:()\"“”]+")
@@ -833,7 +846,7 @@ def _describe(text: str, c: dict, tokens: list[dict], context: dict[str, Any]) -
             else:
                 m_end = m.end()
             single = _singular(word)
-            explicit = m.group(0).strip().lower().startswith(("per", "/"))
+            explicit = m.group(0).strip().lower().startswith((*figure_words().rate_explicit, "/"))
             if (found and found[1] != "currency" and not counted) or single in figure_words().per_words or (explicit and not counted):
                 per_unit = found[0] if found else single
                 end = m_end

@@ -22,3 +22,9 @@ def longest_first(words: Iterable[str]) -> str:
 def spaced(words: Iterable[str]) -> str:
     """:func:`literal`, with any run of white space between the words of a phrase."""
     return "|".join(r"\s+".join(re.escape(part) for part in w.split()) for w in words)
+
+
+def optionally_spaced(words: Iterable[str]) -> str:
+    """:func:`literal`, with one white-space character or none between the words of a phrase
+    ("per cent" also matches "percent" and "per\\ncent")."""
+    return "|".join(r"\s?".join(re.escape(part) for part in w.split()) for w in words)

@@ -284,3 +284,30 @@ def test_a_dates_lexicon_lacking_a_candidate_word_list_is_named(key, edited_copy
     broken = edited_copy(LEXICON_FILE, old, new)
     with pytest.raises(RuntimeError, match=rf"the dates lexicon in .*dates.toml.*'{key}'"):
         tense_words(str(broken))
+
+
+def test_the_reference_words_come_from_the_lexicons():
+    from pipeline.nlp.dates import RELATIVE_TO_REF, SAME_PREVIOUS, _from_reference, tense_words
+
+    words = tense_words().reference
+    assert words["forward"] == ("following",) and "preceding" in words["back"] and "rest" in words["parts"]
+    assert words["moves"] == ("earlier", "later") and words["step_units"] == ("year", "month")
+    # What the lexicon holds is what the component reads.
+    ref = {"date_start": "1995-05-22", "granularity": "day"}
+    assert _from_reference(ref, "the preceding month")["value"] == "1995-04"
+    assert _from_reference(ref, "the following year")["value"] == "1996"
+    assert _from_reference(ref, "the rest of that year")["value"] == "1995"
+    assert _from_reference(ref, "earlier that same day")["value"] == "1995-05-22"
+    assert not RELATIVE_TO_REF.fullmatch("the next year") and not RELATIVE_TO_REF.fullmatch("the close of that year")
+    assert SAME_PREVIOUS.search("the same period the prior year") and SAME_PREVIOUS.search("the same week a year before")
+    assert not SAME_PREVIOUS.search("the same week a year ago")
+
+
+@pytest.mark.parametrize("key", ["reference", "forward", "back", "step_units", "parts", "moves", "units"])
+def test_a_dates_lexicon_lacking_a_reference_word_list_is_named(key, edited_copy):
+    from pipeline.nlp.dates import LEXICON_FILE, tense_words
+
+    old, new = ("\n[reference]\n", "\n[reference_gone]\n") if key == "reference" else (f"\n{key} =", f"\n{key}_gone =")
+    broken = edited_copy(LEXICON_FILE, old, new)
+    with pytest.raises(RuntimeError, match=rf"the dates lexicon in .*dates.toml.*'{key}'"):
+        tense_words(str(broken))

@@ -339,6 +339,18 @@ def test_months_weekdays_holidays_spoken_years_ranges_and_fiscal_cues_come_from_
     assert normalize_timex("two additional weeks", PUB)["value"] == "P2W"
     assert normalize_timex("the 1998 time frame", PUB)["value"] == "1998"
     assert normalize_timex("sometime in May 1998", PUB)["value"] == "1998-05"
+    words = timex_words()
+    assert words.relations["back"] == ("ago", "earlier", "before") and "hence" in words.relations["forward"]
+    assert "prior" in words.relations["previous"] and words.percent_words == ("per cent", "percent")
+    assert normalize_timex("three days hence", PUB)["value"] == "2023-03-25"
+    assert normalize_timex("two weeks from now", PUB)["value"] == "2023-04-05"
+    assert normalize_timex("the month-earlier level", PUB)["value"] == "2023-02"
+    assert normalize_timex("the third quarter a year before", PUB)["value"] == "2021-Q3"
+    assert normalize_timex("the year-earlier third quarter", PUB)["value"] == "2021-Q3"
+    assert normalize_timex("its year-ago quarter", PUB)["value"] == "2022-Q1"
+    assert normalize_timex("the same month the preceding year", PUB)["granularity"] == "range"
+    assert normalize_timex("the same month a year before", PUB)["granularity"] == "range"
+    assert normalize_timex("5 per cent", PUB) is None
 
 
 @pytest.mark.parametrize("old, key", [("\n[months]\n", "months"), ("\n[weekdays]\n", "weekdays"),
@@ -350,7 +362,11 @@ def test_months_weekdays_holidays_spoken_years_ranges_and_fiscal_cues_come_from_
                                       ("\ncount_phrases =", "count_phrases"), ("\n[qualifiers]\n", "qualifiers"),
                                       ("\nleading =", "leading"), ("\nrun_words =", "run_words"),
                                       ("\ncount_extras =", "count_extras"), ("\nperiod_words =", "period_words"),
-                                      ("\nparts =", "parts")])
+                                      ("\nparts =", "parts"), ("\n[relations]\n", "relations"),
+                                      ("\nback =", "back"), ("\nforward =", "forward"),
+                                      ("\ncompound_back =", "compound_back"), ("\nprevious =", "previous"),
+                                      ("\nreference_back =", "reference_back"), ("\n[not_timex]\n", "not_timex"),
+                                      ("\npercent =", "percent")])
 def test_a_timex_lexicon_lacking_months_weekdays_holidays_or_their_kin_is_named(edited_copy, old, key):
     from pipeline.normalize.dates import TIMEX_LEXICON, timex_words
 

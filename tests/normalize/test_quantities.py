@@ -277,7 +277,9 @@ def test_scales_fractions_comparators_and_change_words_come_from_the_lexicon():
                                           ("ranges", "ratio_words"), ("of_phrases", None),
                                           ("of_phrases", "unit_qualifiers"), ("of_phrases", "fraction_determiners"),
                                           ("of_phrases", "one_of_determiners"), ("of_phrases", "one_of_intensifiers"),
-                                          ("of_phrases", "part_of_determiners")])
+                                          ("of_phrases", "part_of_determiners"), ("percent", None),
+                                          ("percent", "words"), ("percent", "abbreviations"), ("rates", None),
+                                          ("rates", "explicit"), ("rates", "implicit"), ("rates", "hyphened")])
 def test_a_figures_lexicon_lacking_a_word_list_is_named(section, key, edited_copy):
     from pipeline.normalize.quantities import LEXICON_FILE, figure_words
 
@@ -285,6 +287,22 @@ def test_a_figures_lexicon_lacking_a_word_list_is_named(section, key, edited_cop
     bad = edited_copy(LEXICON_FILE, old, new)
     with pytest.raises(RuntimeError, match=rf"the figures lexicon in .*figures.toml.*'{key or section}'"):
         figure_words(str(bad))
+
+
+def test_percent_and_rate_words_come_from_the_lexicon():
+    from pipeline.normalize.quantities import figure_words
+
+    words = figure_words()
+    assert "per cent" in words.percent_words and words.percent_abbreviations == ("pct",)
+    assert words.rate_explicit == ("per",) and "each" in words.rate_implicit and "a" in words.rate_hyphened
+    # What the lexicon holds is what the normalizer reads.
+    assert [one(f"Sales rose 5 {w}.")["unit"] for w in ("pct", "per cent", "per\ncent", "percent")] == \
+        ["percentage"] * 4
+    assert one("One in five adults saves nothing.")["value"] == pytest.approx(0.2)
+    assert one("One in five per cent of them.")["unit"] == "percentage"
+    assert one("It costs $5 each day.")["per_unit"] == "day" and one("It earned $2-a-share.")["per_unit"] == "share"
+    # after "per" any word is the unit, after "a" only a unit or a per-unit word
+    assert one("It sold 3 tons per gizmo.")["unit"] == "ton per gizmo" and one("It sold 3 tons a gizmo.")["unit"] == "ton"
 
 
 def test_currency_marks_street_clock_range_and_age_words_come_from_the_lexicon():

@@ -1,7 +1,7 @@
 """The alternations built from lexicon word lists."""
 import re
 
-from pipeline.normalize.wordlists import literal, longest_first, spaced
+from pipeline.normalize.wordlists import literal, longest_first, optionally_spaced, spaced
 
 
 def test_literal_keeps_the_order_and_escapes():
@@ -16,3 +16,9 @@ def test_longest_first_tries_a_word_before_its_prefix():
 def test_spaced_allows_any_white_space_inside_a_phrase():
     pattern = re.compile(rf"(?:{spaced(['out of', 'per'])})")
     assert pattern.fullmatch("out  of") and pattern.fullmatch("out\nof") and not pattern.fullmatch("outof")
+
+
+def test_optionally_spaced_allows_one_white_space_or_none_inside_a_phrase():
+    pattern = re.compile(rf"(?:{optionally_spaced(['per cent', 'pct.'])})")
+    assert pattern.fullmatch("per cent") and pattern.fullmatch("percent") and pattern.fullmatch("per\ncent")
+    assert not pattern.fullmatch("per  cent") and pattern.fullmatch("pct.") and not pattern.fullmatch("pctx")

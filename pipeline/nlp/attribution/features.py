@@ -1,25 +1,23 @@
 """The network under the trained attribution tagger: token vectors from the base model.
 
-``claims.AttributionTok2Vec.v1`` builds a Doc -> vectors model that reuses what the base
-pipeline already computed instead of embedding the words again from scratch:
+``claims.AttributionTok2Vec.v3`` (under the shipped per-token role tagger) builds a Doc ->
+vectors model that reads the base model's Doc itself and reuses what the base pipeline already
+computed instead of embedding the words again from scratch:
 
-- ``doc.tensor``: the base model's own token vectors (``en_core_web_sm``'s tok2vec output,
-  copied onto the tagger's Doc; frozen, no gradient flows back into it);
+- ``doc.tensor``: the base model's own token vectors (``en_core_web_sm``'s tok2vec output;
+  frozen, no gradient flows back into it);
 - a few quotation features read from the text (inside a closed quotation, a quotation mark,
   first token of a paragraph), which no window of a CNN sees for a long quotation;
-- (version 2) a few features of the base parse, which no window sees either: sentence starts,
-  listed cue words, and whether a token lies inside a complement clause, the complement of a
-  listed cue, a relative or adverbial clause, or the subject of a listed cue;
-- small hash embeddings of the word (NORM, PREFIX, SUFFIX, SHAPE) and of the base model's
-  TAG and dependency label, trained here;
+- a few features of the base parse, which no window sees either: sentence starts, listed cue
+  words, whether a token lies inside a complement clause, the complement of a listed cue, a
+  relative or adverbial clause, or the subject of a listed cue, and the first and last token of
+  a cue's complement;
+- small hash embeddings of the attributes it is given (the word's NORM and SHAPE, the base
+  model's TAG, dependency label and entity type), trained here;
 
-then a Maxout layer and a few residual window-CNN layers (v1, v2: under a spaCy ``ner``).
-
-``claims.AttributionTok2Vec.v3`` (under the shipped per-token role tagger) reads the base
-model's Doc itself (DEP and the entity type directly, no copy), adds two parse features (first
-and last token of a cue's complement), concatenates the small per-attribute hash embeddings as
-they are, mixes everything with one Maxout layer and gives each token the whole document's
-context through a small BiLSTM.
+concatenated as they are, mixed by one Maxout layer; a small BiLSTM gives each token the whole
+document's context. (Versions 1 and 2, a window CNN under a spaCy ``ner`` run on a copy of the
+Doc, were retired with that tagger.)
 
 ``claims.AttributionTok2Vec.v4`` (the accurate config's tagger, ``models/attribution_minilm``)
 adds to version 3's inputs the contextual vectors a small transformer left on the Doc
@@ -34,7 +32,7 @@ from typing import Callable
 
 import numpy
 from spacy.ml.featureextractor import FeatureExtractor
-from spacy.ml.models.tok2vec import MaxoutWindowEncoder, MultiHashEmbed
+from spacy.ml.models.tok2vec import MaxoutWindowEncoder
 from spacy.attrs import IDX, ORTH
 from spacy.tokens import Doc
 from spacy.util import registry
@@ -46,10 +44,9 @@ from pipeline.nlp.quotes import ALL_MARKS, find_quotes
 
 N_QUOTE_FEATURES = 3
 _NEWLINE = re.compile("\n")
-N_SYNTAX_FEATURES = 10  # what ``tagger.syntax_features`` computes; version 2 reads the first 8
-V2_SYNTAX_FEATURES = 8
-SYNTAX_KEY = "claims_syntax_features"  # where ``tagger.tagger_doc`` leaves the parse features
-QUOTE_KEY = "claims_quote_features"  # where it leaves the quotation features, read off the source Doc
+N_SYNTAX_FEATURES = 10  # what ``tagger.syntax_features`` computes
+SYNTAX_KEY = "claims_syntax_features"  # where ``tagger.with_features`` leaves the parse features on the Doc
+QUOTE_KEY = "claims_quote_features"  # where it leaves the quotation features
 
 
 def quote_features(doc: Doc, text: str | None = None) -> numpy.ndarray:
@@ -110,40 +107,6 @@ def base_features(width: int, n_syntax: int = 0) -> Model[list[Doc], list[Floats
         return out, lambda d_out: []
 
     return Model("claims_base_features", forward, dims={"nO": width + N_QUOTE_FEATURES + n_syntax})
-
-
-@registry.architectures("claims.AttributionTok2Vec.v1")
-def attribution_tok2vec(width: int, depth: int, embed_width: int, tensor_width: int,
-                        rows: list[int], window_size: int = 1,
-                        maxout_pieces: int = 3) -> Model[list[Doc], list[Floats2d]]:
-    """Version 1: no parse features (see :func:`attribution_tok2vec_v2`)."""
-    return _tok2vec(width, depth, embed_width, tensor_width, rows, window_size, maxout_pieces, False)
-
-
-@registry.architectures("claims.AttributionTok2Vec.v2")
-def attribution_tok2vec_v2(width: int, depth: int, embed_width: int, tensor_width: int,
-                           rows: list[int], window_size: int = 1,
-                           maxout_pieces: int = 3) -> Model[list[Doc], list[Floats2d]]:
-    """As version 1, plus the parse features that ``tagger.syntax_features`` computes."""
-    return _tok2vec(width, depth, embed_width, tensor_width, rows, window_size, maxout_pieces, True)
-
-
-def _tok2vec(width: int, depth: int, embed_width: int, tensor_width: int, rows: list[int],
-             window_size: int, maxout_pieces: int, syntax: bool) -> Model[list[Doc], list[Floats2d]]:
-    """Token vectors of ``width`` from the base tensor, quotation features and hash embeddings
-    of NORM, PREFIX, SUFFIX, SHAPE, TAG and the dependency label (in LEMMA, see ``tagger.py``), through ``depth``
-    window-CNN layers."""
-    embed = MultiHashEmbed(width=embed_width, attrs=["NORM", "PREFIX", "SUFFIX", "SHAPE", "TAG", "LEMMA"],
-                           rows=rows, include_static_vectors=False)
-    n_syntax = V2_SYNTAX_FEATURES if syntax else 0
-    n_in = tensor_width + N_QUOTE_FEATURES + n_syntax + embed_width
-    mix = with_array(Maxout(width, n_in, nP=maxout_pieces, normalize=True, dropout=0.0))
-    model = chain(concatenate(base_features(tensor_width, n_syntax), embed), mix)
-    if depth:
-        model = chain(model, MaxoutWindowEncoder(width=width, window_size=window_size,
-                                                 maxout_pieces=maxout_pieces, depth=depth))
-    model.set_dim("nO", width)
-    return model
 
 
 @registry.architectures("claims.AttributionTok2Vec.v3")

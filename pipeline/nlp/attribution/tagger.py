@@ -2,13 +2,10 @@
 
 The tagger is a spaCy pipeline of its own (``models/attribution/model``) whose network
 (``features.py``) reads the base model's ``doc.tensor``, tags, parse and a few features of
-the parse (:func:`syntax_features`) and of the quotations. Two kinds are supported:
-
-- a per-token role tagger (pipe ``tagger``, the shipped one): one ``B-``/``I-``/``O`` tag of
-  SOURCE, CUE or CONTENT per token, read straight off the base model's Doc (its scores are
-  decoded into spans by :func:`tag_spans`; nothing on the Doc is changed);
-- a spaCy ``ner`` (the earlier architecture): it runs on a copy of the Doc (:func:`tagger_doc`)
-  so that sentence boundaries do not cut a content and the base entities stay as they are.
+the parse (:func:`syntax_features`) and of the quotations. It is a per-token role tagger (pipe
+``tagger``): one ``B-``/``I-``/``O`` tag of SOURCE, CUE or CONTENT per token, read straight off
+the base model's Doc (its scores are decoded into spans by :func:`tag_spans`; nothing on the Doc
+is changed).
 
 Loaded with the base model's vocab, the tagger shares its strings (no word is looked up twice).
 """
@@ -20,12 +17,14 @@ from typing import TYPE_CHECKING, Iterable, Iterator
 
 import numpy
 import spacy
-from spacy.attrs import DEP, HEAD, IDX, LEMMA, LENGTH, POS, SENT_START, SPACY, TAG
+from spacy.attrs import DEP, HEAD, LEMMA, POS, SENT_START
 from spacy.parts_of_speech import AUX, NOUN, VERB
 from spacy.language import Language
+from spacy.pipeline import TrainablePipe
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
+from pipeline.errors import UsageError
 from pipeline.nlp.attribution.features import (  # (registers the network)
     N_SYNTAX_FEATURES, QUOTE_KEY, SYNTAX_KEY, quote_features,
 )
@@ -79,8 +78,8 @@ def load_link(path: str) -> "LinkModel | None":
 def load_tagger(path: str, vocab: Vocab | None = None) -> Language:
     """The trained tagger at ``path``, loaded once per process and ``vocab``.
 
-    With ``vocab`` (the base pipeline's) the tagger shares its strings and lexemes: copies of
-    the base model's Docs then reuse its lexemes instead of creating them again."""
+    With ``vocab`` (the base pipeline's) the tagger shares the strings and lexemes of the Docs
+    it reads."""
     return spacy.load(path, vocab=vocab) if vocab is not None else spacy.load(path)
 
 
@@ -159,29 +158,7 @@ def tagger_cue_lemmas(tagger: Language) -> frozenset[str]:
     return frozenset(words) if words else _cue_lemmas()
 
 
-def tagger_doc(vocab: Vocab, doc: Doc, text: str | None = None, cue_lemmas: frozenset[str] | None = None) -> Doc:
-    """A copy of ``doc`` in ``vocab``: same tokens, tags and tensor, no entities, no sentences,
-    with the parse and quotation features the network reads (``text``: ``doc.text``, when the
-    caller has it; ``cue_lemmas``: the cue words of those features, by default the lexicon's).
-
-    The dependency label of each token travels in the copy's LEMMA slot: a copied parse would
-    set sentence boundaries, and spaCy's ``ner`` never lets a span cross one, while a content
-    often runs over several sentences.
-    """
-    text = doc.text if text is None else text
-    bounds = doc.to_array([IDX, LENGTH, SPACY]).astype("int64")
-    copy = Doc(vocab, words=[text[s:s + n] for s, n, _ in bounds.tolist()], spaces=bounds[:, 2].astype(bool).tolist())
-    if len(doc):
-        values = doc.to_array([TAG, DEP])
-        copy.from_array([TAG, LEMMA], values)
-        if doc.tensor is not None and getattr(doc.tensor, "shape", (0,))[0] == len(doc):
-            copy.tensor = doc.tensor
-        copy.user_data[SYNTAX_KEY] = syntax_features(doc, cue_lemmas if cue_lemmas is not None else _cue_lemmas())
-        copy.user_data[QUOTE_KEY] = quote_features(doc, text)
-    return copy
-
-
-ROLE_TAGGER = "tagger"  # the pipe of a per-token role tagger (else the model is a spaCy ``ner``)
+ROLE_TAGGER = "tagger"  # the pipe of the per-token role tagger
 OUTSIDE = "O"
 TAG_SCHEMES = ("BIO", "BILUO")
 
@@ -277,6 +254,16 @@ def with_features(doc: Doc, cue_lemmas: frozenset[str], text: str | None = None)
     return added
 
 
+def role_pipe(tagger: Language) -> TrainablePipe:
+    """The per-token role tagger pipe of ``tagger``; a model without one (such as the retired
+    ``ner`` tagger) is reported."""
+    if ROLE_TAGGER not in tagger.pipe_names:
+        raise UsageError(f"the attribution model has the pipes {tagger.pipe_names}, not a per-token role tagger "
+                         f"(pipe {ROLE_TAGGER!r}); use models/attribution or models/attribution_minilm, or retrain "
+                         "with pipeline.nlp.attribution.train")
+    return tagger.get_pipe(ROLE_TAGGER)
+
+
 def role_scores(tagger: Language, docs: Iterable[Doc], batch_size: int = 32,
                 texts: Iterable[str] | None = None,
                 boundary: "BoundaryModel | None" = None,
@@ -287,7 +274,7 @@ def role_scores(tagger: Language, docs: Iterable[Doc], batch_size: int = 32,
     docs = list(docs)
     texts = list(texts) if texts is not None else [None] * len(docs)
     cues = tagger_cue_lemmas(tagger)
-    pipe = tagger.get_pipe(ROLE_TAGGER)
+    pipe = role_pipe(tagger)
     labels = list(pipe.labels)
     normalized = pipe.model.get_ref("softmax").attrs.get("softmax_normalize", True)
     for i in range(0, len(docs), batch_size):
@@ -319,19 +306,9 @@ def role_spans(tagger: Language, docs: Iterable[Doc], batch_size: int = 32,
                join: "JoinModel | None" = None) -> list[list[RoleSpan]]:
     """The tagger's (label, start, end) token spans for each parsed doc (``texts``: their
     ``doc.text``, when the caller has them; ``boundary``, ``join``: the learned boundary and
-    joining steps of a per-token tagger, see ``boundary.py`` and ``join.py``).
+    joining steps, see ``boundary.py`` and ``join.py``).
 
-    A per-token role tagger (pipe ``tagger``) reads the base model's Doc itself: its scores
+    The per-token role tagger (pipe ``tagger``) reads the base model's Doc itself: its scores
     are decoded into tags (:func:`best_tags`) and spans (:func:`tag_spans`) and the Doc is
-    left as it was. A ``ner``
-    tagger runs on copies (:func:`tagger_doc`)."""
-    docs = list(docs)
-    texts = list(texts) if texts is not None else [None] * len(docs)
-    if ROLE_TAGGER in tagger.pipe_names:
-        return [spans for spans, _ in role_scores(tagger, docs, batch_size, texts, boundary, join)]
-    cues = tagger_cue_lemmas(tagger)
-    out: list[list[RoleSpan]] = []
-    copies = [tagger_doc(tagger.vocab, d, t, cues) for d, t in zip(docs, texts)]
-    for sub in tagger.pipe(copies, batch_size=batch_size):
-        out.append([(e.label_, e.start, e.end) for e in sub.ents])
-    return out
+    left as it was."""
+    return [spans for spans, _ in role_scores(tagger, docs, batch_size, texts, boundary, join)]

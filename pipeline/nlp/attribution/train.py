@@ -1,12 +1,12 @@
 """Train the attribution tagger on PolNeAR train (dev only picks the best epoch).
 
 PolNeAR is univocal: every token is part of a source, a cue, a content or nothing, so the
-three roles become the entity labels SOURCE, CUE and CONTENT of a spaCy ``ner`` whose
-network reads the base model's token vectors, tags and parse (``features.py``). Each text is
-parsed once with the base pipeline (the same one ``claims run`` uses), then the tagger is
+three roles become the per-token tags (BIO, or BILUO) of SOURCE, CUE and CONTENT of a role
+tagger whose network reads the base model's token vectors, tags and parse (``features.py``).
+Each text is parsed once with the base pipeline (the same one ``claims run`` uses), then the tagger is
 trained for up to ``--epochs`` epochs or ``--max-minutes`` minutes; after every epoch it is
 scored on dev and the best epoch is kept in ``models/attribution/model`` with a training
-report (``models/attribution/training.json``). A per-token tagger then gets its learned
+report (``models/attribution/training.json``). The tagger then gets its learned
 boundary step (``boundary.py``, saved in ``model/boundary``), trained on 2-fold
 cross-validated tagger predictions on train (``crossval.py``), whose error counts go to
 ``models/attribution/error_analysis.json``.
@@ -39,7 +39,8 @@ from spacy.util import load_config, load_model_from_config
 from pipeline.nlp import MODELS_DIR, load_config as load_pipeline_config
 from pipeline.nlp.attribution.features import QUOTE_KEY, SYNTAX_KEY
 from pipeline.nlp.attribution.tagger import (
-    CUE_LEMMAS_META, ROLE_TAGGER, TAG_SCHEMES, lexicon_cue_lemmas, role_tags, tagger_cue_lemmas, tagger_doc, with_features,
+    CUE_LEMMAS_META, TAG_SCHEMES, lexicon_cue_lemmas, role_pipe, role_tags, tagger_cue_lemmas,
+    with_features,
 )
 from pipeline.nlp.attribution.tagger import role_spans as tagger_role_spans
 from pipeline.normalize.gazetteer import cache_dir
@@ -226,21 +227,15 @@ def attach_contextual(docs: list[Doc], base: Language, bench_dir: Path, split: s
 
 def examples(nlp: Language, docs: list[Doc], golds: list[list[tuple[int, int, str]]],
              cue_lemmas: frozenset[str], scheme: str = "BIO") -> list[Example]:
-    """Training examples: the base parse as the tagger reads it and the gold roles (as
-    entities, and for a per-token role tagger also as tags of ``scheme``)."""
-    per_token = ROLE_TAGGER in nlp.pipe_names
+    """Training examples: the base parse as the tagger reads it (with its parse and quotation
+    features) and the gold roles (as entities, for scoring, and as tags of ``scheme``)."""
     out = []
     for doc, spans in zip(docs, golds):
-        if per_token:
-            with_features(doc, cue_lemmas)
-            pred = doc
-        else:
-            pred = tagger_doc(nlp.vocab, doc, cue_lemmas=cue_lemmas)
+        with_features(doc, cue_lemmas)
         ref = annotate(Doc(nlp.vocab, words=[t.text for t in doc], spaces=[bool(t.whitespace_) for t in doc]), spans)
-        if per_token:
-            for tok, tag in zip(ref, role_tags(len(ref), [(e.label_, e.start, e.end) for e in ref.ents], scheme)):
-                tok.tag_ = tag
-        out.append(Example(pred, ref))
+        for tok, tag in zip(ref, role_tags(len(ref), [(e.label_, e.start, e.end) for e in ref.ents], scheme)):
+            tok.tag_ = tag
+        out.append(Example(doc, ref))
     return out
 
 
@@ -322,6 +317,7 @@ def train(bench_dir: Path = BENCH_DIR, out_dir: Path = MODEL_DIR, config_path: P
         nlp = spacy.load(init_model)
     else:
         nlp = load_model_from_config(load_config(config_path), auto_fill=True, validate=True)
+    role_pipe(nlp)  # a model of another kind is reported before any parsing
     base = base_pipeline()
     for name in ("tagger", "parser"):
         if name in base.pipe_names:
@@ -350,7 +346,7 @@ def train(bench_dir: Path = BENCH_DIR, out_dir: Path = MODEL_DIR, config_path: P
                           f"{sum(len(e.reference) for e in train_ex)} tokens)",
                  "dev": f"{bench_dir}/dev ({len(dev_ex)} articles), used only to pick the epoch"},
         "config": str(config_path.name), "component": pipe_name, "seed": seed, "contextual": contextual,
-        "tag_scheme": scheme if pipe_name == ROLE_TAGGER else None,
+        "tag_scheme": scheme,
         "init_model": str(init_model) if init_model else None,
         "limits": {"epochs": epochs, "max_minutes": max_minutes, "patience": patience},
         "epochs_run": len(history), "best_epoch": best_epoch,
@@ -362,7 +358,7 @@ def train(bench_dir: Path = BENCH_DIR, out_dir: Path = MODEL_DIR, config_path: P
                                          for k, v in best_scores["per_type"].items()}},
         "history": history,
     }
-    if boundary_folds and pipe_name == ROLE_TAGGER:
+    if boundary_folds:
         report["boundary"] = train_boundary(bench_dir, out_dir, config_path, boundary_folds, cache, seed,
                                             epochs, patience)
         report["join"] = train_join(bench_dir, out_dir, config_path, boundary_folds, cache, seed, epochs, patience)
@@ -418,7 +414,7 @@ def train_boundary(bench_dir: Path = BENCH_DIR, out_dir: Path = MODEL_DIR, confi
                                                              load_lexicon())}
     tagger = spacy.load(out_dir / "model", vocab=docs[0].vocab)
     t1 = time.time()
-    model = boundary.fit(docs, preds, golds, tagger.get_pipe(ROLE_TAGGER).labels, tagger_cue_lemmas(tagger),
+    model = boundary.fit(docs, preds, golds, role_pipe(tagger).labels, tagger_cue_lemmas(tagger),
                          window=BOUNDARY_WINDOW, reach=BOUNDARY_REACH, l2=BOUNDARY_L2)
     fit_seconds = time.time() - t1
     dev_docs, dev_chars = parsed_split(base_pipeline(), bench_dir, "dev", cache, config_path)
@@ -451,7 +447,7 @@ def train_join(bench_dir: Path = BENCH_DIR, out_dir: Path = MODEL_DIR, config_pa
                                                         patience=patience, seed=seed, cache=cache)
     golds = [crossval.gold_token_spans(d, g) for d, g in zip(docs, gold_chars)]
     tagger = spacy.load(out_dir / "model", vocab=docs[0].vocab)
-    labels = tuple(tagger.get_pipe(ROLE_TAGGER).labels)
+    labels = tuple(role_pipe(tagger).labels)
     cues = tagger_cue_lemmas(tagger)
     boundary = load_boundary(str(out_dir / "model"))
     adjusted = []

