@@ -34,17 +34,6 @@ CUE_FEATURES = ("rule_choice", "gap/10", "touching", "cue_before", "content_unde
                 "cue_modifier", "cue_nominal", "cues_between/2")
 
 
-def gap(a: Span2, b: Span2) -> int:
-    """Tokens between two token spans (0 when they touch or overlap)."""
-    return max(0, b[0] - a[1], a[0] - b[1])
-
-
-def _head(doc: Doc, span: Span2) -> Token:
-    from pipeline.nlp.attribution.model import cue_head
-
-    return cue_head(doc[span[0]:span[1]])
-
-
 def _is_ancestor(tok: Token, of: Token) -> bool:
     return any(t.i == tok.i for t in of.ancestors)
 
@@ -56,11 +45,13 @@ def _between(spans: list[Span2], a: Span2, b: Span2) -> int:
 
 def cue_features(doc: Doc, content: Span2, cands: list[Span2], rule: Span2, cues: list[Span2]) -> numpy.ndarray:
     """Features (columns: :data:`CUE_FEATURES`) of each candidate cue of one content."""
+    from pipeline.nlp.attribution.model import cue_head, gap  # (model.py imports this module)
+
     root = doc[content[0]:content[1]].root
     sent = doc[content[0]].sent.start
     out = numpy.zeros((len(cands), len(CUE_FEATURES)), dtype="float32")
     for row, cue in enumerate(cands):
-        head = _head(doc, cue)
+        head = cue_head(doc[cue[0]:cue[1]])
         d = gap(cue, content)
         out[row] = (cue == rule, d / 10.0, d == 0, cue[0] < content[0], _is_ancestor(head, root),
                     root.head.i == head.i, doc[cue[0]].sent.start == sent, _is_ancestor(root, head),
