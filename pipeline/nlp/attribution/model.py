@@ -157,10 +157,10 @@ def fronted_piece(doc: Doc, contents: list[tuple[int, int]], marks: list[tuple[i
     interrupting attribution: "The question, she said, is not so cut and dried" and "which the
     campaign says includes 2.7 million donors" are contents of two pieces ("The question" / "is
     not ...", "which" / "includes ..."). The first piece's clause (its syntactic root's subtree)
-    is finite and reaches left past the attribution (``marks``: the claim's cue and source spans, which must
-    end just before the piece, punctuation and adverbs aside); its words there, outside the
-    cue's own subtree, up to the attribution and in the same sentence, become a piece before
-    it, unless they overlap a role span of the tagger's (``taken``)."""
+    is finite and reaches left past the attribution (``marks``: the claim's cue and source
+    spans, which must end just before the piece, punctuation and adverbs aside); its words
+    there, outside the cue's own subtree, up to the attribution and in the same sentence, become
+    a piece before it, unless they overlap a role span of the tagger's (``taken``)."""
     if not contents or not marks:
         return contents
     s0, e0 = contents[0]
