@@ -224,8 +224,8 @@ def error_counts(docs: list[Doc], golds: list[list[RoleSpan]], preds: list[list[
     for doc, attrs, pred in zip(docs, attributions, preds):
         contents = [(s, e) for lab, s, e in pred if lab == "CONTENT"]
         for attr in attrs:
-            tok = _char_tokens(doc, attr.get("content", {}).get("spans", []))
-            cue = _char_tokens(doc, attr.get("cue", {}).get("spans", []))
+            tok = char_tokens(doc, attr.get("content", {}).get("spans", []))
+            cue = char_tokens(doc, attr.get("cue", {}).get("spans", []))
             if not tok:
                 continue
             kind = cue_kind(doc, cue[0][0], cue[0][1], lex) if cue else "no cue"
@@ -241,7 +241,8 @@ def error_counts(docs: list[Doc], golds: list[list[RoleSpan]], preds: list[list[
     return out
 
 
-def _char_tokens(doc: Doc, spans: list[list[int]]) -> list[tuple[int, int]]:
+def char_tokens(doc: Doc, spans: list[list[int]]) -> list[tuple[int, int]]:
+    """The token spans of gold char spans (each widened to whole tokens; none left empty)."""
     out = []
     for start, end in spans:
         span = doc.char_span(start, end, alignment_mode="expand")

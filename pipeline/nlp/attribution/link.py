@@ -27,6 +27,8 @@ from typing import Any, Iterable
 import numpy
 from spacy.tokens import Doc, Token
 
+from pipeline.nlp.attribution.model import cue_head, gap, near_cues, paragraph_ids, rule_cue
+
 FORMAT = 1
 Span2 = tuple[int, int]
 CUE_FEATURES = ("rule_choice", "gap/10", "touching", "cue_before", "content_under_cue", "content_head_is_cue",
@@ -45,8 +47,6 @@ def _between(spans: list[Span2], a: Span2, b: Span2) -> int:
 
 def cue_features(doc: Doc, content: Span2, cands: list[Span2], rule: Span2, cues: list[Span2]) -> numpy.ndarray:
     """Features (columns: :data:`CUE_FEATURES`) of each candidate cue of one content."""
-    from pipeline.nlp.attribution.model import cue_head, gap  # (model.py imports this module)
-
     root = doc[content[0]:content[1]].root
     sent = doc[content[0]].sent.start
     out = numpy.zeros((len(cands), len(CUE_FEATURES)), dtype="float32")
@@ -115,23 +115,13 @@ def fit_choice(groups: list[tuple[numpy.ndarray, int]], l2: float = 1e-3, iterat
     return w.astype("float32")
 
 
-def _char_span(doc: Doc, spans: list[list[int]]) -> Span2 | None:
-    if not spans:
-        return None
-    try:
-        span = doc.char_span(spans[0][0], spans[-1][1], alignment_mode="expand")
-    except IndexError:
-        return None
-    return (span.start, span.end) if span is not None and len(span) else None
-
-
 def training_groups(docs: Iterable[Doc], preds: Iterable[list[tuple[str, int, int]]],
                     attributions: Iterable[list[dict[str, Any]]],
                     max_cue_gap: int = 12) -> list[tuple[int, numpy.ndarray, int]]:
     """The cue choices the linking meets in the tagger's spans (``preds``, per doc; the same
     candidates as at run time, ``model.group``), with the right candidate by the gold
     ``attributions``: (doc number, features, right index) per choice."""
-    from pipeline.nlp.attribution.model import near_cues, paragraph_ids, rule_cue
+    from pipeline.nlp.attribution.crossval import char_tokens  # (training only)
 
     groups = []
     for n, (doc, spans, attrs) in enumerate(zip(docs, preds, attributions)):
@@ -140,10 +130,10 @@ def training_groups(docs: Iterable[Doc], preds: Iterable[list[tuple[str, int, in
         para = paragraph_ids(doc)
         gold = []
         for a in attrs:
-            cue = _char_span(doc, a.get("cue", {}).get("spans", []))
-            contents = [c for c in (_char_span(doc, [s]) for s in a.get("content", {}).get("spans", [])) if c]
-            if cue is not None and contents:
-                gold.append((cue, contents))
+            cue = char_tokens(doc, a.get("cue", {}).get("spans", []))
+            contents = char_tokens(doc, a.get("content", {}).get("spans", []))
+            if cue and contents:
+                gold.append(((cue[0][0], cue[-1][1]), contents))
         cues = [(s, e) for lab, s, e in spans if lab == "CUE"]
         for lab, s, e in spans:
             if lab != "CONTENT":

@@ -15,6 +15,7 @@ the cue span's verb; its type is ``direct`` when every piece is a quotation.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy
 from spacy.attrs import IDX
@@ -22,11 +23,13 @@ from spacy.tokens import Doc, Span, Token
 
 from pipeline.nlp.attribution.features import paragraph_openers
 from pipeline.nlp.attribution.lexicon import Lexicon
-from pipeline.nlp.attribution.link import LinkModel
 from pipeline.nlp.attribution.records import Claim
 from pipeline.nlp.attribution.syntax import DASHES, mention_bounds, subject_of
 from pipeline.nlp.attribution.tagger import RoleSpan
 from pipeline.nlp.quotes import ALL_MARKS
+
+if TYPE_CHECKING:
+    from pipeline.nlp.attribution.link import LinkModel
 
 VERB_POS = ("VERB", "AUX")
 Group = tuple[list[tuple[int, int]], tuple[int, int], "tuple[int, int] | None"]
@@ -101,7 +104,7 @@ def rule_source(sources: list[tuple[int, int]], cue: tuple[int, int], para: list
 
 def group(spans: list[RoleSpan], para: list[int], opts: LinkOptions,
           subjects: dict[tuple[int, int], int] | None = None, doc: Doc | None = None,
-          link: "LinkModel | None" = None) -> list[Group]:
+          link: LinkModel | None = None) -> list[Group]:
     """Tie role spans into attributions: ([content spans], cue span, source span or None).
 
     Each content goes to the nearest cue within ``max_cue_gap`` tokens in its paragraph; each

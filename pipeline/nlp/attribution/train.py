@@ -432,36 +432,62 @@ def train_boundary(bench_dir: Path = BENCH_DIR, out_dir: Path = MODEL_DIR, confi
     return model.report
 
 
-def train_join(bench_dir: Path = BENCH_DIR, out_dir: Path = MODEL_DIR, config_path: Path = CONFIG_PATH,
-               folds: int = 2, cache: Path | None = None, seed: int = 0, epochs: int = 30,
-               patience: int = 4) -> dict[str, Any]:
-    """Train the learned joining step (``join.py``) of the tagger in ``out_dir/model`` on the
-    ``folds``-fold cross-validated tagger predictions on train (read from ``cache`` when
-    :func:`train_boundary` made them), after the tagger's boundary step as at run time; save
-    it in ``out_dir/model/join`` and return a report with its effect on dev spans."""
-    from pipeline.nlp.attribution import crossval, join
-    from pipeline.nlp.attribution.tagger import JOIN_DIR, load_boundary, role_scores
+def steps_input(bench_dir: Path, out_dir: Path, config_path: Path, folds: int, cache: Path | None, seed: int,
+                epochs: int, patience: int, joined: bool = False,
+                ) -> tuple[list[Doc], list[list[tuple[int, int, str]]], Language, list[tuple[list, numpy.ndarray]]]:
+    """What the learned steps after the boundary step are trained on: the ``folds``-fold
+    cross-validated tagger predictions on train (read from ``cache`` when :func:`train_boundary`
+    made them) as those steps see them at run time. Returns the parsed docs (carrying the parse
+    and quotation features the tagger read; :func:`drop_features` takes them off), their gold
+    char spans, the tagger of ``out_dir/model`` and per doc its spans after the boundary step
+    (``joined``: and after the joining step) with the tagger's log-probabilities."""
+    from pipeline.nlp.attribution import crossval
+    from pipeline.nlp.attribution.tagger import load_boundary, load_join
 
-    t0 = time.time()
     docs, gold_chars, preds, _ = crossval.cross_predict(bench_dir, config_path, folds=folds, epochs=epochs,
                                                         patience=patience, seed=seed, cache=cache)
-    golds = [crossval.gold_token_spans(d, g) for d, g in zip(docs, gold_chars)]
     tagger = spacy.load(out_dir / "model", vocab=docs[0].vocab)
-    labels = tuple(role_pipe(tagger).labels)
     cues = tagger_cue_lemmas(tagger)
     boundary = load_boundary(str(out_dir / "model"))
     adjusted = []
     for doc, (spans, log_probs) in zip(docs, preds):
-        with_features(doc, cues)  # what the tagger read, as at run time (removed below)
+        with_features(doc, cues)  # what the tagger read, as at run time
         if boundary is not None and spans:
             spans = boundary.adjust(doc, spans, log_probs)
         adjusted.append((spans, log_probs))
-    t1 = time.time()
-    model = join.fit(docs, adjusted, golds, labels, threshold=None)  # threshold by cross-validation on train
-    fit_seconds = time.time() - t1
+    joiner = load_join(str(out_dir / "model")) if joined else None
+    if joiner is not None:
+        spans = joiner.join_many(docs, [s for s, _ in adjusted], [lp for _, lp in adjusted])
+        adjusted = [(doc_spans, lp) for doc_spans, (_, lp) in zip(spans, adjusted)]
+    return docs, gold_chars, tagger, adjusted
+
+
+def drop_features(docs: Iterable[Doc]) -> None:
+    """Take off the parse and quotation features :func:`steps_input` put on the docs."""
     for doc in docs:
         for key in (SYNTAX_KEY, QUOTE_KEY):
             doc.user_data.pop(key, None)
+
+
+def train_join(bench_dir: Path = BENCH_DIR, out_dir: Path = MODEL_DIR, config_path: Path = CONFIG_PATH,
+               folds: int = 2, cache: Path | None = None, seed: int = 0, epochs: int = 30,
+               patience: int = 4) -> dict[str, Any]:
+    """Train the learned joining step (``join.py``) of the tagger in ``out_dir/model`` on the
+    cross-validated tagger predictions on train after its boundary step (:func:`steps_input`);
+    save it in ``out_dir/model/join`` and return a report with its effect on dev spans."""
+    from pipeline.nlp.attribution import crossval, join
+    from pipeline.nlp.attribution.tagger import JOIN_DIR, load_boundary, role_scores
+
+    t0 = time.time()
+    docs, gold_chars, tagger, adjusted = steps_input(bench_dir, out_dir, config_path, folds, cache, seed, epochs,
+                                                     patience)
+    golds = [crossval.gold_token_spans(d, g) for d, g in zip(docs, gold_chars)]
+    t1 = time.time()
+    # threshold by cross-validation on train
+    model = join.fit(docs, adjusted, golds, tuple(role_pipe(tagger).labels), threshold=None)
+    fit_seconds = time.time() - t1
+    drop_features(docs)
+    boundary = load_boundary(str(out_dir / "model"))
     dev_docs, dev_chars = parsed_split(base_pipeline(), bench_dir, "dev", cache, config_path)
     dev_golds = [crossval.gold_token_spans(d, g) for d, g in zip(dev_docs, dev_chars)]
     before = [spans for spans, _ in role_scores(tagger, dev_docs, boundary=boundary)]
@@ -480,28 +506,17 @@ def train_link(bench_dir: Path = BENCH_DIR, out_dir: Path = MODEL_DIR, config_pa
                folds: int = 2, cache: Path | None = None, seed: int = 0, epochs: int = 30,
                patience: int = 4) -> dict[str, Any]:
     """Train the learned linking step (``link.py``) of the tagger in ``out_dir/model`` on the
-    ``folds``-fold cross-validated tagger predictions on train, after the tagger's boundary and
-    joining steps as at run time; save it in ``out_dir/model/link`` and return its report."""
-    from pipeline.nlp.attribution import crossval, link
-    from pipeline.nlp.attribution.tagger import LINK_DIR, load_boundary, load_join
+    cross-validated tagger predictions on train after its boundary and joining steps
+    (:func:`steps_input`); save it in ``out_dir/model/link`` and return its report."""
+    from pipeline.nlp.attribution import link
+    from pipeline.nlp.attribution.tagger import LINK_DIR
 
     t0 = time.time()
-    docs, _, preds, _ = crossval.cross_predict(bench_dir, config_path, folds=folds, epochs=epochs,
-                                               patience=patience, seed=seed, cache=cache)
-    tagger = spacy.load(out_dir / "model", vocab=docs[0].vocab)
-    cues = tagger_cue_lemmas(tagger)
-    boundary, joiner = load_boundary(str(out_dir / "model")), load_join(str(out_dir / "model"))
-    spans = []
-    for doc, (doc_spans, log_probs) in zip(docs, preds):
-        with_features(doc, cues)  # what the tagger read, as at run time (removed below)
-        spans.append(boundary.adjust(doc, doc_spans, log_probs) if boundary is not None and doc_spans else doc_spans)
-    if joiner is not None:
-        spans = joiner.join_many(docs, spans, [log_probs for _, log_probs in preds])
+    docs, _, _, adjusted = steps_input(bench_dir, out_dir, config_path, folds, cache, seed, epochs, patience,
+                                       joined=True)
     attributions = [gold["attributions"] for _, gold in read_split(bench_dir, "train")]
-    model = link.fit(docs, spans, attributions, seed=seed)
-    for doc in docs:
-        for key in (SYNTAX_KEY, QUOTE_KEY):
-            doc.user_data.pop(key, None)
+    model = link.fit(docs, [spans for spans, _ in adjusted], attributions, seed=seed)
+    drop_features(docs)
     model.report = {"trained_on": f"{bench_dir}/train ({len(docs)} articles), {folds}-fold cross-validated "
                                   f"tagger predictions after the boundary and joining steps",
                     "minutes": round((time.time() - t0) / 60, 2), "train": model.report}
