@@ -35,7 +35,7 @@ from pipeline.normalize.units import (
     lookup_unit,
     unit_words,
 )
-from pipeline.normalize.wordlists import literal, longest_first, optionally_spaced, spaced
+from pipeline.normalize.wordlists import hyphen_or_spaced, literal, longest_first, optionally_spaced, spaced
 from pipeline.resources import model_file, read_data_file
 
 LEXICON_FILE = model_file("lexicon", "figures.toml")
@@ -60,9 +60,9 @@ class FigureWords:
     code, prime marks (mark -> (unit, dimension)), what makes a number no figure (name labels,
     clock words, street words, eras, year prepositions, rank words), the words of ranges and of
     ages, the words after a change in points, of a proportion, between a number, "of" and what
-    it counts, the words and abbreviations of a percentage, and the words between a figure and the
-    unit it is counted per (``rate_explicit``, ``rate_implicit`` before a space, ``rate_hyphened``
-    before a hyphen). Phrase lists keep the file's order."""
+    it counts, the words and abbreviations of a percentage and those of a change in percentage
+    points, and the words between a figure and the unit it is counted per (``rate_explicit``,
+    ``rate_implicit`` before a space, ``rate_hyphened`` before a hyphen). Phrase lists keep the file's order."""
 
     scales: Mapping[str, float]
     scale_abbreviations: Mapping[str, float]
@@ -136,6 +136,7 @@ class FigureWords:
     part_of_determiners: tuple[str, ...]
     percent_words: tuple[str, ...]
     percent_abbreviations: tuple[str, ...]
+    percent_points: tuple[str, ...]
     rate_explicit: tuple[str, ...]
     rate_implicit: tuple[str, ...]
     rate_hyphened: tuple[str, ...]
@@ -184,6 +185,7 @@ def figure_words(path: Path | str = LEXICON_FILE) -> FigureWords:
             *(tuple(data["of_phrases"][k]) for k in ("unit_qualifiers", "fraction_determiners", "one_of_determiners",
                                                      "one_of_intensifiers", "part_of_determiners")),
             tuple(data["percent"]["words"]), tuple(data["percent"]["abbreviations"]),
+            tuple(data["percent"]["points"]),
             *(tuple(data["rates"][k]) for k in ("explicit", "implicit", "hyphened")))
     return read_data_file(path, "the figures lexicon", build)
 
@@ -278,7 +280,7 @@ _PER_RE = re.compile(rf"(?i)\s?-?(?:(?:{literal((*_LEX.rate_explicit, *_LEX.rate
                      rf"(?:{literal(_LEX.rate_hyphened)})-)(?P<w>[A-Za-zμµ²³-]+)(?![A-Za-zμµ²³-])"
                      rf"(?!\s+(?:{literal(_LEX.time_references)})\b)")
 _AGE_AFTER_RE = re.compile(rf"(?i)\s?-?\s?(?P<u>{literal(_LEX.age_units)})s?(?:[-\s]old\b|\s+of\s+age\b)")
-_PERCENT_RE = re.compile(r"(?i)\s?(?:(?P<pp>percentage[\s-]points?)|%|(?:"
+_PERCENT_RE = re.compile(rf"(?i)\s?(?:(?P<pp>(?:{hyphen_or_spaced(_LEX.percent_points)})s?)|%|(?:"
                          + optionally_spaced((*_LEX.percent_words, *_LEX.percent_abbreviations)) + r")\b)")
 # "minus 5 C", "12 C melting point": a capital C or F alone after a number is a temperature.
 _TEMPERATURE_RE = re.compile(r"\s?([CF])(?=[.,;:)!?]|\s+[a-z]|\s*$)")

@@ -28,3 +28,9 @@ def optionally_spaced(words: Iterable[str]) -> str:
     """:func:`literal`, with one white-space character or none between the words of a phrase
     ("per cent" also matches "percent" and "per\\ncent")."""
     return "|".join(r"\s?".join(re.escape(part) for part in w.split()) for w in words)
+
+
+def hyphen_or_spaced(words: Iterable[str]) -> str:
+    """:func:`literal`, with one white-space character or a hyphen between the words of a phrase
+    ("percentage point" also matches "percentage-point")."""
+    return "|".join(r"[\s-]".join(re.escape(part) for part in w.split()) for w in words)

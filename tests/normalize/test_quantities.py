@@ -278,7 +278,8 @@ def test_scales_fractions_comparators_and_change_words_come_from_the_lexicon():
                                           ("of_phrases", "unit_qualifiers"), ("of_phrases", "fraction_determiners"),
                                           ("of_phrases", "one_of_determiners"), ("of_phrases", "one_of_intensifiers"),
                                           ("of_phrases", "part_of_determiners"), ("percent", None),
-                                          ("percent", "words"), ("percent", "abbreviations"), ("rates", None),
+                                          ("percent", "words"), ("percent", "abbreviations"), ("percent", "points"),
+                                          ("rates", None),
                                           ("rates", "explicit"), ("rates", "implicit"), ("rates", "hyphened")])
 def test_a_figures_lexicon_lacking_a_word_list_is_named(section, key, edited_copy):
     from pipeline.normalize.quantities import LEXICON_FILE, figure_words
@@ -299,6 +300,9 @@ def test_percent_and_rate_words_come_from_the_lexicon():
     assert [one(f"Sales rose 5 {w}.")["unit"] for w in ("pct", "per cent", "per\ncent", "percent")] == \
         ["percentage"] * 4
     assert one("One in five adults saves nothing.")["value"] == pytest.approx(0.2)
+    assert words.percent_points == ("percentage point",)
+    assert [one(f"Rates fell 2 {w} in May.")["unit"] for w in ("percentage points", "percentage-point", "percentage\npoints")] \
+        == ["percentage point"] * 3
     assert one("One in five per cent of them.")["unit"] == "percentage"
     assert one("It costs $5 each day.")["per_unit"] == "day" and one("It earned $2-a-share.")["per_unit"] == "share"
     # after "per" any word is the unit, after "a" only a unit or a per-unit word

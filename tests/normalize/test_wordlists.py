@@ -1,7 +1,7 @@
 """The alternations built from lexicon word lists."""
 import re
 
-from pipeline.normalize.wordlists import literal, longest_first, optionally_spaced, spaced
+from pipeline.normalize.wordlists import hyphen_or_spaced, literal, longest_first, optionally_spaced, spaced
 
 
 def test_literal_keeps_the_order_and_escapes():
@@ -22,3 +22,10 @@ def test_optionally_spaced_allows_one_white_space_or_none_inside_a_phrase():
     pattern = re.compile(rf"(?:{optionally_spaced(['per cent', 'pct.'])})")
     assert pattern.fullmatch("per cent") and pattern.fullmatch("percent") and pattern.fullmatch("per\ncent")
     assert not pattern.fullmatch("per  cent") and pattern.fullmatch("pct.") and not pattern.fullmatch("pctx")
+
+
+def test_hyphen_or_spaced_allows_one_white_space_or_a_hyphen_inside_a_phrase():
+    pattern = re.compile(rf"(?:{hyphen_or_spaced(['percentage point', 'pp.'])})")
+    assert pattern.fullmatch("percentage point") and pattern.fullmatch("percentage-point")
+    assert pattern.fullmatch("percentage\npoint") and pattern.fullmatch("pp.")
+    assert not pattern.fullmatch("percentagepoint") and not pattern.fullmatch("percentage  point")
