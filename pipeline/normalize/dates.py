@@ -25,7 +25,7 @@ from typing import Any, Mapping
 
 from dateutil.easter import easter
 
-from pipeline.normalize.wordlists import literal
+from pipeline.normalize.wordlists import literal, spaced
 from pipeline.resources import model_file, read_data_file
 
 TIMEX_LEXICON = model_file("lexicon", "timex.toml")
@@ -46,8 +46,14 @@ class TimexWords:
     (``centuries``, ``teens``, ``tens``, ``digits``, ``after_two_thousand``), of ranges
     (``openers``, ``joiners``), the U.S. and Canadian cues of a fiscal year, the words taken off
     an expression (name, one of ``QUALIFIERS`` -> words), those that place a time before or after
-    another (name, one of ``RELATIONS`` -> words) and the percent words that make an expression
-    no time expression."""
+    another (name, one of ``RELATIONS`` -> words), the percent and age words that make an
+    expression no time expression (ages: name, one of ``AGE_WORDS`` -> words), the shifts of the
+    words that place a time from the publication date (word -> units away), the words of them
+    each construction takes (name, one of ``DEICTIC`` -> words), the days named from the
+    publication date (phrase -> days away) and those a clock time is put on, the parts of the day
+    said after a day, and the words of durations, fiscal years, quarters, sets, halves, the ends
+    of a time (name, one of ``DURATION_WORDS``, ``FISCAL_WORDS``, ``QUARTER_WORDS``,
+    ``SET_WORDS``, ``HALVES``, ``STRETCH_ENDS`` -> words) and of the end of the year."""
 
     units: Mapping[str, tuple[str, str]]
     unit_readings: Mapping[str, tuple[str, ...]]
@@ -73,6 +79,19 @@ class TimexWords:
     qualifiers: Mapping[str, tuple[str, ...]]
     relations: Mapping[str, tuple[str, ...]]
     percent_words: tuple[str, ...]
+    ages: Mapping[str, tuple[str, ...]]
+    shifts: Mapping[str, int]
+    deictic: Mapping[str, tuple[str, ...]]
+    relative_days: Mapping[str, int]
+    clock_days: tuple[str, ...]
+    after_a_day: tuple[str, ...]
+    duration_words: Mapping[str, tuple[str, ...]]
+    fiscal: Mapping[str, tuple[str, ...]]
+    quarters: Mapping[str, tuple[str, ...]]
+    sets: Mapping[str, tuple[str, ...]]
+    halves: Mapping[str, tuple[str, ...]]
+    stretch_ends: Mapping[str, tuple[str, ...]]
+    year_end: tuple[str, ...]
 
 
 # The constructions of ``[unit_readings]`` (see timex.toml), each a list of the units it takes.
@@ -80,9 +99,22 @@ UNIT_READINGS = ("the_current", "the_whole", "year_ago", "vague_plurals", "ahead
 # The word lists of ``[spoken_years]`` (see timex.toml).
 SPOKEN_YEAR_WORDS = ("centuries", "teens", "tens", "digits", "after_two_thousand")
 # The word lists of ``[qualifiers]`` (see timex.toml).
-QUALIFIERS = ("leading", "run_words", "count_extras", "period_words", "parts")
+QUALIFIERS = ("leading", "run_words", "hedges", "count_extras", "period_words", "parts")
 # The word lists of ``[relations]`` (see timex.toml).
 RELATIONS = ("back", "forward", "compound_back", "previous", "reference_back")
+# The age words of ``[not_timex]``; the word lists of ``[deictic]``, ``[durations]`` (beside the
+# vague counts), ``[fiscal]``, ``[quarters]``, ``[sets]``, ``[halves]`` and ``[stretch_ends]``.
+AGE_WORDS = ("age_units", "age_adjectives", "age_nouns")
+DEICTIC = ("fiscal_year", "fiscal_year_again", "of_year", "year_of_quarter", "season", "month_name", "holiday",
+           "unit", "weekday")
+DURATION_WORDS = ("modifiers", "run_modifiers", "length_words", "date_modifiers", "wholes", "vague_modifiers",
+                  "before_ahead", "ahead_words")
+FISCAL_WORDS = ("names", "the_year", "adjectives", "year_kinds")
+QUARTER_WORDS = ("determiners", "latest_names", "latest_determiners", "last_reported", "current_one",
+                 "before_last", "year_back", "plain")
+SET_WORDS = ("words", "rates", "alternate", "stretches", "day_parts")
+HALVES = ("first_half", "second_half")
+STRETCH_ENDS = ("first_units", "last_units")
 # The three forms of a holiday's rule in ``[holidays]``.
 HOLIDAY_RULES = (frozenset({"month", "day"}), frozenset({"month", "weekday", "nth"}),
                  frozenset({"month", "weekday", "nth", "days_after"}), frozenset({"easter"}))
@@ -102,6 +134,9 @@ def _holiday_rules(raw: Mapping[str, Mapping[str, Any]], weekdays: list[str]) ->
 @lru_cache(maxsize=4)
 def timex_words(path: Path | str = TIMEX_LEXICON) -> TimexWords:
     """The time-expression lexicon, read once per process."""
+    def lists(table: Mapping[str, Any], names: tuple[str, ...]) -> Mapping[str, tuple[str, ...]]:
+        return MappingProxyType({k: tuple(table[k]) for k in names})
+
     def build(raw: dict[str, Any]) -> TimexWords:
         numbers, durations, refs, day = raw["numbers"], raw["durations"], raw["references"], raw["day"]
         references = {w: f"{kind.upper()}_REF" for kind in ("present", "past", "future") for w in refs[kind]}
@@ -125,7 +160,14 @@ def timex_words(path: Path | str = TIMEX_LEXICON) -> TimexWords:
             tuple(raw["fiscal_cues"]["us"]), tuple(raw["fiscal_cues"]["ca"]),
             MappingProxyType({k: tuple(raw["qualifiers"][k]) for k in QUALIFIERS}),
             MappingProxyType({k: tuple(raw["relations"][k]) for k in RELATIONS}),
-            tuple(raw["not_timex"]["percent"]))
+            tuple(raw["not_timex"]["percent"]), lists(raw["not_timex"], AGE_WORDS),
+            MappingProxyType({w: int(n) for w, n in raw["shifts"].items()}),
+            lists(raw["deictic"], DEICTIC),
+            MappingProxyType({w: int(n) for w, n in raw["relative_days"].items()}),
+            tuple(day["clock_days"]), tuple(day["after_a_day"]),
+            lists(durations, DURATION_WORDS), lists(raw["fiscal"], FISCAL_WORDS), lists(raw["quarters"], QUARTER_WORDS),
+            lists(raw["sets"], SET_WORDS), lists(raw["halves"], HALVES), lists(raw["stretch_ends"], STRETCH_ENDS),
+            tuple(raw["year_end"]["phrases"]))
     return read_data_file(path, "the time-expression words", build)
 
 
@@ -164,8 +206,10 @@ _RELATION = {k: literal(words) for k, words in timex_words().relations.items()}
 # "year-ago", "year-earlier": the compounds of a year back, as words and as an alternation.
 _YEAR_BACK_WORDS = tuple(f"year-{w}" for w in timex_words().relations["compound_back"])
 _YEAR_BACK = literal(_YEAR_BACK_WORDS)
-_NOT_TIMEX_RE = re.compile(r"\d[- ]?years?[- ]old|\bage[sd]?\b|\$|%|\b(?:"
-                           + literal(timex_words().percent_words) + r")\b")
+_AGES = {k: literal(words) for k, words in timex_words().ages.items()}
+_NOT_TIMEX_RE = re.compile(rf"\d[- ]?(?:{_AGES['age_units']})s?[- ](?:{_AGES['age_adjectives']})|"
+                           rf"\b(?:{_AGES['age_nouns']})[sd]?\b|\$|%|\b(?:{literal(timex_words().percent_words)})\b")
+_HEDGE_RE = re.compile(rf"\s+(?:{spaced(timex_words().qualifiers['hedges'])})\b")
 
 NUM_RE = r"(?:\d+(?:\.\d+)?|[a-z]+(?:[- ][a-z]+)?|" + literal(timex_words().count_phrases) + ")"
 UNIT_RE = "(" + literal(UNITS) + ")s?"
@@ -185,6 +229,17 @@ RANGE_SPLIT = re.compile("^(?:" + "|".join(rf"{re.escape(w)}\s+" for w in timex_
                          + r")\s|\s?[-–—]\s?)\s*(.+)$")
 US_CONTEXT = re.compile(r"(?<!\w)(?:" + literal(timex_words().us_fiscal_cues) + r")(?!\w)")
 CA_CONTEXT = re.compile(r"(?<!\w)(?:" + literal(timex_words().ca_fiscal_cues) + r")(?!\w)")
+
+SHIFTS = timex_words().shifts  # word -> units away from the publication date ("last" -1)
+_DEICTIC = {k: spaced(words) for k, words in timex_words().deictic.items()}
+# The shifts of the words before "year" ("February of next year"); any other word shifts no year.
+_YEAR_SHIFT = {w: SHIFTS.get(w, 0) for w in timex_words().deictic["of_year"]}
+RELATIVE_DAYS = timex_words().relative_days  # "yesterday" -> -1
+_FISCAL = {k: spaced(words) for k, words in timex_words().fiscal.items()}
+_QUARTERS = {k: spaced(words) for k, words in timex_words().quarters.items()}
+_SETS = {k: spaced(words) for k, words in timex_words().sets.items()}
+_DURATIONS = {k: spaced(words) for k, words in timex_words().duration_words.items()}
+_AFTER_A_DAY = literal(timex_words().after_a_day)
 
 
 def _num(word: str) -> int | None:
@@ -363,11 +418,12 @@ def _holiday(name: str, year: int | None, rel: str | None, anchor: date | None,
     if anchor is None:
         return _rec("date", None, None, None, "day")
     cands = [holiday_date(rule, anchor.year + k) for k in (-1, 0, 1)]
-    if rel in ("last", "this past"):
+    shift = SHIFTS.get(rel or "")
+    if (shift or 0) < 0:
         return _day(max(c for c in cands if c < anchor))
-    if rel in ("next", "this coming", "coming"):
+    if (shift or 0) > 0:
         return _day(min(c for c in cands if c > anchor))
-    if rel == "this":
+    if shift == 0:
         return _day(cands[1])
     if tense == "future":
         return _day(min(c for c in cands if c >= anchor))
@@ -417,6 +473,45 @@ def _dateparser_day(text: str, anchor: date | None, tense: str | None) -> date |
     return got.date() if got else None
 
 
+DECADE_RE = re.compile(r"(?:the\s+)?(?:(\d{2})(\d)0|['’]?(\d)0)'?s")
+# "the nineties": the stems of the tens ("ninet") and "ies".
+DECADE_WORDS_RE = re.compile(rf"(?:the\s+)?()()({literal(w[:-1] for w in timex_words().spoken_years['tens'])})ies")
+CENTURY_RE = re.compile(r"(?:the\s+)?([1-9]\d?)(?:st|nd|rd|th)[- ]century")
+FISCAL_YEAR_RE = re.compile(rf"(?:the\s+)?(?:{_FISCAL['names']})\s*'?(\d{{4}}|\d{{2}})(?:[-/](\d{{2,4}}))?(?:'s)?")
+THE_FISCAL_YEAR_RE = re.compile(rf"(?:the\s+)?({_DEICTIC['fiscal_year']})?\s*"
+                                rf"(?:(?:{_DEICTIC['fiscal_year_again']})\s+)?(?:{_FISCAL['the_year']})")
+QUARTER_RE = re.compile(
+    rf"(?:(?:{_QUARTERS['determiners']})\s+)?(?:({_DEICTIC['year_of_quarter']})\s+year'?s\s+)?"
+    rf"(?:(\d{{4}})\s+|({_YEAR_BACK})\s+)?(?:(?:{_FISCAL['adjectives']})[\s-])?"
+    rf"({literal(timex_words().ordinals)})(?:[- ](?:(?:{_FISCAL['adjectives']})\s+)?quarter)?"
+    rf"(?:\s+(?:of\s+)?(?:(?:{_FISCAL['year_kinds']})\s+)?(?:(\d{{4}})|({_DEICTIC['of_year']})\s+year))?"
+    rf"(\s+a\s+year\s+(?:{_RELATION['back']}))?")
+SEASON_DATE_RE = re.compile(rf"(?:the\s+)?(?:({_DEICTIC['season']})\s+)?{SEASON_RE}(?:'s)?(?:\s+(?:of\s+)?(\d{{4}}))?")
+YEAR_DATE_RE = re.compile(rf"(?:(?:the\s+)?(?:calendar\s+)?year\s+)?{YEAR_RE}(?:'s)?")
+MONTH_DATE_RE = re.compile(rf"(?:({_DEICTIC['month_name']})\s+)?{MONTH_RE}"
+                           rf"(?:,?\s+(?:of\s+)?(?:{YEAR_RE}|({_DEICTIC['of_year']})\s+year))?")
+HOLIDAY_DATE_RE = re.compile(rf"(?:({_DEICTIC['holiday']})\s+)?(.+?)"
+                             rf"(?:,?\s+(?:of\s+)?(?:{YEAR_RE}|({_DEICTIC['of_year']})\s+year))?")
+# Each part of the day as a word of an expression ("yesterday morning").
+_PART_OF_DAY_RES = tuple((re.compile(rf"\b{re.escape(word)}\b"), code)
+                         for word, code in timex_words().parts_of_day.items())
+UNIT_DATE_RE = re.compile(rf"({_DEICTIC['unit']})\s+{UNIT_RE}")
+THE_UNIT_RE = re.compile(rf"the\s+(?:(?:{_DURATIONS['wholes']})\s+)?({_UNITS_OF['the_current']})")
+# "last year's": a quarter of a year back.
+_LAST_YEARS = rf"(?:{_QUARTERS['year_back']})\s+year'?s"
+LAST_YEARS_RE = re.compile(_LAST_YEARS)
+LATEST_QUARTER_RE = re.compile(
+    rf"(?:(?:{_QUARTERS['latest_determiners']})\s+)?(?:({_QUARTERS['last_reported']}|{_QUARTERS['current_one']}|"
+    rf"{_QUARTERS['before_last']}|{_QUARTERS['plain']}|{_YEAR_BACK}|{_LAST_YEARS})\s+)?({_QUARTERS['latest_names']})"
+    rf"(\s+a\s+year\s+(?:{_RELATION['back']}))?")
+UNITS_AWAY_RE = re.compile(rf"(?:({NUM_RE})\s+)?{UNIT_RE}\s+({_RELATION['back']}|{_RELATION['forward']})")
+UNIT_BACK_RE = re.compile(rf"(?:the\s+)?({_UNITS_OF['year_ago']})[- ]({_RELATION['compound_back']})(?:\s+\w+)?")
+WEEKDAY_DATE_RE = re.compile(rf"(?:({_DEICTIC['weekday']})\s+)?{WEEKDAY_RE}(?:'s)?(?:\s+({_AFTER_A_DAY}))?")
+MONTH_SEARCH = re.compile(MONTH_RE)
+YEAR_SEARCH = re.compile(YEAR_RE)
+MONTH_DAY_RE = re.compile(rf"(?:{WEEKDAY_RE},?\s+)?{MONTH_RE}\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+{YEAR_RE})?")
+
+
 def _calendar(s: str, anchor: date | None, tense: str | None, fiscal: str) -> dict[str, Any] | None:
     """Calendar (date/time) readings of a lowercased, trimmed expression."""
     s = re.sub(r"^(?:the|this|that)\s+(?=(?:\d|mid|early|late|end))", "", s)
@@ -424,8 +519,7 @@ def _calendar(s: str, anchor: date | None, tense: str | None, fiscal: str) -> di
     s = _PERIOD_RE.sub("", s)
 
     # Decades: "the 1990s", "the '90s", "the nineties"
-    m = re.fullmatch(r"(?:the\s+)?(?:(\d{2})(\d)0|['’]?(\d)0)'?s", s) or \
-        re.fullmatch(r"(?:the\s+)?()()(twent|thirt|fort|fift|sixt|sevent|eight|ninet)ies", s)
+    m = DECADE_RE.fullmatch(s) or DECADE_WORDS_RE.fullmatch(s)
     if m:
         century = m.group(1) or (None if anchor is None else str(anchor.year)[:2])
         digit = m.group(2) or m.group(3)
@@ -439,13 +533,13 @@ def _calendar(s: str, anchor: date | None, tense: str | None, fiscal: str) -> di
         return _rec("date", f"{y // 10:03d}", date(y, 1, 1), date(y + 9, 12, 31), "decade")
 
     # Centuries: "the 20th century", "the eleventh century"
-    m = re.fullmatch(r"(?:the\s+)?([1-9]\d?)(?:st|nd|rd|th)[- ]century", s)
+    m = CENTURY_RE.fullmatch(s)
     if m:
         y = (int(m.group(1)) - 1) * 100
         return _rec("date", f"{y // 100:02d}", date(max(y, 1), 1, 1), date(y + 99, 12, 31), "century")
 
     # Fiscal years: "fiscal 2022", "fiscal year 2022", "FY2022", "fiscal 2022-23", "fiscal 1989's"
-    m = re.fullmatch(r"(?:the\s+)?(?:fiscal(?:\s+year)?|fy)\s*'?(\d{4}|\d{2})(?:[-/](\d{2,4}))?(?:'s)?", s)
+    m = FISCAL_YEAR_RE.fullmatch(s)
     if m:
         y = int(m.group(1))
         if y < 100:
@@ -454,10 +548,9 @@ def _calendar(s: str, anchor: date | None, tense: str | None, fiscal: str) -> di
             end = int(m.group(2)[-2:]) + (y // 100) * 100
             return _fiscal(end if fiscal == "US" else y, fiscal)
         return _fiscal(y, fiscal)
-    m = re.fullmatch(r"(?:the\s+)?(this|last|next|current|previous|latest|most\s+recent)?\s*"
-                     r"(?:current\s+)?fiscal\s+year", s)
+    m = THE_FISCAL_YEAR_RE.fullmatch(s)
     if m and anchor:
-        shift = {"last": -1, "previous": -1, "latest": -1, "most recent": -1, "next": 1}.get(m.group(1) or "", 0)
+        shift = SHIFTS.get(m.group(1) or "", 0)
         y = anchor.year + (1 if fiscal == "US" and anchor.month >= 10 else 0)
         if fiscal == "CA" and anchor.month < 4:
             y -= 1
@@ -465,11 +558,7 @@ def _calendar(s: str, anchor: date | None, tense: str | None, fiscal: str) -> di
 
     # Quarters: "the third quarter", "third-quarter", "Q3 2022", "the fourth quarter of 1997"
     # "its fourth quarter", "the 1988 second quarter", "the year-ago third quarter", "the fiscal-first quarter"
-    m = re.fullmatch(r"(?:(?:the|its|their|our|a|an)\s+)?(?:(this|last|next|the\s+same)\s+year'?s\s+)?"
-                     r"(?:(\d{4})\s+|(" + _YEAR_BACK + r")\s+)?(?:fiscal[\s-])?"
-                     r"(first|second|third|fourth|1st|2nd|3rd|4th|q1|q2|q3|q4)(?:[- ](?:fiscal\s+)?quarter)?"
-                     r"(?:\s+(?:of\s+)?(?:(?:fiscal|calendar)\s+)?(?:(\d{4})|(this|last|next)\s+year))?"
-                     r"(\s+a\s+year\s+(?:" + _RELATION["back"] + "))?", s)
+    m = QUARTER_RE.fullmatch(s)
     if m and ("quarter" in s or re.match(r"(?:the\s+)?q", s)):
         q = timex_words().ordinals[m.group(4)]
         if m.group(2) or m.group(5):
@@ -477,7 +566,7 @@ def _calendar(s: str, anchor: date | None, tense: str | None, fiscal: str) -> di
         if anchor is None:
             return _rec("date", None, None, None, "quarter")
         rel = m.group(1) or m.group(6)
-        y = anchor.year + {"last": -1, "next": 1}.get(rel or "", 0)
+        y = anchor.year + _YEAR_SHIFT.get(rel or "", 0)
         if rel is None and tense != "future" and date(y, 3 * (q - 1) + 1, 1) > anchor:
             y -= 1
         if m.group(3) or m.group(7):  # "the year-ago third quarter": that quarter a year before
@@ -485,24 +574,23 @@ def _calendar(s: str, anchor: date | None, tense: str | None, fiscal: str) -> di
         return _quarter(y, q)
 
     # Seasons: "last summer", "this winter", "summer 2022", "the summer of 1997"
-    m = re.fullmatch(r"(?:the\s+)?(?:(last|this|next|past|coming|this\s+past|this\s+coming)\s+)?"
-                     + SEASON_RE + r"(?:'s)?(?:\s+(?:of\s+)?(\d{4}))?", s)
+    m = SEASON_DATE_RE.fullmatch(s)
     if m:
         name = m.group(2)
         if m.group(3):
             return _season(int(m.group(3)), name)
         if anchor is None:
             return _rec("date", None, None, None, "season")
-        rel = {"this past": "past", "this coming": "coming"}.get(m.group(1), m.group(1))
+        shift = SHIFTS.get(m.group(1) or "")
         this = _season(anchor.year, name)
         if name == "winter" and anchor.month <= 2:
             this = _season(anchor.year - 1, name)
-        if rel in ("last", "past") or (rel is None and tense == "past"):
+        if (shift or 0) < 0 or (shift is None and tense == "past"):
             y = int(this["value"][:4])
             while date.fromisoformat(_season(y, name)["date_end"]) >= anchor:
                 y -= 1
             return _season(y, name)
-        if rel in ("next", "coming") or (rel is None and tense == "future"):
+        if (shift or 0) > 0 or (shift is None and tense == "future"):
             y = int(this["value"][:4])
             while date.fromisoformat(_season(y, name)["date_start"]) <= anchor:
                 y += 1
@@ -510,106 +598,90 @@ def _calendar(s: str, anchor: date | None, tense: str | None, fiscal: str) -> di
         return this
 
     # Years: "2022", "in 2022", "the year 2004", "1997's"
-    m = re.fullmatch(r"(?:(?:the\s+)?(?:calendar\s+)?year\s+)?" + YEAR_RE + r"(?:'s)?", s)
+    m = YEAR_DATE_RE.fullmatch(s)
     if m:
         return _year(int(m.group(1)))
 
     # Month (+ year): "October", "October 2022", "February of this year", "last April"
-    m = re.fullmatch(r"(?:(last|this|next|past|coming)\s+)?" + MONTH_RE +
-                     r"(?:,?\s+(?:of\s+)?(?:" + YEAR_RE + r"|(this|last|next)\s+year))?", s)
+    m = MONTH_DATE_RE.fullmatch(s)
     if m:
         mo = _calendar_number(MONTHS, m.group(2).rstrip("."))
         if m.group(3):
             return _month(int(m.group(3)), mo)
         if anchor is None:
             return _rec("date", None, None, None, "month")
-        rel = m.group(1) or m.group(4)
         if m.group(4):
-            return _month(anchor.year + {"last": -1, "next": 1}.get(rel, 0), mo)
-        if rel in ("last", "past"):
+            return _month(anchor.year + _YEAR_SHIFT.get(m.group(1) or m.group(4), 0), mo)
+        shift = SHIFTS.get(m.group(1) or "")
+        if (shift or 0) < 0:
             y = anchor.year if mo < anchor.month else anchor.year - 1
-        elif rel in ("next", "coming"):
+        elif (shift or 0) > 0:
             y = anchor.year if mo > anchor.month else anchor.year + 1
-        elif rel == "this":
+        elif shift == 0:
             y = anchor.year
         else:
             y = _month_year(mo, anchor, tense)
         return _month(y, mo)
 
     # Holidays: "Thanksgiving Day", "last Christmas", "Christmas Eve 1998"
-    m = re.fullmatch(r"(?:(last|this|next|this\s+past|this\s+coming|coming)\s+)?(.+?)"
-                     r"(?:,?\s+(?:of\s+)?(?:" + YEAR_RE + r"|(last|this|next)\s+year))?", s)
+    m = HOLIDAY_DATE_RE.fullmatch(s)
     if m and m.group(2) in HOLIDAYS:
         year = int(m.group(3)) if m.group(3) else None
         if m.group(4) and anchor is not None:
-            year = anchor.year + {"last": -1, "next": 1}.get(m.group(4), 0)
+            year = anchor.year + _YEAR_SHIFT.get(m.group(4), 0)
         return _holiday(m.group(2), year, m.group(1), anchor, tense)
 
     # Named relative days
-    if s in ("today", "this day", "the day", "today's", "tonight", "this morning", "this afternoon",
-             "this evening", "yesterday", "tomorrow", "last night", "yesterday's", "tomorrow's",
-             "the previous day", "the day before", "the next day", "the following day",
-             "yesterday morning", "yesterday afternoon", "yesterday evening", "tomorrow morning",
-             "tomorrow night", "tomorrow evening", "tomorrow afternoon", "late yesterday",
-             "late today", "earlier today", "later today", "overnight"):
+    if s in RELATIVE_DAYS:
         if anchor is None:
             return _rec("time" if any(p in s for p in timex_words().parts_of_day) else "date", None, None, None,
                         "day")
-        shift = -1 if ("yesterday" in s or "last night" in s or "previous" in s or "before" in s) \
-            else 1 if ("tomorrow" in s or "next" in s or "following" in s) else 0
-        d = anchor + timedelta(days=shift)
-        part = next((code for word, code in timex_words().parts_of_day.items() if re.search(rf"\b{word}\b", s)),
-                    None)
+        d = anchor + timedelta(days=RELATIVE_DAYS[s])
+        part = next((code for word, code in _PART_OF_DAY_RES if word.search(s)), None)
         if part:
             return _rec("time", f"{d.isoformat()}T{part}", d, d, "part_of_day")
         return _day(d)
 
     # "this week", "last month", "next year", "the past year", "earlier this month", "this past weekend"
-    m = re.fullmatch(r"(this|last|next|the\s+next|the\s+past|past|the\s+coming|coming|the\s+current|current|"
-                     r"the\s+previous|previous|the\s+following|this\s+past|the\s+same)\s+" + UNIT_RE, s)
+    m = UNIT_DATE_RE.fullmatch(s)
     if m:
         if anchor is None:
             return _rec("date", None, None, None, UNITS[m.group(2)][1])
         rel = re.sub(r"^the\s+", "", m.group(1))
-        shift = {"last": -1, "past": -1, "previous": -1, "this past": -1, "next": 1, "coming": 1,
-                 "following": 1}.get(rel, 0)
+        shift = SHIFTS.get(rel, 0)
         if m.group(2) == "weekend" and shift == 0:
             shift = -1 if tense == "past" else 0
         return _shift_unit(anchor, m.group(2), shift)
     # "the year", "the week", "the weekend", "the month": the current one (the weekend by tense)
-    m = re.fullmatch(r"the\s+(?:full\s+|whole\s+|entire\s+)?(" + _UNITS_OF["the_current"] + ")", s)
+    m = THE_UNIT_RE.fullmatch(s)
     if m and anchor is not None:
         if m.group(1) == "weekend":
             return _shift_unit(anchor, "weekend", -1 if tense == "past" and anchor.weekday() < 5 else 0)
         return _shift_unit(anchor, m.group(1), 0)
 
-    if s in ("year-end", "the year-end", "year end", "the end of the year", "year's end") and anchor is not None:
+    if s in timex_words().year_end and anchor is not None:
         y = anchor.year - 1 if tense == "past" and anchor.month < 12 else anchor.year
         return _day(date(y, 12, 31))
     # "the latest quarter", "last year's quarter", "the quarter a year ago"
-    m = re.fullmatch(r"(?:the\s+|its\s+)?(?:(latest|current|most\s+recent|recent|same|previous|prior|"
-                     + _YEAR_BACK + r"|fiscal|last\s+year'?s)\s+)?(quarter|period)"
-                     r"(\s+a\s+year\s+(?:" + _RELATION["back"] + "))?", s)
+    m = LATEST_QUARTER_RE.fullmatch(s)
     if m and anchor is not None:
         q = (anchor.month - 1) // 3 + 1
         y = anchor.year
-        if (tense == "past" and m.group(1) != "current") or m.group(1) in ("latest", "most recent", "recent"):
+        quarters = timex_words().quarters
+        if (tense == "past" and m.group(1) not in quarters["current_one"]) or m.group(1) in quarters["last_reported"]:
             y, q = (y, q - 1) if q > 1 else (y - 1, 4)
-        if m.group(1) in ("previous", "prior"):
+        if m.group(1) in quarters["before_last"]:
             y, q = (y, q - 1) if q > 1 else (y - 1, 4)
-        if m.group(1) in _YEAR_BACK_WORDS or m.group(3) \
-                or (m.group(1) or "").startswith("last year"):
+        if m.group(1) in _YEAR_BACK_WORDS or m.group(3) or LAST_YEARS_RE.fullmatch(m.group(1) or ""):
             y -= 1
         return _quarter(y, q)
 
     # "a year ago", "two weeks earlier", "five years from now", "year-earlier", "a year earlier"
-    m = re.fullmatch(r"(?:(" + NUM_RE + r")\s+)?" + UNIT_RE + r"\s+(" + _RELATION["back"] + "|" + _RELATION["forward"]
-                     + ")", s)
+    m = UNITS_AWAY_RE.fullmatch(s)
     if m and m.group(1) and _num(m.group(1)) is None and re.search(r"\ban?$", m.group(1)):
         return None  # "seven a year ago": not a count of years
     if not m:
-        m2 = re.fullmatch(r"(?:the\s+)?(" + _UNITS_OF["year_ago"] + r")[- ](" + _RELATION["compound_back"]
-                          + r")(?:\s+\w+)?", s)
+        m2 = UNIT_BACK_RE.fullmatch(s)
         if m2:
             if anchor is None:
                 return _rec("date", None, None, None, UNITS[m2.group(1)][1])
@@ -628,17 +700,16 @@ def _calendar(s: str, anchor: date | None, tense: str | None, fiscal: str) -> di
         return _shift_unit(anchor, unit, sign * n)
 
     # Weekdays: "Thursday", "last Friday", "next Tuesday", "Friday night", "Monday's"
-    m = re.fullmatch(r"(?:(last|this|next|this\s+past|this\s+coming|coming|on|the\s+previous|the\s+following)\s+)?" + WEEKDAY_RE +
-                     r"(?:'s)?(?:\s+(morning|afternoon|evening|night))?", s)
+    m = WEEKDAY_DATE_RE.fullmatch(s)
     if m:
         part = timex_words().parts_of_day.get(m.group(3) or "")
         if anchor is None:
             return _rec("time" if part else "date", None, None, None, "day")
         wd = _calendar_number(WEEKDAYS, m.group(2).rstrip("."))
-        rel = m.group(1) or ""
-        if rel in ("last", "this past", "the previous"):
+        shift = SHIFTS.get(re.sub(r"^the\s+", "", m.group(1) or ""), 0)
+        if shift < 0:
             d = _weekday(anchor - timedelta(days=1), wd, "past")
-        elif rel in ("next", "this coming", "coming", "the following"):
+        elif shift > 0:
             d = _weekday(anchor + timedelta(days=1), wd, "future")
         else:
             d = _weekday(anchor, wd, _direction(tense))
@@ -647,9 +718,8 @@ def _calendar(s: str, anchor: date | None, tense: str | None, fiscal: str) -> di
         return _day(d)
 
     # Explicit days: "Oct. 5", "March 22, 2023", "5 October 1998", "1998-03-22", "10/5/98"
-    if re.search(r"\d", s) and (re.search(MONTH_RE, s) or re.fullmatch(r"[\d/.-]+", s)):
-        m = re.fullmatch(r"(?:" + WEEKDAY_RE + r",?\s+)?" + MONTH_RE + r"\s+(\d{1,2})(?:st|nd|rd|th)?"
-                         r"(?:,?\s+" + YEAR_RE + r")?", s)
+    if re.search(r"\d", s) and (MONTH_SEARCH.search(s) or re.fullmatch(r"[\d/.-]+", s)):
+        m = MONTH_DAY_RE.fullmatch(s)
         if m and anchor is None and not m.group(4):
             return _rec("date", None, None, None, "day")
         if m and not m.group(4):
@@ -664,7 +734,7 @@ def _calendar(s: str, anchor: date | None, tense: str | None, fiscal: str) -> di
         if re.fullmatch(r"\d{1,3}", s) or re.search(r"\s(?:and|or|to|through|until)\s|[a-z.]\s+\d{1,2}\s*[-–]\s*\d", s):
             return None
         found = _dateparser_day(s, anchor, tense)
-        if found and (anchor is not None or re.search(YEAR_RE, s)):
+        if found and (anchor is not None or YEAR_SEARCH.search(s)):
             return _day(found)
     return None
 
@@ -696,14 +766,18 @@ def numeric_date(s: str, anchor: date | None, order: str = "US") -> dict[str, An
         return None
 
 
+MONTH_BEFORE_DAY_RE = re.compile(MONTH_RE + r"\s+\d")
+BARE_DAY_RE = re.compile(rf"\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+{YEAR_RE})?")
+
+
 def _range(s: str, anchor: date | None, tense: str | None, fiscal: str) -> dict[str, Any] | None:
     """Ranges: "from October 2022 through February of this year", "1995-97", "between May and July"."""
     m = RANGE_SPLIT.fullmatch(s)
     if not m:
         return None
     left, right = m.group(1).strip(), m.group(2).strip()
-    month = re.match(MONTH_RE + r"\s+\d", left)
-    if month and re.fullmatch(r"\d{1,2}(?:st|nd|rd|th)?(?:,?\s+" + YEAR_RE + r")?", right):
+    month = MONTH_BEFORE_DAY_RE.match(left)
+    if month and BARE_DAY_RE.fullmatch(right):
         right = f"{month.group(1)} {right}"
     if re.fullmatch(r"\d{4}", left) and re.fullmatch(r"\d{2}", right):  # "1995-97"
         right = left[:2] + right
@@ -722,12 +796,40 @@ def _range(s: str, anchor: date | None, tense: str | None, fiscal: str) -> dict[
         return None
     # "October 2022 through February" where February alone would land before October
     if a["date_start"] > b["date_start"] and b["granularity"] in ("month", "day") and \
-            not re.search(YEAR_RE, right) and "year" not in right:
+            not YEAR_SEARCH.search(right) and "year" not in right:
         b = _calendar(f"{right} {int(b['date_start'][:4]) + 1}", anchor, tense, fiscal) or b
     if a["date_start"] > b["date_end"]:
         return None
     return _rec("date", f"{a['value']}/{b['value']}", date.fromisoformat(a["date_start"]),
                 date.fromisoformat(b["date_end"]), "range")
+
+
+RUN_RE = re.compile(rf"(?<=\S)\s+(?:{_QUALIFIER['run_words']})\s+(?={UNIT_RE}$)")
+VAGUE_PLURAL_RE = re.compile(rf"(?:the\s+)?({_UNITS_OF['vague_plurals']})s|centuries")
+NEVER_ALONE_RE = re.compile(rf"\d{{1,3}}|(?:{_UNITS_OF['never_alone']})s?")
+SAME_A_YEAR_BACK_RE = re.compile(rf"(?:the\s+)?(?:same\s+.+\s+(?:the\s+)?(?:{_RELATION['previous']})\s+year|"
+                                 rf"same\s+.+\s+a\s+year\s+(?:{_RELATION['reference_back']}))")
+_EVERY = _SETS["words"]
+SET_RE = re.compile(rf"(?:{_EVERY}|{_SETS['rates']})\s+(?:({NUM_RE})\s+)?(?:(?:{_SETS['alternate']})\s+)?{UNIT_RE}")
+SET_STRETCH_RE = re.compile(rf"(?:{_EVERY})\s+({_SETS['stretches']})")
+SET_SEASON_RE = re.compile(rf"(?:{_EVERY})\s+{SEASON_RE}")
+SET_WEEKDAY_RE = re.compile(rf"(?:{_EVERY})\s+{WEEKDAY_RE}")
+SET_PART_OF_DAY_RE = re.compile(rf"(?:{_EVERY})\s+({_SETS['day_parts']})")
+_HALVES = {k: spaced(words) for k, words in timex_words().halves.items()}
+HALF_RE = re.compile(rf"(?:the\s+)?({_HALVES['first_half']}|{_HALVES['second_half']})\s+half\s+of\s+(.+)")
+_ENDS = {k: spaced(words) for k, words in timex_words().stretch_ends.items()}
+UNITS_OF_RE = re.compile(rf"(?:the\s+)?({_ENDS['first_units']}|{_ENDS['last_units']})\s+({NUM_RE})\s+"
+                         r"(month|week|day|year|quarter)s?\s+of\s+(.+)")
+AHEAD_RE = re.compile(rf"(?:the\s+)?(?:(?:{_DURATIONS['before_ahead']})\s+)?({_UNITS_OF['ahead']})s\s+"
+                      rf"(?:{_DURATIONS['ahead_words']})")
+AND_A_HALF_RE = re.compile(r"(\d+)\s+(?:1/2|½)\s+(year|month)s?")
+DURATION_RE = re.compile(rf"(?:the\s+|a\s+|an\s+)?(?:(?:{_DURATIONS['modifiers']}|{_YEAR_BACK})\s+)*"
+                         rf"(?:({NUM_RE})[\s-]+)?(?:(?:{_DURATIONS['run_modifiers']})[\s-]+)?{UNIT_RE}"
+                         rf"(?:[\s-]+(?:{_DURATIONS['length_words']}))?")
+# Without a count, the unit of these is a date ("last week", "the full year").
+DATED_UNIT_RE = re.compile(rf"(?:the\s+)?(?:{_DURATIONS['date_modifiers']})\s+{UNIT_RE}")
+THE_WHOLE_RE = re.compile(rf"the\s+(?:{_DURATIONS['wholes']})\s+(?:{_UNITS_OF['the_whole']})")
+VAGUE_MODIFIED_RE = re.compile(rf"(?:the\s+)?(?:{_DURATIONS['vague_modifiers']})\s+.*")
 
 
 @lru_cache(maxsize=20000)
@@ -743,21 +845,20 @@ def normalize_timex(surface: str, anchor: str | None, tense: str | None = None,
     anchor_d = date.fromisoformat(anchor[:10]) if anchor else None
     s = re.sub(r"\s+", " ", surface.strip().lower().replace("’", "'")).strip(" ,.;:")
     s = _LEADING_RE.sub("", s)
-    s = re.sub(r"\s+or\s+so\b", "", s)  # "the next year or so", "a week or so ago"
+    s = _HEDGE_RE.sub("", s)  # "the next year or so", "a week or so ago"
     # "six straight days", "two consecutive quarters": the count of units is the duration
-    s = re.sub(r"(?<=\S)\s+(?:" + _QUALIFIER["run_words"] + r")\s+(?=" + UNIT_RE + r"$)", " ", s)
+    s = RUN_RE.sub(" ", s)
     if not s or not re.search(r"[a-z0-9]", s):
         return None
     if _NOT_TIMEX_RE.search(s):
         return None
-    plural = re.fullmatch(r"(?:the\s+)?(" + _UNITS_OF["vague_plurals"] + ")s|centuries", s)
+    plural = VAGUE_PLURAL_RE.fullmatch(s)
     if plural:  # "within weeks", "for centuries": a duration of unknown length
         unit = plural.group(1) or "century"
         return _rec("duration", _duration(None, unit), None, None, UNITS[unit][1], _duration(None, unit))
-    if re.fullmatch(r"\d{1,3}|(?:" + _UNITS_OF["never_alone"] + ")s?", s):
+    if NEVER_ALONE_RE.fullmatch(s):
         return None
-    if re.fullmatch(r"(?:the\s+)?(?:same\s+.+\s+(?:the\s+)?(?:" + _RELATION["previous"] + r")\s+year|"
-                    r"same\s+.+\s+a\s+year\s+(?:" + _RELATION["reference_back"] + "))", s):
+    if SAME_A_YEAR_BACK_RE.fullmatch(s):
         return _rec("date", None, None, None, "range")
     s = _spoken_years(s)
     words = timex_words()
@@ -768,39 +869,38 @@ def normalize_timex(surface: str, anchor: str | None, tense: str | None = None,
                 "granularity": None, "duration": None}
     fiscal = fiscal_system(country, sentence)
 
-    # Sets: "every week", "each year", "weekly", "annually", "a year" after a figure
-    m = re.fullmatch(r"(?:every|each|per|a)\s+(?:(" + NUM_RE + r")\s+)?(?:other\s+)?" + UNIT_RE, s)
-    if m and not s.startswith("a ") or s in words.frequencies:
+    # Sets: "every week", "each year", "per year", "weekly", "annually"
+    m = SET_RE.fullmatch(s)
+    if m or s in words.frequencies:
         unit, n = (m.group(2), _num(m.group(1)) if m.group(1) else 1) if m else words.frequencies[s]
-        if m and " other " in f" {s} ":
+        if m and any(f" {w} " in f" {s} " for w in words.sets["alternate"]):
             n = (n or 1) * 2  # "every other week"
         return _rec("set", _duration(n, unit), None, None, UNITS[unit][1], _duration(n, unit))
-    m = re.fullmatch(r"(?:every|each)\s+(season|game|match|race|round)", s)
+    m = SET_STRETCH_RE.fullmatch(s)
     if m:  # "each season": a recurring stretch of no fixed length
         return _rec("set", "PX", None, None, None, None)
-    m = re.fullmatch(r"(?:every|each)\s+" + SEASON_RE, s)
+    m = SET_SEASON_RE.fullmatch(s)
     if m:  # "every summer": that season of each year (TIMEX3 XXXX-SU)
         return _rec("set", f"XXXX-{SEASONS[m.group(1)][0]}", None, None, "season", "P1Y")
-    m = re.fullmatch(r"(?:every|each)\s+" + WEEKDAY_RE, s)
+    m = SET_WEEKDAY_RE.fullmatch(s)
     if m:  # "every Monday": that day of each week (TIMEX3 XXXX-WXX-1)
         return _rec("set", f"XXXX-WXX-{_calendar_number(WEEKDAYS, m.group(1)) + 1}", None, None, "day", "P1W")
-    m = re.fullmatch(r"(?:every|each)\s+(morning|afternoon|evening)", s)
+    m = SET_PART_OF_DAY_RE.fullmatch(s)
     if m:  # "every morning": that part of each day (TIMEX3 TMO)
         return _rec("set", f"T{words.parts_of_day[m.group(1)]}", None, None, "time", "P1D")
 
     # "the last half of 1989": the first or last six months of a year
-    m = re.fullmatch(r"(?:the\s+)?(first|second|last|latter)\s+half\s+of\s+(.+)", s)
+    m = HALF_RE.fullmatch(s)
     if m:
         whole = normalize_timex(m.group(2), anchor, tense, country, sentence, label)
         if whole and whole["granularity"] == "year" and whole["date_start"]:
             y = int(whole["date_start"][:4])
-            if m.group(1) == "first":
+            if m.group(1) in words.halves["first_half"]:
                 return _rec("date", f"{y:04d}-H1", date(y, 1, 1), date(y, 6, 30), "half")
             return _rec("date", f"{y:04d}-H2", date(y, 7, 1), date(y, 12, 31), "half")
 
     # "the first five months of fiscal 2023", "the first two quarters of 1990": the leading part
-    m = re.fullmatch(r"(?:the\s+)?(first|last|final)\s+(" + NUM_RE + r")\s+(month|week|day|year|quarter)s?"
-                     r"\s+of\s+(.+)", s)
+    m = UNITS_OF_RE.fullmatch(s)
     if m:
         whole = normalize_timex(m.group(4), anchor, tense, country, sentence, label)
         n = _num(m.group(2))
@@ -810,42 +910,37 @@ def normalize_timex(surface: str, anchor: str | None, tense: str | None = None,
             if unit == "quarter":
                 unit, n = "month", 3 * n
             if unit == "month":
-                if m.group(1) == "first":
+                if m.group(1) in words.stretch_ends["first_units"]:
                     y, mo = _add_months(ws.year, ws.month, n - 1)
                     return _rec("date", f"{whole['value']}/P{n}M", ws, _month_end(y, mo), "range")
                 y, mo = _add_months(we.year, we.month, -(n - 1))
                 return _rec("date", f"{whole['value']}/P{n}M", date(y, mo, 1), we, "range")
             span = {"day": 1, "week": 7, "year": 365}[unit] * n
-            if m.group(1) == "first":
+            if m.group(1) in words.stretch_ends["first_units"]:
                 return _rec("date", None, ws, ws + timedelta(days=span - 1), "range")
             return _rec("date", None, we - timedelta(days=span - 1), we, "range")
 
     # "the weeks ahead", "the coming months ahead": a vague stretch to come
-    m = re.fullmatch(r"(?:the\s+)?(?:coming\s+|next\s+few\s+)?(" + _UNITS_OF["ahead"] + r")s\s+ahead", s)
+    m = AHEAD_RE.fullmatch(s)
     if m:
         dur = _duration(None, m.group(1))
         return _rec("duration", dur, None, None, m.group(1), dur)
     # "2 1/2 years": a whole number and a half
-    m = re.fullmatch(r"(\d+)\s+(?:1/2|½)\s+(year|month)s?", s)
+    m = AND_A_HALF_RE.fullmatch(s)
     if m:
         dur = f"P{m.group(1)}Y6M" if m.group(2) == "year" else f"P{m.group(1)}M15D"
         return _rec("duration", dur, None, None, m.group(2), dur)
 
     # Durations: "five months", "the past three months", "a two-year", "the last twenty four hours",
     # "20 more years", "the year-earlier nine months"
-    m = re.fullmatch(r"(?:the\s+|a\s+|an\s+)?(?:(?:past|last|next|first|coming|previous|following|"
-                     r"final|latest|same|entire|whole|full|remaining|recent|other|additional|"
-                     r"extra|more|" + _YEAR_BACK + r")\s+)*(?:(" + NUM_RE + r")[\s-]+)?(?:(?:full|straight|"
-                     r"consecutive|long|more|additional|extra)[\s-]+)?" + UNIT_RE + r"(?:[\s-]+long)?", s)
+    m = DURATION_RE.fullmatch(s)
     # "the full year" is the year in question (a date), like "the year"
-    if m and not re.fullmatch(r"(?:the\s+)?(?:last|past|next|coming|previous|this|the)\s+" + UNIT_RE, s) \
-            and not re.fullmatch(r"the\s+(?:full|whole|entire)\s+(?:" + _UNITS_OF["the_whole"] + ")", s):
+    if m and not DATED_UNIT_RE.fullmatch(s) and not THE_WHOLE_RE.fullmatch(s):
         num_text = m.group(1)
         n = _num(num_text) if num_text else None
         vague = num_text is None or any(num_text == v or num_text.endswith(v) for v in words.vague_numbers) \
             or n is None
-        if num_text is None and re.fullmatch(r"(?:the\s+)?(?:first|last|past|latest|previous|"
-                                             r"same|entire|whole|full|recent)\s+.*", s) is None:
+        if num_text is None and VAGUE_MODIFIED_RE.fullmatch(s) is None:
             vague = False
             n = 1
         if num_text is None or n is not None or num_text.split()[0] in words.vague_first_words:
@@ -867,13 +962,13 @@ def normalize_timex(surface: str, anchor: str | None, tense: str | None = None,
 
 # Clock times: "14:48", "3 p.m.", "3:30pm", "noon", "midnight", with an optional zone and day
 # ("3 p.m. Tuesday", "Tuesday at noon", "14:48 UTC", "10 a.m. local time").
-_DAY_WORD = r"(" + WEEKDAY_WORDS + r"|today|tomorrow|yesterday|tonight)\.?"
+_DAY_WORD = r"(" + WEEKDAY_WORDS + "|" + literal(timex_words().clock_days) + r")\.?"
 CLOCK_RE = re.compile(
     r"(?:" + _DAY_WORD + r",?\s+(?:at\s+)?)?"
     r"(?:(noon|midday|midnight)|(\d{1,2})(?::(\d{2}))?(?::\d{2})?\s*(a\.?\s?m\.?|p\.?\s?m\.?)?"
     r"|(\d{1,2}):(\d{2})(?::\d{2})?)"
     r"(?:\s+(o['\u2019]clock))?"
-    r"(?:\s+(?:in\s+the\s+|at\s+)?(morning|afternoon|evening|night))?"
+    r"(?:\s+(?:in\s+the\s+|at\s+)?(" + _AFTER_A_DAY + "))?"
     r"(?:\s*\(?(utc|gmt|[ecmp][sd]?t|bst|cet|cest|local time)\)?)?"
     r"(?:,?\s+(?:on\s+)?" + _DAY_WORD + r")?")
 
@@ -909,11 +1004,9 @@ def clock_time(s: str, anchor: date | None, tense: str | None) -> dict[str, Any]
     d = anchor
     if day_word:
         day_word = day_word.rstrip(".")
-        if day_word in ("tomorrow",):
-            d = anchor + timedelta(days=1)
-        elif day_word == "yesterday":
-            d = anchor - timedelta(days=1)
-        elif day_word not in ("today", "tonight"):
+        if day_word in RELATIVE_DAYS:
+            d = anchor + timedelta(days=RELATIVE_DAYS[day_word])
+        else:
             d = _weekday(anchor, _calendar_number(WEEKDAYS, day_word), _direction(tense))
     return _rec("time", f"{d.isoformat()}T{h:02d}:{mi:02d}", d, d, "time")
 

@@ -381,3 +381,91 @@ def test_a_holiday_rule_of_no_known_form_is_named(edited_copy):
     broken = edited_copy(TIMEX_LEXICON, '"good friday" = { easter = -2 }', '"good friday" = { easter = -2, month = 4 }')
     with pytest.raises(RuntimeError, match=r"timex.toml.*holidays.good friday: a rule is month and day"):
         timex_words(str(broken))
+
+
+def test_the_shifts_deictic_words_and_named_days_come_from_the_lexicon():
+    from pipeline.normalize.dates import timex_words
+
+    words = timex_words()
+    assert words.shifts["most recent"] == -1 and words.shifts["this coming"] == 1 and words.shifts["same"] == 0
+    assert "on" in words.deictic["weekday"] and "on" not in words.shifts
+    assert words.relative_days["the day before"] == -1 and words.relative_days["tomorrow's"] == 1
+    assert words.clock_days == ("today", "tomorrow", "yesterday", "tonight") and "night" in words.after_a_day
+    # What the lexicon holds is what the normalizer reads.
+    assert normalize_timex("the most recent fiscal year", PUB)["value"] == "FY2022"
+    assert normalize_timex("this current fiscal year", PUB)["value"] == "FY2023"
+    assert normalize_timex("this coming winter", PUB)["value"] == "2023-WI"
+    assert normalize_timex("past April", PUB)["value"] == "2022-04"
+    assert normalize_timex("February of next year", PUB)["value"] == "2024-02"
+    assert normalize_timex("Christmas last year", PUB)["value"] == "2022-12-25"
+    assert normalize_timex("next Christmas", PUB)["value"] == "2023-12-25"
+    assert normalize_timex("the past year", PUB)["value"] == "2022"
+    assert normalize_timex("the previous Friday", PUB)["value"] == "2023-03-17"
+    assert normalize_timex("the following Friday", PUB)["value"] == "2023-03-24"
+    assert normalize_timex("yesterday evening", PUB)["value"] == "2023-03-21TEV"
+    assert normalize_timex("the day before", PUB)["value"] == "2023-03-21"
+    assert normalize_timex("3 p.m. tomorrow", PUB)["value"] == "2023-03-23T15:00"
+    assert normalize_timex("Friday night", PUB)["value"] == "2023-03-17TNI"
+    assert normalize_timex("year's end", PUB, "past")["value"] == "2022-12-31"
+
+
+def test_fiscal_quarter_set_half_and_duration_words_come_from_the_lexicon():
+    from pipeline.normalize.dates import timex_words
+
+    words = timex_words()
+    assert words.fiscal["names"] == ("fiscal year", "fiscal", "fy") and "calendar" in words.fiscal["year_kinds"]
+    assert words.quarters["determiners"] == ("the", "its", "their", "our", "a", "an")
+    assert words.sets["words"] == ("every", "each") and words.halves["second_half"] == ("second", "last", "latter")
+    assert "remaining" in words.duration_words["modifiers"] and words.ages["age_nouns"] == ("age",)
+    # What the lexicon holds is what the normalizer reads.
+    assert normalize_timex("FY2022", PUB)["value"] == "FY2022"
+    assert normalize_timex("the third quarter of calendar 1997", PUB)["value"] == "1997-Q3"
+    assert normalize_timex("their fourth quarter", PUB)["value"] == "2022-Q4"
+    assert normalize_timex("the same year's fourth quarter", PUB)["value"] == "2023-Q4"
+    assert normalize_timex("the prior quarter", PUB)["value"] == "2022-Q4"
+    assert normalize_timex("its most recent period", PUB)["value"] == "2022-Q4"
+    assert normalize_timex("last year's quarter", PUB)["value"] == "2022-Q1"
+    assert normalize_timex("every other week", PUB)["value"] == "P2W"
+    assert normalize_timex("per year", PUB)["timex_type"] == "set"
+    assert normalize_timex("a year", PUB)["timex_type"] == "duration"  # "a" makes no set
+    assert normalize_timex("each race", PUB)["value"] == "PX"
+    assert normalize_timex("every evening", PUB)["value"] == "TEV"
+    assert normalize_timex("the latter half of 1989", PUB)["value"] == "1989-H2"
+    assert span("the final two months of 1990") == ("1990-11-01", "1990-12-31")
+    assert normalize_timex("the next few years ahead", PUB)["value"] == "PXY"
+    assert normalize_timex("the remaining three months", PUB)["value"] == "P3M"
+    assert normalize_timex("a two-year-long", PUB)["value"] == "P2Y"
+    assert normalize_timex("the entire month", PUB)["value"] == "2023-03"
+    assert normalize_timex("an additional year", PUB)["value"] == "P1Y"
+    assert normalize_timex("a week or so ago", PUB)["value"] == "2023-03-15"
+    assert normalize_timex("the nineties", PUB)["value"] == "199"
+    assert normalize_timex("a 5-year-old", PUB) is None and normalize_timex("aged 50", PUB) is None
+
+
+@pytest.mark.parametrize("old, key", [
+    ("\n[shifts]\n", "shifts"), ("\n[deictic]\n", "deictic"), ("\nfiscal_year =", "fiscal_year"),
+    ("\nfiscal_year_again =", "fiscal_year_again"), ("\nof_year =", "of_year"),
+    ("\nyear_of_quarter =", "year_of_quarter"), ("\nseason =", "season"), ("\nmonth_name =", "month_name"),
+    ("\nholiday =", "holiday"), ("\nunit =", "unit"), ("\nweekday =", "weekday"),
+    ("\n[relative_days]\n", "relative_days"), ("\nclock_days =", "clock_days"), ("\nafter_a_day =", "after_a_day"),
+    ("\nhedges =", "hedges"), ("\nmodifiers =", "modifiers"), ("\nrun_modifiers =", "run_modifiers"),
+    ("\nlength_words =", "length_words"), ("\ndate_modifiers =", "date_modifiers"), ("\nwholes =", "wholes"),
+    ("\nvague_modifiers =", "vague_modifiers"), ("\nbefore_ahead =", "before_ahead"),
+    ("\nahead_words =", "ahead_words"), ("\n[fiscal]\n", "fiscal"), ("\nnames =", "names"),
+    ("\nthe_year =", "the_year"), ("\nadjectives =", "adjectives"), ("\nyear_kinds =", "year_kinds"),
+    ("\n[quarters]\n", "quarters"), ("\ndeterminers =", "determiners"), ("\nlatest_names =", "latest_names"),
+    ("\nlatest_determiners =", "latest_determiners"), ("\nlast_reported =", "last_reported"),
+    ("\ncurrent_one =", "current_one"), ("\nbefore_last =", "before_last"), ("\nyear_back =", "year_back"),
+    ("\nplain =", "plain"), ("\n[sets]\n", "sets"), ("\nwords =", "words"), ("\nrates =", "rates"),
+    ("\nalternate =", "alternate"), ("\nstretches =", "stretches"), ("\nday_parts =", "day_parts"),
+    ("\n[halves]\n", "halves"), ("\nfirst_half =", "first_half"), ("\nsecond_half =", "second_half"),
+    ("\n[stretch_ends]\n", "stretch_ends"), ("\nfirst_units =", "first_units"), ("\nlast_units =", "last_units"),
+    ("\n[year_end]\n", "year_end"), ("\nphrases =", "phrases"), ("\nage_units =", "age_units"),
+    ("\nage_adjectives =", "age_adjectives"), ("\nage_nouns =", "age_nouns")])
+def test_a_timex_lexicon_lacking_shifts_deictic_words_or_their_kin_is_named(edited_copy, old, key):
+    from pipeline.normalize.dates import TIMEX_LEXICON, timex_words
+
+    assert TIMEX_LEXICON.read_text(encoding="utf-8").count(old) == 1
+    broken = edited_copy(TIMEX_LEXICON, old, old.replace(key, f"{key}_gone"))
+    with pytest.raises(RuntimeError, match=rf"the time-expression words in .*timex.toml.*'{key}'"):
+        timex_words(str(broken))
