@@ -44,16 +44,17 @@ class TimexWords:
     rule: ``month`` and ``day``; ``month``, ``weekday`` (0 = Monday), ``nth`` and
     ``days_after``; or ``easter``, days after Easter Sunday), the words of spoken years
     (``centuries``, ``teens``, ``tens``, ``digits``, ``after_two_thousand``), of ranges
-    (``openers``, ``joiners``), the U.S. and Canadian cues of a fiscal year, the words taken off
-    an expression (name, one of ``QUALIFIERS`` -> words), those that place a time before or after
-    another (name, one of ``RELATIONS`` -> words), the percent and age words that make an
-    expression no time expression (ages: name, one of ``AGE_WORDS`` -> words), the shifts of the
-    words that place a time from the publication date (word -> units away), the words of them
-    each construction takes (name, one of ``DEICTIC`` -> words), the days named from the
-    publication date (phrase -> days away) and those a clock time is put on, the parts of the day
-    said after a day, and the words of durations, fiscal years, quarters, sets, halves, the ends
-    of a time (name, one of ``DURATION_WORDS``, ``FISCAL_WORDS``, ``QUARTER_WORDS``,
-    ``SET_WORDS``, ``HALVES``, ``STRETCH_ENDS`` -> words) and of the end of the year."""
+    (``openers``, ``joiners``) and of lists of days (``day_lists``), the U.S. and Canadian cues of
+    a fiscal year, the words taken off an expression (name, one of ``QUALIFIERS`` -> words),
+    those that place a time before or after another (name, one of ``RELATIONS`` -> words), the
+    percent and age words that make an expression no time expression (ages: name, one of
+    ``AGE_WORDS`` -> words), the shifts of the words that place a time from the publication date
+    (word -> units away), the words of them each construction takes (name, one of ``DEICTIC`` ->
+    words), the days named from the publication date (phrase -> days away) and those a clock
+    time is put on, the parts of the day said after a day, time zones, the words for an hour
+    (word -> hour), and the words of durations, fiscal years, quarters, sets, halves, the ends of
+    a time (name, one of ``DURATION_WORDS``, ``FISCAL_WORDS``, ``QUARTER_WORDS``, ``SET_WORDS``,
+    ``HALVES``, ``STRETCH_ENDS`` -> words) and of the end of the year."""
 
     units: Mapping[str, tuple[str, str]]
     unit_readings: Mapping[str, tuple[str, ...]]
@@ -74,6 +75,7 @@ class TimexWords:
     spoken_years: Mapping[str, tuple[str, ...]]
     range_openers: tuple[str, ...]
     range_joiners: tuple[str, ...]
+    day_lists: tuple[str, ...]
     us_fiscal_cues: tuple[str, ...]
     ca_fiscal_cues: tuple[str, ...]
     qualifiers: Mapping[str, tuple[str, ...]]
@@ -85,6 +87,8 @@ class TimexWords:
     relative_days: Mapping[str, int]
     clock_days: tuple[str, ...]
     after_a_day: tuple[str, ...]
+    zones: tuple[str, ...]
+    clock_hours: Mapping[str, int]
     duration_words: Mapping[str, tuple[str, ...]]
     fiscal: Mapping[str, tuple[str, ...]]
     quarters: Mapping[str, tuple[str, ...]]
@@ -99,7 +103,8 @@ UNIT_READINGS = ("the_current", "the_whole", "year_ago", "vague_plurals", "ahead
 # The word lists of ``[spoken_years]`` (see timex.toml).
 SPOKEN_YEAR_WORDS = ("centuries", "teens", "tens", "digits", "after_two_thousand")
 # The word lists of ``[qualifiers]`` (see timex.toml).
-QUALIFIERS = ("leading", "run_words", "hedges", "count_extras", "period_words", "parts")
+QUALIFIERS = ("leading", "calendar_determiners", "part_starts", "run_words", "hedges", "count_extras",
+              "period_words", "parts")
 # The word lists of ``[relations]`` (see timex.toml).
 RELATIONS = ("back", "forward", "compound_back", "previous", "reference_back")
 # The age words of ``[not_timex]``; the word lists of ``[deictic]``, ``[durations]`` (beside the
@@ -156,7 +161,7 @@ def timex_words(path: Path | str = TIMEX_LEXICON) -> TimexWords:
             MappingProxyType({w: tuple(abbr) for w, abbr in raw["weekdays"].items()}),
             _holiday_rules(raw["holidays"], list(raw["weekdays"])),
             MappingProxyType({k: tuple(raw["spoken_years"][k]) for k in SPOKEN_YEAR_WORDS}),
-            tuple(raw["ranges"]["openers"]), tuple(raw["ranges"]["joiners"]),
+            tuple(raw["ranges"]["openers"]), tuple(raw["ranges"]["joiners"]), tuple(raw["ranges"]["day_lists"]),
             tuple(raw["fiscal_cues"]["us"]), tuple(raw["fiscal_cues"]["ca"]),
             MappingProxyType({k: tuple(raw["qualifiers"][k]) for k in QUALIFIERS}),
             MappingProxyType({k: tuple(raw["relations"][k]) for k in RELATIONS}),
@@ -164,7 +169,8 @@ def timex_words(path: Path | str = TIMEX_LEXICON) -> TimexWords:
             MappingProxyType({w: int(n) for w, n in raw["shifts"].items()}),
             lists(raw["deictic"], DEICTIC),
             MappingProxyType({w: int(n) for w, n in raw["relative_days"].items()}),
-            tuple(day["clock_days"]), tuple(day["after_a_day"]),
+            tuple(day["clock_days"]), tuple(day["after_a_day"]), tuple(day["zones"]),
+            MappingProxyType({w: int(h) for w, h in day["hours"].items()}),
             lists(durations, DURATION_WORDS), lists(raw["fiscal"], FISCAL_WORDS), lists(raw["quarters"], QUARTER_WORDS),
             lists(raw["sets"], SET_WORDS), lists(raw["halves"], HALVES), lists(raw["stretch_ends"], STRETCH_ENDS),
             tuple(raw["year_end"]["phrases"]))
@@ -473,6 +479,10 @@ def _dateparser_day(text: str, anchor: date | None, tense: str | None) -> date |
     return got.date() if got else None
 
 
+_CALENDAR_DETERMINER_RE = re.compile(rf"^(?:{_QUALIFIER['calendar_determiners']})\s+"
+                                     rf"(?=(?:\d|{_QUALIFIER['part_starts']}))")
+# "May 5 and 6", "Oct. 5-7": days dateparser would read as one.
+DAY_LIST_RE = re.compile(rf"\s(?:{literal(timex_words().day_lists)})\s|[a-z.]\s+\d{{1,2}}\s*[-–]\s*\d")
 DECADE_RE = re.compile(r"(?:the\s+)?(?:(\d{2})(\d)0|['’]?(\d)0)'?s")
 # "the nineties": the stems of the tens ("ninet") and "ies".
 DECADE_WORDS_RE = re.compile(rf"(?:the\s+)?()()({literal(w[:-1] for w in timex_words().spoken_years['tens'])})ies")
@@ -514,7 +524,7 @@ MONTH_DAY_RE = re.compile(rf"(?:{WEEKDAY_RE},?\s+)?{MONTH_RE}\s+(\d{{1,2}})(?:st
 
 def _calendar(s: str, anchor: date | None, tense: str | None, fiscal: str) -> dict[str, Any] | None:
     """Calendar (date/time) readings of a lowercased, trimmed expression."""
-    s = re.sub(r"^(?:the|this|that)\s+(?=(?:\d|mid|early|late|end))", "", s)
+    s = _CALENDAR_DETERMINER_RE.sub("", s)
     s = _PARTS_RE.sub("", s).strip()
     s = _PERIOD_RE.sub("", s)
 
@@ -731,7 +741,7 @@ def _calendar(s: str, anchor: date | None, tense: str | None, fiscal: str) -> di
             if mo == 2 and day == 29:
                 return _day(date(anchor.year, 2, 28) if not calendar.isleap(anchor.year) else date(anchor.year, 2, 29))
             return _day(_day_year(mo, day, anchor, tense))
-        if re.fullmatch(r"\d{1,3}", s) or re.search(r"\s(?:and|or|to|through|until)\s|[a-z.]\s+\d{1,2}\s*[-–]\s*\d", s):
+        if re.fullmatch(r"\d{1,3}", s) or DAY_LIST_RE.search(s):
             return None
         found = _dateparser_day(s, anchor, tense)
         if found and (anchor is not None or YEAR_SEARCH.search(s)):
@@ -965,11 +975,11 @@ def normalize_timex(surface: str, anchor: str | None, tense: str | None = None,
 _DAY_WORD = r"(" + WEEKDAY_WORDS + "|" + literal(timex_words().clock_days) + r")\.?"
 CLOCK_RE = re.compile(
     r"(?:" + _DAY_WORD + r",?\s+(?:at\s+)?)?"
-    r"(?:(noon|midday|midnight)|(\d{1,2})(?::(\d{2}))?(?::\d{2})?\s*(a\.?\s?m\.?|p\.?\s?m\.?)?"
+    r"(?:(" + literal(timex_words().clock_hours) + r")|(\d{1,2})(?::(\d{2}))?(?::\d{2})?\s*(a\.?\s?m\.?|p\.?\s?m\.?)?"
     r"|(\d{1,2}):(\d{2})(?::\d{2})?)"
     r"(?:\s+(o['\u2019]clock))?"
     r"(?:\s+(?:in\s+the\s+|at\s+)?(" + _AFTER_A_DAY + "))?"
-    r"(?:\s*\(?(utc|gmt|[ecmp][sd]?t|bst|cet|cest|local time)\)?)?"
+    r"(?:\s*\(?(" + literal(timex_words().zones) + r")\)?)?"
     r"(?:,?\s+(?:on\s+)?" + _DAY_WORD + r")?")
 
 
@@ -984,7 +994,7 @@ def clock_time(s: str, anchor: date | None, tense: str | None) -> dict[str, Any]
     oclock, part = m.group(8), m.group(9)
     day_word = m.group(1) or m.group(11)
     if word:
-        h, mi = (0 if word == "midnight" else 12), 0
+        h, mi = timex_words().clock_hours[word], 0
     elif hour24 is not None:
         h, mi = int(hour24), int(minute24)
     else:
@@ -995,7 +1005,8 @@ def clock_time(s: str, anchor: date | None, tense: str | None) -> dict[str, Any]
             if not 1 <= h <= 12:
                 return None
             h = h % 12 + (12 if meridiem.startswith("p") else 0)
-        elif 1 <= h < 12 and (part in timex_words().after_noon or (day_word or "").rstrip(".") == "tonight"):
+        elif 1 <= h < 12 and (part in timex_words().after_noon
+                              or (day_word or "").rstrip(".") in timex_words().after_noon):
             h += 12  # "8 o'clock tonight", "7 in the evening"
     if h > 23 or mi > 59:
         return None

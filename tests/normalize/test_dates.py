@@ -409,6 +409,24 @@ def test_the_shifts_deictic_words_and_named_days_come_from_the_lexicon():
     assert normalize_timex("year's end", PUB, "past")["value"] == "2022-12-31"
 
 
+def test_clock_hours_zones_day_lists_and_calendar_determiners_come_from_the_lexicon():
+    from pipeline.normalize.dates import timex_words
+
+    words = timex_words()
+    assert words.clock_hours == {"noon": 12, "midday": 12, "midnight": 0} and "local time" in words.zones
+    assert words.day_lists == ("and", "or", "to", "through", "until")
+    assert words.qualifiers["calendar_determiners"] == ("the", "this", "that")
+    assert "mid" in words.qualifiers["part_starts"]
+    # What the lexicon holds is what the normalizer reads.
+    assert normalize_timex("midnight", PUB, label="TIME")["value"] == "2023-03-22T00:00"
+    assert normalize_timex("Friday at midday", PUB, label="TIME")["value"] == "2023-03-17T12:00"
+    assert normalize_timex("14:48 CEST", PUB, label="TIME")["value"] == "2023-03-22T14:48"
+    assert normalize_timex("10 a.m. (local time)", PUB, label="TIME")["value"] == "2023-03-22T10:00"
+    assert normalize_timex("8 o'clock tonight", PUB, label="TIME")["value"] == "2023-03-22T20:00"
+    assert normalize_timex("May 5 and 6", PUB)["value"] == "2023-05-05/2023-05-06"
+    assert normalize_timex("this mid-March", PUB)["value"] == "2023-03"
+
+
 def test_fiscal_quarter_set_half_and_duration_words_come_from_the_lexicon():
     from pipeline.normalize.dates import timex_words
 
@@ -461,7 +479,9 @@ def test_fiscal_quarter_set_half_and_duration_words_come_from_the_lexicon():
     ("\n[halves]\n", "halves"), ("\nfirst_half =", "first_half"), ("\nsecond_half =", "second_half"),
     ("\n[stretch_ends]\n", "stretch_ends"), ("\nfirst_units =", "first_units"), ("\nlast_units =", "last_units"),
     ("\n[year_end]\n", "year_end"), ("\nphrases =", "phrases"), ("\nage_units =", "age_units"),
-    ("\nage_adjectives =", "age_adjectives"), ("\nage_nouns =", "age_nouns")])
+    ("\nage_adjectives =", "age_adjectives"), ("\nage_nouns =", "age_nouns"), ("\nzones =", "zones"),
+    ("\n[day.hours]\n", "hours"), ("\nday_lists =", "day_lists"), ("\ncalendar_determiners =", "calendar_determiners"),
+    ("\npart_starts =", "part_starts")])
 def test_a_timex_lexicon_lacking_shifts_deictic_words_or_their_kin_is_named(edited_copy, old, key):
     from pipeline.normalize.dates import TIMEX_LEXICON, timex_words
 
