@@ -479,6 +479,7 @@ def _dateparser_day(text: str, anchor: date | None, tense: str | None) -> date |
     return got.date() if got else None
 
 
+# The readings of _calendar, built once from the lexicon (most in the order it tries them).
 _CALENDAR_DETERMINER_RE = re.compile(rf"^(?:{_QUALIFIER['calendar_determiners']})\s+"
                                      rf"(?=(?:\d|{_QUALIFIER['part_starts']}))")
 # "May 5 and 6", "Oct. 5-7": days dateparser would read as one.
@@ -814,6 +815,7 @@ def _range(s: str, anchor: date | None, tense: str | None, fiscal: str) -> dict[
                 date.fromisoformat(b["date_end"]), "range")
 
 
+# The readings of normalize_timex before the calendar ones, built once from the lexicon.
 RUN_RE = re.compile(rf"(?<=\S)\s+(?:{_QUALIFIER['run_words']})\s+(?={UNIT_RE}$)")
 VAGUE_PLURAL_RE = re.compile(rf"(?:the\s+)?({_UNITS_OF['vague_plurals']})s|centuries")
 NEVER_ALONE_RE = re.compile(rf"\d{{1,3}}|(?:{_UNITS_OF['never_alone']})s?")
