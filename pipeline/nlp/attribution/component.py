@@ -357,6 +357,7 @@ class Attribution:
                     "object_claims": True, "headline_claims": True, "content_first_sentence": True,
                     "trailing_clauses": True,
                     "max_cue_gap": 12, "max_source_gap": 8, "min_content_tokens": 2, "require_source": True,
+                    "agentless_claims": True,
                     "syntax_source": True, "max_piece_gap": 2, "fronted_pieces": True},
 )
 def make_attribution(nlp: Language, name: str, lexicon: str, model: str, order: list[str], batch_size: int,
@@ -365,7 +366,7 @@ def make_attribution(nlp: Language, name: str, lexicon: str, model: str, order: 
                      merge_paragraphs: bool, max_merge_gap: int, strict_merge: bool, nested_in_quotes: bool,
                      object_claims: bool, headline_claims: bool, content_first_sentence: bool,
                      trailing_clauses: bool, max_cue_gap: int, max_source_gap: int, min_content_tokens: int,
-                     require_source: bool, syntax_source: bool, max_piece_gap: int,
+                     require_source: bool, agentless_claims: bool, syntax_source: bool, max_piece_gap: int,
                      fronted_pieces: bool) -> Attribution:
     """Build the attribution component (paths "" = the shipped lexicon and model).
 
@@ -380,6 +381,7 @@ def make_attribution(nlp: Language, name: str, lexicon: str, model: str, order: 
                         trailing_clauses=trailing_clauses)
     link = LinkOptions(max_cue_gap=max_cue_gap, max_source_gap=max_source_gap,
                        min_content_tokens=min_content_tokens, require_source=require_source,
+                       agentless_claims=agentless_claims,
                        syntax_source=syntax_source, max_piece_gap=max_piece_gap, fronted_pieces=fronted_pieces)
     return Attribution(nlp, name, lexicon=lexicon, model=model, order=order, rules=rules, link=link,
                        batch_size=batch_size, boundaries=boundaries, joins=joins, links=links, model_sources=model_sources,

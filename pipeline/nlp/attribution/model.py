@@ -6,7 +6,9 @@ no cue or source between them are one piece: PolNeAR's contents break only at th
 attribution; farther pieces the tagger split are joined before, by the learned step of
 ``join.py``), and the cue takes the source span holding its
 grammatical subject, else the nearest source span, else (``syntax_source``) the subject's own
-noun phrase. A claim without a source is dropped unless ``require_source`` is off. With
+noun phrase. A claim without a source is dropped unless its cue is agentless (a passive or an
+expletive subject: "is expected to", "there are questions about"; with ``agentless_claims``) or
+``require_source`` is off. With
 ``fronted_pieces`` the words of the content's clause that stand before an attribution
 interrupting it ("Loyalty, he noted, has long been ...", "which he said had harmed ...") are
 its first piece (:func:`fronted_piece`). The claim's cue is the lemma of
@@ -24,7 +26,7 @@ from spacy.tokens import Doc, Span, Token
 from pipeline.nlp.attribution.features import paragraph_openers
 from pipeline.nlp.attribution.lexicon import Lexicon
 from pipeline.nlp.attribution.records import Claim
-from pipeline.nlp.attribution.syntax import DASHES, mention_bounds, subject_of
+from pipeline.nlp.attribution.syntax import DASHES, is_agentless, mention_bounds, subject_of
 from pipeline.nlp.attribution.tagger import RoleSpan
 from pipeline.nlp.quotes import ALL_MARKS
 
@@ -43,6 +45,7 @@ class LinkOptions:
     max_source_gap: int = 8
     min_content_tokens: int = 2
     require_source: bool = True
+    agentless_claims: bool = True
     syntax_source: bool = True
     max_piece_gap: int = 2
     fronted_pieces: bool = True
@@ -235,7 +238,8 @@ def model_claims(doc: Doc, text: str, spans: list[RoleSpan], lex: Lexicon, opts:
             if not any(s < m_end and m_start < e for s, e in contents) \
                     and doc[subjects[cue]].lower_ not in lex.not_speakers:
                 source = (m_start, m_end)
-        if source is None and opts.require_source:
+        if source is None and opts.require_source \
+                and not (opts.agentless_claims and is_agentless(cue_head(doc[cue[0]:cue[1]]))):
             continue
         if opts.fronted_pieces:
             claim_marks = [cue] + ([source] if source is not None else [])

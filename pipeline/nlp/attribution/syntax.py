@@ -20,6 +20,14 @@ DASH_CHARS = "―—–"
 TRIM_CHARS = " \n\t,;:.—–-"
 
 
+def is_agentless(verb: Token) -> bool:
+    """True when ``verb`` names no one who does it: a passive without a "by" agent ("is
+    expected to", "have been debated") or a verb with an expletive subject ("there are
+    questions about"). Attributions of such cues have no source."""
+    deps = {c.dep_ for c in verb.children}
+    return "agent" not in deps and bool(deps & {"auxpass", "nsubjpass", "expl"})
+
+
 def np_head(tok: Token) -> Token:
     """The noun a determiner/modifier belongs to ("the" in "the ambassador" -> "ambassador")."""
     seen = 0

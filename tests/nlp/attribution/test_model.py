@@ -532,3 +532,26 @@ def test_fronted_piece_keeps_off_another_role_span(parser) -> None:
     content, cue, source = (_tokens(doc, "has long been a core tenet of the party"),
                             _tokens(doc, "noted"), _tokens(doc, "he"))
     assert am.fronted_piece(doc, [content], [cue, source], [_tokens(doc, "Loyalty")]) == [content]
+
+
+def test_is_agentless_holds_for_a_passive_without_agent_and_an_expletive(parser) -> None:
+    from pipeline.nlp.attribution.syntax import is_agentless
+
+    def verb(text: str, word: str):
+        return next(t for t in parser(text) if t.text == word)
+    assert is_agentless(verb("The bill is expected to pass the Senate next week.", "expected"))
+    assert is_agentless(verb("There are questions about how the plan would work.", "are"))
+    assert not is_agentless(verb("The bill was criticized by Democrats as too weak.", "criticized"))
+    assert not is_agentless(verb("Hoping to pass the bill, the leaders met on Monday.", "Hoping"))
+
+
+def test_a_sourceless_content_is_kept_only_when_its_cue_is_agentless(parser) -> None:
+    lex = load_lexicon()
+    passive = parser("How to pay for the plan has been debated for months.")
+    spans = [("CONTENT", *_tokens(passive, "How to pay for the plan")), ("CUE", *_tokens(passive, "has been debated"))]
+    got = am.model_claims(passive, passive.text, spans, lex, am.LinkOptions())
+    assert [(c.content, c.speaker_mention, c.cue) for c in got] == [("How to pay for the plan", None, "debate")]
+    assert am.model_claims(passive, passive.text, spans, lex, am.LinkOptions(agentless_claims=False)) == []
+    active = parser("How to pay for the plan worried them for months.")
+    spans = [("CONTENT", *_tokens(active, "How to pay for the plan")), ("CUE", *_tokens(active, "worried"))]
+    assert am.model_claims(active, active.text, spans, lex, am.LinkOptions()) == []
