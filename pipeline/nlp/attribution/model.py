@@ -247,6 +247,11 @@ def model_claims(doc: Doc, text: str, spans: list[RoleSpan], lex: Lexicon, opts:
     for contents, cue, group_source in group(spans, paragraph_ids(doc, text), opts, subjects, doc, link):
         contents = close_gaps(contents, marks, opts.max_piece_gap)
         own = [cue] + ([group_source] if group_source is not None else [])
+        cue_span = doc[cue[0]:cue[1]]
+        head = cue_head(cue_span)
+        lemma = head.lemma_.lower() or cue_span.text.lower()
+        if cue_span.text.lower() == "according to" or (head.lower_ == "according" and len(cue_span) > 1):
+            lemma = "according to"
         for contents in (split_at_attribution(contents, own) if opts.split_contents else [contents]):
             source = group_source
             if sum(e - s for s, e in contents) < opts.min_content_tokens:
@@ -258,7 +263,7 @@ def model_claims(doc: Doc, text: str, spans: list[RoleSpan], lex: Lexicon, opts:
                         and doc[subjects[cue]].lower_ not in lex.not_speakers:
                     source = (m_start, m_end)
             if source is None and opts.require_source \
-                    and not (opts.agentless_claims and is_agentless(cue_head(doc[cue[0]:cue[1]]))):
+                    and not (opts.agentless_claims and is_agentless(head)):
                 continue
             if opts.fronted_pieces:
                 claim_marks = [cue] + ([source] if source is not None else [])
@@ -267,11 +272,6 @@ def model_claims(doc: Doc, text: str, spans: list[RoleSpan], lex: Lexicon, opts:
             if source is not None:
                 source = without_dateline(doc, *source)
             pieces = [(doc[s].idx, doc[e - 1].idx + len(doc[e - 1])) for s, e in contents]
-            cue_span = doc[cue[0]:cue[1]]
-            head = cue_head(cue_span)
-            lemma = head.lemma_.lower() or cue_span.text.lower()
-            if cue_span.text.lower() == "according to" or (head.lower_ == "according" and len(cue_span) > 1):
-                lemma = "according to"
             src = doc[source[0]:source[1]] if source is not None else None
             out.append(Claim.from_pieces(
                 text, pieces,

@@ -291,8 +291,9 @@ def role_pipes(tagger: Language) -> list[TrainablePipe]:
 
 
 def ensemble(taggers: list[Language]) -> Language:
-    """One tagger whose role pipes are those of ``taggers`` (the first keeps its name, the
-    others become ``tagger_1``, ...): :func:`role_scores` averages their probabilities."""
+    """One tagger whose role pipes are those of ``taggers`` (the first, which gets the others'
+    pipes added, keeps its name; the others become ``tagger_1``, ...): :func:`role_scores`
+    averages their probabilities."""
     out = taggers[0]
     for k, other in enumerate(taggers[1:], start=1):
         out.add_pipe(ROLE_TAGGER, name=f"{ROLE_TAGGER}_{k}", source=other)
